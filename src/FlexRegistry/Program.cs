@@ -1,7 +1,18 @@
+using FlexRegistry;
+using FlexRegistry.Persistence;
+
 var builder = WebApplication.CreateBuilder(args);
+
+// The documented default address; --urls or ASPNETCORE_URLS override it.
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+    builder.WebHost.UseUrls("http://127.0.0.1:5080");
+
+builder.Services.AddRegistry(builder.Configuration);
+
 var app = builder.Build();
-app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" }));
+app.UseRegistry();
+await app.Services.PrepareDatabaseAsync();
 await app.RunAsync();
 
-/// <summary>Entry point marker for WebApplicationFactory.</summary>
+/// <summary>Entry point; public so WebApplicationFactory can host the real app in tests.</summary>
 public partial class Program;

@@ -1,0 +1,172 @@
+namespace FlexRegistry.Client.Contracts;
+
+/// <summary>Body of <c>POST /api/v1/participants</c>. Every field is validated and every broken rule reported at once.</summary>
+public sealed record RegisterParticipantRequest
+{
+    public string? LegalName { get; init; }
+    public string? CompanyNumber { get; init; }
+    public string? EicCode { get; init; }
+    public string? VatNumber { get; init; }
+
+    /// <summary>True when a person registers without a company, EIC or VAT number (their address is then personal data).</summary>
+    public bool? Individual { get; init; }
+    public AddressDto? RegisteredAddress { get; init; }
+    public string? ContactEmail { get; init; }
+    public IReadOnlyList<string>? RequestedRoles { get; init; }
+    public AuthorisedPersonDto? AuthorisedPerson { get; init; }
+
+    /// <summary>The Authorised Person's director-level declaration that the information is true; must be true.</summary>
+    public bool? Declaration { get; init; }
+}
+
+public sealed record AddressDto
+{
+    public string? Line1 { get; init; }
+    public string? Line2 { get; init; }
+    public string? Town { get; init; }
+    public string? Postcode { get; init; }
+}
+
+public sealed record AuthorisedPersonDto
+{
+    public string? Name { get; init; }
+    public string? Email { get; init; }
+}
+
+/// <summary>Answer to a registration: the provisional ID and the first API client (its secret is shown only here).</summary>
+public sealed record RegisterParticipantResponse(string ParticipantId, string Status, ApiClientCredentials ApiClient);
+
+public sealed record ApiClientCredentials(string ClientId, string? ClientSecret);
+
+/// <summary>
+/// A participant. Its own organisation and the registry operator see every field; other participants see the public
+/// part only (private fields are null, and an individual's street address is withheld).
+/// </summary>
+public sealed record ParticipantResponse(
+    string ParticipantId,
+    string LegalName,
+    string Status,
+    string? CompanyNumber,
+    string? EicCode,
+    string? VatNumber,
+    bool Individual,
+    AddressDto? RegisteredAddress,
+    string? ContactEmail,
+    AuthorisedPersonDto? AuthorisedPerson,
+    IReadOnlyList<string> Roles,
+    VerificationDto? Verification,
+    string? MergedInto,
+    DateTimeOffset RegisteredAt,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<StatusChangeDto>? History);
+
+public sealed record VerificationDto(string Stage, string? Source, string? Summary, DateTimeOffset UpdatedAt);
+
+public sealed record StatusChangeDto(string From, string To, string Reason, string Actor, DateTimeOffset At);
+
+/// <summary>
+/// A directory entry: what any authenticated participant may see of another. Individuals' addresses and all
+/// contact details are withheld.
+/// </summary>
+public sealed record DirectoryEntry(
+    string ParticipantId,
+    string LegalName,
+    string Status,
+    string? CompanyNumber,
+    string? EicCode,
+    IReadOnlyList<string> Roles,
+    string? Town,
+    string? PostcodeDistrict,
+    string? DnoArea,
+    string? MergedInto);
+
+/// <summary>A page of results; pass <see cref="NextCursor"/> back as <c>cursor</c> to continue, null when done.</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
+
+/// <summary>Body of the registry operator's status actions (verify, reject, suspend, reinstate).</summary>
+public sealed record StatusActionRequest
+{
+    public string? Reason { get; init; }
+}
+
+/// <summary>Commercial information a participant submits against its ID (BUC.4 step 3).</summary>
+public sealed record CommercialInformationRequest
+{
+    public IReadOnlyList<string>? TradingNames { get; init; }
+    public IReadOnlyList<ContactDto>? Contacts { get; init; }
+    public BankDetailsDto? BankDetails { get; init; }
+    public InsuranceDto? Insurance { get; init; }
+
+    /// <summary>Information Commissioner's Office registration number (data-protection fee payer), e.g. ZA123456.</summary>
+    public string? IcoRegistrationNumber { get; init; }
+}
+
+public sealed record ContactDto
+{
+    /// <summary><c>commercial</c>, <c>operational</c>, <c>technical</c>, <c>billing</c> or <c>emergency</c>.</summary>
+    public string? Purpose { get; init; }
+    public string? Name { get; init; }
+    public string? Email { get; init; }
+    public string? Phone { get; init; }
+}
+
+public sealed record BankDetailsDto
+{
+    public string? AccountName { get; init; }
+    public string? SortCode { get; init; }
+    public string? AccountNumber { get; init; }
+}
+
+public sealed record InsuranceDto
+{
+    public string? Insurer { get; init; }
+    public string? PolicyNumber { get; init; }
+    public decimal? PublicLiabilityCoverGbp { get; init; }
+    public DateOnly? ExpiresOn { get; init; }
+}
+
+public sealed record CommercialInformationResponse(
+    string ParticipantId,
+    CommercialInformationRequest Information,
+    DateTimeOffset UpdatedAt,
+    string UpdatedBy,
+    IReadOnlyList<RequirementResult> Requirements);
+
+/// <summary>The result of checking commercial information against the published requirements, without storing it.</summary>
+public sealed record CommercialInformationCheckResponse(bool Valid, IReadOnlyList<FieldErrorDto> Errors, IReadOnlyList<RequirementResult> Requirements);
+
+public sealed record RequirementResult(string Field, bool Met);
+
+public sealed record FieldErrorDto(string Field, string Code, string Message);
+
+/// <summary>What a role must submit as commercial information, and why.</summary>
+public sealed record RoleRequirements(string Role, IReadOnlyList<Requirement> Requirements);
+
+public sealed record Requirement(string Field, bool Required, string Rule, string Why, IReadOnlyList<string> ErrorCodes);
+
+public sealed record DuplicateCaseResponse(
+    string CaseId,
+    string Kind,
+    string Status,
+    string SubjectId,
+    string CandidateId,
+    double Score,
+    IReadOnlyDictionary<string, double> Evidence,
+    string? SurvivorId,
+    string? Resolution,
+    DateTimeOffset OpenedAt,
+    DateTimeOffset? ResolvedAt);
+
+public sealed record MergeDuplicateRequest
+{
+    /// <summary>Which of the two records survives; defaults to the earlier (candidate) record.</summary>
+    public string? SurvivorId { get; init; }
+    public string? Reason { get; init; }
+}
+
+public sealed record DismissDuplicateRequest
+{
+    public string? Reason { get; init; }
+}
+
+public sealed record DnoAreaResponse(int DistributorId, string GspGroup, string Name, string Operator);

@@ -1,0 +1,19 @@
+using FlexRegistry.Participants;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace FlexRegistry.Auth;
+
+internal sealed class ApiClientConfiguration : IEntityTypeConfiguration<ApiClient>
+{
+    public void Configure(EntityTypeBuilder<ApiClient> c)
+    {
+        c.ToTable("api_clients");
+        c.HasKey(x => x.ClientId);
+        c.Property(x => x.ClientId).HasMaxLength(100);
+        c.Property(x => x.Name).HasMaxLength(200);
+        c.PrimitiveCollection(x => x.Permissions).HasField("_permissions");
+        c.HasIndex(x => x.ParticipantId);
+        c.HasOne<Participant>().WithMany().HasForeignKey(x => x.ParticipantId);
+    }
+}

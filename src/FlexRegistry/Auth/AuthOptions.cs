@@ -1,0 +1,16 @@
+namespace FlexRegistry.Auth;
+
+/// <summary>Configuration section <c>Auth</c>.</summary>
+public sealed class AuthOptions
+{
+    /// <summary>Where the token signing and encryption keys are kept; created on first start. Empty: ephemeral keys (tests).</summary>
+    public string? KeyFile { get; set; } = "flexregistry-keys.json";
+
+    /// <summary>Issuer URI of the tokens; defaults to the request's base address.</summary>
+    public Uri? Issuer { get; set; }
+
+    /// <summary>Off for the embedded sandbox on http://127.0.0.1; production deployments terminate TLS and set this true.</summary>
+    public bool RequireHttps { get; set; }
+
+    public int AccessTokenLifetimeMinutes { get; set; } = 15;
+}

@@ -1,0 +1,47 @@
+using FlexRegistry.Persistence;
+using OpenIddict.Validation.AspNetCore;
+
+namespace FlexRegistry.Auth;
+
+public static class AuthSetup
+{
+    /// <summary>OpenIddict as token server (client credentials) and as validator of its own tokens.</summary>
+    public static IServiceCollection AddRegistryAuth(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
+        services.AddSingleton(options);
+        var (signing, encryption) = KeyRing.LoadOrCreate(options.KeyFile);
+
+        services.AddOpenIddict()
+            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<RegistryDbContext>())
+            .AddServer(server =>
+            {
+                server.SetTokenEndpointUris("connect/token");
+                server.AllowClientCredentialsFlow();
+                server.AddSigningKey(signing);
+                server.AddEncryptionKey(encryption);
+                // Resource servers and integrators can read and verify the JWT with the published keys.
+                server.DisableAccessTokenEncryption();
+                server.SetAccessTokenLifetime(TimeSpan.FromMinutes(options.AccessTokenLifetimeMinutes));
+                // Scopes are the client's permissions, checked by the token endpoint itself.
+                server.DisableScopeValidation();
+                // Client-credentials tokens are checked against the client's live status on use, not stored.
+                server.DisableTokenStorage();
+                if (options.Issuer is not null)
+                    server.SetIssuer(options.Issuer);
+                var aspnet = server.UseAspNetCore().EnableTokenEndpointPassthrough();
+                if (!options.RequireHttps)
+                    aspnet.DisableTransportSecurityRequirement();
+            })
+            .AddValidation(validation =>
+            {
+                validation.UseLocalServer();
+                validation.UseAspNetCore();
+            });
+
+        services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        services.AddRegistryAuthorisation();
+        services.AddHostedService<OperatorBootstrap>();
+        return services;
+    }
+}

@@ -1,0 +1,58 @@
+using FlexRegistry.Participants;
+
+namespace FlexRegistry.Auth;
+
+/// <summary>
+/// Permissions a client may hold; each is also an OAuth scope in its access tokens. A participant's roles bound
+/// which ones its clients can be given.
+/// </summary>
+public static class Scopes
+{
+    public const string ParticipantRead = "participants:read";
+    public const string ParticipantManage = "participants:manage";
+    public const string CommercialRead = "commercial:read";
+    public const string CommercialWrite = "commercial:write";
+    public const string UsersManage = "users:manage";
+    public const string AssetsRead = "assets:read";
+    public const string AssetsWrite = "assets:write";
+    public const string AssetsImport = "assets:import";
+    public const string EventsRead = "events:read";
+    public const string SubscriptionsManage = "subscriptions:manage";
+    public const string RegistryAdmin = "registry:admin";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        ParticipantRead, ParticipantManage, CommercialRead, CommercialWrite, UsersManage, AssetsRead, AssetsWrite,
+        AssetsImport, EventsRead, SubscriptionsManage, RegistryAdmin,
+    ];
+
+    /// <summary>What an organisation with these roles may give its clients.</summary>
+    public static IReadOnlyList<string> AllowedFor(IEnumerable<string> roles)
+    {
+        var allowed = new HashSet<string>(StringComparer.Ordinal)
+        {
+            ParticipantRead, ParticipantManage, CommercialRead, CommercialWrite, UsersManage, EventsRead, SubscriptionsManage,
+        };
+        foreach (var role in roles)
+        {
+            switch (role)
+            {
+                case ParticipantRole.Fsp or ParticipantRole.Aggregator:
+                    allowed.UnionWith([AssetsRead, AssetsWrite, AssetsImport]);
+                    break;
+                case ParticipantRole.FlexOwner:
+                    allowed.UnionWith([AssetsRead, AssetsWrite]);
+                    break;
+                case ParticipantRole.MarketOperator or ParticipantRole.SystemOperator or ParticipantRole.MarketplacePlatform or ParticipantRole.SpecialUser:
+                    allowed.Add(AssetsRead);
+                    break;
+                case ParticipantRole.RegistryOperator:
+                    allowed.UnionWith(All);
+                    break;
+                default:
+                    break;
+            }
+        }
+        return [.. All.Where(allowed.Contains)];
+    }
+}

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using FlexRegistry.Auth;
+using FlexRegistry.Client.Contracts;
+using FlexRegistry.Participants;
+using FlexRegistry.Persistence;
+using FlexRegistry.Shared;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexRegistry.Duplicates;
+
+/// <summary>The review queue of possible duplicates: the registry operator sees all, a party the cases it is in.</summary>
+public sealed class DuplicateCases(RegistryDbContext db, TimeProvider time)
+{
+    public async Task<Page<DuplicateCaseResponse>> ListAsync(string? kind, string? status, string? cursor, int? limit, Caller caller, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        if (kind is not null and not ("participant" or "asset"))
+            errors.Add("kind", DuplicateErrors.InvalidKind.Code, "kind must be participant or asset.");
+        DuplicateCaseStatus? statusFilter = null;
+        if (status is not null)
+        {
+            if (Enum.TryParse<DuplicateCaseStatus>(status, true, out var s) && !int.TryParse(status, out _))
+                statusFilter = s;
+            else
+                errors.Add("status", "field.invalid", "status must be open, merged or dismissed.");
+        }
+        var size = limit ?? 50;
+        if (size is < 1 or > 200)
+            errors.Add("limit", "field.out_of_range", "limit must be between 1 and 200.");
+        Guid after = default;
+        if (cursor is not null && !Guid.TryParse(cursor, out after))
+            errors.Add("cursor", "cursor.invalid", "cursor is not one this API issued.");
+        errors.ThrowIfAny();
+
+        var q = db.DuplicateCases.AsNoTracking();
+        if (kind is not null)
+            q = q.Where(c => c.Kind == kind);
+        if (statusFilter is { } st)
+            q = q.Where(c => c.Status == st);
+        if (!caller.IsRegistryOperator)
+        {
+            var party = " " + caller.ParticipantId.Value + " ";
+            q = q.Where(c => c.Parties.Contains(party));
+        }
+        if (cursor is not null)
+            q = q.Where(c => c.Id.CompareTo(after) > 0);
+        var rows = await q.OrderBy(c => c.Id).Take(size + 1).ToListAsync(ct);
+        var items = rows.Take(size).Select(ToResponse).ToList();
+        return new Page<DuplicateCaseResponse>(items, rows.Count > size ? rows[size - 1].Id.ToString() : null);
+    }
+
+    public async Task<DuplicateCaseResponse> GetAsync(Guid id, Caller caller, CancellationToken ct) =>
+        ToResponse(await LoadVisibleAsync(id, caller, ct));
+
+    /// <summary>
+    /// Merges two participants flagged as one organisation: the merged record keeps its ID, which now resolves to the
+    /// survivor, and its API clients carry on for the survivor.
+    /// </summary>
+    public async Task<DuplicateCaseResponse> MergeAsync(Guid id, MergeDuplicateRequest request, Caller caller, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        errors.Required("reason", request.Reason);
+        errors.MaxLength("reason", request.Reason, 1000);
+        errors.ThrowIfAny();
+        var duplicateCase = await LoadVisibleAsync(id, caller, ct);
+        var survivorId = request.SurvivorId ?? duplicateCase.CandidateId;
+        var now = time.GetUtcNow();
+        duplicateCase.Merge(survivorId, request.Reason!.Trim(), caller.Actor, now);
+
+        if (duplicateCase.Kind == "participant")
+        {
+            var survivor = ParticipantQueries.ParseId(survivorId);
+            var mergedId = ParticipantQueries.ParseId(duplicateCase.MergedAwayId);
+            var merged = await db.Participants.FirstAsync(p => p.Id == mergedId, ct);
+            var survivorRecord = await db.Participants.FirstAsync(p => p.Id == survivor, ct);
+            if (survivorRecord.Status is ParticipantStatus.Merged or ParticipantStatus.Rejected or ParticipantStatus.Deregistered)
+                throw new DomainRuleException(DuplicateErrors.SurvivorNotInCase, $"The survivor {survivor} is {survivorRecord.Status.ToWire()} and cannot absorb another record.");
+            db.ParticipantStatusChanges.Add(merged.MergeInto(survivor, $"Duplicate case {id}: {request.Reason}", caller.Actor, now));
+            foreach (var client in await db.ApiClients.Where(c => c.ParticipantId == mergedId).ToListAsync(ct))
+                client.TransferTo(survivor);
+        }
+        await SaveAsync(ct);
+        return ToResponse(duplicateCase);
+    }
+
+    public async Task<DuplicateCaseResponse> DismissAsync(Guid id, DismissDuplicateRequest request, Caller caller, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        errors.Required("reason", request.Reason);
+        errors.MaxLength("reason", request.Reason, 1000);
+        errors.ThrowIfAny();
+        var duplicateCase = await LoadVisibleAsync(id, caller, ct);
+        duplicateCase.Dismiss(request.Reason!.Trim(), caller.Actor, time.GetUtcNow());
+        await SaveAsync(ct);
+        return ToResponse(duplicateCase);
+    }
+
+    private async Task SaveAsync(CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new DomainRuleException(CommonErrors.ConcurrencyConflict, "A record in the case changed meanwhile; reload and retry.");
+        }
+    }
+
+    private async Task<DuplicateCase> LoadVisibleAsync(Guid id, Caller caller, CancellationToken ct)
+    {
+        var duplicateCase = await db.DuplicateCases.FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (duplicateCase is null || !(caller.IsRegistryOperator || duplicateCase.HasParty(caller.ParticipantId.Value)))
+            throw new DomainRuleException(DuplicateErrors.NotFound, $"No duplicate case {id} is visible to you.");
+        return duplicateCase;
+    }
+
+    private static DuplicateCaseResponse ToResponse(DuplicateCase c) => new(
+        c.Id.ToString(), c.Kind, c.Status.ToString().ToLowerInvariant(), c.SubjectId, c.CandidateId, c.Score,
+        JsonSerializer.Deserialize<Dictionary<string, double>>(c.EvidenceJson) ?? [],
+        c.SurvivorId, c.Resolution, c.OpenedAt, c.ResolvedAt);
+}

@@ -1,0 +1,31 @@
+namespace FlexRegistry.Events;
+
+/// <summary>
+/// One entry of the durable, ordered event log (the transactional outbox). <see cref="Sequence"/> is assigned by the
+/// database, so the order is the commit order of the rows' inserts; the row is written in the same transaction as
+/// the change it describes.
+/// </summary>
+public sealed class EventRecord
+{
+    public long Sequence { get; private set; }
+    public Guid Id { get; private set; }
+    public string Type { get; private set; } = "";
+    public string Subject { get; private set; } = "";
+    public DateTimeOffset Time { get; private set; }
+    public string DataJson { get; private set; } = "{}";
+
+    /// <summary>Participant IDs with a legitimate interest, space-separated with leading and trailing spaces for LIKE matching.</summary>
+    public string Audience { get; private set; } = " ";
+
+    private EventRecord() { }
+
+    public static EventRecord From(DomainEvent domainEvent, DateTimeOffset time, string dataJson) => new()
+    {
+        Id = Guid.CreateVersion7(time),
+        Type = "flexregistry." + domainEvent.Type,
+        Subject = domainEvent.Subject,
+        Time = time,
+        DataJson = dataJson,
+        Audience = " " + string.Join(' ', domainEvent.Audience.Distinct(StringComparer.Ordinal)) + " ",
+    };
+}

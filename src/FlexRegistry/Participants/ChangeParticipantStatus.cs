@@ -1,0 +1,52 @@
+using FlexRegistry.Auth;
+using FlexRegistry.Client.Contracts;
+using FlexRegistry.Persistence;
+using FlexRegistry.Shared;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexRegistry.Participants;
+
+public enum StatusAction
+{
+    Verify,
+    Reject,
+    Suspend,
+    Reinstate,
+}
+
+/// <summary>The registry operator verifies, rejects, suspends or reinstates a participant, always with a reason.</summary>
+public sealed class ChangeParticipantStatus(RegistryDbContext db, TimeProvider time)
+{
+    public async Task<ParticipantResponse> HandleAsync(ParticipantId id, StatusAction action, StatusActionRequest request, Caller caller, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        errors.Required("reason", request.Reason);
+        errors.MaxLength("reason", request.Reason, 1000);
+        errors.ThrowIfAny();
+
+        var participant = await db.Participants.FirstOrDefaultAsync(p => p.Id == id, ct) ?? throw ParticipantQueries.NotFound(id);
+        if (participant.IsRegistryOperator)
+            throw new DomainRuleException(ParticipantErrors.InvalidTransition, "The registry operator's own record cannot change status.");
+        var now = time.GetUtcNow();
+        var reason = request.Reason!.Trim();
+        var change = action switch
+        {
+            StatusAction.Verify => participant.Verify(reason, caller.Actor, now),
+            StatusAction.Reject => participant.Reject(reason, caller.Actor, now),
+            StatusAction.Suspend => participant.Suspend(reason, caller.Actor, now),
+            StatusAction.Reinstate => participant.Reinstate(reason, caller.Actor, now),
+            _ => throw new ArgumentOutOfRangeException(nameof(action)),
+        };
+        db.ParticipantStatusChanges.Add(change);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new DomainRuleException(CommonErrors.ConcurrencyConflict, "The participant changed while you acted; reload and retry.");
+        }
+        var history = await db.ParticipantStatusChanges.AsNoTracking().Where(s => s.ParticipantId == id).OrderBy(s => s.Id).ToListAsync(ct);
+        return ParticipantQueries.ToFullResponse(participant, history);
+    }
+}

@@ -1,0 +1,122 @@
+using FlexRegistry.Auth;
+using FlexRegistry.Client.Contracts;
+using FlexRegistry.Shared;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FlexRegistry.Participants;
+
+public static class ParticipantEndpoints
+{
+    public static IEndpointRouteBuilder MapParticipantEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/participants").WithTags("Participants");
+
+        group.MapPost("/", async Task<Created<RegisterParticipantResponse>> (
+                RegisterParticipantRequest request, RegisterParticipant handler, CancellationToken ct) =>
+            {
+                var response = await handler.HandleAsync(request, ct);
+                return TypedResults.Created($"/api/v1/participants/{response.ParticipantId}", response);
+            })
+            .AllowAnonymous()
+            .RequireRateLimiting(Shared.RateLimiting.AnonymousRegistration)
+            .WithName("RegisterParticipant")
+            .WithSummary("Register an organisation (BUC.4 steps 1–2)")
+            .WithDescription("Anonymous. Returns a provisional participant ID at once and the first API client; the secret is shown only here. " +
+                             "The same company number, EIC or VAT number in any formatting answers 409 participant.already_registered with existingParticipantId.")
+            .ProducesProblem(400).ProducesProblem(409).ProducesProblem(429);
+
+        group.MapGet("/", async Task<Ok<Page<DirectoryEntry>>> (
+                [FromQuery] string? query, [FromQuery] string? role, [FromQuery] string? status, [FromQuery] string? cursor, [FromQuery] int? limit,
+                ParticipantQueries queries, HttpContext http, CancellationToken ct) =>
+                TypedResults.Ok(await queries.SearchAsync(query, role, status, cursor, limit, Caller.From(http.User), ct)))
+            .RequireAuthorization(Policies.Participant)
+            .WithName("SearchParticipants")
+            .WithSummary("Search the participant directory (BUC.4 step 5)")
+            .WithDescription("Matches name, participant ID, company number or EIC; filters by role. Other participants see active organisations only, with no private fields.")
+            .ProducesProblem(400);
+
+        group.MapGet("/requirements", Ok<IReadOnlyList<RoleRequirements>> ([FromQuery] string? role) =>
+            {
+                if (role is not null && !ParticipantRole.IsRequestable(role))
+                    throw new RequestValidationException([new FieldError("role", ParticipantErrors.UnknownRole.Code, $"role must be one of {string.Join(", ", ParticipantRole.Requestable)}.")]);
+                IReadOnlyList<RoleRequirements> result = role is null
+                    ? [.. ParticipantRole.Requestable.Select(CommercialRequirements.For)]
+                    : [CommercialRequirements.For(role)];
+                return TypedResults.Ok(result);
+            })
+            .RequireAuthorization(Policies.Participant)
+            .WithName("GetCommercialRequirements")
+            .WithSummary("Published commercial-information requirements per role (BUC.4 step 3)")
+            .ProducesProblem(400);
+
+        group.MapGet("/{id}", async Task<Ok<ParticipantResponse>> (string id, ParticipantQueries queries, HttpContext http, CancellationToken ct) =>
+                TypedResults.Ok(await queries.GetAsync(ParticipantQueries.ParseId(id), Caller.From(http.User), ct)))
+            .RequireAuthorization(Policies.Participant)
+            .WithName("GetParticipant")
+            .WithSummary("Read a participant (BUC.4 step 8: the ID resolves everywhere)")
+            .WithDescription("A merged participant's ID keeps resolving: status is merged and mergedInto names the survivor.")
+            .ProducesProblem(400).ProducesProblem(404);
+
+        MapStatusAction(group, "verify", StatusAction.Verify, "Confirm a provisional participant (registry operator)");
+        MapStatusAction(group, "reject", StatusAction.Reject, "Reject a provisional participant (registry operator)");
+        MapStatusAction(group, "suspend", StatusAction.Suspend, "Suspend an active participant (registry operator)");
+        MapStatusAction(group, "reinstate", StatusAction.Reinstate, "Reinstate a suspended participant (registry operator)");
+
+        group.MapPut("/{id}/commercial-information", async Task<Ok<CommercialInformationResponse>> (
+                string id, CommercialInformationRequest request, SubmitCommercialInformation handler, HttpContext http, CancellationToken ct) =>
+            {
+                var (response, version) = await handler.PutAsync(ParticipantQueries.ParseId(id), request, IfMatch(http), Caller.From(http.User), ct);
+                http.Response.Headers.ETag = ETag(version);
+                return TypedResults.Ok(response);
+            })
+            .RequireAuthorization(Policies.Scope(Scopes.CommercialWrite))
+            .WithName("PutCommercialInformation")
+            .WithSummary("Submit commercial information against the participant ID (BUC.4 step 3)")
+            .WithDescription("Replaces the whole document. Invalid data answers 422 participant.commercial_information_invalid listing every error; nothing is stored. If-Match is honoured.")
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(412).ProducesProblem(422);
+
+        group.MapGet("/{id}/commercial-information", async Task<Ok<CommercialInformationResponse>> (
+                string id, SubmitCommercialInformation handler, HttpContext http, CancellationToken ct) =>
+            {
+                var (response, version) = await handler.GetAsync(ParticipantQueries.ParseId(id), Caller.From(http.User), ct);
+                http.Response.Headers.ETag = ETag(version);
+                return TypedResults.Ok(response);
+            })
+            .RequireAuthorization(Policies.Scope(Scopes.CommercialRead))
+            .WithName("GetCommercialInformation")
+            .WithSummary("Read commercial information (the participant itself and the registry operator only)")
+            .ProducesProblem(400).ProducesProblem(404);
+
+        group.MapPost("/{id}/commercial-information/check", async Task<Ok<CommercialInformationCheckResponse>> (
+                string id, CommercialInformationRequest request, SubmitCommercialInformation handler, HttpContext http, CancellationToken ct) =>
+                TypedResults.Ok(await handler.CheckAsync(ParticipantQueries.ParseId(id), request, Caller.From(http.User), ct)))
+            .RequireAuthorization(Policies.Scope(Scopes.CommercialWrite))
+            .WithName("CheckCommercialInformation")
+            .WithSummary("Dry-run: check commercial information against the requirements without storing it")
+            .ProducesProblem(400).ProducesProblem(404);
+
+        return app;
+    }
+
+    private static void MapStatusAction(RouteGroupBuilder group, string verb, StatusAction action, string summary) =>
+        group.MapPost("/{id}/" + verb, async Task<Ok<ParticipantResponse>> (
+                string id, StatusActionRequest request, ChangeParticipantStatus handler, HttpContext http, CancellationToken ct) =>
+                TypedResults.Ok(await handler.HandleAsync(ParticipantQueries.ParseId(id), action, request, Caller.From(http.User), ct)))
+            .RequireAuthorization(Policies.RegistryOperator)
+            .WithName(char.ToUpperInvariant(verb[0]) + verb[1..] + "Participant")
+            .WithSummary(summary)
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+
+    internal static string ETag(Guid version) => $"\"{version:N}\"";
+
+    internal static Guid? IfMatch(HttpContext http)
+    {
+        var header = http.Request.Headers.IfMatch.ToString();
+        if (string.IsNullOrEmpty(header))
+            return null;
+        return Guid.TryParseExact(header.Trim().Trim('"'), "N", out var version)
+            ? version
+            : throw new DomainRuleException(CommonErrors.PreconditionFailed, "If-Match does not name a version of this resource.");
+    }
+}

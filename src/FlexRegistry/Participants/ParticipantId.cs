@@ -1,0 +1,56 @@
+using System.Diagnostics.CodeAnalysis;
+using FlexRegistry.Shared;
+
+namespace FlexRegistry.Participants;
+
+/// <summary>
+/// The register's one identifier for an organisation: <c>FRP-</c>, 12 random Crockford base-32 characters and an
+/// ISO 7064 MOD 37,36 check character computed over <c>FRP</c> + the body (e.g. <c>FRP-7K3M9QX2VD4HJ</c>).
+/// About 60 bits of randomness: not sequential, not guessable. Input is case-insensitive.
+/// </summary>
+public readonly record struct ParticipantId : IParsable<ParticipantId>
+{
+    public const string Prefix = "FRP-";
+    private const int BodyLength = 12;
+    public const int Length = 4 + BodyLength + 1;
+
+    private ParticipantId(string value) => Value = value;
+
+    public string Value { get; }
+
+    public static ParticipantId New()
+    {
+        var body = CheckCharacter.RandomBody(BodyLength);
+        return new ParticipantId(Prefix + body + CheckCharacter.Compute("FRP" + body));
+    }
+
+    public static bool TryParse([NotNullWhen(true)] string? s, out ParticipantId result)
+    {
+        result = default;
+        if (s is null || s.Length != Length)
+            return false;
+        var upper = s.ToUpperInvariant();
+        if (!upper.StartsWith(Prefix, StringComparison.Ordinal))
+            return false;
+        var body = upper.AsSpan(Prefix.Length, BodyLength);
+        foreach (var c in body)
+        {
+            if (!CheckCharacter.BodyAlphabet.Contains(c, StringComparison.Ordinal))
+                return false;
+        }
+        if (!CheckCharacter.IsValid(string.Concat("FRP", upper.AsSpan(Prefix.Length))))
+            return false;
+        result = new ParticipantId(upper);
+        return true;
+    }
+
+    public static ParticipantId Parse(string s) =>
+        TryParse(s, out var id) ? id : throw new FormatException($"'{s}' is not a valid participant ID.");
+
+    static ParticipantId IParsable<ParticipantId>.Parse(string s, IFormatProvider? provider) => Parse(s);
+
+    static bool IParsable<ParticipantId>.TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, out ParticipantId result) =>
+        TryParse(s, out result);
+
+    public override string ToString() => Value;
+}

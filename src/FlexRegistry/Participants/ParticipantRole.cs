@@ -1,0 +1,24 @@
+namespace FlexRegistry.Participants;
+
+/// <summary>The market roles an organisation can hold; codes are the wire values.</summary>
+public static class ParticipantRole
+{
+    public const string Fsp = "fsp";
+    public const string Aggregator = "aggregator";
+    public const string MarketOperator = "market-operator";
+    public const string SystemOperator = "system-operator";
+    public const string MarketplacePlatform = "marketplace-platform";
+    public const string FlexOwner = "flex-owner";
+    public const string SpecialUser = "special-user";
+
+    /// <summary>The neutral body that runs the register. Never requestable at registration; only the bootstrap client holds it.</summary>
+    public const string RegistryOperator = "registry-operator";
+
+    public static readonly IReadOnlyList<string> Requestable =
+        [Fsp, Aggregator, MarketOperator, SystemOperator, MarketplacePlatform, FlexOwner, SpecialUser];
+
+    public static bool IsRequestable(string role) => Requestable.Contains(role, StringComparer.Ordinal);
+
+    /// <summary>Roles that buy flexibility and so may have relationships with FSPs (grants, interest, contracts).</summary>
+    public static bool IsBuyer(string role) => role is MarketOperator or SystemOperator or MarketplacePlatform;
+}

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using FlexRegistry.Auth;
+using FlexRegistry.Client.Contracts;
+using FlexRegistry.Persistence;
+using FlexRegistry.Shared;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexRegistry.Participants;
+
+/// <summary>
+/// BUC.4 step 3: the participant submits commercial information against its ID; the same rules answer the dry-run
+/// check. Visible only to the participant itself and the registry operator.
+/// </summary>
+public sealed class SubmitCommercialInformation(RegistryDbContext db, TimeProvider time)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<CommercialInformationCheckResponse> CheckAsync(ParticipantId id, CommercialInformationRequest info, Caller caller, CancellationToken ct)
+    {
+        var participant = await LoadAsync(id, caller, ct);
+        var (errors, results) = CommercialRequirements.Check(info, participant.Roles, Today());
+        return new CommercialInformationCheckResponse(errors.Count == 0, [.. errors.Select(e => new FieldErrorDto(e.Field, e.Code, e.Message))], results);
+    }
+
+    public async Task<(CommercialInformationResponse Response, Guid Version)> PutAsync(ParticipantId id, CommercialInformationRequest info, Guid? ifMatch, Caller caller, CancellationToken ct)
+    {
+        var participant = await LoadAsync(id, caller, ct);
+        var (errors, results) = CommercialRequirements.Check(info, participant.Roles, Today());
+        if (errors.Count > 0)
+            throw new RequestValidationException(errors, ParticipantErrors.CommercialInformationInvalid);
+
+        var now = time.GetUtcNow();
+        var json = JsonSerializer.Serialize(info, Json);
+        var stored = await db.CommercialInformation.FirstOrDefaultAsync(c => c.ParticipantId == id, ct);
+        if (ifMatch is { } expected && stored?.Version != expected)
+            throw new DomainRuleException(CommonErrors.PreconditionFailed, "The commercial information changed since you read it (If-Match does not match).");
+        if (stored is null)
+        {
+            stored = CommercialInformation.Create(id, json, caller.Actor, now);
+            db.CommercialInformation.Add(stored);
+        }
+        else
+        {
+            stored.Replace(json, caller.Actor, now);
+        }
+        participant.UpdateCommercialInformation(now);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || e.IsUniqueViolation())
+        {
+            throw new DomainRuleException(CommonErrors.ConcurrencyConflict, "The commercial information was changed at the same time; reload and retry.");
+        }
+        return (new CommercialInformationResponse(id.Value, info, stored.UpdatedAt, stored.UpdatedBy, results), stored.Version);
+    }
+
+    public async Task<(CommercialInformationResponse Response, Guid Version)> GetAsync(ParticipantId id, Caller caller, CancellationToken ct)
+    {
+        var participant = await LoadAsync(id, caller, ct);
+        var stored = await db.CommercialInformation.AsNoTracking().FirstOrDefaultAsync(c => c.ParticipantId == id, ct)
+            ?? throw new DomainRuleException(CommonErrors.NotFound, $"{id} has not submitted commercial information yet.");
+        var info = JsonSerializer.Deserialize<CommercialInformationRequest>(stored.DocumentJson, Json)!;
+        var (_, results) = CommercialRequirements.Check(info, participant.Roles, Today());
+        return (new CommercialInformationResponse(id.Value, info, stored.UpdatedAt, stored.UpdatedBy, results), stored.Version);
+    }
+
+    /// <summary>Only the participant and the registry operator may touch it; to anyone else it does not exist.</summary>
+    private async Task<Participant> LoadAsync(ParticipantId id, Caller caller, CancellationToken ct)
+    {
+        if (!caller.CanAdminister(id))
+            throw ParticipantQueries.NotFound(id);
+        return await db.Participants.FirstOrDefaultAsync(p => p.Id == id, ct) ?? throw ParticipantQueries.NotFound(id);
+    }
+
+    private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+}

@@ -1,0 +1,119 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
+
+namespace FlexRegistry.Persistence;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>Configuration section <c>Database</c>.</summary>
+public sealed class DatabaseOptions
+{
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>Defaults to a SQLite file in the working directory.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Apply pending migrations when the service starts (on by default; operators may run them separately).</summary>
+    public bool MigrateOnStartup { get; set; } = true;
+
+    public string EffectiveConnectionString => ConnectionString is { Length: > 0 } cs
+        ? cs
+        : Provider == DatabaseProvider.Sqlite
+            ? "Data Source=flexregistry.db"
+            : throw new InvalidOperationException("Database:ConnectionString is required when Database:Provider is Postgres.");
+}
+
+public static class DatabaseSetup
+{
+    internal static void SqliteOptions(Microsoft.EntityFrameworkCore.Infrastructure.SqliteDbContextOptionsBuilder sqlite) =>
+        sqlite.MigrationsHistoryTable("__ef_migrations");
+
+    internal static void PostgresOptions(NpgsqlDbContextOptionsBuilder npgsql) =>
+        npgsql.MigrationsHistoryTable("__ef_migrations");
+
+    public static IServiceCollection AddRegistryDatabase(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        services.AddSingleton(options);
+        var connectionString = options.EffectiveConnectionString;
+
+        if (options.Provider == DatabaseProvider.Sqlite)
+        {
+            var builder = new SqliteConnectionStringBuilder(connectionString);
+            // Concurrent writers wait for SQLite's single write lock instead of failing at once.
+            if (builder.DefaultTimeout < 30)
+                builder.DefaultTimeout = 30;
+            var sqliteConnectionString = builder.ToString();
+            services.AddDbContext<RegistryDbContext, SqliteRegistryDbContext>(db => db
+                .UseSqlite(sqliteConnectionString, SqliteOptions)
+                .AddInterceptors(SqlitePragmas.Instance)
+                .UseOpenIddict());
+        }
+        else
+        {
+            var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+            services.AddSingleton(dataSource);
+            services.AddDbContext<RegistryDbContext, PostgresRegistryDbContext>(db => db
+                .UseNpgsql(dataSource, PostgresOptions)
+                .UseOpenIddict());
+        }
+        return services;
+    }
+
+    /// <summary>Prepares the database: WAL for SQLite, then migrations (when configured).</summary>
+    public static async Task PrepareDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        var options = services.GetRequiredService<DatabaseOptions>();
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+        if (options.Provider == DatabaseProvider.Sqlite)
+        {
+            // WAL is a property of the database file: set once, it persists.
+            await db.Database.OpenConnectionAsync(ct);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+            await db.Database.CloseConnectionAsync();
+        }
+        if (options.MigrateOnStartup)
+            await db.Database.MigrateAsync(ct);
+    }
+
+    /// <summary>
+    /// Per-connection SQLite settings: <c>synchronous=FULL</c> so a committed write survives power loss in WAL mode,
+    /// and foreign keys on.
+    /// </summary>
+    private sealed class SqlitePragmas : DbConnectionInterceptor
+    {
+        public static readonly SqlitePragmas Instance = new();
+
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+        public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            Apply(connection);
+            return Task.CompletedTask;
+        }
+
+        private static void Apply(DbConnection connection)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>True when the exception is a unique-index violation on either provider.</summary>
+    public static bool IsUniqueViolation(this DbUpdateException exception) => exception.InnerException switch
+    {
+        SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode is 2067 or 1555,
+        PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation,
+        _ => false,
+    };
+}

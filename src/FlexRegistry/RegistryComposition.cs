@@ -1,0 +1,80 @@
+using System.Text.Json.Serialization;
+using FlexRegistry.Auth;
+using FlexRegistry.Duplicates;
+using FlexRegistry.Participants;
+using FlexRegistry.Participants.Verification;
+using FlexRegistry.Persistence;
+using FlexRegistry.Reference;
+using FlexRegistry.Shared;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Json;
+using Scalar.AspNetCore;
+
+namespace FlexRegistry;
+
+/// <summary>The service's composition: every feature's services and endpoints, in one place.</summary>
+public static class RegistryComposition
+{
+    public static IServiceCollection AddRegistry(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddProblemMapping();
+        services.Configure<JsonOptions>(json =>
+        {
+            // Unknown members are refused, so server-owned fields (IDs, status, roles) cannot be mass-assigned.
+            json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            json.SerializerOptions.MaxDepth = 32;
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        });
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddSingleton(configuration.GetSection("Requests").Get<RequestLimitOptions>() ?? new RequestLimitOptions());
+        services.AddRegistryDatabase(configuration);
+        services.AddRegistryAuth(configuration);
+        services.AddRegistryRateLimiting(configuration);
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        services.AddRegistryOpenApi();
+
+        services.AddScoped<RegisterParticipant>();
+        services.AddScoped<ParticipantQueries>();
+        services.AddScoped<ChangeParticipantStatus>();
+        services.AddScoped<SubmitCommercialInformation>();
+        services.AddScoped<DuplicateCases>();
+
+        services.AddSingleton(configuration.GetSection("Verification").Get<VerificationOptions>() ?? new VerificationOptions());
+        services.AddSingleton(configuration.GetSection("CompaniesHouse").Get<CompaniesHouseOptions>() ?? new CompaniesHouseOptions());
+        services.AddSingleton<VerificationQueue>();
+        services.AddHostedService<VerificationWorker>();
+        services.AddHttpClient<CompaniesHouseVerifier>(http => http.Timeout = TimeSpan.FromSeconds(30))
+            .AddStandardResilienceHandler(resilience =>
+            {
+                resilience.Retry.MaxRetryAttempts = 2;
+                resilience.Retry.Delay = TimeSpan.FromMilliseconds(300);
+                resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(10);
+            });
+        services.AddScoped<IOrganisationVerifier>(sp => sp.GetRequiredService<CompaniesHouseVerifier>());
+        return services;
+    }
+
+    public static WebApplication UseRegistry(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<RequestLimitsMiddleware>();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("FlexRegistry API").WithOpenApiRoutePattern("/openapi/{documentName}.json"))
+            .AllowAnonymous();
+
+        app.MapTokenEndpoint();
+        app.MapParticipantEndpoints();
+        app.MapDuplicateCaseEndpoints();
+        app.MapReferenceEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,49 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+
+namespace FlexRegistry.Shared;
+
+/// <summary>Configuration section <c>RateLimits</c>; <c>RateLimits:Enabled=false</c> switches every limit off (load tests).</summary>
+public sealed class RateLimitOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Anonymous registrations allowed per client address per window.</summary>
+    public int RegistrationsPerWindow { get; set; } = 20;
+    public TimeSpan RegistrationWindow { get; set; } = TimeSpan.FromMinutes(10);
+}
+
+public static class RateLimiting
+{
+    public const string AnonymousRegistration = "anonymous-registration";
+
+    public static IServiceCollection AddRegistryRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.AddSingleton(options);
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = async (context, ct) =>
+            {
+                var http = context.HttpContext;
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                    http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+                await problems.WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    ProblemDetails = ProblemMapping.ToProblem(TooManyRequests, "Too many requests from this client; retry after the Retry-After delay."),
+                });
+            };
+            limiter.AddPolicy(AnonymousRegistration, http => options.Enabled
+                ? RateLimitPartition.GetFixedWindowLimiter(
+                    http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = options.RegistrationsPerWindow, Window = options.RegistrationWindow, QueueLimit = 0 })
+                : RateLimitPartition.GetNoLimiter("off"));
+        });
+        return services;
+    }
+
+    public static readonly ErrorCode TooManyRequests = new("request.rate_limited", 429, "Too many requests.");
+}
