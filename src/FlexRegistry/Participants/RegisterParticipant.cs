@@ -97,7 +97,8 @@ public sealed class RegisterParticipant(
         var neighbours = await db.Participants.AsNoTracking()
             .Where(p => p.RegisteredAddress.Postcode == postcode && p.Id != participant.Id)
             .Where(p => p.Status != ParticipantStatus.Rejected && p.Status != ParticipantStatus.Merged)
-            .Select(p => new { p.Id, p.NormalisedName, p.CompanyNumber, p.EicCode, p.VatNumber })
+            .OrderBy(p => p.RegisteredAt)
+            .Select(p => new { p.Id, p.NormalisedName })
             .Take(200)
             .ToListAsync(ct);
         foreach (var neighbour in neighbours)

@@ -55,6 +55,7 @@ public static class DatabaseSetup
             services.AddDbContext<RegistryDbContext, SqliteRegistryDbContext>(db => db
                 .UseSqlite(sqliteConnectionString, SqliteOptions)
                 .AddInterceptors(SqlitePragmas.Instance)
+                .ConfigureWarnings(QuietExpectedFailures)
                 .UseOpenIddict());
         }
         else
@@ -63,10 +64,19 @@ public static class DatabaseSetup
             services.AddSingleton(dataSource);
             services.AddDbContext<RegistryDbContext, PostgresRegistryDbContext>(db => db
                 .UseNpgsql(dataSource, PostgresOptions)
+                .ConfigureWarnings(QuietExpectedFailures)
                 .UseOpenIddict());
         }
         return services;
     }
+
+    /// <summary>
+    /// Unique-index violations are how the register learns of a concurrent duplicate: an expected outcome, answered with
+    /// 409, not an error. Unexpected database failures still surface, logged once by the problem handler.
+    /// </summary>
+    private static void QuietExpectedFailures(WarningsConfigurationBuilder warnings) => warnings.Log(
+        (CoreEventId.SaveChangesFailed, LogLevel.Debug),
+        (RelationalEventId.CommandError, LogLevel.Debug));
 
     /// <summary>Prepares the database: WAL for SQLite, then migrations (when configured).</summary>
     public static async Task PrepareDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)

@@ -1,0 +1,58 @@
+using FlexRegistry.Client.Contracts;
+
+namespace FlexRegistry.Tests.Infrastructure;
+
+/// <summary>Valid, unique GB identifiers and registrations, so each test creates exactly what it asserts on.</summary>
+public static class TestData
+{
+    private static int _counter = Random.Shared.Next(1_000_000, 5_000_000);
+
+    private static int Next() => Interlocked.Increment(ref _counter);
+
+    /// <summary>An 8-digit company number not used by any other test in this run.</summary>
+    public static string CompanyNumber() => Next().ToString("D8", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string VatNumber()
+    {
+        var first7 = Next().ToString("D7", System.Globalization.CultureInfo.InvariantCulture)[^7..];
+        for (var check = 0; check < 100; check++)
+        {
+            var candidate = "GB" + first7 + check.ToString("D2", System.Globalization.CultureInfo.InvariantCulture);
+            if (global::FlexRegistry.Shared.VatNumber.TryParse(candidate, out _))
+                return candidate;
+        }
+        throw new InvalidOperationException("No VAT check digits found.");
+    }
+
+    public static string Eic()
+    {
+        var body = "48X" + Next().ToString("D9", System.Globalization.CultureInfo.InvariantCulture) + "---";
+        foreach (var c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        {
+            if (global::FlexRegistry.Shared.Eic.TryParse(body + c, out _))
+                return body + c;
+        }
+        throw new InvalidOperationException("No EIC check character found.");
+    }
+
+    /// <summary>A valid postcode unlikely to be shared with other tests (near-duplicate blocking keys on it).</summary>
+    public static string Postcode()
+    {
+        const string letters = "ABDEFGHJLNPQRSTUWXYZ";
+        var n = Next();
+        var candidate = $"CB{(n % 9) + 1} {(n / 9) % 10}{letters[(n / 90) % 20]}{letters[(n / 1800) % 20]}";
+        return global::FlexRegistry.Shared.Postcode.TryParse(candidate, out var p) ? p.Value : throw new InvalidOperationException(candidate);
+    }
+
+    public static RegisterParticipantRequest Registration(
+        string? legalName = null, string? companyNumber = null, string? postcode = null, params string[] roles) => new()
+    {
+        LegalName = legalName ?? $"Test Flex {Next()} Ltd",
+        CompanyNumber = companyNumber ?? CompanyNumber(),
+        RegisteredAddress = new AddressDto { Line1 = "1 Station Road", Town = "Cambridge", Postcode = postcode ?? Postcode() },
+        ContactEmail = "registrations@flex.example",
+        RequestedRoles = roles.Length == 0 ? ["fsp"] : roles,
+        AuthorisedPerson = new AuthorisedPersonDto { Name = "Alex Director", Email = "alex.director@flex.example" },
+        Declaration = true,
+    };
+}
