@@ -25,6 +25,7 @@ public static class AuthSetup
                 server.SetAccessTokenLifetime(TimeSpan.FromMinutes(options.AccessTokenLifetimeMinutes));
                 // Scopes are the client's permissions, checked by the token endpoint itself.
                 server.DisableScopeValidation();
+                server.IgnoreScopePermissions();
                 // Client-credentials tokens are checked against the client's live status on use, not stored.
                 server.DisableTokenStorage();
                 if (options.Issuer is not null)

@@ -194,7 +194,7 @@ public sealed class Participant : EventSource
 
     private DomainRuleException InvalidTransition(ParticipantStatus to) =>
         new(ParticipantErrors.InvalidTransition, $"A {Status.ToWire()} participant cannot become {to.ToWire()}.",
-            new Dictionary<string, object?> { ["status"] = Status.ToWire() });
+            new Dictionary<string, object?> { ["currentStatus"] = Status.ToWire() });
 }
 
 /// <summary>A postal address; <see cref="Postcode"/> is canonical (<c>AA9 9AA</c>).</summary>

@@ -10,6 +10,8 @@ namespace FlexRegistry.Shared;
 /// </summary>
 public static class ProblemMapping
 {
+    private static readonly HashSet<string> ReservedMembers = new(StringComparer.OrdinalIgnoreCase) { "type", "title", "status", "detail", "instance", "code", "traceId" };
+
     public const string ProblemTypeBase = "https://flexregistry.org.uk/problems/";
 
     public static IServiceCollection AddProblemMapping(this IServiceCollection services)
@@ -55,7 +57,11 @@ public static class ProblemMapping
         if (extensions is not null)
         {
             foreach (var (key, value) in extensions)
+            {
+                if (ReservedMembers.Contains(key))
+                    throw new ArgumentException($"'{key}' is a standard problem member and cannot be an extension.", nameof(extensions));
                 problem.Extensions[key] = value;
+            }
         }
         return problem;
     }
