@@ -9,6 +9,14 @@ public static class ApiExtensions
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>Registers anonymously and returns the answer only.</summary>
+    public static async Task<RegisterParticipantResponse> RegisterOnlyAsync(this RegistryApp app, RegisterParticipantRequest? request = null)
+    {
+        using var anonymous = app.Anonymous();
+        using var response = await anonymous.PostAsJsonAsync("/api/v1/participants", request ?? TestData.Registration());
+        return await response.Read<RegisterParticipantResponse>(HttpStatusCode.Created);
+    }
+
     /// <summary>Registers and returns the answer plus a client authenticated as the new participant.</summary>
     public static async Task<(RegisterParticipantResponse Registration, HttpClient Client)> RegisterAsync(
         this RegistryApp app, RegisterParticipantRequest? request = null)

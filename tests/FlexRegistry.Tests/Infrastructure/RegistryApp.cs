@@ -44,7 +44,7 @@ public abstract class RegistryApp : WebApplicationFactory<Program>, IAsyncLifeti
 
     protected virtual Task CreateDatabaseAsync() => Task.CompletedTask;
 
-    async ValueTask IAsyncDisposable.DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
         await DropDatabaseAsync();
