@@ -12,7 +12,7 @@ public static class DuplicateCaseEndpoints
     {
         var group = app.MapGroup("/api/v1/duplicate-cases").WithTags("Duplicate cases");
 
-        group.MapGet("/", async Task<Ok<Page<DuplicateCaseResponse>>> (
+        group.MapGet("", async Task<Ok<Page<DuplicateCaseResponse>>> (
                 [FromQuery] string? kind, [FromQuery] string? status, [FromQuery] string? cursor, [FromQuery] int? limit,
                 DuplicateCases cases, HttpContext http, CancellationToken ct) =>
                 TypedResults.Ok(await cases.ListAsync(kind, status, cursor, limit, Caller.From(http.User), ct)))

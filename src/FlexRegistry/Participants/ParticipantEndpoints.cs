@@ -12,7 +12,7 @@ public static class ParticipantEndpoints
     {
         var group = app.MapGroup("/api/v1/participants").WithTags("Participants");
 
-        group.MapPost("/", async Task<Created<RegisterParticipantResponse>> (
+        group.MapPost("", async Task<Created<RegisterParticipantResponse>> (
                 RegisterParticipantRequest request, RegisterParticipant handler, CancellationToken ct) =>
             {
                 var response = await handler.HandleAsync(request, ct);
@@ -26,7 +26,7 @@ public static class ParticipantEndpoints
                              "The same company number, EIC or VAT number in any formatting answers 409 participant.already_registered with existingParticipantId.")
             .ProducesProblem(400).ProducesProblem(409).ProducesProblem(429);
 
-        group.MapGet("/", async Task<Ok<Page<DirectoryEntry>>> (
+        group.MapGet("", async Task<Ok<Page<DirectoryEntry>>> (
                 [FromQuery] string? query, [FromQuery] string? role, [FromQuery] string? status, [FromQuery] string? cursor, [FromQuery] int? limit,
                 ParticipantQueries queries, HttpContext http, CancellationToken ct) =>
                 TypedResults.Ok(await queries.SearchAsync(query, role, status, cursor, limit, Caller.From(http.User), ct)))

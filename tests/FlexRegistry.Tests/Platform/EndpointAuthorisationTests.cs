@@ -1,0 +1,54 @@
+using System.Net;
+using FlexRegistry.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlexRegistry.Tests.Platform;
+
+/// <summary>Every endpoint declares its authorisation; only the documented ones are anonymous.</summary>
+public sealed class EndpointAuthorisationTests(SqliteApp app) : IClassFixture<SqliteApp>
+{
+    private static readonly HashSet<string> Anonymous =
+    [
+        "POST /connect/token", "POST /api/v1/participants", "ANY /health/live", "ANY /health/ready",
+        "GET /openapi/{documentName}.json", "GET /docs/{documentName?}",
+    ];
+
+    private IEnumerable<(string Key, RouteEndpoint Endpoint)> Endpoints() =>
+        app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["ANY"])
+                .Select(m => ($"{m} /{e.RoutePattern.RawText!.Trim('/')}", e)));
+
+    [Fact]
+    public void EveryEndpoint_DeclaresAPolicyOrIsDeliberatelyAnonymous()
+    {
+        var endpoints = Endpoints().ToList();
+        Assert.NotEmpty(endpoints);
+        foreach (var (key, endpoint) in endpoints)
+        {
+            var anonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+            var policy = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy is not null);
+            if (Anonymous.Contains(key) || key.StartsWith("GET /docs", StringComparison.Ordinal))
+                Assert.True(anonymous, $"{key} should be explicitly anonymous");
+            else
+                Assert.True(policy && !anonymous, $"{key} has no named authorisation policy");
+        }
+    }
+
+    [Fact]
+    public async Task EveryProtectedEndpoint_RefusesARequestWithoutAToken()
+    {
+        using var client = app.Anonymous();
+        foreach (var (key, _) in Endpoints().Where(e => !Anonymous.Contains(e.Key) && !e.Key.StartsWith("GET /docs", StringComparison.Ordinal)))
+        {
+            var space = key.IndexOf(' ', StringComparison.Ordinal);
+            var path = key[(space + 1)..].Replace("{id}", FlexRegistry.Participants.ParticipantId.New().Value, StringComparison.Ordinal);
+            using var request = new HttpRequestMessage(new HttpMethod(key[..space]), path);
+            if (key[..space] is "POST" or "PUT" or "PATCH")
+                request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+            using var response = await client.SendAsync(request);
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{key} answered {(int)response.StatusCode} without a token");
+        }
+    }
+}
