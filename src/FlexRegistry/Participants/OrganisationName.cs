@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace FlexRegistry.Participants;
@@ -44,7 +43,8 @@ public static class OrganisationName
 
     /// <summary>
     /// Similarity in [0, 1] of two normalised names: the larger of token-set Jaccard and Jaro-Winkler over the
-    /// names' cores, so both word reorderings and small typos score high.
+    /// names' cores, so both word reorderings and small typos score high. Jaro-Winkler is scaled by the ratio of the
+    /// names' word counts, so "Octopus Energy" and "Octopus Energy Services" (a sister company) do not look alike.
     /// </summary>
     public static double Similarity(string normalisedA, string normalisedB)
     {
@@ -57,7 +57,8 @@ public static class OrganisationName
         var ta = a.Split(' ').ToHashSet(StringComparer.Ordinal);
         var tb = b.Split(' ').ToHashSet(StringComparer.Ordinal);
         var jaccard = (double)ta.Intersect(tb).Count() / ta.Union(tb).Count();
-        return Math.Max(jaccard, JaroWinkler(a, b));
+        var wordRatio = (double)Math.Min(ta.Count, tb.Count) / Math.Max(ta.Count, tb.Count);
+        return Math.Max(jaccard, JaroWinkler(a, b) * wordRatio);
     }
 
     private static string[] Tokens(string name)
@@ -69,17 +70,32 @@ public static class OrganisationName
         return sb.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries);
     }
 
+    /// <summary>
+    /// Folds accented Latin letters to ASCII by table: the service runs with invariant globalisation, where Unicode
+    /// decomposition is not available.
+    /// </summary>
     private static string RemoveDiacritics(string s)
     {
-        var decomposed = s.Normalize(NormalizationForm.FormD);
-        var sb = new StringBuilder(decomposed.Length);
-        foreach (var c in decomposed)
+        var sb = new StringBuilder(s.Length);
+        foreach (var c in s)
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
+            var at = Accented.IndexOf(c, StringComparison.Ordinal);
+            if (at >= 0)
+                sb.Append(Plain[at]);
+            else if (c == 'ß')
+                sb.Append("ss");
+            else if (c == 'æ')
+                sb.Append("ae");
+            else if (c == 'œ')
+                sb.Append("oe");
+            else
                 sb.Append(c);
         }
         return sb.ToString();
     }
+
+    private const string Accented = "àáâãäåāăąçćčďđèéêëēėęěìíîïīįłñńňòóôõöøōőŕřśšşťţùúûüūůűųýÿźżž";
+    private const string Plain = "aaaaaaaaacccddeeeeeeeeiiiiiilnnnoooooooorrsssttuuuuuuuuyyzzz";
 
     internal static double JaroWinkler(string s1, string s2)
     {

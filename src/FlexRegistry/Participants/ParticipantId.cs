@@ -4,8 +4,8 @@ using FlexRegistry.Shared;
 namespace FlexRegistry.Participants;
 
 /// <summary>
-/// The register's one identifier for an organisation: <c>FRP-</c>, 12 random Crockford base-32 characters and an
-/// ISO 7064 MOD 37,36 check character computed over <c>FRP</c> + the body (e.g. <c>FRP-7K3M9QX2VD4HJ</c>).
+/// The register's one identifier for an organisation: <c>FRP-</c>, 12 random Crockford base-32 characters and a
+/// check character (<see cref="CheckCharacter"/>) computed over <c>FRP</c> + the body (e.g. <c>FRP-7K3M9QX2VD4HJ</c>).
 /// About 60 bits of randomness: not sequential, not guessable. Input is case-insensitive.
 /// </summary>
 public readonly record struct ParticipantId : IParsable<ParticipantId>
@@ -20,8 +20,12 @@ public readonly record struct ParticipantId : IParsable<ParticipantId>
 
     public static ParticipantId New()
     {
-        var body = CheckCharacter.RandomBody(BodyLength);
-        return new ParticipantId(Prefix + body + CheckCharacter.Compute("FRP" + body));
+        while (true)
+        {
+            var body = CheckCharacter.RandomBody(BodyLength);
+            if (CheckCharacter.TryCompute("FRP" + body, out var check))
+                return new ParticipantId(Prefix + body + check);
+        }
     }
 
     public static bool TryParse([NotNullWhen(true)] string? s, out ParticipantId result)

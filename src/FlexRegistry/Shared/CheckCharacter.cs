@@ -3,8 +3,10 @@ using System.Security.Cryptography;
 namespace FlexRegistry.Shared;
 
 /// <summary>
-/// ISO/IEC 7064 MOD 37,36 (hybrid system) over the alphabet 0-9A-Z. It detects every single-character
-/// substitution and every transposition of two adjacent characters, which is why the register's own IDs use it.
+/// The register's check character: a weighted sum modulo 37 (the scheme of the EIC), with weights n+1 … 2 over an
+/// n-character body and 1 on the check itself. Because 37 is prime and neighbouring weights differ, every
+/// single-character substitution and every transposition of two adjacent characters changes the sum, so it is
+/// detected. The check is one of 0-9A-Z (value 0–35); bodies whose check value would be 36 are never issued.
 /// </summary>
 public static class CheckCharacter
 {
@@ -13,27 +15,27 @@ public static class CheckCharacter
     /// <summary>Crockford's base 32: no I, L, O or U, so IDs read aloud or written by hand are not misread.</summary>
     public const string BodyAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-    public static char Compute(ReadOnlySpan<char> body)
+    /// <summary>The check character for <paramref name="body"/>, or false when its value would be 36 (not issuable).</summary>
+    public static bool TryCompute(ReadOnlySpan<char> body, out char check)
     {
-        const int m = 36;
-        var p = m;
-        foreach (var c in body)
+        var sum = 0;
+        for (var i = 0; i < body.Length; i++)
         {
-            var value = Alphabet.IndexOf(c, StringComparison.Ordinal);
+            var value = Alphabet.IndexOf(body[i], StringComparison.Ordinal);
             if (value < 0)
-                throw new ArgumentException($"'{c}' is not in the check alphabet.", nameof(body));
-            var s = (p + value) % m;
-            if (s == 0)
-                s = m;
-            p = s * 2 % (m + 1);
+                throw new ArgumentException($"'{body[i]}' is not in the check alphabet.", nameof(body));
+            sum += value * (body.Length + 1 - i);
         }
-        return Alphabet[(m + 1 - p) % m];
+        var checkValue = (37 - (sum % 37)) % 37;
+        check = checkValue < 36 ? Alphabet[checkValue] : '\0';
+        return checkValue < 36;
     }
 
     public static bool IsValid(ReadOnlySpan<char> bodyWithCheck) =>
         bodyWithCheck.Length >= 2 &&
         IsAlphanumeric(bodyWithCheck) &&
-        Compute(bodyWithCheck[..^1]) == bodyWithCheck[^1];
+        TryCompute(bodyWithCheck[..^1], out var check) &&
+        check == bodyWithCheck[^1];
 
     /// <summary>Random characters from <see cref="BodyAlphabet"/> drawn from the OS CSPRNG: IDs are neither sequential nor guessable.</summary>
     public static string RandomBody(int length) => RandomNumberGenerator.GetString(BodyAlphabet, length);
