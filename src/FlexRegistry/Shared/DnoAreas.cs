@@ -37,42 +37,25 @@ public sealed record DnoArea(int DistributorId, string GspGroup, string Name, st
     /// outer London, the Chilterns, the Welsh Marches, Cheshire, Dorset and Argyll) are left out
     /// rather than guessed. BT (Northern Ireland), GY, JE and IM are outside GB.
     /// </summary>
-    private static readonly FrozenDictionary<string, int> PostcodeAreas = new Dictionary<string, int>
+    private static readonly FrozenDictionary<string, int> PostcodeAreas = new (int DistributorId, string Areas)[]
     {
-        // 10 Eastern England
-        ["AL"] = 10, ["CB"] = 10, ["CM"] = 10, ["CO"] = 10, ["EN"] = 10, ["IG"] = 10, ["IP"] = 10, ["LU"] = 10,
-        ["MK"] = 10, ["NR"] = 10, ["PE"] = 10, ["RM"] = 10, ["SG"] = 10, ["SS"] = 10, ["WD"] = 10,
-        // 11 East Midlands
-        ["DE"] = 11, ["LE"] = 11, ["LN"] = 11, ["NG"] = 11, ["NN"] = 11,
-        // 12 London
-        ["E"] = 12, ["EC"] = 12, ["N"] = 12, ["NW"] = 12, ["SE"] = 12, ["SW"] = 12, ["W"] = 12, ["WC"] = 12,
-        // 13 Merseyside and North Wales
-        ["CH"] = 13, ["CW"] = 13, ["L"] = 13, ["LL"] = 13,
-        // 14 West Midlands
-        ["B"] = 14, ["CV"] = 14, ["DY"] = 14, ["GL"] = 14, ["HR"] = 14, ["ST"] = 14, ["TF"] = 14, ["WR"] = 14,
-        ["WS"] = 14, ["WV"] = 14,
-        // 15 North East England
-        ["DH"] = 15, ["DL"] = 15, ["NE"] = 15, ["SR"] = 15, ["TS"] = 15,
-        // 16 North West England
-        ["BB"] = 16, ["BL"] = 16, ["CA"] = 16, ["FY"] = 16, ["LA"] = 16, ["M"] = 16, ["OL"] = 16, ["PR"] = 16,
-        ["SK"] = 16, ["WN"] = 16,
-        // 17 North of Scotland
-        ["AB"] = 17, ["DD"] = 17, ["HS"] = 17, ["IV"] = 17, ["KW"] = 17, ["PH"] = 17, ["ZE"] = 17,
-        // 18 South of Scotland
-        ["DG"] = 18, ["EH"] = 18, ["FK"] = 18, ["G"] = 18, ["KA"] = 18, ["KY"] = 18, ["ML"] = 18, ["TD"] = 18,
-        // 19 South East England
-        ["BN"] = 19, ["CT"] = 19, ["DA"] = 19, ["ME"] = 19, ["RH"] = 19, ["TN"] = 19,
-        // 20 Southern England
-        ["BH"] = 20, ["GU"] = 20, ["OX"] = 20, ["PO"] = 20, ["RG"] = 20, ["SL"] = 20, ["SN"] = 20, ["SO"] = 20,
-        ["SP"] = 20,
-        // 21 South Wales
-        ["CF"] = 21, ["NP"] = 21, ["SA"] = 21,
-        // 22 South West England
-        ["BA"] = 22, ["BS"] = 22, ["EX"] = 22, ["PL"] = 22, ["TA"] = 22, ["TQ"] = 22, ["TR"] = 22,
-        // 23 Yorkshire
-        ["BD"] = 23, ["DN"] = 23, ["HD"] = 23, ["HG"] = 23, ["HU"] = 23, ["HX"] = 23, ["LS"] = 23, ["S"] = 23,
-        ["WF"] = 23, ["YO"] = 23,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+        (10, "AL CB CM CO EN IG IP LU MK NR PE RM SG SS WD"), // Eastern England
+        (11, "DE LE LN NG NN"), // East Midlands
+        (12, "E EC N NW SE SW W WC"), // London
+        (13, "CH CW L LL"), // Merseyside and North Wales
+        (14, "B CV DY GL HR ST TF WR WS WV"), // West Midlands
+        (15, "DH DL NE SR TS"), // North East England
+        (16, "BB BL CA FY LA M OL PR SK WN"), // North West England
+        (17, "AB DD HS IV KW PH ZE"), // North of Scotland
+        (18, "DG EH FK G KA KY ML TD"), // South of Scotland
+        (19, "BN CT DA ME RH TN"), // South East England
+        (20, "BH GU OX PO RG SL SN SO SP"), // Southern England
+        (21, "CF NP SA"), // South Wales
+        (22, "BA BS EX PL TA TQ TR"), // South West England
+        (23, "BD DN HD HG HU HX LS S WF YO"), // Yorkshire
+    }
+    .SelectMany(g => g.Areas.Split(' ').Select(area => KeyValuePair.Create(area, g.DistributorId)))
+    .ToFrozenDictionary(StringComparer.Ordinal);
 
     public static DnoArea? FindByDistributorId(int distributorId) =>
         All.FirstOrDefault(a => a.DistributorId == distributorId);

@@ -49,13 +49,13 @@ public static class TestData
 
     public static RegisterParticipantRequest Registration(
         string? legalName = null, string? companyNumber = null, string? postcode = null, params string[] roles) => new()
-    {
-        LegalName = legalName ?? $"Test Flex {Next()} Ltd",
-        CompanyNumber = companyNumber ?? CompanyNumber(),
-        RegisteredAddress = new AddressDto { Line1 = "1 Station Road", Town = "Cambridge", Postcode = postcode ?? Postcode() },
-        ContactEmail = "registrations@flex.example",
-        RequestedRoles = roles.Length == 0 ? ["fsp"] : roles,
-        AuthorisedPerson = new AuthorisedPersonDto { Name = "Alex Director", Email = "alex.director@flex.example" },
-        Declaration = true,
-    };
+        {
+            LegalName = legalName ?? $"Test Flex {Next()} Ltd",
+            CompanyNumber = companyNumber ?? CompanyNumber(),
+            RegisteredAddress = new AddressDto { Line1 = "1 Station Road", Town = "Cambridge", Postcode = postcode ?? Postcode() },
+            ContactEmail = "registrations@flex.example",
+            RequestedRoles = roles.Length == 0 ? ["fsp"] : roles,
+            AuthorisedPerson = new AuthorisedPersonDto { Name = "Alex Director", Email = "alex.director@flex.example" },
+            Declaration = true,
+        };
 }
