@@ -18,6 +18,7 @@ public static class RegistryComposition
     public static IServiceCollection AddRegistry(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddMemoryCache();
         services.AddProblemMapping();
         services.Configure<JsonOptions>(json =>
         {
@@ -62,6 +63,7 @@ public static class RegistryComposition
         app.UseMiddleware<RequestLimitsMiddleware>();
         app.UseRouting();
         app.UseAuthentication();
+        app.UseMiddleware<LiveTokenCheck>();
         app.UseAuthorization();
         app.UseRateLimiter();
 

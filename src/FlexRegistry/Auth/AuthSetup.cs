@@ -26,7 +26,7 @@ public static class AuthSetup
                 // Scopes are the client's permissions, checked by the token endpoint itself.
                 server.DisableScopeValidation();
                 server.IgnoreScopePermissions();
-                // Client-credentials tokens are checked against the client's live status on use, not stored.
+                // Client-credentials tokens are not stored: LiveTokenCheck checks the client's and participant's status on use.
                 server.DisableTokenStorage();
                 if (options.Issuer is not null)
                     server.SetIssuer(options.Issuer);

@@ -14,7 +14,7 @@ public static class Policies
     /// <summary>Any valid token issued to a participant's client.</summary>
     public const string Participant = "participant";
 
-    /// <summary>Tokens of the registry operator only.</summary>
+    /// <summary>Tokens of the registry operator only, carrying the <c>registry:admin</c> scope.</summary>
     public const string RegistryOperator = "registry-operator";
 
     public static string Scope(string scope) => "scope:" + scope;
@@ -34,7 +34,8 @@ public static class Policies
         builder.AddPolicy(RegistryOperator, p => p
             .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
             .RequireAuthenticatedUser().RequireClaim(Caller.ParticipantClaim)
-            .RequireRole(ParticipantRole.RegistryOperator));
+            .RequireRole(ParticipantRole.RegistryOperator)
+            .RequireAssertion(ctx => ctx.User.HasScope(Scopes.RegistryAdmin)));
         foreach (var scope in Scopes.All)
         {
             builder.AddPolicy(Scope(scope), p => p

@@ -12,8 +12,8 @@ public enum DuplicateCaseStatus
 
 /// <summary>
 /// A flagged possible duplicate: a new record (<see cref="SubjectId"/>) that looks like an existing one
-/// (<see cref="CandidateId"/>) without sharing an exact identity key. It stays open until the registry operator (or a
-/// party) merges the two or dismisses the flag.
+/// (<see cref="CandidateId"/>) without sharing an exact identity key. The parties can see it; it stays open until
+/// the registry operator merges the two or dismisses the flag.
 /// </summary>
 public sealed class DuplicateCase : EventSource
 {

@@ -16,14 +16,14 @@ public static class DuplicateCaseEndpoints
                 [FromQuery] string? kind, [FromQuery] string? status, [FromQuery] string? cursor, [FromQuery] int? limit,
                 DuplicateCases cases, HttpContext http, CancellationToken ct) =>
                 TypedResults.Ok(await cases.ListAsync(kind, status, cursor, limit, Caller.From(http.User), ct)))
-            .RequireAuthorization(Policies.Participant)
+            .RequireAuthorization(Policies.Scope(Scopes.ParticipantRead))
             .WithName("ListDuplicateCases")
             .WithSummary("The review queue of possible duplicates (operator: all; a party: its own)")
             .ProducesProblem(400);
 
         group.MapGet("/{id}", async Task<Ok<DuplicateCaseResponse>> (string id, DuplicateCases cases, HttpContext http, CancellationToken ct) =>
                 TypedResults.Ok(await cases.GetAsync(ParseId(id), Caller.From(http.User), ct)))
-            .RequireAuthorization(Policies.Participant)
+            .RequireAuthorization(Policies.Scope(Scopes.ParticipantRead))
             .WithName("GetDuplicateCase")
             .WithSummary("Read a duplicate case")
             .ProducesProblem(404);

@@ -12,9 +12,10 @@ public enum StatusAction
     Reject,
     Suspend,
     Reinstate,
+    Deregister,
 }
 
-/// <summary>The registry operator verifies, rejects, suspends or reinstates a participant, always with a reason.</summary>
+/// <summary>The registry operator verifies, rejects, suspends, reinstates or deregisters a participant, always with a reason.</summary>
 public sealed class ChangeParticipantStatus(RegistryDbContext db, TimeProvider time)
 {
     public async Task<ParticipantResponse> HandleAsync(ParticipantId id, StatusAction action, StatusActionRequest request, Caller caller, CancellationToken ct)
@@ -35,6 +36,7 @@ public sealed class ChangeParticipantStatus(RegistryDbContext db, TimeProvider t
             StatusAction.Reject => participant.Reject(reason, caller.Actor, now),
             StatusAction.Suspend => participant.Suspend(reason, caller.Actor, now),
             StatusAction.Reinstate => participant.Reinstate(reason, caller.Actor, now),
+            StatusAction.Deregister => participant.Deregister(reason, caller.Actor, now),
             _ => throw new ArgumentOutOfRangeException(nameof(action)),
         };
         db.ParticipantStatusChanges.Add(change);

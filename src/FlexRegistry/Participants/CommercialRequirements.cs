@@ -34,7 +34,7 @@ public static partial class CommercialRequirements
         ["insurance.cover_too_low", "insurance.expired", "field.required"]);
 
     private static Requirement Ico(bool required) => new("icoRegistrationNumber", required,
-        "The ICO data protection register number: Z followed by 7 characters (e.g. ZA123456).",
+        "The ICO data protection register number: Z, a letter or digit, then 6 digits (e.g. ZA123456 or Z1234567).",
         "You process households' personal data (addresses, MPANs, consumption) and must be registered with the ICO.",
         ["ico.invalid", "field.required"]);
 
@@ -125,7 +125,7 @@ public static partial class CommercialRequirements
         if (info.IcoRegistrationNumber is { } ico)
         {
             if (!IcoNumber().IsMatch(ico.Trim().ToUpperInvariant()))
-                errors.Add("icoRegistrationNumber", "ico.invalid", "An ICO registration number is Z followed by 7 characters, e.g. ZA123456.");
+                errors.Add("icoRegistrationNumber", "ico.invalid", "An ICO registration number is Z, a letter or digit, then 6 digits, e.g. ZA123456.");
         }
         else if (Required("icoRegistrationNumber"))
         {

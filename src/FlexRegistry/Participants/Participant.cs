@@ -50,7 +50,6 @@ public sealed class Participant : EventSource
         Email contactEmail,
         AuthorisedPerson authorisedPerson,
         IEnumerable<string> roles,
-        bool verifiable,
         DateTimeOffset now)
     {
         var participant = new Participant
@@ -66,7 +65,8 @@ public sealed class Participant : EventSource
             ContactEmail = contactEmail.Value,
             AuthorisedPerson = authorisedPerson,
             Status = ParticipantStatus.Provisional,
-            Verification = verifiable ? VerificationState.Queued(now) : VerificationState.ManualReview("No automatic verification source applies; the registry operator reviews it.", now),
+            // Always queued: the worker either verifies it or sends it to manual review (raising an event either way).
+            Verification = VerificationState.Queued(now),
             RegisteredAt = now,
             UpdatedAt = now,
             Version = Guid.NewGuid(),
@@ -130,6 +130,9 @@ public sealed class Participant : EventSource
 
     public StatusChange Verify(string reason, string actor, DateTimeOffset now)
     {
+        // Verification confirms a provisional ID; a suspended participant comes back through Reinstate.
+        if (Status != ParticipantStatus.Provisional)
+            throw InvalidTransition(ParticipantStatus.Active);
         var change = Move(ParticipantStatus.Active, "participant.verified", reason, actor, now);
         Verification = VerificationState.Completed("registry-operator", reason, now);
         return change;

@@ -30,10 +30,11 @@ public static class ParticipantEndpoints
                 [FromQuery] string? query, [FromQuery] string? role, [FromQuery] string? status, [FromQuery] string? cursor, [FromQuery] int? limit,
                 ParticipantQueries queries, HttpContext http, CancellationToken ct) =>
                 TypedResults.Ok(await queries.SearchAsync(query, role, status, cursor, limit, Caller.From(http.User), ct)))
-            .RequireAuthorization(Policies.Participant)
+            .RequireAuthorization(Policies.Scope(Scopes.ParticipantRead))
             .WithName("SearchParticipants")
             .WithSummary("Search the participant directory (BUC.4 step 5)")
-            .WithDescription("Matches name, participant ID, company number or EIC; filters by role. Other participants see active organisations only, with no private fields.")
+            .WithDescription("Matches name, participant ID, company number or EIC; filters by role and status. Other participants see active organisations by default " +
+                             "and may ask for suspended or merged ones; provisional, rejected and deregistered records are the registry operator's only. No private fields.")
             .ProducesProblem(400);
 
         group.MapGet("/requirements", Ok<IReadOnlyList<RoleRequirements>> ([FromQuery] string? role) =>
@@ -45,14 +46,14 @@ public static class ParticipantEndpoints
                     : [CommercialRequirements.For(role)];
                 return TypedResults.Ok(result);
             })
-            .RequireAuthorization(Policies.Participant)
+            .RequireAuthorization(Policies.Scope(Scopes.ParticipantRead))
             .WithName("GetCommercialRequirements")
             .WithSummary("Published commercial-information requirements per role (BUC.4 step 3)")
             .ProducesProblem(400);
 
         group.MapGet("/{id}", async Task<Ok<ParticipantResponse>> (string id, ParticipantQueries queries, HttpContext http, CancellationToken ct) =>
                 TypedResults.Ok(await queries.GetAsync(ParticipantQueries.ParseId(id), Caller.From(http.User), ct)))
-            .RequireAuthorization(Policies.Participant)
+            .RequireAuthorization(Policies.Scope(Scopes.ParticipantRead))
             .WithName("GetParticipant")
             .WithSummary("Read a participant (BUC.4 step 8: the ID resolves everywhere)")
             .WithDescription("A merged participant's ID keeps resolving: status is merged and mergedInto names the survivor.")
@@ -62,6 +63,7 @@ public static class ParticipantEndpoints
         MapStatusAction(group, "reject", StatusAction.Reject, "Reject a provisional participant (registry operator)");
         MapStatusAction(group, "suspend", StatusAction.Suspend, "Suspend an active participant (registry operator)");
         MapStatusAction(group, "reinstate", StatusAction.Reinstate, "Reinstate a suspended participant (registry operator)");
+        MapStatusAction(group, "deregister", StatusAction.Deregister, "Deregister an active or suspended participant for good (registry operator)");
 
         group.MapPut("/{id}/commercial-information", async Task<Ok<CommercialInformationResponse>> (
                 string id, CommercialInformationRequest request, SubmitCommercialInformation handler, HttpContext http, CancellationToken ct) =>
@@ -110,13 +112,22 @@ public static class ParticipantEndpoints
 
     internal static string ETag(Guid version) => $"\"{version:N}\"";
 
-    internal static Guid? IfMatch(HttpContext http)
+    /// <summary>The If-Match condition, if any: <c>*</c> (any existing version) or one version.</summary>
+    internal static IfMatch? IfMatch(HttpContext http)
     {
-        var header = http.Request.Headers.IfMatch.ToString();
+        var header = http.Request.Headers.IfMatch.ToString().Trim();
         if (string.IsNullOrEmpty(header))
             return null;
-        return Guid.TryParseExact(header.Trim().Trim('"'), "N", out var version)
-            ? version
+        if (header == "*")
+            return new IfMatch(AnyVersion: true, default);
+        return Guid.TryParseExact(header.Trim('"'), "N", out var version)
+            ? new IfMatch(AnyVersion: false, version)
             : throw new DomainRuleException(CommonErrors.PreconditionFailed, "If-Match does not name a version of this resource.");
     }
+}
+
+/// <summary>An If-Match precondition: <see cref="AnyVersion"/> for <c>*</c>, else the version the caller read.</summary>
+public readonly record struct IfMatch(bool AnyVersion, Guid Version)
+{
+    public bool IsMetBy(Guid? current) => current is { } v && (AnyVersion || v == Version);
 }

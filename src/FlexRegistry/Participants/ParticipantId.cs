@@ -5,7 +5,7 @@ namespace FlexRegistry.Participants;
 
 /// <summary>
 /// The register's one identifier for an organisation: <c>FRP-</c>, 12 random Crockford base-32 characters and a
-/// check character (<see cref="CheckCharacter"/>) computed over <c>FRP</c> + the body (e.g. <c>FRP-7K3M9QX2VD4HJ</c>).
+/// check character (<see cref="CheckCharacter"/>) computed over <c>FRP</c> + the body (e.g. <c>FRP-7K3M9QX2VD4H1</c>).
 /// About 60 bits of randomness: not sequential, not guessable. Input is case-insensitive.
 /// </summary>
 public readonly record struct ParticipantId : IParsable<ParticipantId>

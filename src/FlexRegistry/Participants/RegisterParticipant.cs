@@ -36,7 +36,7 @@ public sealed class RegisterParticipant(
         var now = time.GetUtcNow();
         var participant = Participant.Register(
             valid.LegalName, valid.CompanyNumber, valid.Eic, valid.Vat, valid.Individual, valid.Address, valid.ContactEmail,
-            valid.AuthorisedPerson, valid.Roles, verifiable: valid.CompanyNumber is not null, now);
+            valid.AuthorisedPerson, valid.Roles, now);
         var client = ApiClient.Create(participant.Id, "Initial client", Scopes.AllowedFor(participant.Roles), now);
         var secret = ApiClient.NewSecret();
 
@@ -67,8 +67,7 @@ public sealed class RegisterParticipant(
         }
 
         logger.LogInformation("Registered participant {ParticipantId} with roles {Roles}", participant.Id, participant.Roles);
-        if (participant.Verification.Stage == VerificationStage.Queued)
-            verificationQueue.Wake();
+        verificationQueue.Wake();
         return new RegisterParticipantResponse(participant.Id.Value, participant.Status.ToWire(), new ApiClientCredentials(client.ClientId, secret));
     }
 
@@ -94,6 +93,13 @@ public sealed class RegisterParticipant(
     private async Task FlagNearDuplicatesAsync(Participant participant, DateTimeOffset now, CancellationToken ct)
     {
         var postcode = participant.RegisteredAddress.Postcode;
+        if (db.Database.IsNpgsql())
+        {
+            // Registrations at the same postcode take turns from here to commit, so that under READ COMMITTED the
+            // later one's query sees the earlier one and two simultaneous near-duplicates cannot miss each other.
+            // (On SQLite the database-wide write lock already serialises them.)
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({"participant-postcode:" + postcode}))", ct);
+        }
         var neighbours = await db.Participants.AsNoTracking()
             .Where(p => p.RegisteredAddress.Postcode == postcode && p.Id != participant.Id)
             .Where(p => p.Status != ParticipantStatus.Rejected && p.Status != ParticipantStatus.Merged)

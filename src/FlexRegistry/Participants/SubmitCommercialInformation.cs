@@ -22,7 +22,7 @@ public sealed class SubmitCommercialInformation(RegistryDbContext db, TimeProvid
         return new CommercialInformationCheckResponse(errors.Count == 0, [.. errors.Select(e => new FieldErrorDto(e.Field, e.Code, e.Message))], results);
     }
 
-    public async Task<(CommercialInformationResponse Response, Guid Version)> PutAsync(ParticipantId id, CommercialInformationRequest info, Guid? ifMatch, Caller caller, CancellationToken ct)
+    public async Task<(CommercialInformationResponse Response, Guid Version)> PutAsync(ParticipantId id, CommercialInformationRequest info, IfMatch? ifMatch, Caller caller, CancellationToken ct)
     {
         var participant = await LoadAsync(id, caller, ct);
         var (errors, results) = CommercialRequirements.Check(info, participant.Roles, Today());
@@ -32,7 +32,7 @@ public sealed class SubmitCommercialInformation(RegistryDbContext db, TimeProvid
         var now = time.GetUtcNow();
         var json = JsonSerializer.Serialize(info, Json);
         var stored = await db.CommercialInformation.FirstOrDefaultAsync(c => c.ParticipantId == id, ct);
-        if (ifMatch is { } expected && stored?.Version != expected)
+        if (ifMatch is { } condition && !condition.IsMetBy(stored?.Version))
             throw new DomainRuleException(CommonErrors.PreconditionFailed, "The commercial information changed since you read it (If-Match does not match).");
         if (stored is null)
         {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.OpenApi;
 
 namespace FlexRegistry.Shared;
@@ -29,6 +30,28 @@ internal static class OpenApiSetup
                         ClientCredentials = new OpenApiOAuthFlow { TokenUrl = new Uri("/connect/token", UriKind.Relative) },
                     },
                 };
+                return Task.CompletedTask;
+            });
+            // Each protected operation names the scheme, the scope its policy needs, and its 401/403 answers.
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                if (metadata.OfType<IAllowAnonymous>().Any())
+                    return Task.CompletedTask;
+                var scopes = metadata.OfType<IAuthorizeData>()
+                    .Select(a => a.Policy)
+                    .Where(p => p is not null && p.StartsWith("scope:", StringComparison.Ordinal))
+                    .Select(p => p![6..])
+                    .ToList();
+                if (metadata.OfType<IAuthorizeData>().Any(a => a.Policy == Auth.Policies.RegistryOperator))
+                    scopes.Add(Auth.Scopes.RegistryAdmin);
+                operation.Security =
+                [
+                    new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("oauth2", context.Document)] = scopes },
+                ];
+                operation.Responses ??= new OpenApiResponses();
+                operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No valid access token (problem auth.unauthenticated or auth.token_revoked)." });
+                operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The token lacks the scope or role (problem auth.forbidden)." });
                 return Task.CompletedTask;
             });
         });

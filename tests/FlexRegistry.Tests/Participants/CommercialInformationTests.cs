@@ -122,6 +122,12 @@ public abstract class CommercialInformationTests(RegistryApp app)
             await staleResponse.ReadProblem(HttpStatusCode.PreconditionFailed, "resource.precondition_failed");
             var unchanged = await (await client.GetAsync(url)).Read<CommercialInformationResponse>();
             Assert.Equal(["Bright Flex"], unchanged.Information.TradingNames);
+
+            // If-Match: * means "whatever version exists".
+            using var any = new HttpRequestMessage(HttpMethod.Put, url) { Content = JsonContent.Create(ValidForFsp() with { TradingNames = ["Renamed"] }) };
+            any.Headers.TryAddWithoutValidation("If-Match", "*");
+            using var anyResponse = await client.SendAsync(any);
+            Assert.Equal(["Renamed"], (await anyResponse.Read<CommercialInformationResponse>()).Information.TradingNames);
         }
     }
 

@@ -137,7 +137,7 @@ public sealed class ParticipantDomainTests
         var now = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
         Assert.True(Email.TryParse("a@b.example", out var email));
         var participant = Participant.Register("Acme Ltd", CompanyNumber.Parse("01234567"), null, null, false,
-            new Address("1 Road", null, "Town", "CB1 1AA"), email, new AuthorisedPerson("A", "a@b.example"), ["fsp"], true, now);
+            new Address("1 Road", null, "Town", "CB1 1AA"), email, new AuthorisedPerson("A", "a@b.example"), ["fsp"], now);
 
         var error = Assert.Throws<DomainRuleException>(() => participant.Suspend("x", "op", now));
         Assert.Equal("participant.invalid_status_transition", error.Error.Code);

@@ -56,6 +56,86 @@ public abstract class ParticipantLifecycleTests(RegistryApp app)
     }
 
     [Fact]
+    public async Task Suspension_RevokesTokensAlreadyIssued_WithinSeconds()
+    {
+        var (registration, client) = await app.RegisterActiveAsync();
+        using (client)
+        {
+            using var before = await client.GetAsync($"/api/v1/participants/{registration.ParticipantId}");
+            await before.ShouldHave(HttpStatusCode.OK);
+
+            using var op = await app.OperatorAsync();
+            await Act(op, registration.ParticipantId, "suspend", "Investigation");
+
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            HttpStatusCode status;
+            do
+            {
+                using var after = await client.GetAsync($"/api/v1/participants/{registration.ParticipantId}");
+                status = after.StatusCode;
+                if (status == HttpStatusCode.Unauthorized)
+                    await after.ReadProblem(HttpStatusCode.Unauthorized, "auth.token_revoked");
+                else
+                    await Task.Delay(200);
+            }
+            while (status != HttpStatusCode.Unauthorized && clock.Elapsed < TimeSpan.FromSeconds(10));
+            Assert.Equal(HttpStatusCode.Unauthorized, status);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"revocation took {clock.Elapsed}");
+
+            // Reinstated, the same client works again with a new token.
+            await Act(op, registration.ParticipantId, "reinstate", "Cleared");
+            using var again = await app.AuthenticatedAsync(registration.ApiClient.ClientId, registration.ApiClient.ClientSecret!);
+            using var ok = await again.GetAsync($"/api/v1/participants/{registration.ParticipantId}");
+            await ok.ShouldHave(HttpStatusCode.OK);
+        }
+    }
+
+    [Fact]
+    public async Task Deregistration_IsFinal()
+    {
+        var (registration, client) = await app.RegisterActiveAsync();
+        client.Dispose();
+        using var op = await app.OperatorAsync();
+        var gone = await Act(op, registration.ParticipantId, "deregister", "Ceased trading");
+        Assert.Equal("deregistered", gone.Status);
+        await AssertTokenRefused(registration);
+        using var back = await op.PostAsJsonAsync($"/api/v1/participants/{registration.ParticipantId}/reinstate", new StatusActionRequest { Reason = "oops" });
+        await back.ReadProblem(HttpStatusCode.Conflict, "participant.invalid_status_transition");
+    }
+
+    [Fact]
+    public async Task Verify_AppliesOnlyToProvisionalParticipants()
+    {
+        var (registration, client) = await app.RegisterActiveAsync();
+        client.Dispose();
+        using var op = await app.OperatorAsync();
+        await Act(op, registration.ParticipantId, "suspend", "Checks");
+        using var verify = await op.PostAsJsonAsync($"/api/v1/participants/{registration.ParticipantId}/verify", new StatusActionRequest { Reason = "shortcut" });
+        await verify.ReadProblem(HttpStatusCode.Conflict, "participant.invalid_status_transition");
+    }
+
+    [Fact]
+    public async Task NarrowedTokens_AreLimitedToTheirScopes()
+    {
+        var (registration, client) = await app.RegisterAsync();
+        client.Dispose();
+        using var readOnly = app.Anonymous();
+        readOnly.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+            await app.TokenAsync(registration.ApiClient.ClientId, registration.ApiClient.ClientSecret!, "participants:read"));
+        using var read = await readOnly.GetAsync($"/api/v1/participants/{registration.ParticipantId}");
+        await read.ShouldHave(HttpStatusCode.OK);
+        using var write = await readOnly.PutAsJsonAsync($"/api/v1/participants/{registration.ParticipantId}/commercial-information", CommercialInformationTests.ValidForFsp());
+        Assert.Equal(HttpStatusCode.Forbidden, write.StatusCode);
+
+        // The registry operator's powers need the registry:admin scope, not only the role.
+        using var narrowOperator = app.Anonymous();
+        narrowOperator.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+            await app.TokenAsync(FlexRegistry.Auth.ApiClient.BootstrapClientId, RegistryApp.OperatorSecret, "participants:read"));
+        using var verify = await narrowOperator.PostAsJsonAsync($"/api/v1/participants/{registration.ParticipantId}/verify", new StatusActionRequest { Reason = "x" });
+        Assert.Equal(HttpStatusCode.Forbidden, verify.StatusCode);
+    }
+
+    [Fact]
     public async Task Rejected_ParticipantCannotObtainTokens()
     {
         var (registration, client) = await app.RegisterAsync();

@@ -176,7 +176,6 @@ public abstract class RegistrationTests(RegistryApp app)
         var (survivor, c1) = await app.RegisterActiveAsync(TestData.Registration("Bright Flex Ltd", postcode: postcode));
         var (duplicate, c2) = await app.RegisterAsync(TestData.Registration("BRIGHT FLEX LIMITED", postcode: postcode));
         c1.Dispose();
-        c2.Dispose();
         using var op = await app.OperatorAsync();
         var queue = await (await op.GetAsync("/api/v1/duplicate-cases?kind=participant&status=open&limit=200")).Read<Page<DuplicateCaseResponse>>();
         var flagged = Assert.Single(queue.Items, c => c.SubjectId == duplicate.ParticipantId);
@@ -191,7 +190,15 @@ public abstract class RegistrationTests(RegistryApp app)
         Assert.Equal(survivor.ParticipantId, old.MergedInto);
         Assert.Contains(old.History!, h => h.To == "merged" && h.Actor == "client:registry-operator");
 
-        // The duplicate's client carries on, now acting for the survivor.
+        // Tokens issued for the merged ID stop working (their participant claim is stale) …
+        await Task.Delay(FlexRegistry.Auth.LiveTokenCheck.CacheFor + TimeSpan.FromMilliseconds(300));
+        using (c2)
+        {
+            using var stale = await c2.GetAsync($"/api/v1/participants/{survivor.ParticipantId}");
+            await stale.ReadProblem(HttpStatusCode.Unauthorized, "auth.token_revoked");
+        }
+
+        // … and the duplicate's client carries on with a new token, now acting for the survivor.
         using var carriedOn = await app.AuthenticatedAsync(duplicate.ApiClient.ClientId, duplicate.ApiClient.ClientSecret!);
         var viewed = await (await carriedOn.GetAsync($"/api/v1/participants/{survivor.ParticipantId}")).Read<ParticipantResponse>();
         Assert.NotNull(viewed.ContactEmail);
