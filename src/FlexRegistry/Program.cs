@@ -1,7 +1,8 @@
 using FlexRegistry;
 using FlexRegistry.Persistence;
 
-var builder = WebApplication.CreateBuilder(args);
+// Configuration files ship beside the binaries; data files (SQLite, keys) stay relative to the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 // The documented default address; --urls or ASPNETCORE_URLS override it.
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
