@@ -1,0 +1,106 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using FlexRegistry.Client.Contracts;
+
+namespace FlexRegistry.Client;
+
+/// <summary>
+/// A typed client for the register's API. Give it an <see cref="HttpClient"/> whose base address is the register and
+/// which authenticates (e.g. through <see cref="ClientCredentialsHandler"/>); anonymous calls (registration) need
+/// no token. Problems are thrown as <see cref="FlexRegistryProblemException"/>.
+/// </summary>
+public sealed class FlexRegistryClient(HttpClient http)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>An authenticated client for a register at <paramref name="baseAddress"/> using client credentials.</summary>
+    public static FlexRegistryClient Create(Uri baseAddress, string clientId, string clientSecret, string? scope = null, HttpMessageHandler? inner = null)
+    {
+        var handler = new ClientCredentialsHandler(new Uri(baseAddress, "/connect/token"), clientId, clientSecret, scope)
+        {
+            InnerHandler = inner ?? new HttpClientHandler(),
+        };
+        return new FlexRegistryClient(new HttpClient(handler) { BaseAddress = baseAddress });
+    }
+
+    public Task<RegisterParticipantResponse> RegisterParticipantAsync(RegisterParticipantRequest request, CancellationToken ct = default) =>
+        SendAsync<RegisterParticipantResponse>(HttpMethod.Post, "api/v1/participants", request, ct);
+
+    public Task<ParticipantResponse> GetParticipantAsync(string participantId, CancellationToken ct = default) =>
+        SendAsync<ParticipantResponse>(HttpMethod.Get, $"api/v1/participants/{Uri.EscapeDataString(participantId)}", null, ct);
+
+    public Task<Page<DirectoryEntry>> SearchParticipantsAsync(string? query = null, string? role = null, string? cursor = null, int? limit = null, CancellationToken ct = default) =>
+        SendAsync<Page<DirectoryEntry>>(HttpMethod.Get, "api/v1/participants" + Query(("query", query), ("role", role), ("cursor", cursor), ("limit", limit?.ToString(System.Globalization.CultureInfo.InvariantCulture))), null, ct);
+
+    /// <summary>Every directory entry matching, following the cursor to the end.</summary>
+    public async IAsyncEnumerable<DirectoryEntry> SearchAllParticipantsAsync(string? query = null, string? role = null,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        string? cursor = null;
+        do
+        {
+            var page = await SearchParticipantsAsync(query, role, cursor, 200, ct);
+            foreach (var item in page.Items)
+                yield return item;
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+    }
+
+    public Task<IReadOnlyList<RoleRequirements>> GetCommercialRequirementsAsync(string? role = null, CancellationToken ct = default) =>
+        SendAsync<IReadOnlyList<RoleRequirements>>(HttpMethod.Get, "api/v1/participants/requirements" + Query(("role", role)), null, ct);
+
+    public Task<CommercialInformationCheckResponse> CheckCommercialInformationAsync(string participantId, CommercialInformationRequest information, CancellationToken ct = default) =>
+        SendAsync<CommercialInformationCheckResponse>(HttpMethod.Post, $"api/v1/participants/{Uri.EscapeDataString(participantId)}/commercial-information/check", information, ct);
+
+    public Task<CommercialInformationResponse> PutCommercialInformationAsync(string participantId, CommercialInformationRequest information, CancellationToken ct = default) =>
+        SendAsync<CommercialInformationResponse>(HttpMethod.Put, $"api/v1/participants/{Uri.EscapeDataString(participantId)}/commercial-information", information, ct);
+
+    public Task<CommercialInformationResponse> GetCommercialInformationAsync(string participantId, CancellationToken ct = default) =>
+        SendAsync<CommercialInformationResponse>(HttpMethod.Get, $"api/v1/participants/{Uri.EscapeDataString(participantId)}/commercial-information", null, ct);
+
+    /// <summary>A registry-operator action: <c>verify</c>, <c>reject</c>, <c>suspend</c>, <c>reinstate</c> or <c>deregister</c>.</summary>
+    public Task<ParticipantResponse> ChangeParticipantStatusAsync(string participantId, string action, string reason, CancellationToken ct = default) =>
+        SendAsync<ParticipantResponse>(HttpMethod.Post, $"api/v1/participants/{Uri.EscapeDataString(participantId)}/{Uri.EscapeDataString(action)}", new StatusActionRequest { Reason = reason }, ct);
+
+    public Task<Page<DuplicateCaseResponse>> ListDuplicateCasesAsync(string? kind = null, string? status = null, string? cursor = null, CancellationToken ct = default) =>
+        SendAsync<Page<DuplicateCaseResponse>>(HttpMethod.Get, "api/v1/duplicate-cases" + Query(("kind", kind), ("status", status), ("cursor", cursor)), null, ct);
+
+    public Task<DuplicateCaseResponse> MergeDuplicateCaseAsync(string caseId, MergeDuplicateRequest request, CancellationToken ct = default) =>
+        SendAsync<DuplicateCaseResponse>(HttpMethod.Post, $"api/v1/duplicate-cases/{Uri.EscapeDataString(caseId)}/merge", request, ct);
+
+    public Task<DuplicateCaseResponse> DismissDuplicateCaseAsync(string caseId, DismissDuplicateRequest request, CancellationToken ct = default) =>
+        SendAsync<DuplicateCaseResponse>(HttpMethod.Post, $"api/v1/duplicate-cases/{Uri.EscapeDataString(caseId)}/dismiss", request, ct);
+
+    public Task<IReadOnlyList<DnoAreaResponse>> GetDnoAreasAsync(CancellationToken ct = default) =>
+        SendAsync<IReadOnlyList<DnoAreaResponse>>(HttpMethod.Get, "api/v1/reference/dno-areas", null, ct);
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+        using var response = await http.SendAsync(request, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            ProblemResponse problem;
+            try
+            {
+                problem = await response.Content.ReadFromJsonAsync<ProblemResponse>(Json, ct) ?? new ProblemResponse();
+            }
+            catch (JsonException)
+            {
+                problem = new ProblemResponse { Title = response.ReasonPhrase, Status = (int)response.StatusCode };
+            }
+            throw new FlexRegistryProblemException((int)response.StatusCode, problem);
+        }
+        return await response.Content.ReadFromJsonAsync<T>(Json, ct)
+               ?? throw new JsonException($"The register sent an empty {typeof(T).Name}.");
+    }
+
+    private static string Query(params (string Name, string? Value)[] parameters)
+    {
+        var present = parameters.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}").ToList();
+        return present.Count == 0 ? "" : "?" + string.Join('&', present);
+    }
+}
