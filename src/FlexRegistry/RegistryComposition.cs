@@ -40,6 +40,7 @@ public static class RegistryComposition
         services.AddScoped<ChangeParticipantStatus>();
         services.AddScoped<SubmitCommercialInformation>();
         services.AddScoped<DuplicateCases>();
+        services.AddScoped<ManageApiClients>();
 
         services.AddSingleton(configuration.GetSection("Verification").Get<VerificationOptions>() ?? new VerificationOptions());
         services.AddSingleton(configuration.GetSection("CompaniesHouse").Get<CompaniesHouseOptions>() ?? new CompaniesHouseOptions());
@@ -75,6 +76,7 @@ public static class RegistryComposition
 
         app.MapTokenEndpoint();
         app.MapParticipantEndpoints();
+        app.MapApiClientEndpoints();
         app.MapDuplicateCaseEndpoints();
         app.MapReferenceEndpoints();
         return app;

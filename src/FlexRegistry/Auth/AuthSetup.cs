@@ -17,6 +17,9 @@ public static class AuthSetup
             .AddServer(server =>
             {
                 server.SetTokenEndpointUris("connect/token");
+                // Discovery and the published signing keys, so that standard OAuth clients configure themselves.
+                server.SetConfigurationEndpointUris(".well-known/openid-configuration");
+                server.SetJsonWebKeySetEndpointUris(".well-known/jwks");
                 server.AllowClientCredentialsFlow();
                 server.AddSigningKey(signing);
                 server.AddEncryptionKey(encryption);
@@ -28,6 +31,8 @@ public static class AuthSetup
                 server.IgnoreScopePermissions();
                 // Client-credentials tokens are not stored: LiveTokenCheck checks the client's and participant's status on use.
                 server.DisableTokenStorage();
+                // private_key_jwt: PS256/ES256 only, short-lived, each assertion once (OpenIddict checks signature, iss, aud, exp).
+                server.AddEventHandler(ClientAssertionRules.Descriptor);
                 if (options.Issuer is not null)
                     server.SetIssuer(options.Issuer);
                 var aspnet = server.UseAspNetCore().EnableTokenEndpointPassthrough();
