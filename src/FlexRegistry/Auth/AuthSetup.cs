@@ -33,6 +33,7 @@ public static class AuthSetup
                 server.DisableTokenStorage();
                 // private_key_jwt: PS256/ES256 only, short-lived, each assertion once (OpenIddict checks signature, iss, aud, exp).
                 server.AddEventHandler(ClientAssertionRules.Descriptor);
+                server.AddEventHandler(UntypedClientAssertions.Descriptor);
                 if (options.Issuer is not null)
                     server.SetIssuer(options.Issuer);
                 var aspnet = server.UseAspNetCore().EnableTokenEndpointPassthrough();

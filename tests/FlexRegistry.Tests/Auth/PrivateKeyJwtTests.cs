@@ -42,6 +42,27 @@ public abstract class PrivateKeyJwtTests(RegistryApp app)
     }
 
     [Fact]
+    public async Task GenericallyTypedAssertion_IsAccepted()
+    {
+        // RFC 7523 does not require typ; many clients send "JWT" or nothing (see OpenIdClientInteropTests).
+        using var keys = ClientKeys.EcP256();
+        var (_, client) = await KeyClientAsync(keys);
+        using var http = app.Anonymous();
+        var (status, body) = await ClientKeys.RequestTokenAsync(http, client.ClientId, keys.Assertion(client.ClientId, Audience(http), "ES256", type: "JWT"));
+        Assert.True(status == 200, $"token refused: {status} {body}");
+    }
+
+    [Fact]
+    public async Task AccessTokenOfTheRegister_IsNotAcceptedAsAnAssertion()
+    {
+        using var keys = ClientKeys.EcP256();
+        var (_, client) = await KeyClientAsync(keys);
+        using var op = await app.OperatorAsync();
+        using var http = app.Anonymous();
+        await AssertRefusedAsync(http, client.ClientId, op.DefaultRequestHeaders.Authorization!.Parameter!);
+    }
+
+    [Fact]
     public async Task Rs256_IsRefused_EvenWithTheRegisteredKey()
     {
         using var keys = ClientKeys.Rsa();

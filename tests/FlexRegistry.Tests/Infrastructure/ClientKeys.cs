@@ -78,10 +78,10 @@ public sealed class ClientKeys : IDisposable
 
     private static string B(byte[]? bytes) => Base64UrlEncoder.Encode(bytes);
 
-    public string Assertion(string clientId, string audience, string algorithm, string? jti = null, TimeSpan? lifetime = null) =>
-        Sign(PrivateKey, clientId, audience, algorithm, jti, lifetime);
+    public string Assertion(string clientId, string audience, string algorithm, string? jti = null, TimeSpan? lifetime = null, string type = "client-authentication+jwt") =>
+        Sign(PrivateKey, clientId, audience, algorithm, jti, lifetime, type);
 
-    public static string Sign(SecurityKey key, string clientId, string audience, string algorithm, string? jti = null, TimeSpan? lifetime = null)
+    public static string Sign(SecurityKey key, string clientId, string audience, string algorithm, string? jti = null, TimeSpan? lifetime = null, string type = "client-authentication+jwt")
     {
         var now = TimeProvider.System.GetUtcNow().UtcDateTime;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
@@ -93,7 +93,7 @@ public sealed class ClientKeys : IDisposable
             NotBefore = now,
             Expires = now + (lifetime ?? TimeSpan.FromMinutes(1)),
             SigningCredentials = new SigningCredentials(key, algorithm),
-            TokenType = "client-authentication+jwt",
+            TokenType = type,
         });
     }
 
