@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FlexRegistry.Audit;
 using FlexRegistry.Auth;
 using FlexRegistry.Duplicates;
 using FlexRegistry.Participants;
@@ -41,6 +42,8 @@ public static class RegistryComposition
         services.AddScoped<SubmitCommercialInformation>();
         services.AddScoped<DuplicateCases>();
         services.AddScoped<ManageApiClients>();
+        services.AddSingleton(configuration.GetSection("Audit").Get<AuditOptions>() ?? new AuditOptions());
+        services.AddScoped<AuditQueries>();
 
         services.AddSingleton(configuration.GetSection("Verification").Get<VerificationOptions>() ?? new VerificationOptions());
         services.AddSingleton(configuration.GetSection("CompaniesHouse").Get<CompaniesHouseOptions>() ?? new CompaniesHouseOptions());
@@ -77,6 +80,7 @@ public static class RegistryComposition
         app.MapTokenEndpoint();
         app.MapParticipantEndpoints();
         app.MapApiClientEndpoints();
+        app.MapAuditEndpoints();
         app.MapDuplicateCaseEndpoints();
         app.MapReferenceEndpoints();
         return app;

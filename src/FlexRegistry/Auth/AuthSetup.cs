@@ -1,4 +1,6 @@
+using FlexRegistry.Audit;
 using FlexRegistry.Persistence;
+using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Validation.AspNetCore;
 
 namespace FlexRegistry.Auth;
@@ -11,6 +13,9 @@ public static class AuthSetup
         var options = configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
         services.AddSingleton(options);
         var (signing, encryption) = KeyRing.LoadOrCreate(options.KeyFile);
+        // Audit checkpoints are signed with the token signing key, whose public half is published at /.well-known/jwks.
+        var rsa = (RsaSecurityKey)signing;
+        services.AddSingleton(new AuditCheckpointKey(rsa.Rsa ?? throw new InvalidOperationException("The signing key has no RSA key."), rsa.KeyId));
 
         services.AddOpenIddict()
             .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<RegistryDbContext>())

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FlexRegistry.Audit;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Participants;
 using FlexRegistry.Persistence;
@@ -47,6 +48,8 @@ public sealed class ManageApiClients(RegistryDbContext db, IOpenIddictApplicatio
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             db.ApiClients.Add(client);
+            db.Audit(AuditEntry.By(caller, "api_client.create", "api_client", client.ClientId, id.Value,
+                jwks is null ? ["name", "permissions"] : ["name", "permissions", "jwks"]));
             await db.SaveChangesAsync(ct);
             await applications.CreateAsync(descriptor, ct);
             await transaction.CommitAsync(ct);
@@ -73,19 +76,19 @@ public sealed class ManageApiClients(RegistryDbContext db, IOpenIddictApplicatio
     }
 
     public Task<ApiClientResponse> SuspendAsync(ParticipantId id, string clientId, Caller caller, CancellationToken ct) =>
-        ChangeAsync(id, clientId, caller, c => c.Suspend(), ct);
+        ChangeAsync(id, clientId, caller, "api_client.suspend", c => c.Suspend(), ct);
 
     public Task<ApiClientResponse> ReinstateAsync(ParticipantId id, string clientId, Caller caller, CancellationToken ct) =>
-        ChangeAsync(id, clientId, caller, c => c.Reinstate(), ct);
+        ChangeAsync(id, clientId, caller, "api_client.reinstate", c => c.Reinstate(), ct);
 
     /// <summary>
     /// The record stays (removed, for the history); the credential is deleted, so no new token can be issued, and
     /// LiveTokenCheck refuses tokens already issued.
     /// </summary>
     public Task<ApiClientResponse> RemoveAsync(ParticipantId id, string clientId, Caller caller, CancellationToken ct) =>
-        ChangeAsync(id, clientId, caller, c => c.Remove(), ct);
+        ChangeAsync(id, clientId, caller, "api_client.remove", c => c.Remove(), ct);
 
-    private async Task<ApiClientResponse> ChangeAsync(ParticipantId id, string clientId, Caller caller, Action<ApiClient> change, CancellationToken ct)
+    private async Task<ApiClientResponse> ChangeAsync(ParticipantId id, string clientId, Caller caller, string action, Action<ApiClient> change, CancellationToken ct)
     {
         await LoadParticipantAsync(id, caller, ct);
         var client = await db.ApiClients.FirstOrDefaultAsync(c => c.ClientId == clientId && c.ParticipantId == id, ct)
@@ -99,6 +102,7 @@ public sealed class ManageApiClients(RegistryDbContext db, IOpenIddictApplicatio
         await strategy.ExecuteAsync(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            db.Audit(AuditEntry.By(caller, action, "api_client", client.ClientId, id.Value, "status"));
             await db.SaveChangesAsync(ct);
             if (client.Status == ApiClientStatus.Removed && application is not null)
                 await applications.DeleteAsync(application, ct);
