@@ -4,7 +4,7 @@
 #   ./test.sh
 #
 # Steps: ensure PostgreSQL 15 server binaries (apt-get install as root if missing) -> start a throwaway cluster
-# (scripts/pg-throwaway.sh, always stopped and deleted on exit) -> dotnet tool restore -> dotnet build (Release)
+# (scripts/pg-throwaway.sh, always stopped and deleted on exit) -> dotnet tool restore -> npm ci (tests/interop) -> dotnet build (Release)
 # -> dotnet format --verify-no-changes (STYLE.md) -> dotnet test. The last line of output is always
 #
 #   tests: N passed, M failed, K skipped
@@ -116,6 +116,11 @@ pg_throwaway_start
 
 begin_stage tool-restore "dotnet tool restore"
 dotnet tool restore
+
+# The openid-client interoperability test (OpenIdClientInteropTests) runs node on tests/interop; install exactly the
+# locked packages. Without node/npm this stage fails: the test is never skipped.
+begin_stage npm "npm ci --prefix tests/interop"
+npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
 
 begin_stage build "dotnet build $SOLUTION -c $CONFIGURATION"
 dotnet build "$SOLUTION" -c "$CONFIGURATION"

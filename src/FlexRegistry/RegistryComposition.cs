@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FlexRegistry.Audit;
 using FlexRegistry.Auth;
 using FlexRegistry.Duplicates;
 using FlexRegistry.Participants;
@@ -40,6 +41,9 @@ public static class RegistryComposition
         services.AddScoped<ChangeParticipantStatus>();
         services.AddScoped<SubmitCommercialInformation>();
         services.AddScoped<DuplicateCases>();
+        services.AddScoped<ManageApiClients>();
+        services.AddSingleton(configuration.GetSection("Audit").Get<AuditOptions>() ?? new AuditOptions());
+        services.AddScoped<AuditQueries>();
 
         services.AddSingleton(configuration.GetSection("Verification").Get<VerificationOptions>() ?? new VerificationOptions());
         services.AddSingleton(configuration.GetSection("CompaniesHouse").Get<CompaniesHouseOptions>() ?? new CompaniesHouseOptions());
@@ -75,6 +79,8 @@ public static class RegistryComposition
 
         app.MapTokenEndpoint();
         app.MapParticipantEndpoints();
+        app.MapApiClientEndpoints();
+        app.MapAuditEndpoints();
         app.MapDuplicateCaseEndpoints();
         app.MapReferenceEndpoints();
         return app;

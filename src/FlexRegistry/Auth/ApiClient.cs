@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
+using FlexRegistry.Events;
 using FlexRegistry.Participants;
+using FlexRegistry.Shared;
 
 namespace FlexRegistry.Auth;
 
@@ -14,7 +16,7 @@ public enum ApiClientStatus
 /// A machine client acting for a participant. The credential itself (hashed secret or public keys) lives in
 /// OpenIddict's application store under the same client ID; this record says whom it acts for and what it may do.
 /// </summary>
-public sealed class ApiClient
+public sealed class ApiClient : EventSource
 {
     private readonly List<string> _permissions = [];
 
@@ -39,6 +41,50 @@ public sealed class ApiClient
         };
         client._permissions.AddRange(permissions.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
         return client;
+    }
+
+    /// <summary>A further client created by the organisation (BUC.4 step 4); the event carries IDs and permissions only.</summary>
+    public static ApiClient CreateFor(ParticipantId participant, string name, IEnumerable<string> permissions, string authentication, DateTimeOffset now)
+    {
+        var client = Create(participant, name, permissions, now);
+        client.Record("api_client.created", client.ClientId,
+            new Dictionary<string, object?>
+            {
+                ["clientId"] = client.ClientId,
+                ["participantId"] = participant.Value,
+                ["permissions"] = client._permissions.ToArray(),
+                ["authentication"] = authentication,
+            },
+            participant.Value);
+        return client;
+    }
+
+    /// <summary>Active ⇄ suspended; removed is final (the client ID is never reused and its tokens stop at once).</summary>
+    public void Suspend() => Move(ApiClientStatus.Suspended, "api_client.suspended", ApiClientStatus.Active);
+
+    public void Reinstate() => Move(ApiClientStatus.Active, "api_client.reinstated", ApiClientStatus.Suspended);
+
+    public void Remove() => Move(ApiClientStatus.Removed, "api_client.removed", ApiClientStatus.Active, ApiClientStatus.Suspended);
+
+    private void Move(ApiClientStatus to, string eventType, params ApiClientStatus[] from)
+    {
+        if (ClientId == BootstrapClientId)
+            throw new DomainRuleException(ApiClientErrors.BootstrapProtected,
+                "The registry operator's bootstrap client is managed by configuration (Registry:OperatorClientSecret), not through the API.");
+        if (!from.Contains(Status))
+            throw new DomainRuleException(ApiClientErrors.InvalidTransition,
+                $"The client is {Status.ToString().ToLowerInvariant()}; it cannot become {to.ToString().ToLowerInvariant()}.");
+        var previous = Status;
+        Status = to;
+        Record(eventType, ClientId,
+            new Dictionary<string, object?>
+            {
+                ["clientId"] = ClientId,
+                ["participantId"] = ParticipantId.Value,
+                ["from"] = previous.ToString().ToLowerInvariant(),
+                ["to"] = to.ToString().ToLowerInvariant(),
+            },
+            ParticipantId.Value);
     }
 
     /// <summary>The bootstrap client of the registry operator has a fixed, documented ID.</summary>

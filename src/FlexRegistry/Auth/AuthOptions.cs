@@ -12,5 +12,11 @@ public sealed class AuthOptions
     /// <summary>Off for the embedded sandbox on http://127.0.0.1; production deployments terminate TLS and set this true.</summary>
     public bool RequireHttps { get; set; }
 
+    /// <summary>
+    /// Whether new API clients may authenticate with a client secret. On for the embedded sandbox; production
+    /// deployments set it false so that clients must register public keys (private_key_jwt).
+    /// </summary>
+    public bool AllowClientSecrets { get; set; } = true;
+
     public int AccessTokenLifetimeMinutes { get; set; } = 15;
 }

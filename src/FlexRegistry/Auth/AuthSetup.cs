@@ -1,4 +1,6 @@
+using FlexRegistry.Audit;
 using FlexRegistry.Persistence;
+using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Validation.AspNetCore;
 
 namespace FlexRegistry.Auth;
@@ -11,12 +13,18 @@ public static class AuthSetup
         var options = configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
         services.AddSingleton(options);
         var (signing, encryption) = KeyRing.LoadOrCreate(options.KeyFile);
+        // Audit checkpoints are signed with the token signing key, whose public half is published at /.well-known/jwks.
+        var rsa = (RsaSecurityKey)signing;
+        services.AddSingleton(new AuditCheckpointKey(rsa.Rsa ?? throw new InvalidOperationException("The signing key has no RSA key."), rsa.KeyId));
 
         services.AddOpenIddict()
             .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<RegistryDbContext>())
             .AddServer(server =>
             {
                 server.SetTokenEndpointUris("connect/token");
+                // Discovery and the published signing keys, so that standard OAuth clients configure themselves.
+                server.SetConfigurationEndpointUris(".well-known/openid-configuration");
+                server.SetJsonWebKeySetEndpointUris(".well-known/jwks");
                 server.AllowClientCredentialsFlow();
                 server.AddSigningKey(signing);
                 server.AddEncryptionKey(encryption);
@@ -28,6 +36,9 @@ public static class AuthSetup
                 server.IgnoreScopePermissions();
                 // Client-credentials tokens are not stored: LiveTokenCheck checks the client's and participant's status on use.
                 server.DisableTokenStorage();
+                // private_key_jwt: PS256/ES256 only, short-lived, each assertion once (OpenIddict checks signature, iss, aud, exp).
+                server.AddEventHandler(ClientAssertionRules.Descriptor);
+                server.AddEventHandler(UntypedClientAssertions.Descriptor);
                 if (options.Issuer is not null)
                     server.SetIssuer(options.Issuer);
                 var aspnet = server.UseAspNetCore().EnableTokenEndpointPassthrough();

@@ -1,3 +1,4 @@
+using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -14,6 +15,21 @@ internal static class ClientCredentials
             ClientSecret = secret,
             ClientType = ClientTypes.Confidential,
             DisplayName = displayName,
+        };
+        descriptor.Permissions.Add(Permissions.Endpoints.Token);
+        descriptor.Permissions.Add(Permissions.GrantTypes.ClientCredentials);
+        return descriptor;
+    }
+
+    /// <summary>A client that authenticates with <c>private_key_jwt</c>: it holds no secret, only its public keys.</summary>
+    public static OpenIddictApplicationDescriptor KeyDescriptor(string clientId, string displayName, JsonWebKeySet keys)
+    {
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = clientId,
+            ClientType = ClientTypes.Confidential,
+            DisplayName = displayName,
+            JsonWebKeySet = keys,
         };
         descriptor.Permissions.Add(Permissions.Endpoints.Token);
         descriptor.Permissions.Add(Permissions.GrantTypes.ClientCredentials);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FlexRegistry.Audit;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Participants;
@@ -66,6 +67,7 @@ public sealed class DuplicateCases(RegistryDbContext db, TimeProvider time)
         var survivorId = request.SurvivorId ?? duplicateCase.CandidateId;
         var now = time.GetUtcNow();
         duplicateCase.Merge(survivorId, request.Reason!.Trim(), caller.Actor, now);
+        AuditForEachParty(duplicateCase, caller, "duplicate_case.merge", "status", "survivorId", "reason");
 
         if (duplicateCase.Kind == "participant")
         {
@@ -91,8 +93,16 @@ public sealed class DuplicateCases(RegistryDbContext db, TimeProvider time)
         errors.ThrowIfAny();
         var duplicateCase = await LoadVisibleAsync(id, caller, ct);
         duplicateCase.Dismiss(request.Reason!.Trim(), caller.Actor, time.GetUtcNow());
+        AuditForEachParty(duplicateCase, caller, "duplicate_case.dismiss", "status", "reason");
         await SaveAsync(ct);
         return ToResponse(duplicateCase);
+    }
+
+    /// <summary>One record per participant concerned, so that each can read it among the records about its own data.</summary>
+    private void AuditForEachParty(DuplicateCase duplicateCase, Caller caller, string action, params string[] fields)
+    {
+        foreach (var party in duplicateCase.PartyList)
+            db.Audit(AuditEntry.By(caller, action, "duplicate_case", duplicateCase.Id.ToString(), party, fields));
     }
 
     private async Task SaveAsync(CancellationToken ct)

@@ -1,3 +1,4 @@
+using FlexRegistry.Audit;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Persistence;
@@ -40,6 +41,7 @@ public sealed class ChangeParticipantStatus(RegistryDbContext db, TimeProvider t
             _ => throw new ArgumentOutOfRangeException(nameof(action)),
         };
         db.ParticipantStatusChanges.Add(change);
+        db.Audit(AuditEntry.By(caller, "participant." + action.ToString().ToLowerInvariant(), "participant", id.Value, id.Value, "status", "reason"));
         try
         {
             await db.SaveChangesAsync(ct);

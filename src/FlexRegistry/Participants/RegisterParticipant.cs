@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FlexRegistry.Audit;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Duplicates;
@@ -50,6 +51,9 @@ public sealed class RegisterParticipant(
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 db.Participants.Add(participant);
                 db.ApiClients.Add(client);
+                // Anonymous: the actor is the registration itself. Field names only, never the values.
+                db.Audit(new AuditEntry(null, null, "participant.register", "participant", participant.Id.Value, participant.Id.Value, RegistrationFields(request)));
+                db.Audit(new AuditEntry(null, null, "api_client.create", "api_client", client.ClientId, participant.Id.Value, ["name", "permissions"]));
                 await db.SaveChangesAsync(ct);
                 await FlagNearDuplicatesAsync(participant, now, ct);
                 await applications.CreateAsync(ClientCredentials.Descriptor(client.ClientId, $"{participant.LegalName}: initial client", secret), ct);
@@ -70,6 +74,16 @@ public sealed class RegisterParticipant(
         verificationQueue.Wake();
         return new RegisterParticipantResponse(participant.Id.Value, participant.Status.ToWire(), new ApiClientCredentials(client.ClientId, secret));
     }
+
+    private static string[] RegistrationFields(RegisterParticipantRequest r) =>
+    [
+        .. new (string Name, object? Value)[]
+        {
+            ("legalName", r.LegalName), ("companyNumber", r.CompanyNumber), ("eicCode", r.EicCode), ("vatNumber", r.VatNumber),
+            ("individual", r.Individual), ("registeredAddress", r.RegisteredAddress), ("contactEmail", r.ContactEmail),
+            ("requestedRoles", r.RequestedRoles), ("authorisedPerson", r.AuthorisedPerson), ("declaration", r.Declaration),
+        }.Where(f => f.Value is not null).Select(f => f.Name),
+    ];
 
     private async Task<ParticipantId?> FindExistingAsync(ValidRegistration valid, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FlexRegistry.Audit;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Persistence;
@@ -44,6 +45,7 @@ public sealed class SubmitCommercialInformation(RegistryDbContext db, TimeProvid
             stored.Replace(json, caller.Actor, now);
         }
         participant.UpdateCommercialInformation(now);
+        db.Audit(AuditEntry.By(caller, "commercial_information.put", "commercial_information", id.Value, id.Value, [.. FieldNames(json)]));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -61,6 +63,9 @@ public sealed class SubmitCommercialInformation(RegistryDbContext db, TimeProvid
         var stored = await db.CommercialInformation.AsNoTracking().FirstOrDefaultAsync(c => c.ParticipantId == id, ct)
             ?? throw new DomainRuleException(CommonErrors.NotFound, $"{id} has not submitted commercial information yet.");
         var info = JsonSerializer.Deserialize<CommercialInformationRequest>(stored.DocumentJson, Json)!;
+        // Recorded before anything is returned: if the record cannot be written, the caller gets nothing.
+        db.Audit(AuditEntry.By(caller, "commercial_information.read", "commercial_information", id.Value, id.Value, [.. FieldNames(stored.DocumentJson)]));
+        await db.SaveChangesAsync(ct);
         var (_, results) = CommercialRequirements.Check(info, participant.Roles, Today());
         return (new CommercialInformationResponse(id.Value, info, stored.UpdatedAt, stored.UpdatedBy, results), stored.Version);
     }
@@ -71,6 +76,13 @@ public sealed class SubmitCommercialInformation(RegistryDbContext db, TimeProvid
         if (!caller.CanAdminister(id))
             throw ParticipantQueries.NotFound(id);
         return await db.Participants.FirstOrDefaultAsync(p => p.Id == id, ct) ?? throw ParticipantQueries.NotFound(id);
+    }
+
+    /// <summary>The top-level fields present in the document: names only, never values.</summary>
+    private static IEnumerable<string> FieldNames(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return [.. document.RootElement.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Null).Select(p => p.Name)];
     }
 
     private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);

@@ -1,9 +1,11 @@
 using System.Text.Json;
+using FlexRegistry.Audit;
 using FlexRegistry.Auth;
 using FlexRegistry.Duplicates;
 using FlexRegistry.Events;
 using FlexRegistry.Participants;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace FlexRegistry.Persistence;
@@ -16,12 +18,23 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
 {
     internal static readonly JsonSerializerOptions EventJson = new(JsonSerializerDefaults.Web);
 
+    private readonly List<AuditEntry> _pendingAudit = [];
+
     public DbSet<Participant> Participants => Set<Participant>();
     public DbSet<StatusChange> ParticipantStatusChanges => Set<StatusChange>();
     public DbSet<CommercialInformation> CommercialInformation => Set<CommercialInformation>();
     public DbSet<ApiClient> ApiClients => Set<ApiClient>();
     public DbSet<DuplicateCase> DuplicateCases => Set<DuplicateCase>();
     public DbSet<EventRecord> Events => Set<EventRecord>();
+    public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
+    public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
+
+    /// <summary>
+    /// Queues an audit record for the next <see cref="SaveChangesAsync(bool, CancellationToken)"/>, which writes it in
+    /// the same transaction as the change: if the record cannot be written, nothing is (fail closed). For reads, call
+    /// SaveChangesAsync before answering.
+    /// </summary>
+    public void Audit(AuditEntry entry) => _pendingAudit.Add(entry);
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -40,14 +53,40 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
+        if (_pendingAudit.Count > 0)
+            throw new InvalidOperationException("Audited changes are saved with SaveChangesAsync.");
         AppendRecordedEvents();
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         AppendRecordedEvents();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (_pendingAudit.Count == 0)
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+
+        if (Database.CurrentTransaction is not null)
+        {
+            await AppendAuditAsync(cancellationToken);
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        // The chain head must be read and extended under the same lock and transaction as the change itself.
+        var strategy = Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async ct =>
+        {
+            await using var transaction = await Database.BeginTransactionAsync(ct);
+            await AppendAuditAsync(ct);
+            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+            await transaction.CommitAsync(ct);
+            return written;
+        }, cancellationToken);
+    }
+
+    private async Task AppendAuditAsync(CancellationToken ct)
+    {
+        var entries = _pendingAudit.ToList();
+        _pendingAudit.Clear();
+        await AuditChain.AppendAsync(this, entries, time.GetUtcNow(), this.GetService<AuditOptions>(), this.GetService<AuditCheckpointKey>(), ct);
     }
 
     /// <summary>

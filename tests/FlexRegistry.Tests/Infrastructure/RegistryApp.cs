@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using FlexRegistry.Auth;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace FlexRegistry.Tests.Infrastructure;
@@ -32,6 +34,7 @@ public abstract class RegistryApp : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("RateLimits:Enabled", "false");
         builder.UseSetting("Verification:PollInterval", "00:00:00.200");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Audit:CheckpointEvery", "5");
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value);
     }
@@ -79,6 +82,14 @@ public abstract class RegistryApp : WebApplicationFactory<Program>, IAsyncLifeti
         var body = await response.Content.ReadFromJsonAsync<Dictionary<string, object>>();
         Assert.True(response.IsSuccessStatusCode, $"token request failed: {(int)response.StatusCode} {string.Join(", ", body ?? [])}");
         return body!["access_token"].ToString()!;
+    }
+
+    /// <summary>Runs SQL straight against the fixture's database, bypassing the service (tamper and failure tests).</summary>
+    public async Task ExecuteSqlAsync(string sql)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FlexRegistry.Persistence.RegistryDbContext>();
+        await db.Database.ExecuteSqlRawAsync(sql);
     }
 
     public Task<HttpClient> OperatorAsync() => AuthenticatedAsync(ApiClient.BootstrapClientId, OperatorSecret);

@@ -1,0 +1,27 @@
+using FlexRegistry.Auth;
+
+namespace FlexRegistry.Audit;
+
+/// <summary>
+/// One action to be recorded, before it has its place in the chain. Carries identifiers and field names only: never
+/// names, emails, addresses or values, so that erasing personal data never breaks the chain.
+/// </summary>
+/// <param name="ActorParticipantId">The participant acting; null for an anonymous registration.</param>
+/// <param name="ActorClientId">The API client acting; null for an anonymous registration.</param>
+/// <param name="Action">e.g. <c>commercial_information.read</c>; see docs/audit.md.</param>
+/// <param name="ResourceType">e.g. <c>participant</c>, <c>api_client</c>.</param>
+/// <param name="ResourceId">The resource's identifier (a participant ID, client ID or case ID).</param>
+/// <param name="SubjectParticipantId">Whose data the action concerns: that participant may read the record.</param>
+/// <param name="Fields">Names of the fields written or read, e.g. <c>legalName</c>.</param>
+public sealed record AuditEntry(
+    string? ActorParticipantId,
+    string? ActorClientId,
+    string Action,
+    string ResourceType,
+    string ResourceId,
+    string? SubjectParticipantId,
+    IReadOnlyList<string> Fields)
+{
+    public static AuditEntry By(Caller caller, string action, string resourceType, string resourceId, string? subjectParticipantId, params string[] fields) =>
+        new(caller.ParticipantId.Value, caller.ClientId, action, resourceType, resourceId, subjectParticipantId, fields);
+}

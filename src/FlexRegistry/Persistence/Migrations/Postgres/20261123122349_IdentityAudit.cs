@@ -1,0 +1,72 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace FlexRegistry.Persistence.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class IdentityAudit : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "audit_checkpoints",
+                columns: table => new
+                {
+                    Sequence = table.Column<long>(type: "bigint", nullable: false),
+                    HeadHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    KeyId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Signature = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_checkpoints", x => x.Sequence);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "audit_records",
+                columns: table => new
+                {
+                    Sequence = table.Column<long>(type: "bigint", nullable: false),
+                    OccurredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ActorParticipantId = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    ActorClientId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Action = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ResourceId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    SubjectParticipantId = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    Fields = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    Outcome = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    PreviousHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_records", x => x.Sequence);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_records_ResourceId_Sequence",
+                table: "audit_records",
+                columns: new[] { "ResourceId", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_records_SubjectParticipantId_Sequence",
+                table: "audit_records",
+                columns: new[] { "SubjectParticipantId", "Sequence" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "audit_checkpoints");
+
+            migrationBuilder.DropTable(
+                name: "audit_records");
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using FlexRegistry.Client.Contracts;
+using FlexRegistry.Tests.Infrastructure;
+using FlexRegistry.Tests.Participants;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlexRegistry.Tests.Platform;
+
+/// <summary>
+/// Server-owned fields (IDs, status, roles, versions, timestamps, verification results, secrets) smuggled into any
+/// write body are refused with 400 and never take effect. The inventory test fails when a new write endpoint is not
+/// covered here.
+/// </summary>
+public abstract class MassAssignmentTests(RegistryApp app)
+{
+    private static readonly string[] StatusFields = ["status", "from", "to", "actor", "participantId", "history"];
+
+    /// <summary>Every endpoint with a JSON body: a body that is valid on its own, and the server-owned members to add.</summary>
+    private static readonly Dictionary<string, (Func<object> Body, string[] ServerOwned)> Writes = new()
+    {
+        ["POST /api/v1/participants"] = (() => TestData.Registration(),
+            ["participantId", "id", "status", "roles", "version", "registeredAt", "updatedAt", "verification", "mergedInto", "apiClient"]),
+        ["PUT /api/v1/participants/{id}/commercial-information"] = (CommercialInformationTests.ValidForFsp,
+            ["participantId", "updatedAt", "updatedBy", "version", "results"]),
+        ["POST /api/v1/participants/{id}/commercial-information/check"] = (CommercialInformationTests.ValidForFsp,
+            ["participantId", "valid", "results", "errors"]),
+        ["POST /api/v1/participants/{id}/verify"] = (() => new StatusActionRequest { Reason = "test" }, StatusFields),
+        ["POST /api/v1/participants/{id}/reject"] = (() => new StatusActionRequest { Reason = "test" }, StatusFields),
+        ["POST /api/v1/participants/{id}/suspend"] = (() => new StatusActionRequest { Reason = "test" }, StatusFields),
+        ["POST /api/v1/participants/{id}/reinstate"] = (() => new StatusActionRequest { Reason = "test" }, StatusFields),
+        ["POST /api/v1/participants/{id}/deregister"] = (() => new StatusActionRequest { Reason = "test" }, StatusFields),
+        ["POST /api/v1/participants/{id}/clients"] = (() => new CreateApiClientRequest { Name = "test", Permissions = ["participants:read"] },
+            ["clientId", "clientSecret", "status", "participantId", "createdAt", "authentication"]),
+        ["POST /api/v1/duplicate-cases/{id}/merge"] = (() => new MergeDuplicateRequest { Reason = "test" },
+            ["status", "resolvedBy", "resolvedAt", "resolution", "score", "mergedAwayId"]),
+        ["POST /api/v1/duplicate-cases/{id}/dismiss"] = (() => new DismissDuplicateRequest { Reason = "test" },
+            ["status", "resolvedBy", "resolvedAt", "resolution", "score"]),
+    };
+
+    [Fact]
+    public void EveryWriteEndpointWithABody_IsCovered()
+    {
+        var withBody = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType is not null)
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["ANY"]).Select(m => $"{m} /{e.RoutePattern.RawText!.Trim('/')}"))
+            .ToList();
+        Assert.NotEmpty(withBody);
+        Assert.All(withBody, key => Assert.True(Writes.ContainsKey(key), $"{key} takes a body but has no mass-assignment case here"));
+    }
+
+    [Fact]
+    public async Task ServerOwnedFields_InAnyWriteBody_AreRefused_AndTakeNoEffect()
+    {
+        var (registered, client) = await app.RegisterActiveAsync();
+        client.Dispose();
+        var id = registered.ParticipantId;
+        using var op = await app.OperatorAsync();
+        foreach (var (key, (body, serverOwned)) in Writes)
+        {
+            var space = key.IndexOf(' ', StringComparison.Ordinal);
+            var path = key[(space + 1)..].Replace("{id}", key.Contains("duplicate-cases", StringComparison.Ordinal) ? Guid.NewGuid().ToString() : id, StringComparison.Ordinal);
+            foreach (var field in serverOwned)
+            {
+                var json = JsonSerializer.SerializeToNode(body(), body().GetType(), ApiExtensions.Json)!.AsObject();
+                json[field] = field == "status" ? "active" : "FRP-SMUGGLED";
+                using var request = new HttpRequestMessage(new HttpMethod(key[..space]), path) { Content = JsonContent.Create(json) };
+                using var response = await op.SendAsync(request);
+                var problem = await response.ReadProblem(HttpStatusCode.BadRequest, "request.malformed_json");
+                Assert.Contains(problem.Errors!, e => e.Field.Contains(field, StringComparison.OrdinalIgnoreCase) || e.Field == "$");
+            }
+        }
+
+        // Nothing happened: still active, no commercial information, no new client, the audit trail untouched by them.
+        var participant = await (await op.GetAsync($"/api/v1/participants/{id}")).Read<ParticipantResponse>();
+        Assert.Equal("active", participant.Status);
+        Assert.Single(participant.History!);
+        using var info = await op.GetAsync($"/api/v1/participants/{id}/commercial-information");
+        Assert.Equal(HttpStatusCode.NotFound, info.StatusCode);
+        var clients = await (await op.GetAsync($"/api/v1/participants/{id}/clients")).Read<Page<ApiClientResponse>>();
+        Assert.Single(clients.Items);
+        var audit = await (await op.GetAsync($"/api/v1/audit?resource={id}")).Read<Page<AuditRecordResponse>>();
+        Assert.Equal(["participant.register", "participant.verify"], audit.Items.Select(r => r.Action));
+    }
+}
+
+public sealed class MassAssignmentTests_Sqlite(SqliteApp app) : MassAssignmentTests(app), IClassFixture<SqliteApp>;
+
+public sealed class MassAssignmentTests_Postgres(PostgresApp app) : MassAssignmentTests(app), IClassFixture<PostgresApp>;
