@@ -22,6 +22,11 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
     public DbSet<ApiClient> ApiClients => Set<ApiClient>();
     public DbSet<DuplicateCase> DuplicateCases => Set<DuplicateCase>();
     public DbSet<EventRecord> Events => Set<EventRecord>();
+    public DbSet<Subscription> Subscriptions => Set<Subscription>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
+    /// <summary>Key of the PostgreSQL advisory lock that serialises event-log appends (arbitrary, fixed forever).</summary>
+    internal const long EventLogLockKey = 0x466C_6578_4C6F_67; // "FlexLog"
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -40,29 +45,64 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        AppendRecordedEvents();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        if (!AppendRecordedEvents() || !Database.IsNpgsql())
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        if (Database.CurrentTransaction is not null)
+        {
+            LockEventLog();
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        using var transaction = Database.BeginTransaction();
+        LockEventLog();
+        var written = base.SaveChanges(acceptAllChangesOnSuccess);
+        transaction.Commit();
+        return written;
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        AppendRecordedEvents();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (!AppendRecordedEvents() || !Database.IsNpgsql())
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (Database.CurrentTransaction is not null)
+        {
+            await LockEventLogAsync(cancellationToken);
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
+        await LockEventLogAsync(cancellationToken);
+        var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return written;
     }
+
+    /// <summary>
+    /// PostgreSQL assigns identity values at insert, not at commit: without this, a reader could see sequence 11
+    /// committed before 10 and move its cursor past 10 for good. Holding one transaction-level lock from before the
+    /// events' insert until commit makes commit order equal sequence order, so every reader sees a gap-free prefix of
+    /// the log. (SQLite has a single writer, which gives the same guarantee.)
+    /// </summary>
+    private void LockEventLog() => Database.ExecuteSql($"SELECT pg_advisory_xact_lock({EventLogLockKey})");
+
+    private Task<int> LockEventLogAsync(CancellationToken ct) => Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({EventLogLockKey})", ct);
 
     /// <summary>
     /// The transactional outbox: events recorded by aggregates become event-log rows in the same SaveChanges, so a
     /// change is never committed without its event, nor an event without its change.
     /// </summary>
-    private void AppendRecordedEvents()
+    private bool AppendRecordedEvents()
     {
+        var appended = false;
         var now = time.GetUtcNow();
         foreach (var entry in ChangeTracker.Entries<IRecordsEvents>().ToList())
         {
             foreach (var domainEvent in entry.Entity.PendingEvents)
+            {
                 Events.Add(EventRecord.From(domainEvent, now, JsonSerializer.Serialize(domainEvent.Data, EventJson)));
+                appended = true;
+            }
             entry.Entity.ClearPendingEvents();
         }
+        return appended;
     }
 
     private sealed class ParticipantIdConverter() : ValueConverter<ParticipantId, string>(
