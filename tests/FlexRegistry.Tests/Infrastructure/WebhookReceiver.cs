@@ -47,14 +47,16 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var path = http.Request.Path.Value!;
             var probe = new ReceivedWebhook(path, http.Request.Headers["webhook-id"].ToString(), http.Request.Headers["webhook-timestamp"].ToString(),
                 http.Request.Headers["webhook-signature"].ToString(), body, 0);
-            if (_holds.TryGetValue(path, out var hold))
+            var held = _holds.TryGetValue(path, out var hold);
+            if (held)
             {
                 // Simulates a receiver still working when the registry stops: the request arrived but was never answered.
                 Received.Enqueue(probe);
-                await hold.Task.WaitAsync(http.RequestAborted);
+                await hold!.Task.WaitAsync(http.RequestAborted);
             }
             var (status, retryAfter) = _answers.TryGetValue(path, out var answer) ? answer(probe) : (204, null);
-            Received.Enqueue(probe with { Answered = status });
+            if (!held)
+                Received.Enqueue(probe with { Answered = status });
             if (retryAfter is not null)
                 http.Response.Headers.RetryAfter = retryAfter;
             http.Response.StatusCode = status;
