@@ -4,7 +4,8 @@
 #   ./test.sh
 #
 # Steps: ensure PostgreSQL 15 server binaries (apt-get install as root if missing) -> start a throwaway cluster
-# (scripts/pg-throwaway.sh, always stopped and deleted on exit) -> dotnet tool restore -> dotnet build (Release)
+# (scripts/pg-throwaway.sh, always stopped and deleted on exit) -> dotnet tool restore -> npm ci for
+# tests/interop-events -> dotnet build (Release)
 # -> dotnet format --verify-no-changes (STYLE.md) -> dotnet test. The last line of output is always
 #
 #   tests: N passed, M failed, K skipped
@@ -116,6 +117,15 @@ pg_throwaway_start
 
 begin_stage tool-restore "dotnet tool restore"
 dotnet tool restore
+
+# The independent checks (tests/interop-events) verify our webhooks and events with npm's standardwebhooks and
+# cloudevents packages; the C# tests run them with node and fail (never skip) without them.
+begin_stage npm "npm ci --prefix tests/interop-events"
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "test.sh: Node.js 20+ and npm are required for the independent event checks (apt-get install nodejs npm)" >&2
+    exit 1
+fi
+npm ci --prefix tests/interop-events --no-audit --no-fund
 
 begin_stage build "dotnet build $SOLUTION -c $CONFIGURATION"
 dotnet build "$SOLUTION" -c "$CONFIGURATION"
