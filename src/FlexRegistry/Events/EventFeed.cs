@@ -43,6 +43,4 @@ public sealed class EventFeed(RegistryDbContext db, EventsOptions options)
         var next = rows.Count > 0 ? rows[^1].Sequence : from;
         return new EventPage(items, next.ToString(CultureInfo.InvariantCulture));
     }
-
-    public static long EndOfLog(RegistryDbContext db) => db.Events.Max(e => (long?)e.Sequence) ?? 0;
 }

@@ -167,8 +167,10 @@ public sealed class WebhookDispatcher(
                 _ => null,
             };
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Whatever went wrong with this one request (refused address, TLS, protocol) is this delivery's failure,
+            // retried on schedule; it must not stop the pass for everyone else.
             error = Truncate(e.Message);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
