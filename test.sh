@@ -4,7 +4,8 @@
 #   ./test.sh
 #
 # Steps: ensure PostgreSQL 15 server binaries (apt-get install as root if missing) -> start a throwaway cluster
-# (scripts/pg-throwaway.sh, always stopped and deleted on exit) -> dotnet tool restore -> npm ci (tests/interop) -> dotnet build (Release)
+# (scripts/pg-throwaway.sh, always stopped and deleted on exit) -> dotnet tool restore -> npm ci for tests/interop
+# and tests/interop-events -> dotnet build (Release)
 # -> dotnet format --verify-no-changes (STYLE.md) -> dotnet test. The last line of output is always
 #
 #   tests: N passed, M failed, K skipped
@@ -117,10 +118,16 @@ pg_throwaway_start
 begin_stage tool-restore "dotnet tool restore"
 dotnet tool restore
 
-# The openid-client interoperability test (OpenIdClientInteropTests) runs node on tests/interop; install exactly the
-# locked packages. Without node/npm this stage fails: the test is never skipped.
-begin_stage npm "npm ci --prefix tests/interop"
+# The independent checks run node: tests/interop (openid-client, OpenIdClientInteropTests) and tests/interop-events
+# (standardwebhooks and cloudevents). Install exactly the locked packages; without node/npm this stage fails, so those
+# tests are never skipped.
+begin_stage npm "npm ci (tests/interop, tests/interop-events)"
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "test.sh: Node.js 20+ and npm are required for the independent checks (apt-get install nodejs npm)" >&2
+    exit 1
+fi
 npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
+npm ci --prefix tests/interop-events --no-audit --no-fund --loglevel=error
 
 begin_stage build "dotnet build $SOLUTION -c $CONFIGURATION"
 dotnet build "$SOLUTION" -c "$CONFIGURATION"

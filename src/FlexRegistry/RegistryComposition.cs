@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using FlexRegistry.Audit;
 using FlexRegistry.Auth;
 using FlexRegistry.Duplicates;
+using FlexRegistry.Events;
 using FlexRegistry.Participants;
 using FlexRegistry.Participants.Verification;
 using FlexRegistry.Persistence;
@@ -45,6 +46,25 @@ public static class RegistryComposition
         services.AddSingleton(configuration.GetSection("Audit").Get<AuditOptions>() ?? new AuditOptions());
         services.AddScoped<AuditQueries>();
 
+        services.AddSingleton(configuration.GetSection("Events").Get<EventsOptions>() ?? new EventsOptions());
+        var webhooks = configuration.GetSection("Webhooks").Get<WebhookOptions>() ?? new WebhookOptions();
+        services.AddSingleton(webhooks);
+        services.AddSingleton<WebhookUrlPolicy>();
+        services.AddScoped<EventFeed>();
+        services.AddScoped<ManageSubscriptions>();
+        services.AddScoped<Notices>();
+        services.AddHttpClient(WebhookDispatcher.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                // Redirects are not followed: a receiver could otherwise bounce the registry into its own network.
+                AllowAutoRedirect = false,
+                ConnectCallback = sp.GetRequiredService<WebhookUrlPolicy>().ConnectAsync,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            });
+        services.AddSingleton<WebhookDispatcher>();
+        if (webhooks.DispatcherEnabled)
+            services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
+
         services.AddSingleton(configuration.GetSection("Verification").Get<VerificationOptions>() ?? new VerificationOptions());
         services.AddSingleton(configuration.GetSection("CompaniesHouse").Get<CompaniesHouseOptions>() ?? new CompaniesHouseOptions());
         services.AddSingleton<VerificationQueue>();
@@ -82,6 +102,7 @@ public static class RegistryComposition
         app.MapApiClientEndpoints();
         app.MapAuditEndpoints();
         app.MapDuplicateCaseEndpoints();
+        app.MapEventEndpoints();
         app.MapReferenceEndpoints();
         return app;
     }

@@ -2,8 +2,9 @@ namespace FlexRegistry.Events;
 
 /// <summary>
 /// One entry of the durable, ordered event log (the transactional outbox). <see cref="Sequence"/> is assigned by the
-/// database, so the order is the commit order of the rows' inserts; the row is written in the same transaction as
-/// the change it describes.
+/// database; appends commit in sequence order (SQLite's single writer; on PostgreSQL the advisory lock taken in
+/// <c>RegistryDbContext.SaveChanges</c>), so readers always see a gap-free prefix. The row is written in the same
+/// transaction as the change it describes.
 /// </summary>
 public sealed class EventRecord
 {

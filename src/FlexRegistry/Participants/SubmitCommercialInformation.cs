@@ -25,6 +25,27 @@ public sealed class SubmitCommercialInformation(RegistryDbContext db, TimeProvid
 
     public async Task<(CommercialInformationResponse Response, Guid Version)> PutAsync(ParticipantId id, CommercialInformationRequest info, IfMatch? ifMatch, Caller caller, CancellationToken ct)
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryPutAsync(id, info, ifMatch, caller, ct);
+            }
+            catch (DbUpdateConcurrencyException e) when (attempt < 3 && e.Entries.All(entry => entry.Entity is Participant))
+            {
+                // Only the participant row moved (e.g. the verification worker touched it): the caller's document did not
+                // conflict with anything, so try again on fresh state instead of answering 409.
+                db.ChangeTracker.Clear();
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                throw new DomainRuleException(CommonErrors.ConcurrencyConflict, "The participant kept changing while you acted; reload and retry.");
+            }
+        }
+    }
+
+    private async Task<(CommercialInformationResponse Response, Guid Version)> TryPutAsync(ParticipantId id, CommercialInformationRequest info, IfMatch? ifMatch, Caller caller, CancellationToken ct)
+    {
         var participant = await LoadAsync(id, caller, ct);
         var (errors, results) = CommercialRequirements.Check(info, participant.Roles, Today());
         if (errors.Count > 0)
@@ -49,6 +70,10 @@ public sealed class SubmitCommercialInformation(RegistryDbContext db, TimeProvid
         try
         {
             await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException e) when (e.Entries.All(entry => entry.Entity is Participant))
+        {
+            throw;
         }
         catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || e.IsUniqueViolation())
         {

@@ -28,6 +28,11 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
     public DbSet<EventRecord> Events => Set<EventRecord>();
     public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
     public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
+    public DbSet<Subscription> Subscriptions => Set<Subscription>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
+    /// <summary>Key of the PostgreSQL advisory lock that serialises event-log appends (arbitrary, fixed forever).</summary>
+    internal const long EventLogLockKey = 0x466C_6578_4C6F_67; // "FlexLog"
 
     /// <summary>
     /// Queues an audit record for the next <see cref="SaveChangesAsync(bool, CancellationToken)"/>, which writes it in
@@ -55,31 +60,48 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
     {
         if (_pendingAudit.Count > 0)
             throw new InvalidOperationException("Audited changes are saved with SaveChangesAsync.");
-        AppendRecordedEvents();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        if (!AppendRecordedEvents() || !Database.IsNpgsql())
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        if (Database.CurrentTransaction is not null)
+        {
+            LockEventLog();
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        using var transaction = Database.BeginTransaction();
+        LockEventLog();
+        var written = base.SaveChanges(acceptAllChangesOnSuccess);
+        transaction.Commit();
+        return written;
     }
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        AppendRecordedEvents();
-        if (_pendingAudit.Count == 0)
+        var lockEventLog = AppendRecordedEvents() && Database.IsNpgsql();
+        if (_pendingAudit.Count == 0 && !lockEventLog)
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-
         if (Database.CurrentTransaction is not null)
-        {
-            await AppendAuditAsync(cancellationToken);
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        }
-        // The chain head must be read and extended under the same lock and transaction as the change itself.
+            return await SaveInTransactionAsync(acceptAllChangesOnSuccess, lockEventLog, cancellationToken);
+
+        // The audit chain head and the event log's commit order are both guarded by locks that must be held, in the
+        // same transaction as the change, until commit.
         var strategy = Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async ct =>
         {
             await using var transaction = await Database.BeginTransactionAsync(ct);
-            await AppendAuditAsync(ct);
-            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+            var written = await SaveInTransactionAsync(acceptAllChangesOnSuccess, lockEventLog, ct);
             await transaction.CommitAsync(ct);
             return written;
         }, cancellationToken);
+    }
+
+    /// <summary>Locks are always taken in the same order (audit chain, then event log), so writers cannot deadlock.</summary>
+    private async Task<int> SaveInTransactionAsync(bool acceptAllChangesOnSuccess, bool lockEventLog, CancellationToken ct)
+    {
+        if (_pendingAudit.Count > 0)
+            await AppendAuditAsync(ct);
+        if (lockEventLog)
+            await LockEventLogAsync(ct);
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
     }
 
     private async Task AppendAuditAsync(CancellationToken ct)
@@ -90,18 +112,33 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
     }
 
     /// <summary>
+    /// PostgreSQL assigns identity values at insert, not at commit: without this, a reader could see sequence 11
+    /// committed before 10 and move its cursor past 10 for good. Holding one transaction-level lock from before the
+    /// events' insert until commit makes commit order equal sequence order, so every reader sees a gap-free prefix of
+    /// the log. (SQLite has a single writer, which gives the same guarantee.)
+    /// </summary>
+    private void LockEventLog() => Database.ExecuteSql($"SELECT pg_advisory_xact_lock({EventLogLockKey})");
+
+    private Task<int> LockEventLogAsync(CancellationToken ct) => Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({EventLogLockKey})", ct);
+
+    /// <summary>
     /// The transactional outbox: events recorded by aggregates become event-log rows in the same SaveChanges, so a
     /// change is never committed without its event, nor an event without its change.
     /// </summary>
-    private void AppendRecordedEvents()
+    private bool AppendRecordedEvents()
     {
+        var appended = false;
         var now = time.GetUtcNow();
         foreach (var entry in ChangeTracker.Entries<IRecordsEvents>().ToList())
         {
             foreach (var domainEvent in entry.Entity.PendingEvents)
+            {
                 Events.Add(EventRecord.From(domainEvent, now, JsonSerializer.Serialize(domainEvent.Data, EventJson)));
+                appended = true;
+            }
             entry.Entity.ClearPendingEvents();
         }
+        return appended;
     }
 
     private sealed class ParticipantIdConverter() : ValueConverter<ParticipantId, string>(

@@ -35,16 +35,17 @@ public static class ApiExtensions
     {
         var (registration, client) = await app.RegisterAsync(request);
         using var op = await app.OperatorAsync();
-        var verified = await op.PostAsJsonAsync($"/api/v1/participants/{registration.ParticipantId}/verify", new StatusActionRequest { Reason = "Checked by test" });
-        if (verified.StatusCode == HttpStatusCode.Conflict)
+        for (var attempt = 1; ; attempt++)
         {
-            // The verification worker may update the record at the same moment; as the 409 says, reload and retry.
-            verified.Dispose();
-            verified = await op.PostAsJsonAsync($"/api/v1/participants/{registration.ParticipantId}/verify", new StatusActionRequest { Reason = "Checked by test" });
-        }
-        using (verified)
+            using var verified = await op.PostAsJsonAsync($"/api/v1/participants/{registration.ParticipantId}/verify", new StatusActionRequest { Reason = "Checked by test" });
+            // The verification worker may be updating the same record at this moment (sending it to manual review);
+            // the API answers 409 "reload and retry", and a client does exactly that.
+            if (verified.StatusCode == HttpStatusCode.Conflict && attempt < 5
+                && (await verified.Content.ReadAsStringAsync()).Contains("resource.concurrency_conflict", StringComparison.Ordinal))
+                continue;
             await verified.ShouldHave(HttpStatusCode.OK);
-        return (registration, client);
+            return (registration, client);
+        }
     }
 
     public static async Task ShouldHave(this HttpResponseMessage response, HttpStatusCode expected)

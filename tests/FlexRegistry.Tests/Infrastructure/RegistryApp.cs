@@ -35,6 +35,8 @@ public abstract class RegistryApp : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Verification:PollInterval", "00:00:00.200");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Audit:CheckpointEvery", "5");
+        builder.UseSetting("Webhooks:AllowPrivateNetworks", "true");
+        builder.UseSetting("Webhooks:PollInterval", "00:00:00.100");
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value);
     }

@@ -39,6 +39,12 @@ public abstract class MassAssignmentTests(RegistryApp app)
             ["status", "resolvedBy", "resolvedAt", "resolution", "score", "mergedAwayId"]),
         ["POST /api/v1/duplicate-cases/{id}/dismiss"] = (() => new DismissDuplicateRequest { Reason = "test" },
             ["status", "resolvedBy", "resolvedAt", "resolution", "score"]),
+        ["POST /api/v1/subscriptions"] = (() => new CreateSubscriptionRequest { Url = "https://receiver.example/hooks", Types = ["flexregistry.participant.updated"] },
+            ["id", "secret", "participantId", "active", "cursor", "createdAt", "disabledReason"]),
+        ["PATCH /api/v1/subscriptions/{id}"] = (() => new UpdateSubscriptionRequest { Active = true },
+            ["id", "secret", "participantId", "url", "cursor", "createdAt"]),
+        ["POST /api/v1/subscriptions/{id}/replay"] = (() => new ReplayRequest { FromSequence = 1 },
+            ["id", "cursor", "participantId"]),
     };
 
     [Fact]
@@ -62,7 +68,7 @@ public abstract class MassAssignmentTests(RegistryApp app)
         foreach (var (key, (body, serverOwned)) in Writes)
         {
             var space = key.IndexOf(' ', StringComparison.Ordinal);
-            var path = key[(space + 1)..].Replace("{id}", key.Contains("duplicate-cases", StringComparison.Ordinal) ? Guid.NewGuid().ToString() : id, StringComparison.Ordinal);
+            var path = key[(space + 1)..].Replace("{id}", key.Contains("duplicate-cases", StringComparison.Ordinal) || key.Contains("subscriptions", StringComparison.Ordinal) ? Guid.NewGuid().ToString() : id, StringComparison.Ordinal);
             foreach (var field in serverOwned)
             {
                 var json = JsonSerializer.SerializeToNode(body(), body().GetType(), ApiExtensions.Json)!.AsObject();

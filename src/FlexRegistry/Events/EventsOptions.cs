@@ -1,0 +1,33 @@
+namespace FlexRegistry.Events;
+
+/// <summary>Configuration section <c>Events</c>.</summary>
+public sealed class EventsOptions
+{
+    /// <summary>The CloudEvents <c>source</c> of every event this instance publishes.</summary>
+    public string Source { get; set; } = "/flexregistry";
+}
+
+/// <summary>Configuration section <c>Webhooks</c>.</summary>
+public sealed class WebhookOptions
+{
+    /// <summary>
+    /// Allows webhook URLs on loopback, private, link-local and other non-public networks, and plain http. Only for
+    /// tests and sandboxes: in production it would let a subscriber make the registry call its internal network (SSRF).
+    /// </summary>
+    public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>Runs the background dispatcher (tests that drive it step by step switch it off).</summary>
+    public bool DispatcherEnabled { get; set; } = true;
+
+    /// <summary>How often the dispatcher looks for new events and due retries when the last pass found nothing.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>A receiver must answer within this time, or the attempt counts as failed.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many webhook requests one dispatcher pass sends at once.</summary>
+    public int MaxParallelDeliveries { get; set; } = 16;
+
+    /// <summary>After a secret rotation the previous secret keeps signing (as a second signature) for this long.</summary>
+    public TimeSpan SecretOverlap { get; set; } = TimeSpan.FromHours(24);
+}

@@ -1,0 +1,247 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using FlexRegistry.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexRegistry.Events;
+
+/// <summary>
+/// Delivers webhooks. Each pass (1) fans new event-log rows out into per-subscription delivery rows, advancing each
+/// subscription's cursor in the same transaction, and (2) sends the deliveries that are due and are the oldest
+/// pending one of their subject for their subscription. All state is in the database: a crash loses nothing, and
+/// what was in flight is sent again with the same <c>webhook-id</c> (at least once).
+/// </summary>
+/// <remarks>One dispatcher per database: a second instance would send deliveries twice (still at least once, never lost).</remarks>
+public sealed class WebhookDispatcher(
+    IServiceScopeFactory scopes,
+    IHttpClientFactory httpClients,
+    WebhookOptions options,
+    EventsOptions eventsOptions,
+    TimeProvider time,
+    ILogger<WebhookDispatcher> logger) : BackgroundService
+{
+    public const string HttpClientName = "webhooks";
+    private const int FanOutBatch = 1000;
+    private const int DeliveryBatch = 200;
+
+    /// <summary>
+    /// Delay before attempt n+1 after n failed attempts: 12 attempts over about 2.9 days (5 s, 30 s, 2 min, 10 min,
+    /// 30 min, 1 h, 3 h, 6 h, 12 h, 24 h, 24 h), each ±20% jitter so that a recovering receiver is not hit by a thundering herd.
+    /// </summary>
+    public static readonly IReadOnlyList<TimeSpan> RetrySchedule =
+    [
+        TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10),
+        TimeSpan.FromMinutes(30), TimeSpan.FromHours(1), TimeSpan.FromHours(3), TimeSpan.FromHours(6),
+        TimeSpan.FromHours(12), TimeSpan.FromHours(24), TimeSpan.FromHours(24),
+    ];
+
+    public static int MaxAttempts => RetrySchedule.Count + 1;
+
+    /// <summary>A receiver's Retry-After is honoured up to this long.</summary>
+    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(24);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var worked = 0;
+            try
+            {
+                worked = await RunOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(e, "Webhook dispatch pass failed; retrying after the poll interval");
+            }
+            if (worked > 0)
+                continue;
+            try
+            {
+                await Task.Delay(options.PollInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One pass; returns how many delivery rows were created or attempted (0 = nothing to do now).</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var created = await FanOutAsync(ct);
+        var attempted = await DeliverDueAsync(ct);
+        return created + attempted;
+    }
+
+    private async Task<int> FanOutAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+        var subscriptions = await db.Subscriptions.AsNoTracking().Where(s => s.Status == SubscriptionStatus.Active).ToListAsync(ct);
+        if (subscriptions.Count == 0)
+            return 0;
+        var from = subscriptions.Min(s => s.Cursor);
+        var events = await db.Events.AsNoTracking().Where(e => e.Sequence > from).OrderBy(e => e.Sequence).Take(FanOutBatch).ToListAsync(ct);
+        if (events.Count == 0)
+            return 0;
+        var last = events[^1].Sequence;
+        var now = time.GetUtcNow();
+        var created = 0;
+        foreach (var subscription in subscriptions.Where(s => s.Cursor < last))
+        {
+            var filter = new SubscriptionFilter(subscription.Filters);
+            var deliveries = events.Where(e => e.Sequence > subscription.Cursor && subscription.Wants(e, filter))
+                .Select(e => WebhookDelivery.For(subscription.Id, e, now)).ToList();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            // Conditional on the cursor read above: a replay or another pass that moved it meanwhile wins, and this
+            // batch is rolled back rather than delivered twice or skipped.
+            var moved = await db.Subscriptions.Where(s => s.Id == subscription.Id && s.Cursor == subscription.Cursor)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.Cursor, last), ct);
+            if (moved == 0)
+                continue;
+            db.WebhookDeliveries.AddRange(deliveries);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+            created += deliveries.Count;
+        }
+        return created;
+    }
+
+    private async Task<int> DeliverDueAsync(CancellationToken ct)
+    {
+        List<Due> due;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+            var now = time.GetUtcNow();
+            due = await (
+                    from d in db.WebhookDeliveries
+                    join s in db.Subscriptions on d.SubscriptionId equals s.Id
+                    join e in db.Events on d.EventSequence equals e.Sequence
+                    where d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && s.Status == SubscriptionStatus.Active
+                    // Per-subject order: only the oldest pending delivery of a subject to a subscription may go.
+                    where !db.WebhookDeliveries.Any(earlier => earlier.SubscriptionId == d.SubscriptionId && earlier.Subject == d.Subject
+                                                               && earlier.Status == DeliveryStatus.Pending && earlier.EventSequence < d.EventSequence)
+                    orderby d.Id
+                    select new Due(d.Id, d.Attempts, s, e))
+                .AsNoTracking().Take(DeliveryBatch).ToListAsync(ct);
+        }
+        if (due.Count == 0)
+            return 0;
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelDeliveries, CancellationToken = ct },
+            async (delivery, token) => await AttemptAsync(delivery, token));
+        return due.Count;
+    }
+
+    private async Task AttemptAsync(Due due, CancellationToken ct)
+    {
+        var body = CloudEvents.Serialise(due.Event.ToCloudEvent(eventsOptions.Source));
+        var now = time.GetUtcNow();
+        var webhookId = due.Event.Id.ToString();
+        var timestamp = now.ToUnixTimeSeconds();
+        int? status = null;
+        string? error = null;
+        TimeSpan? retryAfter = null;
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, due.Subscription.Url)
+            {
+                Content = new StringContent(body, Encoding.UTF8, CloudEvents.JsonContentType),
+            };
+            request.Headers.Add("webhook-id", webhookId);
+            request.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
+            request.Headers.Add("webhook-signature", Sign(due.Subscription.SigningSecrets(now), webhookId, timestamp, body));
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(options.RequestTimeout);
+            using var client = httpClients.CreateClient(HttpClientName);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            status = (int)response.StatusCode;
+            retryAfter = response.Headers.RetryAfter switch
+            {
+                { Delta: { } delta } => delta,
+                { Date: { } date } => date - now,
+                _ => null,
+            };
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever went wrong with this one request (refused address, TLS, protocol) is this delivery's failure,
+            // retried on schedule; it must not stop the pass for everyone else.
+            error = Truncate(e.Message);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            error = $"No answer within {options.RequestTimeout.TotalSeconds:0.#} s.";
+        }
+        await RecordAsync(due, status, error, retryAfter, ct);
+    }
+
+    private async Task RecordAsync(Due due, int? status, string? error, TimeSpan? retryAfter, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+        // Rows are updated by ID without tracking: a replay may have replaced the row meanwhile, which is then a no-op.
+        var now = time.GetUtcNow();
+        var attempts = due.Attempts + 1;
+        var deliveries = db.WebhookDeliveries.Where(d => d.Id == due.DeliveryId && d.Status == DeliveryStatus.Pending);
+        if (status is >= 200 and < 300)
+        {
+            await deliveries.ExecuteUpdateAsync(d => d
+                .SetProperty(x => x.Status, DeliveryStatus.Delivered).SetProperty(x => x.Attempts, attempts)
+                .SetProperty(x => x.LastStatusCode, status).SetProperty(x => x.LastError, (string?)null)
+                .SetProperty(x => x.CompletedAt, now), ct);
+            return;
+        }
+        error ??= $"The receiver answered {status}.";
+        if (status == (int)HttpStatusCode.Gone)
+        {
+            // 410: the receiver says the endpoint is gone for good. Stop sending; the delivery waits in case the subscriber resumes.
+            logger.LogInformation("Subscription {SubscriptionId} disabled: its receiver answered 410 Gone", due.Subscription.Id);
+            await db.Subscriptions.Where(s => s.Id == due.Subscription.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(x => x.Status, SubscriptionStatus.Disabled)
+                .SetProperty(x => x.DisabledReason, "The receiver answered 410 Gone.")
+                .SetProperty(x => x.UpdatedAt, now), ct);
+            await deliveries.ExecuteUpdateAsync(d => d.SetProperty(x => x.LastStatusCode, status).SetProperty(x => x.LastError, error), ct);
+            return;
+        }
+        if (attempts >= MaxAttempts)
+        {
+            logger.LogWarning("Webhook {DeliveryId} for subscription {SubscriptionId} dead-lettered after {Attempts} attempts",
+                due.DeliveryId, due.Subscription.Id, attempts);
+            await deliveries.ExecuteUpdateAsync(d => d
+                .SetProperty(x => x.Status, DeliveryStatus.DeadLettered).SetProperty(x => x.Attempts, attempts)
+                .SetProperty(x => x.LastStatusCode, status).SetProperty(x => x.LastError, error).SetProperty(x => x.CompletedAt, now), ct);
+            return;
+        }
+        var next = now + NextDelay(attempts, retryAfter);
+        await deliveries.ExecuteUpdateAsync(d => d
+            .SetProperty(x => x.Attempts, attempts).SetProperty(x => x.NextAttemptAt, next)
+            .SetProperty(x => x.LastStatusCode, status).SetProperty(x => x.LastError, error), ct);
+    }
+
+    /// <summary>The wait after <paramref name="failedAttempts"/> failures: the schedule with jitter, or longer if the receiver asked.</summary>
+    public static TimeSpan NextDelay(int failedAttempts, TimeSpan? retryAfter)
+    {
+        var planned = RetrySchedule[Math.Clamp(failedAttempts - 1, 0, RetrySchedule.Count - 1)];
+#pragma warning disable CA5394 // jitter needs no cryptographic randomness
+        var jittered = planned * (0.8 + (Random.Shared.NextDouble() * 0.4));
+#pragma warning restore CA5394
+        var asked = retryAfter is { } r && r > TimeSpan.Zero ? (r > MaxRetryAfter ? MaxRetryAfter : r) : TimeSpan.Zero;
+        return asked > jittered ? asked : jittered;
+    }
+
+    /// <summary>Standard Webhooks signature: <c>v1,</c> + base64(HMAC-SHA256(key, "{id}.{timestamp}.{body}")), one per secret, space-separated.</summary>
+    public static string Sign(IEnumerable<string> secrets, string webhookId, long timestamp, string body)
+    {
+        var content = Encoding.UTF8.GetBytes($"{webhookId}.{timestamp.ToString(CultureInfo.InvariantCulture)}.{body}");
+        return string.Join(' ', secrets.Select(secret => "v1," + Convert.ToBase64String(HMACSHA256.HashData(Subscription.SecretKey(secret), content))));
+    }
+
+    private static string Truncate(string message) => message.Length <= 500 ? message : message[..500];
+
+    private sealed record Due(long DeliveryId, int Attempts, Subscription Subscription, EventRecord Event);
+}

@@ -1,0 +1,124 @@
+using FlexRegistry.Events;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FlexRegistry.Tests.Infrastructure;
+
+/// <summary>The app with a local webhook receiver; the dispatcher runs in the background on the real clock.</summary>
+public interface IHaveWebhookReceiver
+{
+    WebhookReceiver Receiver { get; }
+}
+
+public sealed class SqliteAppWithReceiver : SqliteApp, IHaveWebhookReceiver
+{
+    public WebhookReceiver Receiver { get; } = new();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Receiver.DisposeAsync();
+    }
+}
+
+public sealed class PostgresAppWithReceiver : PostgresApp, IHaveWebhookReceiver
+{
+    public WebhookReceiver Receiver { get; } = new();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Receiver.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// The app whose webhook dispatcher runs on a <see cref="FakeTimeProvider"/> and only when a test calls
+/// <c>DispatchAsync</c>: hours and days of retries pass in milliseconds, deterministically.
+/// </summary>
+public interface IHaveWebhookClock : IHaveWebhookReceiver
+{
+    FakeTimeProvider Clock { get; }
+
+    WebhookDispatcher Dispatcher { get; }
+}
+
+internal static class WebhookClock
+{
+    public static void Configure(IWebHostBuilder builder, FakeTimeProvider clock)
+    {
+        builder.UseSetting("Webhooks:DispatcherEnabled", "false");
+        builder.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<WebhookDispatcher>();
+            services.AddSingleton(sp => new WebhookDispatcher(
+                sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<IHttpClientFactory>(),
+                sp.GetRequiredService<WebhookOptions>(), sp.GetRequiredService<EventsOptions>(), clock,
+                sp.GetRequiredService<ILogger<WebhookDispatcher>>()));
+        });
+    }
+
+    /// <summary>Runs dispatcher passes until one finds nothing to do.</summary>
+    public static async Task DispatchAsync(this IHaveWebhookClock app, CancellationToken ct = default)
+    {
+        for (var i = 0; i < 1000 && await app.Dispatcher.RunOnceAsync(ct) > 0; i++)
+        {
+        }
+    }
+
+    /// <summary>Moves the clock forward in steps, dispatching after each.</summary>
+    public static async Task AdvanceAsync(this IHaveWebhookClock app, TimeSpan total, TimeSpan step)
+    {
+        for (var passed = TimeSpan.Zero; passed < total; passed += step)
+        {
+            app.Clock.Advance(step);
+            await app.DispatchAsync();
+        }
+    }
+}
+
+public sealed class SqliteAppWithWebhookClock : SqliteApp, IHaveWebhookClock
+{
+    public FakeTimeProvider Clock { get; } = new(TimeProvider.System.GetUtcNow());
+
+    public WebhookReceiver Receiver { get; } = new();
+
+    public WebhookDispatcher Dispatcher => Services.GetRequiredService<WebhookDispatcher>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        WebhookClock.Configure(builder, Clock);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Receiver.DisposeAsync();
+    }
+}
+
+public sealed class PostgresAppWithWebhookClock : PostgresApp, IHaveWebhookClock
+{
+    public FakeTimeProvider Clock { get; } = new(TimeProvider.System.GetUtcNow());
+
+    public WebhookReceiver Receiver { get; } = new();
+
+    public WebhookDispatcher Dispatcher => Services.GetRequiredService<WebhookDispatcher>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        WebhookClock.Configure(builder, Clock);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Receiver.DisposeAsync();
+    }
+}
