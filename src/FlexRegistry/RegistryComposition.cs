@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FlexRegistry.Assets;
 using FlexRegistry.Auth;
 using FlexRegistry.Duplicates;
 using FlexRegistry.Participants;
@@ -40,6 +41,10 @@ public static class RegistryComposition
         services.AddScoped<ChangeParticipantStatus>();
         services.AddScoped<SubmitCommercialInformation>();
         services.AddScoped<DuplicateCases>();
+        services.AddScoped<RegisterAsset>();
+        services.AddScoped<AssetMatching>();
+        services.AddScoped<AssetQueries>();
+        services.AddScoped<UpdateAsset>();
 
         services.AddSingleton(configuration.GetSection("Verification").Get<VerificationOptions>() ?? new VerificationOptions());
         services.AddSingleton(configuration.GetSection("CompaniesHouse").Get<CompaniesHouseOptions>() ?? new CompaniesHouseOptions());
@@ -77,6 +82,7 @@ public static class RegistryComposition
         app.MapParticipantEndpoints();
         app.MapDuplicateCaseEndpoints();
         app.MapReferenceEndpoints();
+        app.MapAssetEndpoints();
         return app;
     }
 }
