@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using FlexRegistry.Assets;
+using FlexRegistry.Assets.Confirmation;
 using FlexRegistry.Auth;
 using FlexRegistry.Duplicates;
 using FlexRegistry.Participants;
@@ -45,6 +46,18 @@ public static class RegistryComposition
         services.AddScoped<AssetMatching>();
         services.AddScoped<AssetQueries>();
         services.AddScoped<UpdateAsset>();
+        services.AddSingleton(configuration.GetSection("AssetConfirmation").Get<AssetConfirmationOptions>() ?? new AssetConfirmationOptions());
+        services.AddSingleton(configuration.GetSection("OemCloud").Get<OemCloudOptions>() ?? new OemCloudOptions());
+        services.AddSingleton<AssetConfirmationQueue>();
+        services.AddHostedService<AssetConfirmationWorker>();
+        services.AddHttpClient<OemCloudDataSource>(http => http.Timeout = TimeSpan.FromSeconds(30))
+            .AddStandardResilienceHandler(resilience =>
+            {
+                resilience.Retry.MaxRetryAttempts = 1;
+                resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(10);
+            });
+        services.AddScoped<IAssetDataSource>(sp => sp.GetRequiredService<OemCloudDataSource>());
 
         services.AddSingleton(configuration.GetSection("Verification").Get<VerificationOptions>() ?? new VerificationOptions());
         services.AddSingleton(configuration.GetSection("CompaniesHouse").Get<CompaniesHouseOptions>() ?? new CompaniesHouseOptions());

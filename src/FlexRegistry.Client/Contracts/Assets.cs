@@ -69,6 +69,7 @@ public sealed record AssetResponse(
     string Type,
     string Status,
     string DataStatus,
+    string? ConfirmationNote,
     string? MergedInto,
     string? Mpan,
     string? ExportMpan,

@@ -67,6 +67,16 @@ public sealed class Asset : EventSource
     public Provenance LocationProvenance { get; private set; } = null!;
     public Provenance ConsentProvenance { get; private set; } = null!;
 
+    /// <summary>
+    /// The confirmation queue is this column: when a trusted source should next be asked (null: nothing to ask).
+    /// Nothing is lost if the service stops; the worker picks up whatever is due on restart.
+    /// </summary>
+    public DateTimeOffset? ConfirmationDueAt { get; private set; }
+    public int ConfirmationAttempts { get; private set; }
+
+    /// <summary>The last confirmation outcome or error, for the registrant and the operator.</summary>
+    public string? ConfirmationNote { get; private set; }
+
     public DateTimeOffset RegisteredAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
 
@@ -97,6 +107,7 @@ public sealed class Asset : EventSource
             LocationProvenance = declared,
             ConsentProvenance = declared,
             RegisteredAt = now,
+            ConfirmationDueAt = now,
         };
         asset.Apply(data, registrant);
         asset.Touch(now);
@@ -126,6 +137,12 @@ public sealed class Asset : EventSource
                 new Dictionary<string, object?> { ["currentStatus"] = Status.ToWire() });
         var from = Status;
         var changed = Apply(data, by);
+        if (changed.Contains("identity") || changed.Contains("technical"))
+        {
+            // Declared data changed: it is provisional again until a trusted source confirms the new values.
+            ConfirmationDueAt = now;
+            ConfirmationAttempts = 0;
+        }
         Touch(now);
         Record("asset.updated", Id.Value,
             new Dictionary<string, object?> { ["assetId"] = Id.Value, ["changed"] = changed.ToArray() },
@@ -170,6 +187,8 @@ public sealed class Asset : EventSource
         if (groups.Contains("technical"))
             TechnicalProvenance = TechnicalProvenance.Confirm(source, now);
         DataStatus = DataStatus.Confirmed;
+        ConfirmationDueAt = null;
+        ConfirmationNote = $"Confirmed by {source}.";
         Touch(now);
         Record("asset.confirmed", Id.Value,
             new Dictionary<string, object?> { ["assetId"] = Id.Value, ["source"] = source, ["groups"] = groups.ToArray() },
@@ -180,10 +199,29 @@ public sealed class Asset : EventSource
     public void FlagMismatch(string source, IReadOnlyDictionary<string, string> differences, DateTimeOffset now)
     {
         DataStatus = DataStatus.Mismatch;
+        ConfirmationDueAt = null;
+        ConfirmationNote = $"{source} disagrees: " + string.Join("; ", differences.Select(d => $"{d.Key}: {d.Value}"));
         Touch(now);
         Record("asset.confirmation_mismatch", Id.Value,
             new Dictionary<string, object?> { ["assetId"] = Id.Value, ["source"] = source, ["fields"] = differences.Keys.ToArray() },
             RegistrantId.Value);
+    }
+
+    /// <summary>The source could not be asked now: try again at <paramref name="next"/>.</summary>
+    public void RetryConfirmationLater(string error, DateTimeOffset next, DateTimeOffset now)
+    {
+        ConfirmationAttempts++;
+        ConfirmationDueAt = next;
+        ConfirmationNote = error;
+        UpdatedAt = now;
+    }
+
+    /// <summary>No source can confirm the data (none covers it, or it stayed unavailable): it stays provisional.</summary>
+    public void StopConfirming(string note, DateTimeOffset now)
+    {
+        ConfirmationDueAt = null;
+        ConfirmationNote = note;
+        UpdatedAt = now;
     }
 
     private void AddParties(IEnumerable<string> parties, DateTimeOffset now)

@@ -40,6 +40,8 @@ internal sealed class AssetConfiguration : IEntityTypeConfiguration<Asset>
         a.HasIndex(x => new { x.GspGroup, x.Type });
         a.HasIndex(x => x.PostcodeDistrict);
         a.HasIndex(x => x.RegistrantId);
+        a.HasIndex(x => x.ConfirmationDueAt);
+        a.Property(x => x.ConfirmationNote).HasMaxLength(1000);
 
         Provenance(a, x => x.IdentityProvenance, "Identity");
         Provenance(a, x => x.TechnicalProvenance, "Technical");

@@ -97,7 +97,7 @@ public sealed class AssetQueries(RegistryDbContext db)
         ArgumentNullException.ThrowIfNull(a);
         var area = a.DnoDistributorId is { } d ? DnoArea.FindByDistributorId(d) : null;
         return new AssetResponse(
-            a.Id.Value, a.Type, a.Status.ToWire(), a.DataStatus.ToWire(), a.MergedInto?.Value,
+            a.Id.Value, a.Type, a.Status.ToWire(), a.DataStatus.ToWire(), a.ConfirmationNote, a.MergedInto?.Value,
             a.Mpan, a.ExportMpan, a.Manufacturer, a.Model, a.SerialNumber,
             a.AddressLine1 is null && a.Town is null && a.Postcode is null ? null : new AssetAddressDto { Line1 = a.AddressLine1, Town = a.Town, Postcode = a.Postcode },
             a.Latitude is null ? null : new LocationDto { Latitude = a.Latitude, Longitude = a.Longitude },

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using FlexRegistry.Assets.Confirmation;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Participants;
@@ -16,7 +17,7 @@ namespace FlexRegistry.Assets;
 /// and a 409 naming it; near duplicates are registered and flagged for review. The registrant becomes the asset's
 /// first party.
 /// </summary>
-public sealed class RegisterAsset(RegistryDbContext db, AssetMatching matching, TimeProvider time,
+public sealed class RegisterAsset(RegistryDbContext db, AssetMatching matching, AssetConfirmationQueue confirmations, TimeProvider time,
     ILogger<RegisterAsset> logger)
 {
     private const string Operation = "POST /api/v1/assets";
@@ -85,6 +86,7 @@ public sealed class RegisterAsset(RegistryDbContext db, AssetMatching matching, 
         }
 
         logger.LogInformation("Registered asset {AssetId} of type {AssetType} for {ParticipantId}", asset.Id, asset.Type, caller.ParticipantId);
+        confirmations.Wake();
         return (response, asset.Version);
     }
 

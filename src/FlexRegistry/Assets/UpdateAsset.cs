@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FlexRegistry.Assets.Confirmation;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Participants;
@@ -16,7 +17,7 @@ namespace FlexRegistry.Assets;
 /// If-Match so simultaneous divergent updates never silently overwrite each other. The patched asset is validated
 /// again by the same published rules; server-owned fields and the type (embedded in the ID) cannot be patched.
 /// </summary>
-public sealed class UpdateAsset(RegistryDbContext db, IOptions<JsonOptions> jsonOptions, TimeProvider time)
+public sealed class UpdateAsset(RegistryDbContext db, IOptions<JsonOptions> jsonOptions, AssetConfirmationQueue confirmations, TimeProvider time)
 {
     public const string MediaType = "application/merge-patch+json";
 
@@ -80,6 +81,8 @@ public sealed class UpdateAsset(RegistryDbContext db, IOptions<JsonOptions> json
             throw new DomainRuleException(AssetErrors.Duplicate, $"The change would make this asset the same as {other}.",
                 new Dictionary<string, object?> { ["existingAssetId"] = other.Value });
         }
+        if (asset.ConfirmationDueAt is not null)
+            confirmations.Wake();
         return (AssetQueries.ToResponse(asset), asset.Version);
     }
 

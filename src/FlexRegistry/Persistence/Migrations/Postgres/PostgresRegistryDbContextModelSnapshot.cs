@@ -36,6 +36,16 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                     b.Property<DateOnly?>("CommissioningDate")
                         .HasColumnType("date");
 
+                    b.Property<int>("ConfirmationAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("ConfirmationDueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ConfirmationNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<double?>("ConnectionVoltageKv")
                         .HasColumnType("double precision");
 
@@ -239,6 +249,8 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                         });
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ConfirmationDueAt");
 
                     b.HasIndex("IdentityKey")
                         .IsUnique()

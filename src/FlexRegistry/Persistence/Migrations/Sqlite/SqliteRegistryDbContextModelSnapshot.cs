@@ -31,6 +31,16 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.Property<DateOnly?>("CommissioningDate")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("ConfirmationAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ConfirmationDueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ConfirmationNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<double?>("ConnectionVoltageKv")
                         .HasColumnType("REAL");
 
@@ -234,6 +244,8 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                         });
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ConfirmationDueAt");
 
                     b.HasIndex("IdentityKey")
                         .IsUnique()

@@ -47,6 +47,9 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     MarketQualifications = table.Column<string>(type: "TEXT", nullable: false),
                     RegistrantId = table.Column<string>(type: "TEXT", maxLength: 17, nullable: false),
                     Parties = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    ConfirmationDueAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ConfirmationAttempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    ConfirmationNote = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
                     RegisteredAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     Version = table.Column<Guid>(type: "TEXT", nullable: false),
@@ -86,6 +89,11 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                 {
                     table.PrimaryKey("PK_idempotency_keys", x => x.Id);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_assets_ConfirmationDueAt",
+                table: "assets",
+                column: "ConfirmationDueAt");
 
             migrationBuilder.CreateIndex(
                 name: "IX_assets_DnoDistributorId_Type",

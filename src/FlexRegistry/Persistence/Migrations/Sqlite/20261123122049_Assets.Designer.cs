@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace FlexRegistry.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteRegistryDbContext))]
-    [Migration("20261123121343_Assets")]
+    [Migration("20261123122049_Assets")]
     partial class Assets
     {
         /// <inheritdoc />
@@ -32,6 +32,16 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateOnly?>("CommissioningDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ConfirmationAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ConfirmationDueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ConfirmationNote")
+                        .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.Property<double?>("ConnectionVoltageKv")
@@ -237,6 +247,8 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                         });
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ConfirmationDueAt");
 
                     b.HasIndex("IdentityKey")
                         .IsUnique()

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace FlexRegistry.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresRegistryDbContext))]
-    [Migration("20261123121408_Assets")]
+    [Migration("20261123122242_Assets")]
     partial class Assets
     {
         /// <inheritdoc />
@@ -38,6 +38,16 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
 
                     b.Property<DateOnly?>("CommissioningDate")
                         .HasColumnType("date");
+
+                    b.Property<int>("ConfirmationAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("ConfirmationDueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ConfirmationNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
 
                     b.Property<double?>("ConnectionVoltageKv")
                         .HasColumnType("double precision");
@@ -242,6 +252,8 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                         });
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ConfirmationDueAt");
 
                     b.HasIndex("IdentityKey")
                         .IsUnique()

@@ -48,6 +48,9 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                     MarketQualifications = table.Column<string[]>(type: "text[]", nullable: false),
                     RegistrantId = table.Column<string>(type: "character varying(17)", maxLength: 17, nullable: false),
                     Parties = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    ConfirmationDueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ConfirmationAttempts = table.Column<int>(type: "integer", nullable: false),
+                    ConfirmationNote = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
                     RegisteredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     Version = table.Column<Guid>(type: "uuid", nullable: false),
@@ -87,6 +90,11 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                 {
                     table.PrimaryKey("PK_idempotency_keys", x => x.Id);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_assets_ConfirmationDueAt",
+                table: "assets",
+                column: "ConfirmationDueAt");
 
             migrationBuilder.CreateIndex(
                 name: "IX_assets_DnoDistributorId_Type",
