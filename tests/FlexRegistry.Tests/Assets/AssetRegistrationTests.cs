@@ -266,7 +266,10 @@ public abstract class AssetRegistrationTests(RegistryApp app)
             // A different asset type at the same meter point is not a near duplicate.
             var heatPump = TestData.Chargepoint(mpan: original.Mpan, postcode: original.Address.Postcode) with
             {
-                Type = "heat-pump", Manufacturer = "Vaillant", Model = "aroTHERM plus", ImportCapacityKw = 3m,
+                Type = "heat-pump",
+                Manufacturer = "Vaillant",
+                Model = "aroTHERM plus",
+                ImportCapacityKw = 3m,
             };
             var distinct = await (await a.PostAsJsonAsync("/api/v1/assets", heatPump)).Read<RegisterAssetResponse>(HttpStatusCode.Created);
             Assert.Null(distinct.DuplicateCaseId);
