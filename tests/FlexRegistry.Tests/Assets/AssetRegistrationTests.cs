@@ -466,6 +466,29 @@ public abstract class AssetRegistrationTests(RegistryApp app)
         }
     }
 
+    [Fact]
+    public async Task Portfolio_IsAKindOfAsset_WithItsOwnTypedId_AndOneIdPerRegistrantReference()
+    {
+        var (_, client) = await app.RegisterAsync();
+        var (_, other) = await app.RegisterAsync();
+        using (client)
+        using (other)
+        {
+            var portfolio = new RegisterAssetRequest { Type = "portfolio", SerialNumber = "North zone DFS portfolio", Status = "commissioned", CommissioningDate = new DateOnly(2025, 1, 1) };
+            var created = await (await client.PostAsJsonAsync("/api/v1/assets", portfolio)).Read<RegisterAssetResponse>(HttpStatusCode.Created);
+            Assert.StartsWith("FRA-PF-", created.AssetId, StringComparison.Ordinal);
+            var again = await (await client.PostAsJsonAsync("/api/v1/assets", portfolio with { SerialNumber = "north-zone dfs PORTFOLIO" })).ReadProblem(HttpStatusCode.Conflict, "asset.duplicate");
+            Assert.Equal(created.AssetId, again.ExistingAssetId);
+            // Another registrant's portfolio of the same name is another portfolio.
+            await (await other.PostAsJsonAsync("/api/v1/assets", portfolio)).ShouldHave(HttpStatusCode.Created);
+
+            // A non-party cannot change (or learn of) the asset.
+            using var read = await client.GetAsync($"/api/v1/assets/{created.AssetId}");
+            using var patch = await Patch(other, created.AssetId, """{"importCapacityKw":10}""", read.Headers.ETag!.Tag);
+            await patch.ReadProblem(HttpStatusCode.NotFound, "asset.not_found");
+        }
+    }
+
     private static Task<HttpResponseMessage> PostWithKey(HttpClient client, RegisterAssetRequest request, string key)
     {
         var message = new HttpRequestMessage(HttpMethod.Post, "/api/v1/assets") { Content = JsonContent.Create(request) };
