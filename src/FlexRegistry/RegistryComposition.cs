@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using FlexRegistry.Assets;
+using FlexRegistry.Assets.Confirmation;
 using FlexRegistry.Audit;
 using FlexRegistry.Auth;
 using FlexRegistry.Duplicates;
@@ -64,6 +66,22 @@ public static class RegistryComposition
         services.AddSingleton<WebhookDispatcher>();
         if (webhooks.DispatcherEnabled)
             services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
+        services.AddScoped<RegisterAsset>();
+        services.AddScoped<AssetMatching>();
+        services.AddScoped<AssetQueries>();
+        services.AddScoped<UpdateAsset>();
+        services.AddSingleton(configuration.GetSection("AssetConfirmation").Get<AssetConfirmationOptions>() ?? new AssetConfirmationOptions());
+        services.AddSingleton(configuration.GetSection("OemCloud").Get<OemCloudOptions>() ?? new OemCloudOptions());
+        services.AddSingleton<AssetConfirmationQueue>();
+        services.AddHostedService<AssetConfirmationWorker>();
+        services.AddHttpClient<OemCloudDataSource>(http => http.Timeout = TimeSpan.FromSeconds(30))
+            .AddStandardResilienceHandler(resilience =>
+            {
+                resilience.Retry.MaxRetryAttempts = 1;
+                resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(10);
+            });
+        services.AddScoped<IAssetDataSource>(sp => sp.GetRequiredService<OemCloudDataSource>());
 
         services.AddSingleton(configuration.GetSection("Verification").Get<VerificationOptions>() ?? new VerificationOptions());
         services.AddSingleton(configuration.GetSection("CompaniesHouse").Get<CompaniesHouseOptions>() ?? new CompaniesHouseOptions());
@@ -104,6 +122,7 @@ public static class RegistryComposition
         app.MapDuplicateCaseEndpoints();
         app.MapEventEndpoints();
         app.MapReferenceEndpoints();
+        app.MapAssetEndpoints();
         return app;
     }
 }

@@ -31,18 +31,20 @@ public static class DuplicateCaseEndpoints
         group.MapPost("/{id}/merge", async Task<Ok<DuplicateCaseResponse>> (
                 string id, MergeDuplicateRequest request, DuplicateCases cases, HttpContext http, CancellationToken ct) =>
                 TypedResults.Ok(await cases.MergeAsync(ParseId(id), request, Caller.From(http.User), ct)))
-            .RequireAuthorization(Policies.RegistryOperator)
+            .RequireAuthorization(Policies.Participant)
             .WithName("MergeDuplicateCase")
-            .WithSummary("Merge the two records; the merged ID keeps resolving to the survivor (registry operator)")
-            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
+            .WithSummary("Merge the two records; the merged ID keeps resolving to the survivor")
+            .WithDescription("Participant cases: the registry operator (registry:admin). Asset cases: the registry operator or a party of the case with assets:write.")
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
 
         group.MapPost("/{id}/dismiss", async Task<Ok<DuplicateCaseResponse>> (
                 string id, DismissDuplicateRequest request, DuplicateCases cases, HttpContext http, CancellationToken ct) =>
                 TypedResults.Ok(await cases.DismissAsync(ParseId(id), request, Caller.From(http.User), ct)))
-            .RequireAuthorization(Policies.RegistryOperator)
+            .RequireAuthorization(Policies.Participant)
             .WithName("DismissDuplicateCase")
-            .WithSummary("Dismiss the flag: the records are distinct (registry operator)")
-            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+            .WithSummary("Dismiss the flag: the records are distinct")
+            .WithDescription("Participant cases: the registry operator (registry:admin). Asset cases: the registry operator or a party of the case with assets:write.")
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
 
         return app;
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FlexRegistry.Assets;
 using FlexRegistry.Audit;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
@@ -64,6 +65,7 @@ public sealed class DuplicateCases(RegistryDbContext db, TimeProvider time)
         errors.MaxLength("reason", request.Reason, 1000);
         errors.ThrowIfAny();
         var duplicateCase = await LoadVisibleAsync(id, caller, ct);
+        EnsureMayResolve(duplicateCase, caller);
         var survivorId = request.SurvivorId ?? duplicateCase.CandidateId;
         var now = time.GetUtcNow();
         duplicateCase.Merge(survivorId, request.Reason!.Trim(), caller.Actor, now);
@@ -81,8 +83,30 @@ public sealed class DuplicateCases(RegistryDbContext db, TimeProvider time)
             foreach (var client in await db.ApiClients.Where(c => c.ParticipantId == mergedId).ToListAsync(ct))
                 client.TransferTo(survivor);
         }
+        else if (duplicateCase.Kind == "asset")
+        {
+            var survivorAssetId = AssetId.Parse(survivorId);
+            var mergedAssetId = AssetId.Parse(duplicateCase.MergedAwayId);
+            var survivor = await db.Assets.FirstAsync(a => a.Id == survivorAssetId, ct);
+            var merged = await db.Assets.FirstAsync(a => a.Id == mergedAssetId, ct);
+            merged.MergeInto(survivor, $"Duplicate case {id}: {request.Reason}", now);
+        }
         await SaveAsync(ct);
         return ToResponse(duplicateCase);
+    }
+
+    /// <summary>
+    /// Participant cases are the registry operator's alone (merging organisations moves their credentials). Asset
+    /// cases may also be resolved by a party of the case holding assets:write: the parties know their own assets best.
+    /// </summary>
+    private static void EnsureMayResolve(DuplicateCase duplicateCase, Caller caller)
+    {
+        var isOperator = caller.IsRegistryOperator && caller.Scopes.Contains(Scopes.RegistryAdmin);
+        var isAssetParty = duplicateCase.Kind == "asset" && duplicateCase.HasParty(caller.ParticipantId.Value) && caller.Scopes.Contains(Scopes.AssetsWrite);
+        if (!isOperator && !isAssetParty)
+            throw new DomainRuleException(CommonErrors.Forbidden, duplicateCase.Kind == "asset"
+                ? "Asset duplicate cases are resolved by the registry operator or a party of the case with assets:write."
+                : "Participant duplicate cases are resolved by the registry operator.");
     }
 
     public async Task<DuplicateCaseResponse> DismissAsync(Guid id, DismissDuplicateRequest request, Caller caller, CancellationToken ct)
@@ -92,6 +116,7 @@ public sealed class DuplicateCases(RegistryDbContext db, TimeProvider time)
         errors.MaxLength("reason", request.Reason, 1000);
         errors.ThrowIfAny();
         var duplicateCase = await LoadVisibleAsync(id, caller, ct);
+        EnsureMayResolve(duplicateCase, caller);
         duplicateCase.Dismiss(request.Reason!.Trim(), caller.Actor, time.GetUtcNow());
         AuditForEachParty(duplicateCase, caller, "duplicate_case.dismiss", "status", "reason");
         await SaveAsync(ct);

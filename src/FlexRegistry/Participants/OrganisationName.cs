@@ -74,7 +74,7 @@ public static class OrganisationName
     /// Folds accented Latin letters to ASCII by table: the service runs with invariant globalisation, where Unicode
     /// decomposition is not available.
     /// </summary>
-    private static string RemoveDiacritics(string s)
+    internal static string RemoveDiacritics(string s)
     {
         var sb = new StringBuilder(s.Length);
         foreach (var c in s)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FlexRegistry.Assets;
 using FlexRegistry.Audit;
 using FlexRegistry.Auth;
 using FlexRegistry.Duplicates;
@@ -40,6 +41,8 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
     /// SaveChangesAsync before answering.
     /// </summary>
     public void Audit(AuditEntry entry) => _pendingAudit.Add(entry);
+    public DbSet<Asset> Assets => Set<Asset>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -47,6 +50,9 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
         configurationBuilder.Properties<ParticipantStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<VerificationStage>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<ApiClientStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<AssetId>().HaveConversion<AssetIdConverter>().HaveMaxLength(AssetId.Length);
+        configurationBuilder.Properties<AssetStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<DataStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<DuplicateCaseStatus>().HaveConversion<string>().HaveMaxLength(16);
     }
 
@@ -144,4 +150,8 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
     private sealed class ParticipantIdConverter() : ValueConverter<ParticipantId, string>(
         id => id.Value,
         value => ParticipantId.Parse(value));
+
+    private sealed class AssetIdConverter() : ValueConverter<AssetId, string>(
+        id => id.Value,
+        value => AssetId.Parse(value));
 }

@@ -83,4 +83,5 @@ public sealed record Problem(
     string? Code,
     string? TraceId,
     string? ExistingParticipantId,
+    string? ExistingAssetId,
     IReadOnlyList<FieldErrorDto>? Errors);

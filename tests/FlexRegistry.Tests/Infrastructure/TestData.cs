@@ -58,4 +58,27 @@ public static class TestData
             AuthorisedPerson = new AuthorisedPersonDto { Name = "Alex Director", Email = "alex.director@flex.example" },
             Declaration = true,
         };
+
+    /// <summary>A valid MPAN core in the given DNO area, unique in this run.</summary>
+    public static string Mpan(int distributorId = 12) =>
+        global::FlexRegistry.Shared.Mpan.WithCheckDigit(distributorId.ToString("D2", System.Globalization.CultureInfo.InvariantCulture)
+            + Next().ToString("D10", System.Globalization.CultureInfo.InvariantCulture));
+
+    public static string Serial() => "SN-" + Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A valid, commissioned EV chargepoint with unique MPAN, serial and postcode.</summary>
+    public static RegisterAssetRequest Chargepoint(string? mpan = null, string? serial = null, string? postcode = null) => new()
+    {
+        Type = "ev-chargepoint",
+        Mpan = mpan ?? Mpan(),
+        Manufacturer = "Myenergi Ltd",
+        Model = "zappi v2 7kW",
+        SerialNumber = serial ?? Serial(),
+        Address = new AssetAddressDto { Line1 = "12 Mill Lane", Town = "Cambridge", Postcode = postcode ?? Postcode() },
+        ImportCapacityKw = 7.4m,
+        ConnectionVoltageKv = 0.23m,
+        Status = "commissioned",
+        CommissioningDate = new DateOnly(2024, 5, 1),
+        OwnerConsent = new OwnerConsentDto { Reference = "CONSENT-" + Next(), Method = "signed-contract", Date = new DateOnly(2024, 4, 20) },
+    };
 }

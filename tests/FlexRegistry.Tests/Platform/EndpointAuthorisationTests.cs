@@ -46,7 +46,8 @@ public sealed class EndpointAuthorisationTests(SqliteApp app) : IClassFixture<Sq
             var path = key[(space + 1)..].Replace("{id}", FlexRegistry.Participants.ParticipantId.New().Value, StringComparison.Ordinal);
             using var request = new HttpRequestMessage(new HttpMethod(key[..space]), path);
             if (key[..space] is "POST" or "PUT" or "PATCH")
-                request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+                // PATCH takes JSON merge patches; the right media type makes sure the 401 is not masked by a 415.
+                request.Content = new StringContent("{}", System.Text.Encoding.UTF8, key[..space] == "PATCH" ? "application/merge-patch+json" : "application/json");
             using var response = await client.SendAsync(request);
             Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{key} answered {(int)response.StatusCode} without a token");
         }

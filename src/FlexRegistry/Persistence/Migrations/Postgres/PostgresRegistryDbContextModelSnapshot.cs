@@ -23,6 +23,306 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("FlexRegistry.Assets.Asset", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("AddressLine1")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateOnly?>("CommissioningDate")
+                        .HasColumnType("date");
+
+                    b.Property<int>("ConfirmationAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("ConfirmationDueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ConfirmationNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<double?>("ConnectionVoltageKv")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateOnly?>("ConsentDate")
+                        .HasColumnType("date");
+
+                    b.Property<string>("ConsentMethod")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("ConsentReference")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("DataStatus")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int?>("DnoDistributorId")
+                        .HasColumnType("integer");
+
+                    b.Property<double?>("ExportCapacityKw")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("ExportMpan")
+                        .HasMaxLength(13)
+                        .HasColumnType("character varying(13)");
+
+                    b.Property<string>("GspGroup")
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)");
+
+                    b.Property<string>("IdentityKey")
+                        .HasMaxLength(260)
+                        .HasColumnType("character varying(260)");
+
+                    b.Property<double?>("ImportCapacityKw")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("Latitude")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("Longitude")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Manufacturer")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.PrimitiveCollection<string[]>("MarketQualifications")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<string>("MergedInto")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("MeterKey")
+                        .HasMaxLength(130)
+                        .HasColumnType("character varying(130)");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Mpan")
+                        .HasMaxLength(13)
+                        .HasColumnType("character varying(13)");
+
+                    b.Property<string>("Parties")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Postcode")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<string>("PostcodeDistrict")
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)");
+
+                    b.Property<double?>("RatedCapacityKw")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTimeOffset>("RegisteredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RegistrantId")
+                        .IsRequired()
+                        .HasMaxLength(17)
+                        .HasColumnType("character varying(17)");
+
+                    b.Property<string>("SerialNumber")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<double?>("StorageCapacityKwh")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Town")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "ConsentProvenance", "FlexRegistry.Assets.Asset.ConsentProvenance#Provenance", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<DateTimeOffset?>("ConfirmedAt")
+                                .HasColumnType("timestamp with time zone")
+                                .HasColumnName("ConsentConfirmedAt");
+
+                            b1.Property<string>("ConfirmedBy")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)")
+                                .HasColumnName("ConsentConfirmedBy");
+
+                            b1.Property<string>("DeclaredBy")
+                                .IsRequired()
+                                .HasMaxLength(40)
+                                .HasColumnType("character varying(40)")
+                                .HasColumnName("ConsentDeclaredBy");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "IdentityProvenance", "FlexRegistry.Assets.Asset.IdentityProvenance#Provenance", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<DateTimeOffset?>("ConfirmedAt")
+                                .HasColumnType("timestamp with time zone")
+                                .HasColumnName("IdentityConfirmedAt");
+
+                            b1.Property<string>("ConfirmedBy")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)")
+                                .HasColumnName("IdentityConfirmedBy");
+
+                            b1.Property<string>("DeclaredBy")
+                                .IsRequired()
+                                .HasMaxLength(40)
+                                .HasColumnType("character varying(40)")
+                                .HasColumnName("IdentityDeclaredBy");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "LocationProvenance", "FlexRegistry.Assets.Asset.LocationProvenance#Provenance", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<DateTimeOffset?>("ConfirmedAt")
+                                .HasColumnType("timestamp with time zone")
+                                .HasColumnName("LocationConfirmedAt");
+
+                            b1.Property<string>("ConfirmedBy")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)")
+                                .HasColumnName("LocationConfirmedBy");
+
+                            b1.Property<string>("DeclaredBy")
+                                .IsRequired()
+                                .HasMaxLength(40)
+                                .HasColumnType("character varying(40)")
+                                .HasColumnName("LocationDeclaredBy");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "TechnicalProvenance", "FlexRegistry.Assets.Asset.TechnicalProvenance#Provenance", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<DateTimeOffset?>("ConfirmedAt")
+                                .HasColumnType("timestamp with time zone")
+                                .HasColumnName("TechnicalConfirmedAt");
+
+                            b1.Property<string>("ConfirmedBy")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)")
+                                .HasColumnName("TechnicalConfirmedBy");
+
+                            b1.Property<string>("DeclaredBy")
+                                .IsRequired()
+                                .HasMaxLength(40)
+                                .HasColumnType("character varying(40)")
+                                .HasColumnName("TechnicalDeclaredBy");
+                        });
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConfirmationDueAt");
+
+                    b.HasIndex("IdentityKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_assets_identity_key");
+
+                    b.HasIndex("MeterKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_assets_meter_key");
+
+                    b.HasIndex("Mpan");
+
+                    b.HasIndex("PostcodeDistrict");
+
+                    b.HasIndex("RegistrantId");
+
+                    b.HasIndex("DnoDistributorId", "Type");
+
+                    b.HasIndex("GspGroup", "Type");
+
+                    b.HasIndex("Postcode", "Type");
+
+                    b.ToTable("assets", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.Assets.IdempotencyRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Operation")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("ParticipantId")
+                        .IsRequired()
+                        .HasMaxLength(17)
+                        .HasColumnType("character varying(17)");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ResourceId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("ResponseJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ParticipantId", "Operation", "Key")
+                        .IsUnique();
+
+                    b.ToTable("idempotency_keys", (string)null);
+                });
+
             modelBuilder.Entity("FlexRegistry.Audit.AuditCheckpoint", b =>
                 {
                     b.Property<long>("Sequence")

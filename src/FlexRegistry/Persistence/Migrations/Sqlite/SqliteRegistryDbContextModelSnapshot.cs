@@ -18,6 +18,304 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
+            modelBuilder.Entity("FlexRegistry.Assets.Asset", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AddressLine1")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("CommissioningDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ConfirmationAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ConfirmationDueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ConfirmationNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("ConnectionVoltageKv")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateOnly?>("ConsentDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConsentMethod")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConsentReference")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DataStatus")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DnoDistributorId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("ExportCapacityKw")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("ExportMpan")
+                        .HasMaxLength(13)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GspGroup")
+                        .HasMaxLength(2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdentityKey")
+                        .HasMaxLength(260)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("ImportCapacityKw")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Latitude")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Longitude")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Manufacturer")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("MarketQualifications")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MergedInto")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MeterKey")
+                        .HasMaxLength(130)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Mpan")
+                        .HasMaxLength(13)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Parties")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Postcode")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PostcodeDistrict")
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("RatedCapacityKw")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("RegisteredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RegistrantId")
+                        .IsRequired()
+                        .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SerialNumber")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("StorageCapacityKwh")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Town")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "ConsentProvenance", "FlexRegistry.Assets.Asset.ConsentProvenance#Provenance", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<long?>("ConfirmedAt")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("ConsentConfirmedAt");
+
+                            b1.Property<string>("ConfirmedBy")
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("ConsentConfirmedBy");
+
+                            b1.Property<string>("DeclaredBy")
+                                .IsRequired()
+                                .HasMaxLength(40)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("ConsentDeclaredBy");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "IdentityProvenance", "FlexRegistry.Assets.Asset.IdentityProvenance#Provenance", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<long?>("ConfirmedAt")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("IdentityConfirmedAt");
+
+                            b1.Property<string>("ConfirmedBy")
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("IdentityConfirmedBy");
+
+                            b1.Property<string>("DeclaredBy")
+                                .IsRequired()
+                                .HasMaxLength(40)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("IdentityDeclaredBy");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "LocationProvenance", "FlexRegistry.Assets.Asset.LocationProvenance#Provenance", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<long?>("ConfirmedAt")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("LocationConfirmedAt");
+
+                            b1.Property<string>("ConfirmedBy")
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("LocationConfirmedBy");
+
+                            b1.Property<string>("DeclaredBy")
+                                .IsRequired()
+                                .HasMaxLength(40)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("LocationDeclaredBy");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "TechnicalProvenance", "FlexRegistry.Assets.Asset.TechnicalProvenance#Provenance", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<long?>("ConfirmedAt")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("TechnicalConfirmedAt");
+
+                            b1.Property<string>("ConfirmedBy")
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("TechnicalConfirmedBy");
+
+                            b1.Property<string>("DeclaredBy")
+                                .IsRequired()
+                                .HasMaxLength(40)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("TechnicalDeclaredBy");
+                        });
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConfirmationDueAt");
+
+                    b.HasIndex("IdentityKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_assets_identity_key");
+
+                    b.HasIndex("MeterKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_assets_meter_key");
+
+                    b.HasIndex("Mpan");
+
+                    b.HasIndex("PostcodeDistrict");
+
+                    b.HasIndex("RegistrantId");
+
+                    b.HasIndex("DnoDistributorId", "Type");
+
+                    b.HasIndex("GspGroup", "Type");
+
+                    b.HasIndex("Postcode", "Type");
+
+                    b.ToTable("assets", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.Assets.IdempotencyRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Operation")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ParticipantId")
+                        .IsRequired()
+                        .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResourceId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResponseJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ParticipantId", "Operation", "Key")
+                        .IsUnique();
+
+                    b.ToTable("idempotency_keys", (string)null);
+                });
+
             modelBuilder.Entity("FlexRegistry.Audit.AuditCheckpoint", b =>
                 {
                     b.Property<long>("Sequence")

@@ -1,0 +1,127 @@
+namespace FlexRegistry.Client.Contracts;
+
+/// <summary>
+/// Body of <c>POST /api/v1/assets</c> and <c>POST /api/v1/assets/check</c>, and the shape a JSON merge patch applies
+/// to. Which fields are required depends on the type (see <c>GET /api/v1/reference/asset-types</c>); every broken rule
+/// is reported at once.
+/// </summary>
+public sealed record RegisterAssetRequest
+{
+    /// <summary>Taxonomy code: heat-pump, ev-chargepoint, v2g-chargepoint, battery-storage, solar-pv, wind, generator, ic-demand, other-der, portfolio.</summary>
+    public string? Type { get; init; }
+    public string? Mpan { get; init; }
+    public string? ExportMpan { get; init; }
+    public string? Manufacturer { get; init; }
+    public string? Model { get; init; }
+    public string? SerialNumber { get; init; }
+    public AssetAddressDto? Address { get; init; }
+    public LocationDto? Location { get; init; }
+    public decimal? ImportCapacityKw { get; init; }
+    public decimal? ExportCapacityKw { get; init; }
+    public decimal? StorageCapacityKwh { get; init; }
+    public decimal? ConnectionVoltageKv { get; init; }
+
+    /// <summary>planned or commissioned.</summary>
+    public string? Status { get; init; }
+    public DateOnly? CommissioningDate { get; init; }
+    public OwnerConsentDto? OwnerConsent { get; init; }
+
+    /// <summary>Markets or services the asset is already qualified in (BUC.2 step 2b fast-track).</summary>
+    public IReadOnlyList<string>? MarketQualifications { get; init; }
+}
+
+public sealed record AssetAddressDto
+{
+    public string? Line1 { get; init; }
+    public string? Town { get; init; }
+    public string? Postcode { get; init; }
+}
+
+public sealed record LocationDto
+{
+    public double? Latitude { get; init; }
+    public double? Longitude { get; init; }
+}
+
+public sealed record OwnerConsentDto
+{
+    public string? Reference { get; init; }
+
+    /// <summary>How consent was given, e.g. signed-contract, online-form, installer-declaration.</summary>
+    public string? Method { get; init; }
+    public DateOnly? Date { get; init; }
+}
+
+/// <summary>Answer to a registration: the asset ID (201, with ETag). Warnings are rules of severity warning.</summary>
+public sealed record RegisterAssetResponse(
+    string AssetId,
+    string Status,
+    string DataStatus,
+    IReadOnlyList<FieldErrorDto> Warnings,
+    string? DuplicateCaseId);
+
+/// <summary>Answer to a dry-run check: nothing is stored.</summary>
+public sealed record AssetCheckResponse(bool Valid, IReadOnlyList<FieldErrorDto> Errors, IReadOnlyList<FieldErrorDto> Warnings, string? DnoArea, string? GspGroup);
+
+/// <summary>An asset, as its parties and the registry operator see it.</summary>
+public sealed record AssetResponse(
+    string AssetId,
+    string Type,
+    string Status,
+    string DataStatus,
+    string? ConfirmationNote,
+    string? MergedInto,
+    string? Mpan,
+    string? ExportMpan,
+    string? Manufacturer,
+    string? Model,
+    string? SerialNumber,
+    AssetAddressDto? Address,
+    LocationDto? Location,
+    string? PostcodeDistrict,
+    string? DnoArea,
+    string? GspGroup,
+    decimal? ImportCapacityKw,
+    decimal? ExportCapacityKw,
+    decimal? StorageCapacityKwh,
+    decimal? ConnectionVoltageKv,
+    DateOnly? CommissioningDate,
+    OwnerConsentDto? OwnerConsent,
+    IReadOnlyList<string> MarketQualifications,
+    bool FastTracked,
+    string RegistrantId,
+    IReadOnlyDictionary<string, ProvenanceDto> Provenance,
+    DateTimeOffset RegisteredAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>Where a field group's values came from: who declared them, which trusted source confirmed them and when.</summary>
+public sealed record ProvenanceDto(string DeclaredBy, string? ConfirmedBy, DateTimeOffset? ConfirmedAt, string State);
+
+/// <summary>One search hit.</summary>
+public sealed record AssetSummary(
+    string AssetId,
+    string Type,
+    string Status,
+    string DataStatus,
+    string? PostcodeDistrict,
+    string? DnoArea,
+    string? GspGroup,
+    decimal? ImportCapacityKw,
+    decimal? ExportCapacityKw,
+    string RegistrantId);
+
+/// <summary>An entry of the published asset taxonomy.</summary>
+public sealed record AssetTypeResponse(
+    string Code,
+    string IdCode,
+    string Name,
+    IReadOnlyList<string> RequiredFields,
+    CapacityBoundsDto ImportCapacityKw,
+    CapacityBoundsDto ExportCapacityKw,
+    CapacityBoundsDto? StorageCapacityKwh,
+    bool Storage);
+
+public sealed record CapacityBoundsDto(decimal Min, decimal? Max);
+
+/// <summary>One published validation rule.</summary>
+public sealed record ValidationRuleResponse(string Code, string Description, IReadOnlyList<string> Fields, string Severity);

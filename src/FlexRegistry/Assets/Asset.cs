@@ -1,0 +1,312 @@
+using FlexRegistry.Events;
+using FlexRegistry.Participants;
+using FlexRegistry.Shared;
+
+namespace FlexRegistry.Assets;
+
+/// <summary>
+/// A physical asset (or a portfolio, which is a kind of asset) with one register-wide ID. Declared data is accepted
+/// at once as provisional; a trusted source may confirm it later, field group by field group.
+/// </summary>
+public sealed class Asset : EventSource
+{
+    private List<string> _marketQualifications = [];
+
+    private Asset() { }
+
+    public AssetId Id { get; private set; }
+    public string Type { get; private set; } = "";
+    public AssetStatus Status { get; private set; }
+    public DataStatus DataStatus { get; private set; }
+    public AssetId? MergedInto { get; private set; }
+
+    public string? Mpan { get; private set; }
+    public string? ExportMpan { get; private set; }
+    public string? Manufacturer { get; private set; }
+    public string? Model { get; private set; }
+    public string? SerialNumber { get; private set; }
+
+    /// <summary>Normalised exact identity keys (<see cref="AssetKeys"/>); unique in the database.</summary>
+    public string? IdentityKey { get; private set; }
+    public string? MeterKey { get; private set; }
+
+    public string? AddressLine1 { get; private set; }
+    public string? Town { get; private set; }
+    public string? Postcode { get; private set; }
+    public string? PostcodeDistrict { get; private set; }
+    public double? Latitude { get; private set; }
+    public double? Longitude { get; private set; }
+
+    /// <summary>Derived from the MPAN's distributor ID, else from the postcode area; stored for search.</summary>
+    public int? DnoDistributorId { get; private set; }
+    public string? GspGroup { get; private set; }
+
+    public double? ImportCapacityKw { get; private set; }
+    public double? ExportCapacityKw { get; private set; }
+    public double? StorageCapacityKwh { get; private set; }
+
+    /// <summary>The larger of import and export capacity: what capacity searches compare.</summary>
+    public double? RatedCapacityKw { get; private set; }
+    public double? ConnectionVoltageKv { get; private set; }
+    public DateOnly? CommissioningDate { get; private set; }
+
+    public string? ConsentReference { get; private set; }
+    public string? ConsentMethod { get; private set; }
+    public DateOnly? ConsentDate { get; private set; }
+
+    /// <summary>Markets the registrant declared the asset already qualified in (BUC.2 step 2b).</summary>
+    public IReadOnlyList<string> MarketQualifications => _marketQualifications;
+
+    public ParticipantId RegistrantId { get; private set; }
+
+    /// <summary>Participants attached to the asset, space-delimited with leading/trailing spaces (who may read it, who hears of it).</summary>
+    public string Parties { get; private set; } = " ";
+
+    public Provenance IdentityProvenance { get; private set; } = null!;
+    public Provenance TechnicalProvenance { get; private set; } = null!;
+    public Provenance LocationProvenance { get; private set; } = null!;
+    public Provenance ConsentProvenance { get; private set; } = null!;
+
+    /// <summary>
+    /// The confirmation queue is this column: when a trusted source should next be asked (null: nothing to ask).
+    /// Nothing is lost if the service stops; the worker picks up whatever is due on restart.
+    /// </summary>
+    public DateTimeOffset? ConfirmationDueAt { get; private set; }
+    public int ConfirmationAttempts { get; private set; }
+
+    /// <summary>The last confirmation outcome or error, for the registrant and the operator.</summary>
+    public string? ConfirmationNote { get; private set; }
+
+    public DateTimeOffset RegisteredAt { get; private set; }
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    /// <summary>App-managed optimistic concurrency token; the ETag.</summary>
+    public Guid Version { get; private set; }
+
+    public AssetType AssetType => Assets.AssetType.Find(Type)!;
+
+    public bool FastTracked => _marketQualifications.Count > 0;
+
+    public IReadOnlyList<string> PartyList => Parties.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    public bool HasParty(ParticipantId participant) => Parties.Contains(" " + participant.Value + " ", StringComparison.Ordinal);
+
+    public static Asset Register(AssetData data, ParticipantId registrant, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var declared = Provenance.Declared(registrant.Value);
+        var asset = new Asset
+        {
+            Id = AssetId.New(data.Type),
+            Type = data.Type.Code,
+            DataStatus = DataStatus.Provisional,
+            RegistrantId = registrant,
+            Parties = " " + registrant.Value + " ",
+            IdentityProvenance = declared,
+            TechnicalProvenance = declared,
+            LocationProvenance = declared,
+            ConsentProvenance = declared,
+            RegisteredAt = now,
+            ConfirmationDueAt = now,
+        };
+        asset.Apply(data, registrant);
+        asset.Touch(now);
+        asset.Record("asset.registered", asset.Id.Value,
+            new Dictionary<string, object?>
+            {
+                ["assetId"] = asset.Id.Value,
+                ["type"] = asset.Type,
+                ["status"] = asset.Status.ToWire(),
+                ["fastTracked"] = asset.FastTracked,
+            },
+            registrant.Value);
+        return asset;
+    }
+
+    /// <summary>
+    /// Replaces the declared data (a PATCH, after re-validation). Field groups whose values changed go back to
+    /// provisional, declared by the caller.
+    /// </summary>
+    public void Update(AssetData data, ParticipantId by, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (Status == AssetStatus.Merged)
+            throw new DomainRuleException(AssetErrors.InvalidTransition, $"Asset {Id} was merged into {MergedInto}; change the survivor instead.");
+        if (!AssetStatusTransitions.CanMove(Status, data.Status))
+            throw new DomainRuleException(AssetErrors.InvalidTransition, $"A {Status.ToWire()} asset cannot become {data.Status.ToWire()}.",
+                new Dictionary<string, object?> { ["currentStatus"] = Status.ToWire() });
+        var from = Status;
+        var changed = Apply(data, by);
+        if (changed.Contains("identity") || changed.Contains("technical"))
+        {
+            // Declared data changed: it is provisional again until a trusted source confirms the new values.
+            ConfirmationDueAt = now;
+            ConfirmationAttempts = 0;
+        }
+        Touch(now);
+        Record("asset.updated", Id.Value,
+            new Dictionary<string, object?> { ["assetId"] = Id.Value, ["changed"] = changed.ToArray() },
+            [.. PartyList]);
+        if (from != Status)
+            Record("asset.commissioned", Id.Value,
+                new Dictionary<string, object?> { ["assetId"] = Id.Value, ["from"] = from.ToWire(), ["to"] = Status.ToWire() },
+                [.. PartyList]);
+    }
+
+    /// <summary>Someone tried to register this asset again (BUC.2 step 5a): its parties are told, the caller learns only the ID.</summary>
+    public void RecordDuplicateAttempt(ParticipantId attemptedBy) =>
+        Record("asset.duplicate_attempted", Id.Value,
+            new Dictionary<string, object?> { ["assetId"] = Id.Value, ["attemptedBy"] = attemptedBy.Value },
+            [.. PartyList]);
+
+    /// <summary>This asset was a duplicate of <paramref name="survivor"/>; its ID keeps resolving and points there.</summary>
+    public void MergeInto(Asset survivor, string reason, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(survivor);
+        if (survivor.Id == Id)
+            throw new DomainRuleException(AssetErrors.InvalidTransition, "An asset cannot be merged into itself.");
+        if (Status == AssetStatus.Merged || survivor.Status == AssetStatus.Merged)
+            throw new DomainRuleException(AssetErrors.InvalidTransition, "A merged asset cannot take part in another merge.");
+        var from = Status;
+        Status = AssetStatus.Merged;
+        MergedInto = survivor.Id;
+        // The merged asset's parties now have a legitimate interest in the survivor.
+        survivor.AddParties(PartyList, now);
+        Touch(now);
+        Record("asset.merged", Id.Value,
+            new Dictionary<string, object?> { ["assetId"] = Id.Value, ["from"] = from.ToWire(), ["mergedInto"] = survivor.Id.Value, ["reason"] = reason },
+            [.. survivor.PartyList]);
+    }
+
+    /// <summary>A trusted source confirmed the identity and technical groups.</summary>
+    public void Confirm(string source, IReadOnlyList<string> groups, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        if (groups.Contains("identity"))
+            IdentityProvenance = IdentityProvenance.Confirm(source, now);
+        if (groups.Contains("technical"))
+            TechnicalProvenance = TechnicalProvenance.Confirm(source, now);
+        DataStatus = DataStatus.Confirmed;
+        ConfirmationDueAt = null;
+        ConfirmationNote = $"Confirmed by {source}.";
+        Touch(now);
+        Record("asset.confirmed", Id.Value,
+            new Dictionary<string, object?> { ["assetId"] = Id.Value, ["source"] = source, ["groups"] = groups.ToArray() },
+            [.. PartyList]);
+    }
+
+    /// <summary>A trusted source contradicts the declared data: the asset is flagged and the registrant told.</summary>
+    public void FlagMismatch(string source, IReadOnlyDictionary<string, string> differences, DateTimeOffset now)
+    {
+        DataStatus = DataStatus.Mismatch;
+        ConfirmationDueAt = null;
+        ConfirmationNote = $"{source} disagrees: " + string.Join("; ", differences.Select(d => $"{d.Key}: {d.Value}"));
+        Touch(now);
+        Record("asset.confirmation_mismatch", Id.Value,
+            new Dictionary<string, object?> { ["assetId"] = Id.Value, ["source"] = source, ["fields"] = differences.Keys.ToArray() },
+            RegistrantId.Value);
+    }
+
+    /// <summary>The source could not be asked now: try again at <paramref name="next"/>.</summary>
+    public void RetryConfirmationLater(string error, DateTimeOffset next, DateTimeOffset now)
+    {
+        ConfirmationAttempts++;
+        ConfirmationDueAt = next;
+        ConfirmationNote = error;
+        UpdatedAt = now;
+    }
+
+    /// <summary>No source can confirm the data (none covers it, or it stayed unavailable): it stays provisional.</summary>
+    public void StopConfirming(string note, DateTimeOffset now)
+    {
+        ConfirmationDueAt = null;
+        ConfirmationNote = note;
+        UpdatedAt = now;
+    }
+
+    private void AddParties(IEnumerable<string> parties, DateTimeOffset now)
+    {
+        var all = PartyList.Concat(parties).Distinct(StringComparer.Ordinal).ToArray();
+        Parties = " " + string.Join(' ', all) + " ";
+        Touch(now);
+    }
+
+    private List<string> Apply(AssetData d, ParticipantId by)
+    {
+        var type = d.Type;
+        var changed = new List<string>();
+        var identityChanged = Mpan != d.Mpan || ExportMpan != d.ExportMpan || Manufacturer != d.Manufacturer || Model != d.Model || SerialNumber != d.SerialNumber;
+        var technicalChanged = ImportCapacityKw != d.ImportCapacityKw || ExportCapacityKw != d.ExportCapacityKw || StorageCapacityKwh != d.StorageCapacityKwh
+            || ConnectionVoltageKv != d.ConnectionVoltageKv || CommissioningDate != d.CommissioningDate || Status != d.Status;
+        var locationChanged = AddressLine1 != d.AddressLine1 || Town != d.Town || Postcode != d.Postcode || Latitude != d.Latitude || Longitude != d.Longitude;
+        var consentChanged = ConsentReference != d.ConsentReference || ConsentMethod != d.ConsentMethod || ConsentDate != d.ConsentDate;
+        var qualificationsChanged = !_marketQualifications.SequenceEqual(d.MarketQualifications, StringComparer.Ordinal);
+
+        Mpan = d.Mpan;
+        ExportMpan = d.ExportMpan;
+        Manufacturer = d.Manufacturer;
+        Model = d.Model;
+        SerialNumber = d.SerialNumber;
+        IdentityKey = AssetKeys.Identity(type, d.Manufacturer, d.SerialNumber, RegistrantId.Value);
+        MeterKey = AssetKeys.Meter(type, d.Mpan, d.SerialNumber);
+        AddressLine1 = d.AddressLine1;
+        Town = d.Town;
+        Postcode = d.Postcode;
+        PostcodeDistrict = d.PostcodeDistrict;
+        Latitude = d.Latitude;
+        Longitude = d.Longitude;
+        DnoDistributorId = d.DnoDistributorId;
+        GspGroup = d.GspGroup;
+        ImportCapacityKw = d.ImportCapacityKw;
+        ExportCapacityKw = d.ExportCapacityKw;
+        StorageCapacityKwh = d.StorageCapacityKwh;
+        RatedCapacityKw = d.ImportCapacityKw is null && d.ExportCapacityKw is null ? null : Math.Max(d.ImportCapacityKw ?? 0, d.ExportCapacityKw ?? 0);
+        ConnectionVoltageKv = d.ConnectionVoltageKv;
+        CommissioningDate = d.CommissioningDate;
+        Status = d.Status;
+        ConsentReference = d.ConsentReference;
+        ConsentMethod = d.ConsentMethod;
+        ConsentDate = d.ConsentDate;
+        _marketQualifications = [.. d.MarketQualifications];
+
+        if (identityChanged)
+        {
+            changed.Add("identity");
+            IdentityProvenance = Provenance.Declared(by.Value);
+        }
+        if (technicalChanged)
+        {
+            changed.Add("technical");
+            TechnicalProvenance = Provenance.Declared(by.Value);
+        }
+        if (locationChanged)
+        {
+            changed.Add("location");
+            LocationProvenance = Provenance.Declared(by.Value);
+        }
+        if (consentChanged)
+        {
+            changed.Add("consent");
+            ConsentProvenance = Provenance.Declared(by.Value);
+        }
+        if (qualificationsChanged)
+            changed.Add("marketQualifications");
+        if ((identityChanged || technicalChanged) && DataStatus != DataStatus.Provisional)
+            DataStatus = DataStatus.Provisional;
+        return changed;
+    }
+
+    private void Touch(DateTimeOffset now)
+    {
+        UpdatedAt = now;
+        Version = Guid.NewGuid();
+    }
+}
+
+/// <summary>Where one field group's values came from: declared by a participant, confirmed (or not yet) by a trusted source.</summary>
+public sealed record Provenance(string DeclaredBy, string? ConfirmedBy, DateTimeOffset? ConfirmedAt)
+{
+    public static Provenance Declared(string participant) => new(participant, null, null);
+
+    public Provenance Confirm(string source, DateTimeOffset at) => this with { ConfirmedBy = source, ConfirmedAt = at };
+}

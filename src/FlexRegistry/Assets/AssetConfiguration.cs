@@ -1,0 +1,73 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace FlexRegistry.Assets;
+
+internal sealed class AssetConfiguration : IEntityTypeConfiguration<Asset>
+{
+    public void Configure(EntityTypeBuilder<Asset> a)
+    {
+        a.ToTable("assets");
+        a.HasKey(x => x.Id);
+        a.Property(x => x.Type).HasMaxLength(32);
+        a.Property(x => x.Mpan).HasMaxLength(13);
+        a.Property(x => x.ExportMpan).HasMaxLength(13);
+        a.Property(x => x.Manufacturer).HasMaxLength(100);
+        a.Property(x => x.Model).HasMaxLength(100);
+        a.Property(x => x.SerialNumber).HasMaxLength(100);
+        a.Property(x => x.IdentityKey).HasMaxLength(260);
+        a.Property(x => x.MeterKey).HasMaxLength(130);
+        a.Property(x => x.AddressLine1).HasMaxLength(200);
+        a.Property(x => x.Town).HasMaxLength(100);
+        a.Property(x => x.Postcode).HasMaxLength(8);
+        a.Property(x => x.PostcodeDistrict).HasMaxLength(4);
+        a.Property(x => x.GspGroup).HasMaxLength(2);
+        a.Property(x => x.ConsentReference).HasMaxLength(200);
+        a.Property(x => x.ConsentMethod).HasMaxLength(200);
+        a.Property(x => x.Parties).HasMaxLength(2000);
+        a.Property(x => x.Version).IsConcurrencyToken();
+        a.PrimitiveCollection(x => x.MarketQualifications).HasField("_marketQualifications");
+        a.Ignore(x => x.AssetType);
+
+        // One ID per physical asset, enforced by the database so concurrent registrations cannot slip past.
+        a.HasIndex(x => x.IdentityKey).IsUnique().HasDatabaseName("ux_assets_identity_key");
+        a.HasIndex(x => x.MeterKey).IsUnique().HasDatabaseName("ux_assets_meter_key");
+
+        // Blocking keys of the second-level de-duplication, and search.
+        a.HasIndex(x => x.Mpan);
+        a.HasIndex(x => new { x.Postcode, x.Type });
+        a.HasIndex(x => new { x.DnoDistributorId, x.Type });
+        a.HasIndex(x => new { x.GspGroup, x.Type });
+        a.HasIndex(x => x.PostcodeDistrict);
+        a.HasIndex(x => x.RegistrantId);
+        a.HasIndex(x => x.ConfirmationDueAt);
+        a.Property(x => x.ConfirmationNote).HasMaxLength(1000);
+
+        Provenance(a, x => x.IdentityProvenance, "Identity");
+        Provenance(a, x => x.TechnicalProvenance, "Technical");
+        Provenance(a, x => x.LocationProvenance, "Location");
+        Provenance(a, x => x.ConsentProvenance, "Consent");
+    }
+
+    private static void Provenance(EntityTypeBuilder<Asset> a, System.Linq.Expressions.Expression<Func<Asset, Provenance?>> group, string prefix) =>
+        a.ComplexProperty(group, p =>
+        {
+            p.Property(x => x.DeclaredBy).HasMaxLength(40).HasColumnName(prefix + "DeclaredBy");
+            p.Property(x => x.ConfirmedBy).HasMaxLength(64).HasColumnName(prefix + "ConfirmedBy");
+            p.Property(x => x.ConfirmedAt).HasColumnName(prefix + "ConfirmedAt");
+        });
+}
+
+internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<IdempotencyRecord>
+{
+    public void Configure(EntityTypeBuilder<IdempotencyRecord> i)
+    {
+        i.ToTable("idempotency_keys");
+        i.HasKey(x => x.Id);
+        i.Property(x => x.Key).HasMaxLength(100);
+        i.Property(x => x.Operation).HasMaxLength(40);
+        i.Property(x => x.RequestHash).HasMaxLength(64);
+        i.Property(x => x.ResourceId).HasMaxLength(40);
+        i.HasIndex(x => new { x.ParticipantId, x.Operation, x.Key }).IsUnique();
+    }
+}

@@ -1,0 +1,135 @@
+using FlexRegistry.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexRegistry.Assets.Confirmation;
+
+/// <summary>Configuration section <c>AssetConfirmation</c>.</summary>
+public sealed class AssetConfirmationOptions
+{
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>After this many attempts with the source unavailable the asset stays provisional and the queue stops asking.</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>Wakes the confirmation worker when a registration queued work, instead of waiting for the next poll.</summary>
+public sealed class AssetConfirmationQueue : IDisposable
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Wake()
+    {
+        if (_signal.CurrentCount == 0)
+        {
+            try
+            {
+                _signal.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already signalled: the worker will run anyway.
+            }
+        }
+    }
+
+    public void Dispose() => _signal.Dispose();
+
+    internal Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+}
+
+/// <summary>
+/// Asks trusted sources to confirm provisional assets. The queue is the assets table itself (a due-time column), so
+/// nothing is lost if the service stops; a source that is down is asked again with exponential back-off.
+/// </summary>
+internal sealed class AssetConfirmationWorker(
+    IServiceScopeFactory scopes,
+    AssetConfirmationQueue queue,
+    AssetConfirmationOptions options,
+    TimeProvider time,
+    ILogger<AssetConfirmationWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await RunOnceAsync(stoppingToken) > 0)
+                {
+                    // Keep going while there is due work.
+                }
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(e, "Asset confirmation pass failed; retrying after the poll interval");
+            }
+            try
+            {
+                await queue.WaitAsync(options.PollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    internal async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+        var sources = scope.ServiceProvider.GetServices<IAssetDataSource>().ToList();
+        var now = time.GetUtcNow();
+        var due = await db.Assets
+            .Where(a => a.ConfirmationDueAt != null && a.ConfirmationDueAt <= now)
+            .OrderBy(a => a.ConfirmationDueAt)
+            .Take(20)
+            .ToListAsync(ct);
+
+        foreach (var asset in due)
+        {
+            var source = sources.FirstOrDefault(s => s.AppliesTo(asset));
+            if (asset.Status == AssetStatus.Merged)
+                asset.StopConfirming("Merged into another asset.", now);
+            else if (source is null)
+                asset.StopConfirming("No trusted source covers this asset; the data stays provisional (declared).", now);
+            else
+                Apply(asset, source.Source, await source.LookUpAsync(asset, ct), now);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // The asset was changed meanwhile; a change to its data queues it again, so the next pass re-reads it.
+                db.ChangeTracker.Clear();
+            }
+        }
+        return due.Count;
+    }
+
+    private void Apply(Asset asset, string source, AssetSourceResult result, DateTimeOffset now)
+    {
+        logger.LogInformation("Confirmation of {AssetId} by {Source}: {Outcome}", asset.Id, source, result.Outcome);
+        switch (result.Outcome)
+        {
+            case AssetSourceOutcome.Confirmed:
+                asset.Confirm(source, result.Groups, now);
+                break;
+            case AssetSourceOutcome.Mismatch:
+                asset.FlagMismatch(source, result.Differences, now);
+                break;
+            case AssetSourceOutcome.Unavailable when asset.ConfirmationAttempts + 1 >= options.MaxAttempts:
+                asset.StopConfirming($"{source} stayed unavailable after {options.MaxAttempts} attempts: {result.Summary}", now);
+                break;
+            case AssetSourceOutcome.Unavailable:
+                var delay = options.FirstRetryDelay * Math.Pow(2, asset.ConfirmationAttempts);
+                asset.RetryConfirmationLater(result.Summary, now + (delay > TimeSpan.FromHours(6) ? TimeSpan.FromHours(6) : delay), now);
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown confirmation outcome {result.Outcome}.");
+        }
+    }
+}

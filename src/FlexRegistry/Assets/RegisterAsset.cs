@@ -1,0 +1,138 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using FlexRegistry.Assets.Confirmation;
+using FlexRegistry.Auth;
+using FlexRegistry.Client.Contracts;
+using FlexRegistry.Participants;
+using FlexRegistry.Persistence;
+using FlexRegistry.Shared;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexRegistry.Assets;
+
+/// <summary>
+/// BUC.2 steps 2, 4 and 5: register one asset. The published rules run first (every broken rule at once); exact
+/// identity keys are unique in the database, so the same asset registered twice — even concurrently — yields one ID
+/// and a 409 naming it; near duplicates are registered and flagged for review. The registrant becomes the asset's
+/// first party.
+/// </summary>
+public sealed class RegisterAsset(RegistryDbContext db, AssetMatching matching, AssetConfirmationQueue confirmations, TimeProvider time,
+    ILogger<RegisterAsset> logger)
+{
+    private const string Operation = "POST /api/v1/assets";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public AssetCheckResponse Check(RegisterAssetRequest request)
+    {
+        var result = AssetValidation.Validate(request, Today());
+        var area = result.Data?.DnoDistributorId is { } d ? DnoArea.FindByDistributorId(d) : null;
+        return new AssetCheckResponse(result.Valid, [.. result.Errors.Select(ToDto)], [.. result.Warnings.Select(ToDto)], area?.Name, area?.GspGroup);
+    }
+
+    public async Task<(RegisterAssetResponse Response, Guid Version)> HandleAsync(
+        RegisterAssetRequest request, string? idempotencyKey, Caller caller, CancellationToken ct)
+    {
+        var requestHash = idempotencyKey is null ? null : Hash(request);
+        if (idempotencyKey is not null)
+        {
+            if (idempotencyKey.Length is < 1 or > 100 || idempotencyKey.Any(c => c is < ' ' or > '~'))
+                throw new DomainRuleException(AssetErrors.IdempotencyKeyInvalid, "Idempotency-Key must be 1–100 printable ASCII characters.");
+            if (await ReplayAsync(caller.ParticipantId, idempotencyKey, requestHash!, ct) is { } replay)
+                return replay;
+        }
+
+        var validation = AssetValidation.Validate(request, Today());
+        var data = validation.ThrowIfInvalid();
+        var now = time.GetUtcNow();
+        var asset = Asset.Register(data, caller.ParticipantId, now);
+
+        if (await FindExistingAsync(asset.IdentityKey, asset.MeterKey, ct) is { } existing)
+            throw await DuplicateAsync(existing, caller.ParticipantId, ct);
+
+        Duplicates.DuplicateCase? duplicateCase = null;
+        var response = new RegisterAssetResponse(asset.Id.Value, asset.Status.ToWire(), asset.DataStatus.ToWire(), [.. validation.Warnings.Select(ToDto)], null);
+        var strategy = db.Database.CreateExecutionStrategy();
+        try
+        {
+            await strategy.ExecuteAsync(async () =>
+            {
+                // The insert is the transaction's first statement, so on SQLite the write lock is taken at once
+                // (BEGIN IMMEDIATE) and concurrent registrations queue rather than fail.
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                db.Assets.Add(asset);
+                await db.SaveChangesAsync(ct);
+                duplicateCase = await matching.FlagNearDuplicatesAsync(asset, now, ct);
+                response = response with { DuplicateCaseId = duplicateCase?.Id.ToString() };
+                if (idempotencyKey is not null)
+                {
+                    db.IdempotencyRecords.Add(IdempotencyRecord.Create(caller.ParticipantId, idempotencyKey, Operation, requestHash!, asset.Id.Value,
+                        JsonSerializer.Serialize(response, Json), now));
+                    await db.SaveChangesAsync(ct);
+                }
+                await transaction.CommitAsync(ct);
+            });
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            // Another registration with the same key committed first: the database said no, so answer with its ID.
+            db.ChangeTracker.Clear();
+            if (idempotencyKey is not null && await ReplayAsync(caller.ParticipantId, idempotencyKey, requestHash!, ct) is { } replay)
+                return replay;
+            var winner = await FindExistingAsync(asset.IdentityKey, asset.MeterKey, ct);
+            if (winner is null)
+                throw;
+            throw await DuplicateAsync(winner.Value, caller.ParticipantId, ct);
+        }
+
+        logger.LogInformation("Registered asset {AssetId} of type {AssetType} for {ParticipantId}", asset.Id, asset.Type, caller.ParticipantId);
+        confirmations.Wake();
+        return (response, asset.Version);
+    }
+
+    /// <summary>The asset holding either exact key; a merged asset answers with its survivor.</summary>
+    private async Task<AssetId?> FindExistingAsync(string? identityKey, string? meterKey, CancellationToken ct)
+    {
+        if (identityKey is null && meterKey is null)
+            return null;
+        var match = await db.Assets.AsNoTracking()
+            .Where(a => (identityKey != null && a.IdentityKey == identityKey) || (meterKey != null && a.MeterKey == meterKey))
+            .Select(a => new { a.Id, a.MergedInto })
+            .FirstOrDefaultAsync(ct);
+        return match is null ? null : match.MergedInto ?? match.Id;
+    }
+
+    /// <summary>BUC.2 step 5a: the caller learns the existing ID and nothing else; the asset's parties are told of the attempt.</summary>
+    private async Task<DomainRuleException> DuplicateAsync(AssetId existing, ParticipantId attemptedBy, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        var asset = await db.Assets.FirstAsync(a => a.Id == existing, ct);
+        asset.RecordDuplicateAttempt(attemptedBy);
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        return new DomainRuleException(AssetErrors.Duplicate, $"This asset is already registered as {existing}.",
+            new Dictionary<string, object?> { ["existingAssetId"] = existing.Value });
+    }
+
+    private async Task<(RegisterAssetResponse, Guid)?> ReplayAsync(ParticipantId participant, string key, string requestHash, CancellationToken ct)
+    {
+        var record = await db.IdempotencyRecords.AsNoTracking()
+            .FirstOrDefaultAsync(r => r.ParticipantId == participant && r.Operation == Operation && r.Key == key, ct);
+        if (record is null)
+            return null;
+        if (record.RequestHash != requestHash)
+            throw new DomainRuleException(AssetErrors.IdempotencyKeyReused,
+                "This Idempotency-Key was used with a different request body; use a new key for a new request.");
+        var id = AssetId.Parse(record.ResourceId);
+        var version = await db.Assets.Where(a => a.Id == id).Select(a => a.Version).FirstAsync(ct);
+        return (JsonSerializer.Deserialize<RegisterAssetResponse>(record.ResponseJson, Json)!, version);
+    }
+
+    /// <summary>SHA-256 of the request as bound (so whitespace and member order do not matter).</summary>
+    private static string Hash(RegisterAssetRequest request) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request, Json))));
+
+    private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    internal static FieldErrorDto ToDto(FieldError e) => new(e.Field, e.Code, e.Message);
+}

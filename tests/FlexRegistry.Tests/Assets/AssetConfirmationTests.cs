@@ -1,0 +1,114 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using FlexRegistry.Client.Contracts;
+using FlexRegistry.Persistence;
+using FlexRegistry.Tests.Infrastructure;
+using FlexRegistry.Tests.Participants;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlexRegistry.Tests.Assets;
+
+/// <summary>BUC.2 step 2, seed 003: declared data is provisional at once and confirmed later by a trusted source (an OEM cloud).</summary>
+public abstract class AssetConfirmationTests(RegistryApp app, FakeOemCloud oem)
+{
+    [Fact]
+    public async Task BUC2_Step2_ProvisionalAsset_IsConfirmedByTheOemCloud_WithProvenance()
+    {
+        var (registration, client) = await app.RegisterAsync();
+        using (client)
+        {
+            var request = TestData.Chargepoint();
+            oem.AddDevice(request.Manufacturer!, request.SerialNumber!, "ZAPPI V2 7KW", 7.3);
+            var created = await (await client.PostAsJsonAsync("/api/v1/assets", request)).Read<RegisterAssetResponse>(HttpStatusCode.Created);
+            Assert.Equal("provisional", created.DataStatus);
+
+            var asset = await WaitForAsync(client, created.AssetId, a => a.DataStatus != "provisional");
+            Assert.Equal("confirmed", asset.DataStatus);
+            Assert.Equal("oem-cloud", asset.Provenance["identity"].ConfirmedBy);
+            Assert.Equal("oem-cloud", asset.Provenance["technical"].ConfirmedBy);
+            Assert.NotNull(asset.Provenance["technical"].ConfirmedAt);
+            Assert.Equal(registration.ParticipantId, asset.Provenance["identity"].DeclaredBy);
+            // Location and consent are not something an OEM cloud can vouch for.
+            Assert.Null(asset.Provenance["location"].ConfirmedBy);
+            Assert.Null(asset.Provenance["consent"].ConfirmedBy);
+            Assert.Contains(oem.Requests, r => r.Authorization == "Bearer " + FakeOemCloud.ApiKey);
+            await AssertEventAsync(created.AssetId, "flexregistry.asset.confirmed", registration.ParticipantId);
+
+            // Changing the technical data makes it provisional again until the source confirms the new values.
+            using var read = await client.GetAsync($"/api/v1/assets/{created.AssetId}");
+            using var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/assets/{created.AssetId}")
+            {
+                Content = new StringContent("""{"importCapacityKw":22}""", Encoding.UTF8, "application/merge-patch+json"),
+            };
+            patch.Headers.IfMatch.Add(read.Headers.ETag!);
+            var patched = await (await client.SendAsync(patch)).Read<AssetResponse>();
+            Assert.Equal("provisional", patched.DataStatus);
+            Assert.Null(patched.Provenance["technical"].ConfirmedBy);
+            var rechecked = await WaitForAsync(client, created.AssetId, a => a.DataStatus != "provisional");
+            Assert.Equal("mismatch", rechecked.DataStatus); // the OEM says 7.3 kW, not 22
+        }
+    }
+
+    [Fact]
+    public async Task BUC2_Step2_OemCloudDown_TheQueueRetriesUntilItAnswers()
+    {
+        var (_, client) = await app.RegisterAsync();
+        using (client)
+        {
+            var request = TestData.Chargepoint();
+            oem.AddDevice(request.Manufacturer!, request.SerialNumber!, request.Model!, 7.4);
+            // Each lookup may itself be retried once by the HTTP resilience handler; 3 failures outlast the first attempt.
+            oem.FailNext(request.SerialNumber!, 3);
+            var created = await (await client.PostAsJsonAsync("/api/v1/assets", request)).Read<RegisterAssetResponse>(HttpStatusCode.Created);
+
+            var asset = await WaitForAsync(client, created.AssetId, a => a.DataStatus != "provisional");
+            Assert.Equal("confirmed", asset.DataStatus);
+            Assert.True(oem.RequestsFor(request.SerialNumber!) >= 4);
+        }
+    }
+
+    [Fact]
+    public async Task BUC2_Step2_OemCloudDisagrees_FlagsTheAsset_AndTellsTheRegistrant()
+    {
+        var (registration, client) = await app.RegisterAsync();
+        using (client)
+        {
+            var request = TestData.Chargepoint();
+            oem.AddDevice(request.Manufacturer!, request.SerialNumber!, "zappi v2 22kW", 22);
+            var created = await (await client.PostAsJsonAsync("/api/v1/assets", request)).Read<RegisterAssetResponse>(HttpStatusCode.Created);
+
+            var asset = await WaitForAsync(client, created.AssetId, a => a.DataStatus != "provisional");
+            Assert.Equal("mismatch", asset.DataStatus);
+            Assert.Contains("ratedCapacityKw", asset.ConfirmationNote, StringComparison.Ordinal);
+            Assert.Contains("model", asset.ConfirmationNote, StringComparison.Ordinal);
+            Assert.Null(asset.Provenance["technical"].ConfirmedBy);
+            await AssertEventAsync(created.AssetId, "flexregistry.asset.confirmation_mismatch", registration.ParticipantId);
+
+            // A device the OEM does not know at all is flagged too.
+            var unknown = await (await client.PostAsJsonAsync("/api/v1/assets", TestData.Chargepoint())).Read<RegisterAssetResponse>(HttpStatusCode.Created);
+            var unknownAsset = await WaitForAsync(client, unknown.AssetId, a => a.DataStatus != "provisional");
+            Assert.Equal("mismatch", unknownAsset.DataStatus);
+            Assert.Contains("serialNumber", unknownAsset.ConfirmationNote, StringComparison.Ordinal);
+        }
+    }
+
+    private static Task<AssetResponse> WaitForAsync(HttpClient client, string id, Func<AssetResponse, bool> until) =>
+        RegistrationTests.Eventually(async () => await (await client.GetAsync($"/api/v1/assets/{id}")).Read<AssetResponse>(), until);
+
+    private async Task AssertEventAsync(string assetId, string type, string audience)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+        var events = await db.Events.AsNoTracking().Where(e => e.Subject == assetId && e.Type == type).ToListAsync();
+        var recorded = Assert.Single(events);
+        Assert.Contains($" {audience} ", recorded.Audience, StringComparison.Ordinal);
+    }
+}
+
+public sealed class AssetConfirmationTests_Sqlite(SqliteAppWithOemCloud app)
+    : AssetConfirmationTests(app, app.OemCloud), IClassFixture<SqliteAppWithOemCloud>;
+
+public sealed class AssetConfirmationTests_Postgres(PostgresAppWithOemCloud app)
+    : AssetConfirmationTests(app, app.OemCloud), IClassFixture<PostgresAppWithOemCloud>;
