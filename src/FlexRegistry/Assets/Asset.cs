@@ -112,15 +112,30 @@ public sealed class Asset : EventSource
         asset.Apply(data, registrant);
         asset.Touch(now);
         asset.Record("asset.registered", asset.Id.Value,
-            new Dictionary<string, object?>
-            {
-                ["assetId"] = asset.Id.Value,
-                ["type"] = asset.Type,
-                ["status"] = asset.Status.ToWire(),
-                ["fastTracked"] = asset.FastTracked,
-            },
+            asset.EventData(("type", asset.Type), ("status", asset.Status.ToWire()), ("fastTracked", asset.FastTracked)),
             registrant.Value);
         return asset;
+    }
+
+    /// <summary>
+    /// Event data about this asset: its ID plus a coarse <c>location</c> (DNO area, GSP group, postcode district and
+    /// coordinates rounded to two decimals, about 1 km) so area subscriptions (geofences) can match without the events
+    /// carrying a household's exact position.
+    /// </summary>
+    private Dictionary<string, object?> EventData(params (string Key, object? Value)[] fields)
+    {
+        var data = new Dictionary<string, object?> { ["assetId"] = Id.Value };
+        foreach (var (key, value) in fields)
+            data[key] = value;
+        data["location"] = new Dictionary<string, object?>
+        {
+            ["dnoArea"] = DnoDistributorId,
+            ["gspGroup"] = GspGroup,
+            ["postcodeDistrict"] = PostcodeDistrict,
+            ["latitude"] = Latitude is { } lat ? Math.Round(lat, 2) : null,
+            ["longitude"] = Longitude is { } lon ? Math.Round(lon, 2) : null,
+        };
+        return data;
     }
 
     /// <summary>
@@ -145,18 +160,18 @@ public sealed class Asset : EventSource
         }
         Touch(now);
         Record("asset.updated", Id.Value,
-            new Dictionary<string, object?> { ["assetId"] = Id.Value, ["changed"] = changed.ToArray() },
+            EventData(("changed", changed.ToArray())),
             [.. PartyList]);
         if (from != Status)
             Record("asset.commissioned", Id.Value,
-                new Dictionary<string, object?> { ["assetId"] = Id.Value, ["from"] = from.ToWire(), ["to"] = Status.ToWire() },
+                EventData(("from", from.ToWire()), ("to", Status.ToWire())),
                 [.. PartyList]);
     }
 
     /// <summary>Someone tried to register this asset again (BUC.2 step 5a): its parties are told, the caller learns only the ID.</summary>
     public void RecordDuplicateAttempt(ParticipantId attemptedBy) =>
         Record("asset.duplicate_attempted", Id.Value,
-            new Dictionary<string, object?> { ["assetId"] = Id.Value, ["attemptedBy"] = attemptedBy.Value },
+            EventData(("attemptedBy", attemptedBy.Value)),
             [.. PartyList]);
 
     /// <summary>This asset was a duplicate of <paramref name="survivor"/>; its ID keeps resolving and points there.</summary>
@@ -174,7 +189,7 @@ public sealed class Asset : EventSource
         survivor.AddParties(PartyList, now);
         Touch(now);
         Record("asset.merged", Id.Value,
-            new Dictionary<string, object?> { ["assetId"] = Id.Value, ["from"] = from.ToWire(), ["mergedInto"] = survivor.Id.Value, ["reason"] = reason },
+            EventData(("from", from.ToWire()), ("mergedInto", survivor.Id.Value), ("reason", reason)),
             [.. survivor.PartyList]);
     }
 
@@ -191,7 +206,7 @@ public sealed class Asset : EventSource
         ConfirmationNote = $"Confirmed by {source}.";
         Touch(now);
         Record("asset.confirmed", Id.Value,
-            new Dictionary<string, object?> { ["assetId"] = Id.Value, ["source"] = source, ["groups"] = groups.ToArray() },
+            EventData(("source", source), ("groups", groups.ToArray())),
             [.. PartyList]);
     }
 
@@ -203,7 +218,7 @@ public sealed class Asset : EventSource
         ConfirmationNote = $"{source} disagrees: " + string.Join("; ", differences.Select(d => $"{d.Key}: {d.Value}"));
         Touch(now);
         Record("asset.confirmation_mismatch", Id.Value,
-            new Dictionary<string, object?> { ["assetId"] = Id.Value, ["source"] = source, ["fields"] = differences.Keys.ToArray() },
+            EventData(("source", source), ("fields", differences.Keys.ToArray())),
             RegistrantId.Value);
     }
 

@@ -20,7 +20,14 @@ public static class EventTypes
         "flexregistry.participant.merged",
         "flexregistry.participant.updated",
         "flexregistry.participant.duplicate_suspected",
+        "flexregistry.asset.registered",
+        "flexregistry.asset.updated",
+        "flexregistry.asset.commissioned",
+        "flexregistry.asset.duplicate_attempted",
         "flexregistry.asset.duplicate_suspected",
+        "flexregistry.asset.merged",
+        "flexregistry.asset.confirmed",
+        "flexregistry.asset.confirmation_mismatch",
         "flexregistry.duplicate_case.resolved",
     ];
 

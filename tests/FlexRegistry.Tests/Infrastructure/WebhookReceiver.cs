@@ -10,7 +10,7 @@ namespace FlexRegistry.Tests.Infrastructure;
 /// <summary>One webhook request as the receiver saw it, and what it answered.</summary>
 public sealed record ReceivedWebhook(string Path, string Id, string Timestamp, string Signature, string Body, int Answered)
 {
-    private JsonElement Event => JsonDocument.Parse(Body).RootElement;
+    public JsonElement Event => JsonDocument.Parse(Body).RootElement;
 
     public string Subject => Event.GetProperty("subject").GetString()!;
 
