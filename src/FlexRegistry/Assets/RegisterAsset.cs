@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using FlexRegistry.Assets.Confirmation;
+using FlexRegistry.Audit;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Participants;
@@ -61,6 +62,7 @@ public sealed class RegisterAsset(RegistryDbContext db, AssetMatching matching, 
                 // (BEGIN IMMEDIATE) and concurrent registrations queue rather than fail.
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 db.Assets.Add(asset);
+                db.Audit(AuditEntry.By(caller, "asset.register", "asset", asset.Id.Value, caller.ParticipantId.Value, [.. SuppliedFields(request)]));
                 await db.SaveChangesAsync(ct);
                 duplicateCase = await matching.FlagNearDuplicatesAsync(asset, now, ct);
                 response = response with { DuplicateCaseId = duplicateCase?.Id.ToString() };
@@ -89,6 +91,10 @@ public sealed class RegisterAsset(RegistryDbContext db, AssetMatching matching, 
         confirmations.Wake();
         return (response, asset.Version);
     }
+
+    /// <summary>The names of the fields the registrant supplied (never their values: the audit trail holds no personal data).</summary>
+    private static IEnumerable<string> SuppliedFields(RegisterAssetRequest request) =>
+        JsonSerializer.SerializeToNode(request, Json)!.AsObject().Where(p => p.Value is not null).Select(p => p.Key);
 
     /// <summary>The asset holding either exact key; a merged asset answers with its survivor.</summary>
     private async Task<AssetId?> FindExistingAsync(string? identityKey, string? meterKey, CancellationToken ct)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FlexRegistry.Assets.Confirmation;
+using FlexRegistry.Audit;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Participants;
@@ -63,6 +64,7 @@ public sealed class UpdateAsset(RegistryDbContext db, IOptions<JsonOptions> json
 
         var data = AssetValidation.Validate(request, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)).ThrowIfInvalid();
         asset.Update(data, caller.ParticipantId, time.GetUtcNow());
+        db.Audit(AuditEntry.By(caller, "asset.update", "asset", id.Value, asset.RegistrantId.Value, [.. patchObject.Select(p => p.Key)]));
         try
         {
             await db.SaveChangesAsync(ct);

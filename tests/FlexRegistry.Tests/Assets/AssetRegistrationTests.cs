@@ -179,6 +179,29 @@ public abstract class AssetRegistrationTests(RegistryApp app)
     }
 
     [Fact]
+    public async Task AssetWrites_AreAudited_WithFieldNamesButNoValues()
+    {
+        var (registration, client) = await app.RegisterAsync();
+        using (client)
+        {
+            var request = TestData.Chargepoint();
+            using var created = await client.PostAsJsonAsync("/api/v1/assets", request);
+            var asset = await created.Read<RegisterAssetResponse>(HttpStatusCode.Created);
+            using (var patched = await Patch(client, asset.AssetId, """{"connectionVoltageKv":0.4}""", created.Headers.ETag!.Tag))
+                await patched.ShouldHave(HttpStatusCode.OK);
+
+            var audit = await (await client.GetAsync($"/api/v1/audit?resource={asset.AssetId}")).Read<Page<AuditRecordResponse>>();
+            Assert.Equal(["asset.register", "asset.update"], audit.Items.Select(r => r.Action));
+            Assert.All(audit.Items, r => Assert.Equal(registration.ParticipantId, r.ActorParticipantId));
+            Assert.Contains("mpan", audit.Items[0].Fields);
+            Assert.Equal(["connectionVoltageKv"], audit.Items[1].Fields);
+            var raw = await (await client.GetAsync($"/api/v1/audit?resource={asset.AssetId}")).Content.ReadAsStringAsync();
+            Assert.DoesNotContain(request.Mpan!, raw, StringComparison.Ordinal);
+            Assert.DoesNotContain(request.SerialNumber!, raw, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task BUC2_Step4_SixtyFourConcurrentIdenticalRegistrations_YieldExactlyOneAsset()
     {
         var (_, client) = await app.RegisterAsync();
