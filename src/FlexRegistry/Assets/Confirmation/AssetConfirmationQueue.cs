@@ -1,4 +1,5 @@
 using FlexRegistry.Persistence;
+using FlexRegistry.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlexRegistry.Assets.Confirmation;
@@ -15,29 +16,7 @@ public sealed class AssetConfirmationOptions
 }
 
 /// <summary>Wakes the confirmation worker when a registration queued work, instead of waiting for the next poll.</summary>
-public sealed class AssetConfirmationQueue : IDisposable
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Wake()
-    {
-        if (_signal.CurrentCount == 0)
-        {
-            try
-            {
-                _signal.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already signalled: the worker will run anyway.
-            }
-        }
-    }
-
-    public void Dispose() => _signal.Dispose();
-
-    internal Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
-}
+public sealed class AssetConfirmationQueue : WorkSignal;
 
 /// <summary>
 /// Asks trusted sources to confirm provisional assets. The queue is the assets table itself (a due-time column), so
@@ -48,35 +27,9 @@ internal sealed class AssetConfirmationWorker(
     AssetConfirmationQueue queue,
     AssetConfirmationOptions options,
     TimeProvider time,
-    ILogger<AssetConfirmationWorker> logger) : BackgroundService
+    ILogger<AssetConfirmationWorker> logger) : DueWorkWorker(queue, options.PollInterval, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (await RunOnceAsync(stoppingToken) > 0)
-                {
-                    // Keep going while there is due work.
-                }
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogError(e, "Asset confirmation pass failed; retrying after the poll interval");
-            }
-            try
-            {
-                await queue.WaitAsync(options.PollInterval, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    internal async Task<int> RunOnceAsync(CancellationToken ct)
+    internal override async Task<int> RunOnceAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();

@@ -1,4 +1,5 @@
 using FlexRegistry.Persistence;
+using FlexRegistry.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlexRegistry.Participants.Verification;
@@ -16,29 +17,7 @@ public sealed class VerificationOptions
 }
 
 /// <summary>Wakes the verification worker when a registration has queued work, instead of waiting for the next poll.</summary>
-public sealed class VerificationQueue : IDisposable
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Wake()
-    {
-        if (_signal.CurrentCount == 0)
-        {
-            try
-            {
-                _signal.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already signalled: the worker will run anyway.
-            }
-        }
-    }
-
-    public void Dispose() => _signal.Dispose();
-
-    internal Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
-}
+public sealed class VerificationQueue : WorkSignal;
 
 /// <summary>
 /// Works through queued verifications. The queue is the participants table itself (stage <c>Queued</c>, due time),
@@ -49,35 +28,9 @@ internal sealed class VerificationWorker(
     VerificationQueue queue,
     VerificationOptions options,
     TimeProvider time,
-    ILogger<VerificationWorker> logger) : BackgroundService
+    ILogger<VerificationWorker> logger) : DueWorkWorker(queue, options.PollInterval, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (await RunOnceAsync(stoppingToken) > 0)
-                {
-                    // Keep going while there is due work.
-                }
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogError(e, "Verification pass failed; retrying after the poll interval");
-            }
-            try
-            {
-                await queue.WaitAsync(options.PollInterval, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    internal async Task<int> RunOnceAsync(CancellationToken ct)
+    internal override async Task<int> RunOnceAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
