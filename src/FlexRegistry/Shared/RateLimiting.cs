@@ -11,6 +11,12 @@ public sealed class RateLimitOptions
     /// <summary>Anonymous registrations allowed per client address per window.</summary>
     public int RegistrationsPerWindow { get; set; } = 20;
     public TimeSpan RegistrationWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Sustained requests per second allowed to each API client (token bucket refill).</summary>
+    public int ClientRequestsPerSecond { get; set; } = 50;
+
+    /// <summary>Burst each API client may spend at once (token bucket size).</summary>
+    public int ClientBurst { get; set; } = 200;
 }
 
 public static class RateLimiting
@@ -36,6 +42,24 @@ public static class RateLimiting
                     ProblemDetails = ProblemMapping.ToProblem(TooManyRequests, "Too many requests from this client; retry after the Retry-After delay."),
                 });
             };
+            // Every authenticated request spends from its own client's bucket, so one noisy client cannot starve the
+            // others; anonymous endpoints have their own per-address policies.
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+            {
+                var clientId = http.User.Identity?.IsAuthenticated == true
+                    ? http.User.FindFirst(OpenIddict.Abstractions.OpenIddictConstants.Claims.Subject)?.Value
+                    : null;
+                return options.Enabled && clientId is not null
+                    ? RateLimitPartition.GetTokenBucketLimiter("client:" + clientId, _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = options.ClientBurst,
+                        TokensPerPeriod = options.ClientRequestsPerSecond,
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    })
+                    : RateLimitPartition.GetNoLimiter("unlimited");
+            });
             limiter.AddPolicy(AnonymousRegistration, http => options.Enabled
                 ? RateLimitPartition.GetFixedWindowLimiter(
                     http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
