@@ -59,9 +59,7 @@ public sealed class AssetQueries(RegistryDbContext db)
             errors.Add("postcodeDistrict", "field.invalid", "postcodeDistrict is an outward code such as CB1 or SW1A.");
         if (search.MinCapacityKw is < 0 || search.MaxCapacityKw is < 0 || search.MinCapacityKw > search.MaxCapacityKw)
             errors.Add("minCapacityKw", "field.out_of_range", "Capacities must be non-negative and minCapacityKw ≤ maxCapacityKw.");
-        var size = search.Limit ?? 50;
-        if (size is < 1 or > 200)
-            errors.Add("limit", "field.out_of_range", "limit must be between 1 and 200.");
+        var size = errors.PageSize(search.Limit, 50, 200);
         AssetId after = default;
         if (search.Cursor is not null && !AssetId.TryParse(search.Cursor, out after))
             errors.Add("cursor", "cursor.invalid", "cursor is not one this API issued.");

@@ -15,9 +15,7 @@ public sealed class AuditQueries(RegistryDbContext db, AuditCheckpointKey key)
     public async Task<Page<AuditRecordResponse>> ListAsync(string? resource, string? cursor, int? limit, Caller caller, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        var size = limit ?? 100;
-        if (size is < 1 or > MaxPageSize)
-            errors.Add("limit", "field.out_of_range", $"limit must be between 1 and {MaxPageSize}.");
+        var size = errors.PageSize(limit, 100, MaxPageSize);
         long after = 0;
         if (cursor is not null && (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out after) || after < 0))
             errors.Add("cursor", "cursor.invalid", "cursor is not one this API issued.");

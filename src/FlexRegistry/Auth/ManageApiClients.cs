@@ -123,8 +123,7 @@ public sealed class ManageApiClients(RegistryDbContext db, IOpenIddictApplicatio
     private static (string Name, IReadOnlyList<string> Permissions, JsonWebKeySet? Jwks) Validate(CreateApiClientRequest r)
     {
         var errors = new FieldErrors();
-        errors.Required("name", r.Name);
-        errors.MaxLength("name", r.Name, 200);
+        errors.Required("name", r.Name, 200);
         var permissions = new List<string>();
         if (r.Permissions is null || r.Permissions.Count == 0)
         {

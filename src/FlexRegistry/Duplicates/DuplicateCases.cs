@@ -26,9 +26,7 @@ public sealed class DuplicateCases(RegistryDbContext db, TimeProvider time)
             else
                 errors.Add("status", "field.invalid", "status must be open, merged or dismissed.");
         }
-        var size = limit ?? 50;
-        if (size is < 1 or > 200)
-            errors.Add("limit", "field.out_of_range", "limit must be between 1 and 200.");
+        var size = errors.PageSize(limit, 50, 200);
         Guid after = default;
         if (cursor is not null && !Guid.TryParse(cursor, out after))
             errors.Add("cursor", "cursor.invalid", "cursor is not one this API issued.");
@@ -61,8 +59,7 @@ public sealed class DuplicateCases(RegistryDbContext db, TimeProvider time)
     public async Task<DuplicateCaseResponse> MergeAsync(Guid id, MergeDuplicateRequest request, Caller caller, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        errors.Required("reason", request.Reason);
-        errors.MaxLength("reason", request.Reason, 1000);
+        errors.Required("reason", request.Reason, 1000);
         errors.ThrowIfAny();
         var duplicateCase = await LoadVisibleAsync(id, caller, ct);
         EnsureMayResolve(duplicateCase, caller);
@@ -112,8 +109,7 @@ public sealed class DuplicateCases(RegistryDbContext db, TimeProvider time)
     public async Task<DuplicateCaseResponse> DismissAsync(Guid id, DismissDuplicateRequest request, Caller caller, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        errors.Required("reason", request.Reason);
-        errors.MaxLength("reason", request.Reason, 1000);
+        errors.Required("reason", request.Reason, 1000);
         errors.ThrowIfAny();
         var duplicateCase = await LoadVisibleAsync(id, caller, ct);
         EnsureMayResolve(duplicateCase, caller);

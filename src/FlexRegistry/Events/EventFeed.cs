@@ -25,9 +25,7 @@ public sealed class EventFeed(RegistryDbContext db, EventsOptions options)
         var typeList = (types ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var type in typeList.Where(t => !EventTypes.IsKnown(t)))
             errors.Add("types", EventErrors.TypeUnknown, $"{type} is not a published event type.");
-        var size = limit ?? DefaultLimit;
-        if (size is < 1 or > MaxLimit)
-            errors.Add("limit", "field.out_of_range", $"limit must be between 1 and {MaxLimit}.");
+        var size = errors.PageSize(limit, DefaultLimit, MaxLimit);
         errors.ThrowIfAny();
 
         var q = db.Events.AsNoTracking().Where(e => e.Sequence > from);

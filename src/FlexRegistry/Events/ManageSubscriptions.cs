@@ -33,9 +33,7 @@ public sealed class ManageSubscriptions(RegistryDbContext db, WebhookUrlPolicy u
     public async Task<Page<SubscriptionResponse>> ListAsync(string? cursor, int? limit, Caller caller, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        var size = limit ?? 50;
-        if (size is < 1 or > 200)
-            errors.Add("limit", "field.out_of_range", "limit must be between 1 and 200.");
+        var size = errors.PageSize(limit, 50, 200);
         Guid after = default;
         if (cursor is not null && !Guid.TryParse(cursor, out after))
             errors.Add("cursor", "cursor.invalid", "cursor is not one this API issued.");
@@ -113,9 +111,7 @@ public sealed class ManageSubscriptions(RegistryDbContext db, WebhookUrlPolicy u
     public async Task<Page<DeadLetterResponse>> DeadLettersAsync(string id, string? cursor, int? limit, Caller caller, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        var size = limit ?? 50;
-        if (size is < 1 or > 200)
-            errors.Add("limit", "field.out_of_range", "limit must be between 1 and 200.");
+        var size = errors.PageSize(limit, 50, 200);
         long after = 0;
         if (cursor is not null && !long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out after))
             errors.Add("cursor", "cursor.invalid", "cursor is not one this API issued.");

@@ -22,8 +22,7 @@ public sealed class ChangeParticipantStatus(RegistryDbContext db, TimeProvider t
     public async Task<ParticipantResponse> HandleAsync(ParticipantId id, StatusAction action, StatusActionRequest request, Caller caller, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        errors.Required("reason", request.Reason);
-        errors.MaxLength("reason", request.Reason, 1000);
+        errors.Required("reason", request.Reason, 1000);
         errors.ThrowIfAny();
 
         var participant = await db.Participants.FirstOrDefaultAsync(p => p.Id == id, ct) ?? throw ParticipantQueries.NotFound(id);

@@ -79,8 +79,7 @@ public static partial class CommercialRequirements
             var c = contacts[i];
             if (c.Purpose is null || !ContactPurposes.Contains(c.Purpose))
                 errors.Add($"contacts[{i}].purpose", "contact.purpose_invalid", $"purpose must be one of {string.Join(", ", ContactPurposes)}.");
-            errors.Required($"contacts[{i}].name", c.Name);
-            errors.MaxLength($"contacts[{i}].name", c.Name, 200);
+            errors.Required($"contacts[{i}].name", c.Name, 200);
             if (!Email.TryParse(c.Email, out _))
                 errors.Add($"contacts[{i}].email", "email.invalid", "A valid email address is required.");
             if (c.Phone is not null && !UkPhone().IsMatch(Compact(c.Phone)))
@@ -95,8 +94,7 @@ public static partial class CommercialRequirements
 
         if (info.BankDetails is { } bank)
         {
-            errors.Required("bankDetails.accountName", bank.AccountName);
-            errors.MaxLength("bankDetails.accountName", bank.AccountName, 140);
+            errors.Required("bankDetails.accountName", bank.AccountName, 140);
             if (bank.SortCode is null || !SortCode().IsMatch(bank.SortCode.Replace("-", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal)))
                 errors.Add("bankDetails.sortCode", "bank.sort_code_invalid", "A sort code has 6 digits, e.g. 40-47-84.");
             if (bank.AccountNumber is null || !AccountNumber().IsMatch(bank.AccountNumber.Replace(" ", "", StringComparison.Ordinal)))
@@ -110,8 +108,7 @@ public static partial class CommercialRequirements
         if (info.Insurance is { } insurance)
         {
             errors.Required("insurance.insurer", insurance.Insurer);
-            errors.Required("insurance.policyNumber", insurance.PolicyNumber);
-            errors.MaxLength("insurance.policyNumber", insurance.PolicyNumber, 64);
+            errors.Required("insurance.policyNumber", insurance.PolicyNumber, 64);
             if (insurance.PublicLiabilityCoverGbp is null || insurance.PublicLiabilityCoverGbp < MinimumPublicLiabilityCoverGbp)
                 errors.Add("insurance.publicLiabilityCoverGbp", "insurance.cover_too_low", $"Public liability cover must be at least £{MinimumPublicLiabilityCoverGbp:N0}.");
             if (insurance.ExpiresOn is null || insurance.ExpiresOn <= today)

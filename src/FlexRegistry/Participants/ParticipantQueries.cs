@@ -41,9 +41,7 @@ public sealed class ParticipantQueries(RegistryDbContext db)
     public async Task<Page<DirectoryEntry>> SearchAsync(string? query, string? role, string? status, string? cursor, int? limit, Caller caller, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        var size = limit ?? 50;
-        if (size is < 1 or > MaxPageSize)
-            errors.Add("limit", "field.out_of_range", $"limit must be between 1 and {MaxPageSize}.");
+        var size = errors.PageSize(limit, 50, MaxPageSize);
         if (role is not null && !ParticipantRole.IsRequestable(role))
             errors.Add("role", ParticipantErrors.UnknownRole.Code, $"role must be one of {string.Join(", ", ParticipantRole.Requestable)}.");
         ParticipantStatus? statusFilter = null;

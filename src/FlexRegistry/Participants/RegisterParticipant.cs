@@ -157,8 +157,7 @@ public sealed class RegisterParticipant(
     private static ValidRegistration Validate(RegisterParticipantRequest r)
     {
         var errors = new FieldErrors();
-        errors.Required("legalName", r.LegalName);
-        errors.MaxLength("legalName", r.LegalName, 300);
+        errors.Required("legalName", r.LegalName, 300);
 
         CompanyNumber? company = null;
         if (!string.IsNullOrWhiteSpace(r.CompanyNumber))
@@ -198,11 +197,9 @@ public sealed class RegisterParticipant(
         else
         {
             var a = r.RegisteredAddress;
-            errors.Required("registeredAddress.line1", a.Line1);
-            errors.MaxLength("registeredAddress.line1", a.Line1, 200);
+            errors.Required("registeredAddress.line1", a.Line1, 200);
             errors.MaxLength("registeredAddress.line2", a.Line2, 200);
-            errors.Required("registeredAddress.town", a.Town);
-            errors.MaxLength("registeredAddress.town", a.Town, 100);
+            errors.Required("registeredAddress.town", a.Town, 100);
             Postcode postcode = default;
             if (string.IsNullOrWhiteSpace(a.Postcode))
                 errors.Add("registeredAddress.postcode", "field.required", "registeredAddress.postcode is required.");
@@ -243,8 +240,7 @@ public sealed class RegisterParticipant(
         }
         else
         {
-            errors.Required("authorisedPerson.name", r.AuthorisedPerson.Name);
-            errors.MaxLength("authorisedPerson.name", r.AuthorisedPerson.Name, 200);
+            errors.Required("authorisedPerson.name", r.AuthorisedPerson.Name, 200);
             Email personEmail = default;
             if (string.IsNullOrWhiteSpace(r.AuthorisedPerson.Email))
                 errors.Add("authorisedPerson.email", "field.required", "authorisedPerson.email is required.");

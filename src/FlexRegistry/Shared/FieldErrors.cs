@@ -16,6 +16,22 @@ public sealed class FieldErrors
             Add(field, "field.required", $"{field} is required.");
     }
 
+    /// <summary>Required and at most <paramref name="max"/> characters (e.g. the reason every operator action carries).</summary>
+    public void Required(string field, string? value, int max)
+    {
+        Required(field, value);
+        MaxLength(field, value, max);
+    }
+
+    /// <summary>The page size to use: <paramref name="limit"/>, or <paramref name="defaultSize"/> when absent; out of 1…<paramref name="max"/> it is recorded as an error.</summary>
+    public int PageSize(int? limit, int defaultSize, int max)
+    {
+        var size = limit ?? defaultSize;
+        if (size < 1 || size > max)
+            Add("limit", "field.out_of_range", $"limit must be between 1 and {max}.");
+        return size;
+    }
+
     public void MaxLength(string field, string? value, int max)
     {
         if (value is not null && value.Length > max)
