@@ -24,4 +24,11 @@ public sealed record AuditEntry(
 {
     public static AuditEntry By(Caller caller, string action, string resourceType, string resourceId, string? subjectParticipantId, params string[] fields) =>
         new(caller.ParticipantId.Value, caller.ClientId, action, resourceType, resourceId, subjectParticipantId, fields);
+
+    /// <summary>
+    /// A change made by the register itself (a background worker acting on a trusted source's answer): no participant
+    /// acts, and the actor client is <c>system:</c> plus the worker's name.
+    /// </summary>
+    public static AuditEntry BySystem(string worker, string action, string resourceType, string resourceId, string? subjectParticipantId, params string[] fields) =>
+        new(null, "system:" + worker, action, resourceType, resourceId, subjectParticipantId, fields);
 }

@@ -35,6 +35,8 @@ public abstract class AssetConfirmationTests(RegistryApp app, FakeOemCloud oem)
             Assert.Null(asset.Provenance["consent"].ConfirmedBy);
             Assert.Contains(oem.Requests, r => r.Authorization == "Bearer " + FakeOemCloud.ApiKey);
             await AssertEventAsync(created.AssetId, "flexregistry.asset.confirmed", registration.ParticipantId);
+            var audit = await (await client.GetAsync($"/api/v1/audit?resource={created.AssetId}")).Read<Page<AuditRecordResponse>>();
+            Assert.Contains(audit.Items, r => r.Action == "asset.confirmation.confirmed" && r.ActorClientId == "system:confirmation" && r.ActorParticipantId is null);
 
             // Changing the technical data makes it provisional again until the source confirms the new values.
             using var read = await client.GetAsync($"/api/v1/assets/{created.AssetId}");

@@ -21,6 +21,11 @@ public abstract class VerificationTests(RegistryApp app, FakeCompaniesHouse comp
             Assert.Equal("completed", confirmed.Verification.Stage);
             Assert.Contains(confirmed.History!, h => h.From == "provisional" && h.To == "active" && h.Actor == "verifier:companies-house");
 
+            // The worker's change is in the audit trail as the register's own act, readable by the participant.
+            var audit = await (await client.GetAsync($"/api/v1/audit?resource={registration.ParticipantId}")).Read<Page<AuditRecordResponse>>();
+            Assert.Contains(audit.Items, r => r.Action == "participant.verification.completed" && r.ActorClientId == "system:verification"
+                                              && r.ActorParticipantId is null && r.SubjectParticipantId == registration.ParticipantId);
+
             // The adapter spoke Companies House's protocol: the company path and the API key as basic-auth user name.
             var call = Assert.Single(companiesHouse.Requests, r => r.Path == $"/company/{request.CompanyNumber}");
             Assert.Equal("Basic " + Convert.ToBase64String("test-ch-key:"u8.ToArray()), call.Authorization);

@@ -1,3 +1,4 @@
+using FlexRegistry.Audit;
 using FlexRegistry.Persistence;
 using FlexRegistry.Shared;
 using Microsoft.EntityFrameworkCore;
@@ -50,6 +51,9 @@ internal sealed class AssetConfirmationWorker(
                 asset.StopConfirming("No trusted source covers this asset; the data stays provisional (declared).", now);
             else
                 Apply(asset, source.Source, await source.LookUpAsync(asset, ct), now);
+            // Recorded in the same transaction as the change; if it cannot be written, the change is not made either.
+            db.Audit(AuditEntry.BySystem("confirmation", "asset.confirmation." + asset.DataStatus.ToWire(), "asset", asset.Id.Value,
+                asset.RegistrantId.Value, "dataStatus", "provenance"));
             try
             {
                 await db.SaveChangesAsync(ct);

@@ -1,3 +1,4 @@
+using FlexRegistry.Audit;
 using FlexRegistry.Persistence;
 using FlexRegistry.Shared;
 using Microsoft.EntityFrameworkCore;
@@ -58,6 +59,9 @@ internal sealed class VerificationWorker(
                 var result = await verifier.VerifyAsync(participant, ct);
                 Apply(participant, verifier.Source, result, now, db);
             }
+            // Recorded in the same transaction as the change; if it cannot be written, the change is not made either.
+            db.Audit(AuditEntry.BySystem("verification", "participant.verification." + Outcome(participant.Verification.Stage),
+                "participant", participant.Id.Value, participant.Id.Value, "status", "verification"));
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -70,6 +74,13 @@ internal sealed class VerificationWorker(
         }
         return due.Count;
     }
+
+    private static string Outcome(VerificationStage stage) => stage switch
+    {
+        VerificationStage.Queued => "retry_scheduled",
+        VerificationStage.ManualReview => "manual_review",
+        _ => stage.ToString().ToLowerInvariant(),
+    };
 
     private void Apply(Participant participant, string source, VerificationResult result, DateTimeOffset now, RegistryDbContext db)
     {
