@@ -1,5 +1,8 @@
 using FlexRegistry.Audit;
 using FlexRegistry.Persistence;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Validation.AspNetCore;
 
@@ -39,6 +42,7 @@ public static class AuthSetup
                 // private_key_jwt: PS256/ES256 only, short-lived, each assertion once (OpenIddict checks signature, iss, aud, exp).
                 server.AddEventHandler(ClientAssertionRules.Descriptor);
                 server.AddEventHandler(UntypedClientAssertions.Descriptor);
+                server.AddEventHandler(TokenRefusalAudit.Descriptor);
                 if (options.Issuer is not null)
                     server.SetIssuer(options.Issuer);
                 var aspnet = server.UseAspNetCore().EnableTokenEndpointPassthrough();
@@ -52,6 +56,19 @@ public static class AuthSetup
             });
 
         services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        services.AddSingleton<ClientCertificates>();
+        services.AddSingleton<RefusalAudit>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbiddenAudit>();
+        if (options.MutualTls.Enabled)
+        {
+            // Ask every HTTPS client for a certificate without requiring one (non-bound clients keep working), and
+            // let the handshake accept any: ClientCertificates decides trust with the register's own CA bundle.
+            services.Configure<KestrelServerOptions>(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+            {
+                https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                https.AllowAnyClientCertificate();
+            }));
+        }
         services.AddRegistryAuthorisation();
         services.AddHostedService<OperatorBootstrap>();
         return services;
