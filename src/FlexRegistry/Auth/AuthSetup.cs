@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Server;
+using OpenIddict.Validation;
 using OpenIddict.Validation.AspNetCore;
 
 namespace FlexRegistry.Auth;
@@ -43,6 +45,10 @@ public static class AuthSetup
                 server.AddEventHandler(ClientAssertionRules.Descriptor);
                 server.AddEventHandler(UntypedClientAssertions.Descriptor);
                 server.AddEventHandler(TokenRefusalAudit.Descriptor);
+                server.AddEventHandler(CertificateConfirmation.Descriptor);
+                // OpenIddict's own mTLS client authentication is not used: without a tls_client_auth policy it refuses
+                // every presented certificate. The register checks certificates itself (ClientCertificates).
+                server.RemoveEventHandler(OpenIddictServerHandlers.ValidateClientCertificate.Descriptor);
                 if (options.Issuer is not null)
                     server.SetIssuer(options.Issuer);
                 var aspnet = server.UseAspNetCore().EnableTokenEndpointPassthrough();
@@ -53,6 +59,9 @@ public static class AuthSetup
             {
                 validation.UseLocalServer();
                 validation.UseAspNetCore();
+                // The certificate binding of access tokens is checked by CertificateBoundTokenCheck, which answers
+                // with a problem saying so (auth.certificate_mismatch) instead of a generic authentication failure.
+                validation.RemoveEventHandler(OpenIddictValidationHandlers.Protection.ValidateProofOfPossession.Descriptor);
             });
 
         services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);

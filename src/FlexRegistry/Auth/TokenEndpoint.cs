@@ -75,7 +75,7 @@ public static class TokenEndpoint
         identity.SetScopes(granted);
         // RFC 8705: the token is only honoured over a connection presenting this certificate (CertificateBoundTokenCheck).
         if (certificate is not null)
-            identity.SetClaim(ClientCertificates.ConfirmationClaim, ClientCertificates.Confirmation(certificate));
+            http.Items[CertificateConfirmation.Item] = certificate;
         identity.SetDestinations(_ => [Destinations.AccessToken]);
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
