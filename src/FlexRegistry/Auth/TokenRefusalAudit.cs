@@ -1,8 +1,8 @@
 using FlexRegistry.Audit;
 using FlexRegistry.Persistence;
+using Microsoft.AspNetCore;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Server;
-using Microsoft.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
 

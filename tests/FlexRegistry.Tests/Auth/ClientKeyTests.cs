@@ -185,3 +185,11 @@ public abstract class ClientKeyTests(RegistryApp app)
 public sealed class ClientKeyTests_Sqlite(SqliteApp app) : ClientKeyTests(app), IClassFixture<SqliteApp>;
 
 public sealed class ClientKeyTests_Postgres(PostgresApp app) : ClientKeyTests(app), IClassFixture<PostgresApp>;
+
+/// <summary>A valid public JWKS for bodies that must pass binding (mass-assignment inventory).</summary>
+internal static class KeysForMassAssignment
+{
+    private static readonly ClientKeys Keys = ClientKeys.EcP256();
+
+    public static System.Text.Json.JsonElement Jwks => Keys.Jwks();
+}
