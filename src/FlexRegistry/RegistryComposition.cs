@@ -106,6 +106,7 @@ public static class RegistryComposition
         app.UseRouting();
         app.UseAuthentication();
         app.UseMiddleware<LiveTokenCheck>();
+        app.UseMiddleware<CertificateBoundTokenCheck>();
         app.UseAuthorization();
         app.UseRateLimiter();
 

@@ -12,6 +12,29 @@ public sealed record CreateApiClientRequest
     public string? Name { get; init; }
     public IReadOnlyList<string>? Permissions { get; init; }
     public JsonElement? Jwks { get; init; }
+
+    /// <summary>
+    /// Makes the client certificate-bound (RFC 8705, needs <c>Auth:MutualTls:Enabled</c>): tokens are issued only over
+    /// mutual TLS with this certificate and carry <c>cnf.x5t#S256</c>.
+    /// </summary>
+    public ClientCertificateDto? Certificate { get; init; }
+}
+
+/// <summary>
+/// The certificate a certificate-bound client presents. Exactly one of: <see cref="Thumbprint"/>, the base64url
+/// SHA-256 of the certificate's DER encoding (<c>x5t#S256</c>; pins one certificate, self-signed ones too), or
+/// <see cref="SubjectDn"/>, the subject of a certificate issued by a CA the register trusts (<c>Auth:MutualTls:TrustedCaFile</c>).
+/// </summary>
+public sealed record ClientCertificateDto
+{
+    public string? Thumbprint { get; init; }
+    public string? SubjectDn { get; init; }
+}
+
+/// <summary>Body of <c>PUT /api/v1/participants/{id}/clients/{clientId}/keys</c>: the client's new public keys.</summary>
+public sealed record ReplaceApiClientKeysRequest
+{
+    public JsonElement? Jwks { get; init; }
 }
 
 /// <summary>A client as listed: never its secret or keys.</summary>
@@ -21,7 +44,8 @@ public sealed record ApiClientResponse(
     IReadOnlyList<string> Permissions,
     string Status,
     string Authentication,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    ClientCertificateDto? Certificate = null);
 
 /// <summary>Answer to creating a client; <see cref="ClientSecret"/> is shown only here and only for secret clients.</summary>
 public sealed record CreateApiClientResponse(
@@ -30,4 +54,5 @@ public sealed record CreateApiClientResponse(
     string Name,
     IReadOnlyList<string> Permissions,
     string Status,
-    string Authentication);
+    string Authentication,
+    ClientCertificateDto? Certificate = null);

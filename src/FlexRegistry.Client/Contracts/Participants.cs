@@ -17,6 +17,12 @@ public sealed record RegisterParticipantRequest
 
     /// <summary>The Authorised Person's director-level declaration that the information is true; must be true.</summary>
     public bool? Declaration { get; init; }
+
+    /// <summary>
+    /// Public keys (JSON Web Key Set) of the first API client: it then authenticates with private_key_jwt and gets no
+    /// secret. Required when the register does not issue client secrets (<c>Auth:AllowClientSecrets=false</c>).
+    /// </summary>
+    public System.Text.Json.JsonElement? Jwks { get; init; }
 }
 
 public sealed record AddressDto
@@ -36,7 +42,8 @@ public sealed record AuthorisedPersonDto
 /// <summary>Answer to a registration: the provisional ID and the first API client (its secret is shown only here).</summary>
 public sealed record RegisterParticipantResponse(string ParticipantId, string Status, ApiClientCredentials ApiClient);
 
-public sealed record ApiClientCredentials(string ClientId, string? ClientSecret);
+/// <summary>The first client: <see cref="ClientSecret"/> for a secret client, null when it registered keys (<c>private_key_jwt</c>).</summary>
+public sealed record ApiClientCredentials(string ClientId, string? ClientSecret, string Authentication = "client_secret");
 
 /// <summary>
 /// A participant. Its own organisation and the registry operator see every field; other participants see the public

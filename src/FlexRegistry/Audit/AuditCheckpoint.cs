@@ -57,4 +57,10 @@ public sealed class AuditOptions
 {
     /// <summary>A signed checkpoint is written every this many records.</summary>
     public int CheckpointEvery { get; set; } = 100;
+
+    /// <summary>
+    /// Refused attempts (token refusals, 403s, certificate mismatches) recorded per API client per minute on each
+    /// instance; further refusals in that minute are only logged, so a flood cannot grow the chain without bound.
+    /// </summary>
+    public int RefusalsPerClientPerMinute { get; set; } = 20;
 }

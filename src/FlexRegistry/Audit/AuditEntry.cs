@@ -13,6 +13,7 @@ namespace FlexRegistry.Audit;
 /// <param name="ResourceId">The resource's identifier (a participant ID, client ID or case ID).</param>
 /// <param name="SubjectParticipantId">Whose data the action concerns: that participant may read the record.</param>
 /// <param name="Fields">Names of the fields written or read, e.g. <c>legalName</c>.</param>
+/// <param name="Outcome"><c>success</c>, or <c>refused</c> for an attempt the register turned down.</param>
 public sealed record AuditEntry(
     string? ActorParticipantId,
     string? ActorClientId,
@@ -20,7 +21,8 @@ public sealed record AuditEntry(
     string ResourceType,
     string ResourceId,
     string? SubjectParticipantId,
-    IReadOnlyList<string> Fields)
+    IReadOnlyList<string> Fields,
+    string Outcome = AuditRecord.Success)
 {
     public static AuditEntry By(Caller caller, string action, string resourceType, string resourceId, string? subjectParticipantId, params string[] fields) =>
         new(caller.ParticipantId.Value, caller.ClientId, action, resourceType, resourceId, subjectParticipantId, fields);

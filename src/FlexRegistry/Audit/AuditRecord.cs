@@ -14,6 +14,7 @@ public sealed class AuditRecord
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
     public const string Success = "success";
+    public const string Refused = "refused";
 
     private AuditRecord() { }
 
@@ -46,7 +47,7 @@ public sealed class AuditRecord
             ResourceId = entry.ResourceId,
             SubjectParticipantId = entry.SubjectParticipantId,
             Fields = string.Join(',', entry.Fields.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)),
-            Outcome = Success,
+            Outcome = entry.Outcome,
             PreviousHash = previousHash,
         };
         record.Hash = record.ComputeHash();

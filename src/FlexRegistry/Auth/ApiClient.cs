@@ -29,6 +29,15 @@ public sealed class ApiClient : EventSource
     public ApiClientStatus Status { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
 
+    /// <summary>Pinned certificate (self-signed style): base64url SHA-256 of its DER encoding (<c>x5t#S256</c>).</summary>
+    public string? CertificateThumbprint { get; private set; }
+
+    /// <summary>CA-issued certificate (tls_client_auth style): the subject DN it must carry, chaining to a trusted CA.</summary>
+    public string? CertificateSubject { get; private set; }
+
+    /// <summary>Tokens are issued only over mutual TLS with the registered certificate, and are bound to it.</summary>
+    public bool IsCertificateBound => CertificateThumbprint is not null || CertificateSubject is not null;
+
     public static ApiClient Create(ParticipantId participant, string name, IEnumerable<string> permissions, DateTimeOffset now)
     {
         var client = new ApiClient
@@ -44,9 +53,12 @@ public sealed class ApiClient : EventSource
     }
 
     /// <summary>A further client created by the organisation (BUC.4 step 4); the event carries IDs and permissions only.</summary>
-    public static ApiClient CreateFor(ParticipantId participant, string name, IEnumerable<string> permissions, string authentication, DateTimeOffset now)
+    public static ApiClient CreateFor(ParticipantId participant, string name, IEnumerable<string> permissions, string authentication, DateTimeOffset now,
+        CertificateBinding? certificate = null)
     {
         var client = Create(participant, name, permissions, now);
+        client.CertificateThumbprint = certificate?.Thumbprint;
+        client.CertificateSubject = certificate?.Subject;
         client.Record("api_client.created", client.ClientId,
             new Dictionary<string, object?>
             {
@@ -54,9 +66,29 @@ public sealed class ApiClient : EventSource
                 ["participantId"] = participant.Value,
                 ["permissions"] = client._permissions.ToArray(),
                 ["authentication"] = authentication,
+                ["certificateBound"] = client.IsCertificateBound,
             },
             participant.Value);
         return client;
+    }
+
+    /// <summary>The client's public keys were replaced (rotation, or a secret client moving to private_key_jwt).</summary>
+    public void KeysReplaced(string previousAuthentication)
+    {
+        if (ClientId == BootstrapClientId)
+            throw new DomainRuleException(ApiClientErrors.BootstrapProtected,
+                "The registry operator's bootstrap client is managed by configuration (Registry:OperatorClientSecret), not through the API.");
+        if (Status == ApiClientStatus.Removed)
+            throw new DomainRuleException(ApiClientErrors.InvalidTransition, "The client is removed; its keys cannot be replaced.");
+        Record("api_client.keys_replaced", ClientId,
+            new Dictionary<string, object?>
+            {
+                ["clientId"] = ClientId,
+                ["participantId"] = ParticipantId.Value,
+                ["from"] = previousAuthentication,
+                ["to"] = "private_key_jwt",
+            },
+            ParticipantId.Value);
     }
 
     /// <summary>Active ⇄ suspended; removed is final (the client ID is never reused and its tokens stop at once).</summary>

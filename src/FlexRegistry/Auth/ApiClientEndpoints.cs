@@ -45,6 +45,13 @@ public static class ApiClientEndpoints
             .WithSummary("Reinstate a suspended API client")
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
 
+        group.MapPut("/{clientId}/keys", async Task<Ok<ApiClientResponse>> (
+                string id, string clientId, ReplaceApiClientKeysRequest request, ManageApiClients handler, HttpContext http, CancellationToken ct) =>
+                TypedResults.Ok(await handler.ReplaceKeysAsync(ParticipantQueries.ParseId(id), clientId, request, Caller.From(http.User), ct)))
+            .WithName("ReplaceApiClientKeys")
+            .WithSummary("Replace an API client's public keys (rotation); a secret client given keys loses its secret")
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+
         group.MapDelete("/{clientId}", async Task<NoContent> (
                 string id, string clientId, ManageApiClients handler, HttpContext http, CancellationToken ct) =>
             {

@@ -9,6 +9,8 @@ public static class ApiClientErrors
         "A requested permission is not allowed for the organisation's roles.");
     public static readonly ErrorCode KeysRequired = new("client.keys_required", 422,
         "Client secrets are disabled on this register (Auth:AllowClientSecrets is false); register a JSON Web Key Set for private_key_jwt.");
+    public static readonly ErrorCode MutualTlsUnavailable = new("client.mutual_tls_unavailable", 422,
+        "Certificate-bound clients need mutual TLS (Auth:MutualTls:Enabled) and, for a subject DN, a trusted CA bundle (Auth:MutualTls:TrustedCaFile).");
     public static readonly ErrorCode InvalidTransition = new("client.invalid_status_transition", 409,
         "The client's status does not allow this action.");
     public static readonly ErrorCode BootstrapProtected = new("client.bootstrap_protected", 409,

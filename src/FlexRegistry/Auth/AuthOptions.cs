@@ -19,4 +19,23 @@ public sealed class AuthOptions
     public bool AllowClientSecrets { get; set; } = true;
 
     public int AccessTokenLifetimeMinutes { get; set; } = 15;
+
+    /// <summary>Mutual TLS and certificate-bound access tokens (RFC 8705); off unless configured.</summary>
+    public MutualTlsOptions MutualTls { get; set; } = new();
+}
+
+/// <summary>Configuration section <c>Auth:MutualTls</c>.</summary>
+public sealed class MutualTlsOptions
+{
+    /// <summary>
+    /// Kestrel asks HTTPS clients for a certificate (without requiring one), certificate-bound clients may be
+    /// registered, and their tokens carry <c>cnf.x5t#S256</c>.
+    /// </summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>
+    /// PEM file with the CA certificates that issue clients' certificates. Clients registered by subject DN must present a
+    /// certificate chaining to one of them; clients registered by thumbprint (self-signed) do not need it.
+    /// </summary>
+    public string? TrustedCaFile { get; set; }
 }

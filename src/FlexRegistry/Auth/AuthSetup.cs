@@ -1,6 +1,11 @@
 using FlexRegistry.Audit;
 using FlexRegistry.Persistence;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Server;
+using OpenIddict.Validation;
 using OpenIddict.Validation.AspNetCore;
 
 namespace FlexRegistry.Auth;
@@ -39,6 +44,11 @@ public static class AuthSetup
                 // private_key_jwt: PS256/ES256 only, short-lived, each assertion once (OpenIddict checks signature, iss, aud, exp).
                 server.AddEventHandler(ClientAssertionRules.Descriptor);
                 server.AddEventHandler(UntypedClientAssertions.Descriptor);
+                server.AddEventHandler(TokenRefusalAudit.Descriptor);
+                server.AddEventHandler(CertificateConfirmation.Descriptor);
+                // OpenIddict's own mTLS client authentication is not used: without a tls_client_auth policy it refuses
+                // every presented certificate. The register checks certificates itself (ClientCertificates).
+                server.RemoveEventHandler(OpenIddictServerHandlers.ValidateClientCertificate.Descriptor);
                 if (options.Issuer is not null)
                     server.SetIssuer(options.Issuer);
                 var aspnet = server.UseAspNetCore().EnableTokenEndpointPassthrough();
@@ -49,9 +59,25 @@ public static class AuthSetup
             {
                 validation.UseLocalServer();
                 validation.UseAspNetCore();
+                // The certificate binding of access tokens is checked by CertificateBoundTokenCheck, which answers
+                // with a problem saying so (auth.certificate_mismatch) instead of a generic authentication failure.
+                validation.RemoveEventHandler(OpenIddictValidationHandlers.Protection.ValidateProofOfPossession.Descriptor);
             });
 
         services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        services.AddSingleton<ClientCertificates>();
+        services.AddSingleton<RefusalAudit>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbiddenAudit>();
+        if (options.MutualTls.Enabled)
+        {
+            // Ask every HTTPS client for a certificate without requiring one (non-bound clients keep working), and
+            // let the handshake accept any: ClientCertificates decides trust with the register's own CA bundle.
+            services.Configure<KestrelServerOptions>(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+            {
+                https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                https.AllowAnyClientCertificate();
+            }));
+        }
         services.AddRegistryAuthorisation();
         services.AddHostedService<OperatorBootstrap>();
         return services;

@@ -16,7 +16,8 @@ namespace FlexRegistry.Auth;
 /// operator create further API clients with a subset of the permissions the organisation's roles allow, and suspend,
 /// reinstate or remove them. The client's credential lives in OpenIddict's application store in the same transaction.
 /// </summary>
-public sealed class ManageApiClients(RegistryDbContext db, IOpenIddictApplicationManager applications, AuthOptions options, TimeProvider time)
+public sealed class ManageApiClients(
+    RegistryDbContext db, IOpenIddictApplicationManager applications, AuthOptions options, ClientCertificates certificates, TimeProvider time)
 {
     public const string PrivateKeyJwt = "private_key_jwt";
     public const string ClientSecret = "client_secret";
@@ -25,7 +26,7 @@ public sealed class ManageApiClients(RegistryDbContext db, IOpenIddictApplicatio
     public async Task<CreateApiClientResponse> CreateAsync(ParticipantId id, CreateApiClientRequest request, Caller caller, CancellationToken ct)
     {
         var participant = await LoadParticipantAsync(id, caller, ct);
-        var (name, permissions, jwks) = Validate(request);
+        var (name, permissions, jwks, certificate) = Validate(request);
 
         var allowed = Scopes.AllowedFor(participant.Roles);
         var offending = permissions.Where(p => !allowed.Contains(p)).ToArray();
@@ -35,9 +36,14 @@ public sealed class ManageApiClients(RegistryDbContext db, IOpenIddictApplicatio
                 new Dictionary<string, object?> { ["permissions"] = offending, ["allowed"] = allowed });
         if (jwks is null && !options.AllowClientSecrets)
             throw new DomainRuleException(ApiClientErrors.KeysRequired, "Give jwks: this register does not issue client secrets.");
+        if (certificate is not null && (!certificates.Enabled || (certificate.Subject is not null && !certificates.HasTrustedCas)))
+            throw new DomainRuleException(ApiClientErrors.MutualTlsUnavailable,
+                certificates.Enabled
+                    ? "This register trusts no CA (Auth:MutualTls:TrustedCaFile); register the certificate by thumbprint instead."
+                    : "Mutual TLS is not enabled on this register (Auth:MutualTls:Enabled).");
 
         var authentication = jwks is null ? ClientSecret : PrivateKeyJwt;
-        var client = ApiClient.CreateFor(id, name, permissions, authentication, time.GetUtcNow());
+        var client = ApiClient.CreateFor(id, name, permissions, authentication, time.GetUtcNow(), certificate);
         var secret = jwks is null ? ApiClient.NewSecret() : null;
         var descriptor = secret is null
             ? ClientCredentials.KeyDescriptor(client.ClientId, $"{participant.LegalName}: {name}", jwks!)
@@ -49,12 +55,12 @@ public sealed class ManageApiClients(RegistryDbContext db, IOpenIddictApplicatio
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             db.ApiClients.Add(client);
             db.Audit(AuditEntry.By(caller, "api_client.create", "api_client", client.ClientId, id.Value,
-                jwks is null ? ["name", "permissions"] : ["name", "permissions", "jwks"]));
+                [.. ((string?[])["name", "permissions", jwks is null ? null : "jwks", certificate is null ? null : "certificate"]).OfType<string>()]));
             await db.SaveChangesAsync(ct);
             await applications.CreateAsync(descriptor, ct);
             await transaction.CommitAsync(ct);
         });
-        return new CreateApiClientResponse(client.ClientId, secret, client.Name, client.Permissions, Wire(client.Status), authentication);
+        return new CreateApiClientResponse(client.ClientId, secret, client.Name, client.Permissions, Wire(client.Status), authentication, Certificate(client));
     }
 
     public async Task<Page<ApiClientResponse>> ListAsync(ParticipantId id, Caller caller, CancellationToken ct)
@@ -71,7 +77,7 @@ public sealed class ManageApiClients(RegistryDbContext db, IOpenIddictApplicatio
             .ToDictionaryAsync(a => a.ClientId!, a => a.HasKeys, ct);
         return new Page<ApiClientResponse>(
             [.. rows.Select(c => new ApiClientResponse(c.ClientId, c.Name, c.Permissions, Wire(c.Status),
-                withKeys.TryGetValue(c.ClientId, out var hasKeys) ? (hasKeys ? PrivateKeyJwt : ClientSecret) : "none", c.CreatedAt))],
+                withKeys.TryGetValue(c.ClientId, out var hasKeys) ? (hasKeys ? PrivateKeyJwt : ClientSecret) : "none", c.CreatedAt, Certificate(c)))],
             null);
     }
 
@@ -109,8 +115,54 @@ public sealed class ManageApiClients(RegistryDbContext db, IOpenIddictApplicatio
             await transaction.CommitAsync(ct);
         });
         return new ApiClientResponse(client.ClientId, client.Name, client.Permissions, Wire(client.Status),
-            client.Status == ApiClientStatus.Removed ? "none" : authentication, client.CreatedAt);
+            client.Status == ApiClientStatus.Removed ? "none" : authentication, client.CreatedAt, Certificate(client));
     }
+
+    /// <summary>
+    /// Key rotation: the client's JWKS is replaced as a whole (add the new key, later replace again without the old
+    /// one, for a rotation without downtime). A secret client given keys becomes a private_key_jwt client and its secret
+    /// is deleted, which is how clients move off secrets before <c>Auth:AllowClientSecrets</c> is switched off.
+    /// </summary>
+    public async Task<ApiClientResponse> ReplaceKeysAsync(ParticipantId id, string clientId, ReplaceApiClientKeysRequest request, Caller caller, CancellationToken ct)
+    {
+        await LoadParticipantAsync(id, caller, ct);
+        var errors = new FieldErrors();
+        JsonWebKeySet? jwks = null;
+        if (request.Jwks is { ValueKind: not JsonValueKind.Null } element)
+            jwks = ParseJwks(element, errors);
+        else
+            errors.Add("jwks", "field.required", "Give the client's new JSON Web Key Set.");
+        errors.ThrowIfAny();
+
+        var client = await db.ApiClients.FirstOrDefaultAsync(c => c.ClientId == clientId && c.ParticipantId == id, ct)
+            ?? throw new DomainRuleException(ApiClientErrors.NotFound, $"{id} has no client {Truncate(clientId)}.");
+        var application = await applications.FindByClientIdAsync(clientId, ct);
+        var previous = application is null ? "none"
+            : await applications.GetJsonWebKeySetAsync(application, ct) is null ? ClientSecret : PrivateKeyJwt;
+        client.KeysReplaced(previous);
+        if (application is null)
+            throw new DomainRuleException(ApiClientErrors.NotFound, $"{id} has no client {Truncate(clientId)}.");
+
+        var descriptor = new OpenIddictApplicationDescriptor();
+        await applications.PopulateAsync(descriptor, application, ct);
+        descriptor.JsonWebKeySet = jwks;
+        descriptor.ClientSecret = null;
+
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            db.Audit(AuditEntry.By(caller, "api_client.replace_keys", "api_client", client.ClientId, id.Value, "jwks"));
+            await db.SaveChangesAsync(ct);
+            await applications.UpdateAsync(application, descriptor, ct);
+            await transaction.CommitAsync(ct);
+        });
+        return new ApiClientResponse(client.ClientId, client.Name, client.Permissions, Wire(client.Status), PrivateKeyJwt, client.CreatedAt, Certificate(client));
+    }
+
+    private static ClientCertificateDto? Certificate(ApiClient client) => client.IsCertificateBound
+        ? new ClientCertificateDto { Thumbprint = client.CertificateThumbprint, SubjectDn = client.CertificateSubject }
+        : null;
 
     /// <summary>Only the participant itself and the registry operator manage its clients; to anyone else it does not exist.</summary>
     private async Task<Participant> LoadParticipantAsync(ParticipantId id, Caller caller, CancellationToken ct)
@@ -120,7 +172,7 @@ public sealed class ManageApiClients(RegistryDbContext db, IOpenIddictApplicatio
         return await db.Participants.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct) ?? throw ParticipantQueries.NotFound(id);
     }
 
-    private static (string Name, IReadOnlyList<string> Permissions, JsonWebKeySet? Jwks) Validate(CreateApiClientRequest r)
+    private static (string Name, IReadOnlyList<string> Permissions, JsonWebKeySet? Jwks, CertificateBinding? Certificate) Validate(CreateApiClientRequest r)
     {
         var errors = new FieldErrors();
         errors.Required("name", r.Name, 200);
@@ -143,24 +195,54 @@ public sealed class ManageApiClients(RegistryDbContext db, IOpenIddictApplicatio
         JsonWebKeySet? jwks = null;
         if (r.Jwks is { ValueKind: not JsonValueKind.Null } element)
             jwks = ParseJwks(element, errors);
+        var certificate = r.Certificate is null ? null : ParseCertificate(r.Certificate, errors);
         errors.ThrowIfAny();
-        return (r.Name!.Trim(), permissions, jwks);
+        return (r.Name!.Trim(), permissions, jwks, certificate);
+    }
+
+    private static CertificateBinding? ParseCertificate(ClientCertificateDto dto, FieldErrors errors)
+    {
+        var hasThumbprint = !string.IsNullOrWhiteSpace(dto.Thumbprint);
+        var hasSubject = !string.IsNullOrWhiteSpace(dto.SubjectDn);
+        if (hasThumbprint == hasSubject)
+        {
+            errors.Add("certificate", "client.certificate_invalid", "Give exactly one of certificate.thumbprint and certificate.subjectDn.");
+            return null;
+        }
+        if (hasThumbprint)
+        {
+            var thumbprint = dto.Thumbprint!.Trim();
+            if (thumbprint.Length != 43 || !thumbprint.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            {
+                errors.Add("certificate.thumbprint", "client.certificate_invalid",
+                    "thumbprint is the base64url SHA-256 of the certificate's DER encoding (x5t#S256): 43 characters, no padding.");
+                return null;
+            }
+            return new CertificateBinding(thumbprint, null);
+        }
+        var subject = dto.SubjectDn!.Length <= 500 ? ClientCertificates.NormaliseSubject(dto.SubjectDn) : null;
+        if (subject is null || subject.Length > 500)
+        {
+            errors.Add("certificate.subjectDn", "client.certificate_invalid", "subjectDn must be an X.500 distinguished name such as \"CN=dispatch, O=Example Ltd\" (≤ 500 characters).");
+            return null;
+        }
+        return new CertificateBinding(null, subject);
     }
 
     /// <summary>
     /// Public signing keys only: RSA of at least 2048 bits (for PS256) or EC P-256 (for ES256). Private members are
     /// refused so that a client that pasted its private key hears about it instead of having it stored.
     /// </summary>
-    private static JsonWebKeySet? ParseJwks(JsonElement element, FieldErrors errors)
+    internal static JsonWebKeySet? ParseJwks(JsonElement element, FieldErrors errors, string field = "jwks")
     {
         if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty("keys", out var keys) || keys.ValueKind != JsonValueKind.Array)
         {
-            errors.Add("jwks", "client.jwks_invalid", "jwks must be a JSON Web Key Set: an object with a keys array.");
+            errors.Add(field, "client.jwks_invalid", "jwks must be a JSON Web Key Set: an object with a keys array.");
             return null;
         }
         if (keys.GetArrayLength() is 0 or > MaxKeys)
         {
-            errors.Add("jwks.keys", "client.jwks_invalid", $"Give between 1 and {MaxKeys} keys.");
+            errors.Add($"{field}.keys", "client.jwks_invalid", $"Give between 1 and {MaxKeys} keys.");
             return null;
         }
         JsonWebKeySet set;
@@ -170,7 +252,7 @@ public sealed class ManageApiClients(RegistryDbContext db, IOpenIddictApplicatio
         }
         catch (ArgumentException)
         {
-            errors.Add("jwks", "client.jwks_invalid", "jwks is not a valid JSON Web Key Set.");
+            errors.Add(field, "client.jwks_invalid", "jwks is not a valid JSON Web Key Set.");
             return null;
         }
         for (var i = 0; i < set.Keys.Count; i++)
@@ -178,7 +260,7 @@ public sealed class ManageApiClients(RegistryDbContext db, IOpenIddictApplicatio
             var key = set.Keys[i];
             var problem = KeyProblem(key);
             if (problem is not null)
-                errors.Add($"jwks.keys[{i}]", "client.jwks_invalid", problem);
+                errors.Add($"{field}.keys[{i}]", "client.jwks_invalid", problem);
         }
         return set;
     }
@@ -189,6 +271,8 @@ public sealed class ManageApiClients(RegistryDbContext db, IOpenIddictApplicatio
             return "use must be sig.";
         if (!string.IsNullOrEmpty(key.D) || !string.IsNullOrEmpty(key.P) || !string.IsNullOrEmpty(key.K))
             return "The key holds private or symmetric material; register the public key only.";
+        if (key.Alg is { Length: > 0 } alg && !((alg == "PS256" && key.Kty == "RSA") || (alg == "ES256" && key.Kty == "EC")))
+            return "alg must be PS256 (for an RSA key) or ES256 (for an EC P-256 key), or absent.";
         return key.Kty switch
         {
             "RSA" when string.IsNullOrEmpty(key.N) || string.IsNullOrEmpty(key.E) => "An RSA key needs n and e.",

@@ -20,6 +20,7 @@ public sealed class RegisterParticipant(
     RegistryDbContext db,
     IOpenIddictApplicationManager applications,
     VerificationQueue verificationQueue,
+    AuthOptions authOptions,
     TimeProvider time,
     ILogger<RegisterParticipant> logger)
 {
@@ -28,7 +29,7 @@ public sealed class RegisterParticipant(
 
     public async Task<RegisterParticipantResponse> HandleAsync(RegisterParticipantRequest request, CancellationToken ct)
     {
-        var valid = Validate(request);
+        var valid = Validate(request, authOptions.AllowClientSecrets);
 
         var existing = await FindExistingAsync(valid, ct);
         if (existing is not null)
@@ -39,7 +40,11 @@ public sealed class RegisterParticipant(
             valid.LegalName, valid.CompanyNumber, valid.Eic, valid.Vat, valid.Individual, valid.Address, valid.ContactEmail,
             valid.AuthorisedPerson, valid.Roles, now);
         var client = ApiClient.Create(participant.Id, "Initial client", Scopes.AllowedFor(participant.Roles), now);
-        var secret = ApiClient.NewSecret();
+        var secret = valid.Jwks is null ? ApiClient.NewSecret() : null;
+        var displayName = $"{participant.LegalName}: initial client";
+        var credential = secret is null
+            ? ClientCredentials.KeyDescriptor(client.ClientId, displayName, valid.Jwks!)
+            : ClientCredentials.Descriptor(client.ClientId, displayName, secret);
 
         var strategy = db.Database.CreateExecutionStrategy();
         try
@@ -53,10 +58,11 @@ public sealed class RegisterParticipant(
                 db.ApiClients.Add(client);
                 // Anonymous: the actor is the registration itself. Field names only, never the values.
                 db.Audit(new AuditEntry(null, null, "participant.register", "participant", participant.Id.Value, participant.Id.Value, RegistrationFields(request)));
-                db.Audit(new AuditEntry(null, null, "api_client.create", "api_client", client.ClientId, participant.Id.Value, ["name", "permissions"]));
+                db.Audit(new AuditEntry(null, null, "api_client.create", "api_client", client.ClientId, participant.Id.Value,
+                    secret is null ? ["name", "permissions", "jwks"] : ["name", "permissions"]));
                 await db.SaveChangesAsync(ct);
                 await FlagNearDuplicatesAsync(participant, now, ct);
-                await applications.CreateAsync(ClientCredentials.Descriptor(client.ClientId, $"{participant.LegalName}: initial client", secret), ct);
+                await applications.CreateAsync(credential, ct);
                 await transaction.CommitAsync(ct);
             });
         }
@@ -72,7 +78,8 @@ public sealed class RegisterParticipant(
 
         logger.LogInformation("Registered participant {ParticipantId} with roles {Roles}", participant.Id, participant.Roles);
         verificationQueue.Wake();
-        return new RegisterParticipantResponse(participant.Id.Value, participant.Status.ToWire(), new ApiClientCredentials(client.ClientId, secret));
+        return new RegisterParticipantResponse(participant.Id.Value, participant.Status.ToWire(), new ApiClientCredentials(client.ClientId, secret,
+            secret is null ? ManageApiClients.PrivateKeyJwt : ManageApiClients.ClientSecret));
     }
 
     private static string[] RegistrationFields(RegisterParticipantRequest r) =>
@@ -81,7 +88,7 @@ public sealed class RegisterParticipant(
         {
             ("legalName", r.LegalName), ("companyNumber", r.CompanyNumber), ("eicCode", r.EicCode), ("vatNumber", r.VatNumber),
             ("individual", r.Individual), ("registeredAddress", r.RegisteredAddress), ("contactEmail", r.ContactEmail),
-            ("requestedRoles", r.RequestedRoles), ("authorisedPerson", r.AuthorisedPerson), ("declaration", r.Declaration),
+            ("requestedRoles", r.RequestedRoles), ("authorisedPerson", r.AuthorisedPerson), ("declaration", r.Declaration), ("jwks", r.Jwks),
         }.Where(f => f.Value is not null).Select(f => f.Name),
     ];
 
@@ -152,9 +159,10 @@ public sealed class RegisterParticipant(
         Address Address,
         Email ContactEmail,
         AuthorisedPerson AuthorisedPerson,
-        IReadOnlyList<string> Roles);
+        IReadOnlyList<string> Roles,
+        Microsoft.IdentityModel.Tokens.JsonWebKeySet? Jwks);
 
-    private static ValidRegistration Validate(RegisterParticipantRequest r)
+    private static ValidRegistration Validate(RegisterParticipantRequest r, bool allowClientSecrets)
     {
         var errors = new FieldErrors();
         errors.Required("legalName", r.LegalName, 300);
@@ -254,7 +262,14 @@ public sealed class RegisterParticipant(
             errors.Add("declaration", "participant.declaration_required",
                 "The Authorised Person must declare (declaration: true) that the information is true and that they may act for the organisation.");
 
+        Microsoft.IdentityModel.Tokens.JsonWebKeySet? jwks = null;
+        if (r.Jwks is { ValueKind: not JsonValueKind.Null } element)
+            jwks = ManageApiClients.ParseJwks(element, errors);
+        else if (!allowClientSecrets)
+            errors.Add("jwks", ApiClientErrors.KeysRequired.Code,
+                "This register does not issue client secrets: give the public keys (JSON Web Key Set) of your first API client.");
+
         errors.ThrowIfAny();
-        return new ValidRegistration(r.LegalName!.Trim(), company, eic, vat, individual, address!, contact, person!, roles);
+        return new ValidRegistration(r.LegalName!.Trim(), company, eic, vat, individual, address!, contact, person!, roles, jwks);
     }
 }

@@ -235,28 +235,52 @@ public sealed class ApiClientTests_Sqlite(SqliteApp app) : ApiClientTests(app), 
 
 public sealed class ApiClientTests_Postgres(PostgresApp app) : ApiClientTests(app), IClassFixture<PostgresApp>;
 
-/// <summary>A register configured as for production: no new client secrets.</summary>
+/// <summary>A register configured as for production: no client secrets.</summary>
 public sealed class NoSecretsSqliteApp : SqliteApp
 {
     protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Auth:AllowClientSecrets", "false")];
 }
 
-public sealed class ClientSecretPolicyTests(NoSecretsSqliteApp app) : IClassFixture<NoSecretsSqliteApp>
+public sealed class NoSecretsPostgresApp : PostgresApp
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Auth:AllowClientSecrets", "false")];
+}
+
+public abstract class ClientSecretPolicyTests(RegistryApp app)
 {
     [Fact]
-    public async Task AllowClientSecretsOff_NewClientsMustRegisterKeys()
+    public async Task AllowClientSecretsOff_RegistrationAndNewClientsMustRegisterKeys()
     {
-        var (registration, admin) = await app.RegisterActiveAsync();
-        using (admin)
-        {
-            using var secretClient = await admin.PostAsJsonAsync($"/api/v1/participants/{registration.ParticipantId}/clients",
-                new CreateApiClientRequest { Name = "Secret", Permissions = ["participants:read"] });
-            await secretClient.ReadProblem(HttpStatusCode.UnprocessableEntity, "client.keys_required");
+        using var anonymous = app.Anonymous();
+        using var withoutKeys = await anonymous.PostAsJsonAsync("/api/v1/participants", TestData.Registration());
+        var problem = await withoutKeys.ReadProblem(HttpStatusCode.BadRequest, "request.validation_failed");
+        Assert.Contains(problem.Errors!, e => e.Field == "jwks" && e.Code == "client.keys_required");
 
-            using var keys = ClientKeys.EcP256();
-            var client = await ApiClientTests.CreateAsync(admin, registration.ParticipantId, ["participants:read"], keys.Jwks());
-            Assert.Null(client.ClientSecret);
-            Assert.Equal("private_key_jwt", client.Authentication);
-        }
+        using var adminKeys = ClientKeys.EcP256();
+        var registration = await app.RegisterOnlyAsync(TestData.Registration() with { Jwks = adminKeys.Jwks() });
+        Assert.Null(registration.ApiClient.ClientSecret);
+        var (status, body) = await ClientKeys.RequestTokenAsync(anonymous, registration.ApiClient.ClientId,
+            adminKeys.Assertion(registration.ApiClient.ClientId, new Uri(anonymous.BaseAddress!, "/").AbsoluteUri, "ES256"));
+        Assert.True(status == 200, $"token refused: {status} {body}");
+        using var admin = app.Anonymous();
+        admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", body.GetProperty("access_token").GetString());
+
+        using var secretClient = await admin.PostAsJsonAsync($"/api/v1/participants/{registration.ParticipantId}/clients",
+            new CreateApiClientRequest { Name = "Secret", Permissions = ["participants:read"] });
+        await secretClient.ReadProblem(HttpStatusCode.UnprocessableEntity, "client.keys_required");
+
+        using var keys = ClientKeys.EcP256();
+        var client = await ApiClientTests.CreateAsync(admin, registration.ParticipantId, ["participants:read"], keys.Jwks());
+        Assert.Null(client.ClientSecret);
+        Assert.Equal("private_key_jwt", client.Authentication);
+
+        // The registry operator's bootstrap client keeps its configured secret.
+        using var op = await app.OperatorAsync();
+        using var read = await op.GetAsync($"/api/v1/participants/{registration.ParticipantId}");
+        await read.ShouldHave(HttpStatusCode.OK);
     }
 }
+
+public sealed class ClientSecretPolicyTests_Sqlite(NoSecretsSqliteApp app) : ClientSecretPolicyTests(app), IClassFixture<NoSecretsSqliteApp>;
+
+public sealed class ClientSecretPolicyTests_Postgres(NoSecretsPostgresApp app) : ClientSecretPolicyTests(app), IClassFixture<NoSecretsPostgresApp>;

@@ -38,6 +38,8 @@ public abstract class MassAssignmentTests(RegistryApp app)
         ["POST /api/v1/participants/{id}/deregister"] = (() => new StatusActionRequest { Reason = "test" }, StatusFields),
         ["POST /api/v1/participants/{id}/clients"] = (() => new CreateApiClientRequest { Name = "test", Permissions = ["participants:read"] },
             ["clientId", "clientSecret", "status", "participantId", "createdAt", "authentication"]),
+        ["PUT /api/v1/participants/{id}/clients/{clientId}/keys"] = (() => new ReplaceApiClientKeysRequest { Jwks = Auth.KeysForMassAssignment.Jwks },
+            ["clientId", "status", "participantId", "createdAt", "authentication", "certificate"]),
         ["POST /api/v1/duplicate-cases/{id}/merge"] = (() => new MergeDuplicateRequest { Reason = "test" },
             ["status", "resolvedBy", "resolvedAt", "resolution", "score", "mergedAwayId"]),
         ["POST /api/v1/duplicate-cases/{id}/dismiss"] = (() => new DismissDuplicateRequest { Reason = "test" },
@@ -79,7 +81,8 @@ public abstract class MassAssignmentTests(RegistryApp app)
         foreach (var (key, (body, serverOwned)) in Writes)
         {
             var space = key.IndexOf(' ', StringComparison.Ordinal);
-            var path = key[(space + 1)..].Replace("{id}", key.Contains("duplicate-cases", StringComparison.Ordinal) || key.Contains("subscriptions", StringComparison.Ordinal) ? Guid.NewGuid().ToString() : id, StringComparison.Ordinal);
+            var path = key[(space + 1)..].Replace("{id}", key.Contains("duplicate-cases", StringComparison.Ordinal) || key.Contains("subscriptions", StringComparison.Ordinal) ? Guid.NewGuid().ToString() : id, StringComparison.Ordinal)
+                .Replace("{clientId}", "frc_none", StringComparison.Ordinal);
             foreach (var field in serverOwned)
             {
                 var json = JsonSerializer.SerializeToNode(body(), body().GetType(), ApiExtensions.Json)!.AsObject();

@@ -1,0 +1,40 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace FlexRegistry.Persistence.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class ClientCertificates : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "CertificateSubject",
+                table: "api_clients",
+                type: "character varying(500)",
+                maxLength: 500,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "CertificateThumbprint",
+                table: "api_clients",
+                type: "character varying(43)",
+                maxLength: 43,
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "CertificateSubject",
+                table: "api_clients");
+
+            migrationBuilder.DropColumn(
+                name: "CertificateThumbprint",
+                table: "api_clients");
+        }
+    }
+}
