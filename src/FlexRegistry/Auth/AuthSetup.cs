@@ -1,7 +1,6 @@
 using FlexRegistry.Audit;
 using FlexRegistry.Persistence;
 using Microsoft.IdentityModel.Tokens;
-using OpenIddict.Validation.AspNetCore;
 
 namespace FlexRegistry.Auth;
 
@@ -51,7 +50,7 @@ public static class AuthSetup
                 validation.UseAspNetCore();
             });
 
-        services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        services.AddAuthentication(ExternalIssuers.BearerScheme).AddRegistryBearer(configuration);
         services.AddRegistryAuthorisation();
         services.AddHostedService<OperatorBootstrap>();
         return services;
