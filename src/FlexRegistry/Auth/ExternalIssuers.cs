@@ -220,6 +220,11 @@ public static class ExternalIssuers
                 identity.AddClaim(new Claim(OpenIddictConstants.Claims.Role, role));
             identity.SetScopes(user.Permissions.Where(allowed.Contains));
         }
+        else
+        {
+            // Unbound identities hold nothing, but still get a rate-limit bucket of their own (keyed on sub).
+            identity.AddClaim(new Claim(OpenIddictConstants.Claims.Subject, $"ext:{issuer.Issuer}#{subject}"));
+        }
         ctx.Principal = new ClaimsPrincipal(identity);
     }
 
