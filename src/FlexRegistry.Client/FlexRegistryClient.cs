@@ -72,6 +72,28 @@ public sealed class FlexRegistryClient(HttpClient http)
     public Task<DuplicateCaseResponse> DismissDuplicateCaseAsync(string caseId, DismissDuplicateRequest request, CancellationToken ct = default) =>
         SendAsync<DuplicateCaseResponse>(HttpMethod.Post, $"api/v1/duplicate-cases/{Uri.EscapeDataString(caseId)}/dismiss", request, ct);
 
+    /// <summary>Invites a user of the organisation (BUC.4 step 4); the answer carries the one-time invitation token.</summary>
+    public Task<InviteUserResponse> InviteUserAsync(string participantId, InviteUserRequest request, CancellationToken ct = default) =>
+        SendAsync<InviteUserResponse>(HttpMethod.Post, $"api/v1/participants/{Uri.EscapeDataString(participantId)}/users", request, ct);
+
+    public Task<Page<UserResponse>> ListUsersAsync(string participantId, CancellationToken ct = default) =>
+        SendAsync<Page<UserResponse>>(HttpMethod.Get, $"api/v1/participants/{Uri.EscapeDataString(participantId)}/users", null, ct);
+
+    public Task<UserResponse> ChangeUserPermissionsAsync(string participantId, string userId, IReadOnlyList<string> permissions, CancellationToken ct = default) =>
+        SendAsync<UserResponse>(HttpMethod.Put, $"api/v1/participants/{Uri.EscapeDataString(participantId)}/users/{Uri.EscapeDataString(userId)}/permissions",
+            new ChangeUserPermissionsRequest { Permissions = permissions }, ct);
+
+    /// <summary><paramref name="action"/> is <c>suspend</c> or <c>reinstate</c>.</summary>
+    public Task<UserResponse> ChangeUserStatusAsync(string participantId, string userId, string action, CancellationToken ct = default) =>
+        SendAsync<UserResponse>(HttpMethod.Post, $"api/v1/participants/{Uri.EscapeDataString(participantId)}/users/{Uri.EscapeDataString(userId)}/{Uri.EscapeDataString(action)}", null, ct);
+
+    /// <summary>Accepts an invitation; this client's bearer token must come from a trusted external issuer.</summary>
+    public Task<UserResponse> AcceptInvitationAsync(string token, CancellationToken ct = default) =>
+        SendAsync<UserResponse>(HttpMethod.Post, "api/v1/invitations/accept", new AcceptInvitationRequest { Token = token }, ct);
+
+    public Task<Page<EmailDomainResponse>> ListEmailDomainsAsync(string participantId, CancellationToken ct = default) =>
+        SendAsync<Page<EmailDomainResponse>>(HttpMethod.Get, $"api/v1/participants/{Uri.EscapeDataString(participantId)}/email-domains", null, ct);
+
     public Task<IReadOnlyList<DnoAreaResponse>> GetDnoAreasAsync(CancellationToken ct = default) =>
         SendAsync<IReadOnlyList<DnoAreaResponse>>(HttpMethod.Get, "api/v1/reference/dno-areas", null, ct);
 

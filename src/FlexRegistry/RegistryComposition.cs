@@ -3,6 +3,7 @@ using FlexRegistry.Assets;
 using FlexRegistry.Assets.Confirmation;
 using FlexRegistry.Audit;
 using FlexRegistry.Auth;
+using FlexRegistry.Auth.Users;
 using FlexRegistry.Duplicates;
 using FlexRegistry.Events;
 using FlexRegistry.Participants;
@@ -45,6 +46,9 @@ public static class RegistryComposition
         services.AddScoped<SubmitCommercialInformation>();
         services.AddScoped<DuplicateCases>();
         services.AddScoped<ManageApiClients>();
+        services.AddSingleton(configuration.GetSection("Users").Get<UserOptions>() ?? new UserOptions());
+        services.AddScoped<ManageUsers>();
+        services.AddScoped<AcceptInvitation>();
         services.AddSingleton(configuration.GetSection("Audit").Get<AuditOptions>() ?? new AuditOptions());
         services.AddScoped<AuditQueries>();
 
@@ -119,6 +123,7 @@ public static class RegistryComposition
         app.MapTokenEndpoint();
         app.MapParticipantEndpoints();
         app.MapApiClientEndpoints();
+        app.MapUserEndpoints();
         app.MapAuditEndpoints();
         app.MapDuplicateCaseEndpoints();
         app.MapEventEndpoints();

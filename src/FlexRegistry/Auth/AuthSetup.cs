@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
 using OpenIddict.Validation;
-using OpenIddict.Validation.AspNetCore;
 
 namespace FlexRegistry.Auth;
 
@@ -64,7 +63,7 @@ public static class AuthSetup
                 validation.RemoveEventHandler(OpenIddictValidationHandlers.Protection.ValidateProofOfPossession.Descriptor);
             });
 
-        services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        services.AddAuthentication(ExternalIssuers.BearerScheme).AddRegistryBearer(configuration);
         services.AddSingleton<ClientCertificates>();
         services.AddSingleton<RefusalAudit>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbiddenAudit>();

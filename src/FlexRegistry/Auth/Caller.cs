@@ -9,12 +9,18 @@ public sealed record Caller(ParticipantId ParticipantId, string ClientId, IReadO
 {
     public const string ParticipantClaim = "participant_id";
 
+    /// <summary>Marks a person signed in through an external issuer; <see cref="ClientId"/> then holds the user ID.</summary>
+    public const string UserClaim = "flexreg_user";
+
+    /// <summary>A user of the organisation (signed in at an external issuer) rather than an API client.</summary>
+    public bool IsUser { get; init; }
+
     public bool IsRegistryOperator => Roles.Contains(ParticipantRole.RegistryOperator);
 
     /// <summary>The caller is the participant itself or the registry operator.</summary>
     public bool CanAdminister(ParticipantId participant) => IsRegistryOperator || participant == ParticipantId;
 
-    public string Actor => $"client:{ClientId}";
+    public string Actor => IsUser ? $"user:{ClientId}" : $"client:{ClientId}";
 
     public static Caller From(ClaimsPrincipal user)
     {
@@ -25,6 +31,9 @@ public sealed record Caller(ParticipantId ParticipantId, string ClientId, IReadO
             id,
             user.FindFirstValue(OpenIddictConstants.Claims.Subject) ?? "",
             user.FindAll(OpenIddictConstants.Claims.Role).Select(c => c.Value).ToHashSet(StringComparer.Ordinal),
-            user.GetScopes().ToHashSet(StringComparer.Ordinal));
+            user.GetScopes().ToHashSet(StringComparer.Ordinal))
+        {
+            IsUser = user.HasClaim(UserClaim, "true"),
+        };
     }
 }

@@ -21,7 +21,8 @@ internal sealed class LiveTokenCheck(RequestDelegate next, IMemoryCache cache)
     public async Task InvokeAsync(HttpContext http, RegistryDbContext db)
     {
         var participantClaim = http.User.FindFirst(Caller.ParticipantClaim)?.Value;
-        if (http.User.Identity?.IsAuthenticated == true && participantClaim is not null)
+        // Users signed in at an external issuer are looked up, uncached, by ExternalIssuers when their token is validated.
+        if (http.User.Identity?.IsAuthenticated == true && participantClaim is not null && !http.User.HasClaim(Caller.UserClaim, "true"))
         {
             var clientId = http.User.FindFirst(OpenIddict.Abstractions.OpenIddictConstants.Claims.Subject)?.Value ?? "";
             // Only "may act" is cached: a refusal is re-checked every time, so a reinstatement takes effect at once.

@@ -1,7 +1,6 @@
 using FlexRegistry.Participants;
 using Microsoft.AspNetCore.Authorization;
 using OpenIddict.Abstractions;
-using OpenIddict.Validation.AspNetCore;
 
 namespace FlexRegistry.Auth;
 
@@ -26,20 +25,20 @@ public static class Policies
         // endpoints are let through so that callers hear the real problem instead of 401.
         builder.SetFallbackPolicy(new AuthorizationPolicyBuilder()
             .RequireAssertion(ctx => IsRoutingStatusEndpoint(ctx.Resource) || (ctx.User.Identity?.IsAuthenticated == true && ctx.User.HasClaim(c => c.Type == Caller.ParticipantClaim)))
-            .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
+            .AddAuthenticationSchemes(ExternalIssuers.BearerScheme)
             .Build());
         builder.AddPolicy(Participant, p => p
-            .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
+            .AddAuthenticationSchemes(ExternalIssuers.BearerScheme)
             .RequireAuthenticatedUser().RequireClaim(Caller.ParticipantClaim));
         builder.AddPolicy(RegistryOperator, p => p
-            .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
+            .AddAuthenticationSchemes(ExternalIssuers.BearerScheme)
             .RequireAuthenticatedUser().RequireClaim(Caller.ParticipantClaim)
             .RequireRole(ParticipantRole.RegistryOperator)
             .RequireAssertion(ctx => ctx.User.HasScope(Scopes.RegistryAdmin)));
         foreach (var scope in Scopes.All)
         {
             builder.AddPolicy(Scope(scope), p => p
-                .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
+                .AddAuthenticationSchemes(ExternalIssuers.BearerScheme)
                 .RequireAuthenticatedUser().RequireClaim(Caller.ParticipantClaim)
                 .RequireAssertion(ctx => ctx.User.HasScope(scope)));
         }

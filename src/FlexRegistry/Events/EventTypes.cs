@@ -29,6 +29,15 @@ public static class EventTypes
         "flexregistry.asset.confirmed",
         "flexregistry.asset.confirmation_mismatch",
         "flexregistry.duplicate_case.resolved",
+        "flexregistry.participant.email_domain_approved",
+        "flexregistry.participant.email_domain_withdrawn",
+        "flexregistry.user.invited",
+        "flexregistry.user.invitation_accepted",
+        "flexregistry.user.identity_mapped",
+        "flexregistry.user.permissions_changed",
+        "flexregistry.user.suspended",
+        "flexregistry.user.reinstated",
+        "flexregistry.user.removed",
     ];
 
     private static readonly HashSet<string> Known = new(All, StringComparer.Ordinal);

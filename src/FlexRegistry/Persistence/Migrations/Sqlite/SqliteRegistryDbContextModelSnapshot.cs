@@ -451,6 +451,99 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.ToTable("api_clients", (string)null);
                 });
 
+            modelBuilder.Entity("FlexRegistry.Auth.Users.EmailDomain", b =>
+                {
+                    b.Property<string>("ParticipantId")
+                        .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Domain")
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ApprovedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ApprovedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ParticipantId", "Domain");
+
+                    b.ToTable("participant_email_domains", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.Auth.Users.OrganisationUser", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdentityIssuer")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdentitySubject")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("InvitationExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("InvitationTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ParticipantId")
+                        .IsRequired()
+                        .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Permissions")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InvitationTokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ux_users_invitation_token");
+
+                    b.HasIndex("ParticipantId");
+
+                    b.HasIndex("IdentityIssuer", "IdentitySubject")
+                        .IsUnique()
+                        .HasDatabaseName("ux_users_identity");
+
+                    b.ToTable("users", (string)null);
+                });
+
             modelBuilder.Entity("FlexRegistry.Duplicates.DuplicateCase", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1115,6 +1208,24 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("FlexRegistry.Auth.ApiClient", b =>
+                {
+                    b.HasOne("FlexRegistry.Participants.Participant", null)
+                        .WithMany()
+                        .HasForeignKey("ParticipantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FlexRegistry.Auth.Users.EmailDomain", b =>
+                {
+                    b.HasOne("FlexRegistry.Participants.Participant", null)
+                        .WithMany()
+                        .HasForeignKey("ParticipantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FlexRegistry.Auth.Users.OrganisationUser", b =>
                 {
                     b.HasOne("FlexRegistry.Participants.Participant", null)
                         .WithMany()
