@@ -159,15 +159,27 @@ public sealed class WebhookDispatcher(
         }
         if (due.Count == 0)
             return 0;
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelDeliveries, CancellationToken = ct },
-            async (delivery, token) =>
-            {
-                // A delivery that waited behind slow receivers renews its lease before it is sent, so no other
-                // instance takes it over while this one is still trying; if the lease was lost meanwhile, skip it.
-                if (time.GetUtcNow() + options.RequestTimeout + LeaseMargin > leaseUntil && !await RenewLeaseAsync(delivery, token))
-                    return;
-                await AttemptAsync(delivery, token);
-            });
+        try
+        {
+            await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelDeliveries, CancellationToken = ct },
+                async (delivery, token) =>
+                {
+                    // A delivery that waited behind slow receivers renews its lease before it is sent, so no other
+                    // instance takes it over while this one is still trying; if the lease was lost meanwhile, skip it.
+                    if (time.GetUtcNow() + options.RequestTimeout + LeaseMargin > leaseUntil && !await RenewLeaseAsync(delivery, token))
+                        return;
+                    await AttemptAsync(delivery, token);
+                });
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutting down: hand back what this pass still holds, so another instance (or the restart) sends it at once.
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<RegistryDbContext>().WebhookDeliveries
+                .Where(d => d.LeaseOwner == lease && d.Status == DeliveryStatus.Pending)
+                .ExecuteUpdateAsync(d => d.SetProperty(x => x.LeaseOwner, (Guid?)null).SetProperty(x => x.LeaseUntil, (DateTimeOffset?)null), CancellationToken.None);
+            throw;
+        }
         return due.Count;
     }
 
