@@ -44,6 +44,11 @@ public static class RegistryComposition
         services.AddScoped<ParticipantQueries>();
         services.AddScoped<ChangeParticipantStatus>();
         services.AddScoped<SubmitCommercialInformation>();
+        services.AddScoped<MarketInterests>();
+        services.AddScoped<DataSharingGrants>();
+        services.AddScoped<IRelationshipSource, InterestRelationships>();
+        services.AddScoped<IRelationshipSource, GrantRelationships>();
+        services.AddScoped<IParticipantRelationships, ParticipantRelationships>();
         services.AddScoped<DuplicateCases>();
         services.AddScoped<ManageApiClients>();
         services.AddSingleton(configuration.GetSection("Users").Get<UserOptions>() ?? new UserOptions());
@@ -70,9 +75,14 @@ public static class RegistryComposition
         services.AddSingleton<WebhookDispatcher>();
         if (webhooks.DispatcherEnabled)
             services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
+        services.AddSingleton<EventHousekeeping>();
+        if (webhooks.HousekeepingEnabled)
+            services.AddHostedService(sp => sp.GetRequiredService<EventHousekeeping>());
         services.AddScoped<RegisterAsset>();
         services.AddScoped<AssetMatching>();
         services.AddScoped<AssetQueries>();
+        services.AddSingleton(configuration.GetSection("AssetAccess").Get<AssetAccessOptions>() ?? new AssetAccessOptions());
+        services.AddScoped<RecordAssetAccess>();
         services.AddScoped<UpdateAsset>();
         services.AddSingleton(configuration.GetSection("AssetConfirmation").Get<AssetConfirmationOptions>() ?? new AssetConfirmationOptions());
         services.AddSingleton(configuration.GetSection("OemCloud").Get<OemCloudOptions>() ?? new OemCloudOptions());
@@ -122,6 +132,7 @@ public static class RegistryComposition
 
         app.MapTokenEndpoint();
         app.MapParticipantEndpoints();
+        app.MapRelationshipEndpoints();
         app.MapApiClientEndpoints();
         app.MapUserEndpoints();
         app.MapAuditEndpoints();

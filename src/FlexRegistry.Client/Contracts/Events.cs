@@ -40,6 +40,12 @@ public sealed record SubscriptionFiltersDto
 {
     public IReadOnlyList<string>? ParticipantIds { get; init; }
     public IReadOnlyList<string>? AssetIds { get; init; }
+
+    /// <summary>
+    /// Portfolio asset IDs (type portfolio, <c>FRA-PF-…</c>): matches events whose subject, <c>assetId</c> or
+    /// <c>portfolioId</c> names one of them. Until portfolio membership is recorded, events about member assets do not match.
+    /// </summary>
+    public IReadOnlyList<string>? PortfolioIds { get; init; }
     public AreaFilterDto? Areas { get; init; }
 }
 

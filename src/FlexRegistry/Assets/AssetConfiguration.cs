@@ -71,3 +71,17 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
         i.HasIndex(x => new { x.ParticipantId, x.Operation, x.Key }).IsUnique();
     }
 }
+
+internal sealed class AssetAccessWindowConfiguration : IEntityTypeConfiguration<AssetAccessWindow>
+{
+    public void Configure(EntityTypeBuilder<AssetAccessWindow> w)
+    {
+        w.ToTable("asset_access_windows");
+        w.HasKey(x => x.Id);
+        w.Property(x => x.Id).ValueGeneratedOnAdd();
+        w.Property(x => x.PublishedAt).IsConcurrencyToken();
+        // One counter per asset, reader and window, whoever opens it first.
+        w.HasIndex(x => new { x.AssetId, x.ReaderId, x.WindowStart }).IsUnique();
+        w.HasIndex(x => new { x.PublishedAt, x.WindowEnd });
+    }
+}

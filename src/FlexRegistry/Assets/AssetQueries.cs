@@ -10,7 +10,7 @@ namespace FlexRegistry.Assets;
 /// Reads of the asset register. An asset is visible to the parties attached to it and to the registry operator;
 /// to anyone else it answers 404 exactly like a missing one.
 /// </summary>
-public sealed class AssetQueries(RegistryDbContext db)
+public sealed class AssetQueries(RegistryDbContext db, RecordAssetAccess accesses)
 {
     public static AssetId ParseId(string id) =>
         AssetId.TryParse(id, out var assetId)
@@ -22,6 +22,8 @@ public sealed class AssetQueries(RegistryDbContext db)
         var asset = await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
         if (asset is null || !CanSee(asset, caller))
             throw new DomainRuleException(AssetErrors.NotFound, $"No asset {id} is visible to you.");
+        // BUC.2 step 6a: a read by someone who is not a party to the asset is counted for the asset.accessed event.
+        await accesses.RecordAsync(asset, caller, ct);
         return (ToResponse(asset), asset.Version);
     }
 

@@ -22,6 +22,19 @@ public abstract class EventSource : IRecordsEvents
     IReadOnlyList<DomainEvent> IRecordsEvents.PendingEvents => _pending;
     void IRecordsEvents.ClearPendingEvents() => _pending.Clear();
 
+    /// <summary>
+    /// Adds participants with a legitimate interest (e.g. those related to the subject, computed by the use case when
+    /// the change is made) to every event recorded but not yet saved.
+    /// </summary>
+    public void ShareWith(IEnumerable<string> participants)
+    {
+        var extra = participants.ToList();
+        if (extra.Count == 0)
+            return;
+        for (var i = 0; i < _pending.Count; i++)
+            _pending[i] = _pending[i] with { Audience = [.. _pending[i].Audience, .. extra] };
+    }
+
     protected void Record(string type, string subject, IReadOnlyDictionary<string, object?> data, params string[] audience) =>
         _pending.Add(new DomainEvent(type, subject, data, audience));
 }

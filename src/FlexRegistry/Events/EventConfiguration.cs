@@ -39,5 +39,8 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         d.HasIndex(x => new { x.Status, x.NextAttemptAt });
         d.HasIndex(x => new { x.SubscriptionId, x.Subject, x.Status, x.EventSequence });
         d.HasIndex(x => new { x.SubscriptionId, x.Status, x.Id });
+        // Loading what a pass claimed, and the retention job's sweep.
+        d.HasIndex(x => x.LeaseOwner);
+        d.HasIndex(x => new { x.Status, x.CompletedAt });
     }
 }

@@ -35,7 +35,14 @@ public sealed class EventFeed(RegistryDbContext db, EventsOptions options)
             q = q.Where(e => e.Audience.Contains(audience));
         }
         if (typeList.Length > 0)
+        {
             q = q.Where(e => typeList.Contains(e.Type));
+        }
+        else
+        {
+            var optIn = EventTypes.OptIn;
+            q = q.Where(e => !optIn.Contains(e.Type));
+        }
         var rows = await q.OrderBy(e => e.Sequence).Take(size).ToListAsync(ct);
         var items = rows.Select(e => e.ToCloudEvent(options.Source)).ToList();
         var next = rows.Count > 0 ? rows[^1].Sequence : from;

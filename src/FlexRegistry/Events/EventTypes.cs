@@ -20,6 +20,10 @@ public static class EventTypes
         "flexregistry.participant.merged",
         "flexregistry.participant.updated",
         "flexregistry.participant.duplicate_suspected",
+        "flexregistry.market_interest.expressed",
+        "flexregistry.market_interest.withdrawn",
+        "flexregistry.data_sharing_grant.given",
+        "flexregistry.data_sharing_grant.revoked",
         "flexregistry.asset.registered",
         "flexregistry.asset.updated",
         "flexregistry.asset.commissioned",
@@ -28,6 +32,7 @@ public static class EventTypes
         "flexregistry.asset.merged",
         "flexregistry.asset.confirmed",
         "flexregistry.asset.confirmation_mismatch",
+        "flexregistry.asset.accessed",
         "flexregistry.duplicate_case.resolved",
         "flexregistry.participant.email_domain_approved",
         "flexregistry.participant.email_domain_withdrawn",
@@ -39,6 +44,12 @@ public static class EventTypes
         "flexregistry.user.reinstated",
         "flexregistry.user.removed",
     ];
+
+    /// <summary>
+    /// Types a consumer receives only when it names them: in a subscription's types, or in the feed's <c>types</c>
+    /// parameter. <c>asset.accessed</c> (BUC.2 step 6a) is opt-in so that reads do not reach those who did not ask.
+    /// </summary>
+    public static readonly IReadOnlyList<string> OptIn = ["flexregistry.asset.accessed"];
 
     private static readonly HashSet<string> Known = new(All, StringComparer.Ordinal);
 

@@ -28,6 +28,31 @@ public sealed class WebhookOptions
     /// <summary>How many webhook requests one dispatcher pass sends at once.</summary>
     public int MaxParallelDeliveries { get; set; } = 16;
 
+    /// <summary>
+    /// How long a dispatcher pass holds the deliveries it claimed (never less than <see cref="RequestTimeout"/> plus
+    /// five seconds). Other instances on the same database leave claimed deliveries alone until then; after a crash,
+    /// the deliveries that were in flight are sent again once it has passed.
+    /// </summary>
+    public TimeSpan DeliveryLease { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Delivered rows are pruned after this long (the event itself stays in the log, replayable).</summary>
+    public TimeSpan DeliveredRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Dead letters are kept this long for inspection and replay, then pruned.</summary>
+    public TimeSpan DeadLetterRetention { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>How often the retention job prunes.</summary>
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Runs the housekeeping job (closed asset-access windows, retention); tests that drive it step by step switch it off.</summary>
+    public bool HousekeepingEnabled { get; set; } = true;
+
+    /// <summary>How often the housekeeping job looks for closed asset-access windows.</summary>
+    public TimeSpan HousekeepingInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The lease actually used: at least one request timeout plus a margin.</summary>
+    public TimeSpan EffectiveLease => DeliveryLease > RequestTimeout + TimeSpan.FromSeconds(5) ? DeliveryLease : RequestTimeout + TimeSpan.FromSeconds(5);
+
     /// <summary>After a secret rotation the previous secret keeps signing (as a second signature) for this long.</summary>
     public TimeSpan SecretOverlap { get; set; } = TimeSpan.FromHours(24);
 }

@@ -172,7 +172,13 @@ public sealed class ManageSubscriptions(RegistryDbContext db, WebhookUrlPolicy u
             if (assetIds[i].Length is 0 or > 40)
                 errors.Add($"filters.assetIds[{i}]", SubscriptionErrors.FilterInvalid, "An asset ID is 1–40 characters.");
         }
-        if (participantIds.Count + assetIds.Count > MaxFilterValues)
+        var portfolioIds = (filters.PortfolioIds ?? []).Select(a => a?.Trim().ToUpperInvariant() ?? "").ToList();
+        for (var i = 0; i < portfolioIds.Count; i++)
+        {
+            if (!Assets.AssetId.TryParse(portfolioIds[i], out var portfolio) || Assets.AssetType.FindByIdCode(portfolio.TypeCode) is not { IsPortfolio: true })
+                errors.Add($"filters.portfolioIds[{i}]", SubscriptionErrors.FilterInvalid, "A portfolio ID is an asset ID of type portfolio (FRA-PF-…).");
+        }
+        if (participantIds.Count + assetIds.Count + portfolioIds.Count > MaxFilterValues)
             errors.Add("filters", "field.too_many", $"filters may name at most {MaxFilterValues} IDs.");
 
         AreaFilterDto? areas = null;
@@ -216,6 +222,7 @@ public sealed class ManageSubscriptions(RegistryDbContext db, WebhookUrlPolicy u
         {
             ParticipantIds = participantIds.Count > 0 ? participantIds : null,
             AssetIds = assetIds.Count > 0 ? assetIds : null,
+            PortfolioIds = portfolioIds.Count > 0 ? portfolioIds : null,
             Areas = areas,
         };
     }

@@ -12,6 +12,7 @@ public sealed class SubscriptionFilter
 {
     private readonly HashSet<string>? _participants;
     private readonly HashSet<string>? _assets;
+    private readonly HashSet<string>? _portfolios;
     private readonly HashSet<int>? _dnoAreas;
     private readonly HashSet<string>? _gspGroups;
     private readonly HashSet<string>? _districts;
@@ -23,6 +24,7 @@ public sealed class SubscriptionFilter
         ArgumentNullException.ThrowIfNull(dto);
         _participants = Set(dto.ParticipantIds);
         _assets = Set(dto.AssetIds);
+        _portfolios = Set(dto.PortfolioIds);
         if (dto.Areas is { } areas)
         {
             _dnoAreas = areas.DnoAreas is { Count: > 0 } d ? [.. d] : null;
@@ -35,13 +37,16 @@ public sealed class SubscriptionFilter
 
     public bool Matches(EventRecord e)
     {
-        if (_participants is null && _assets is null && !_hasArea)
+        if (_participants is null && _assets is null && _portfolios is null && !_hasArea)
             return true;
         using var data = JsonDocument.Parse(e.DataJson);
         var root = data.RootElement;
         if (_participants is not null && !(_participants.Contains(e.Subject) || (Text(root, "participantId") is { } p && _participants.Contains(p))))
             return false;
         if (_assets is not null && !(_assets.Contains(e.Subject) || (Text(root, "assetId") is { } a && _assets.Contains(a))))
+            return false;
+        if (_portfolios is not null && !(_portfolios.Contains(e.Subject) || (Text(root, "assetId") is { } pa && _portfolios.Contains(pa))
+                                         || (Text(root, "portfolioId") is { } pf && _portfolios.Contains(pf))))
             return false;
         return !_hasArea || (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("location", out var location) && InArea(location));
     }

@@ -29,6 +29,14 @@ public sealed class WebhookDelivery
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? CompletedAt { get; private set; }
 
+    /// <summary>
+    /// The dispatcher pass that has claimed this delivery, and until when. Several service instances share one
+    /// database: only the holder of an unexpired lease sends the delivery; a lease left by a crashed instance expires
+    /// and another instance takes the delivery over (at least once, same <c>webhook-id</c>).
+    /// </summary>
+    public Guid? LeaseOwner { get; private set; }
+    public DateTimeOffset? LeaseUntil { get; private set; }
+
     public static WebhookDelivery For(Guid subscriptionId, EventRecord e, DateTimeOffset now) => new()
     {
         SubscriptionId = subscriptionId,

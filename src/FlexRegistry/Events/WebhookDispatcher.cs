@@ -13,7 +13,10 @@ namespace FlexRegistry.Events;
 /// pending one of their subject for their subscription. All state is in the database: a crash loses nothing, and
 /// what was in flight is sent again with the same <c>webhook-id</c> (at least once).
 /// </summary>
-/// <remarks>One dispatcher per database: a second instance would send deliveries twice (still at least once, never lost).</remarks>
+/// <remarks>
+/// Any number of instances may share one database: fan-out advances each subscription's cursor conditionally (one
+/// instance wins each batch), and deliveries are claimed with a lease before they are sent (see <see cref="DeliverDueAsync"/>).
+/// </remarks>
 public sealed class WebhookDispatcher(
     IServiceScopeFactory scopes,
     IHttpClientFactory httpClients,
@@ -111,30 +114,84 @@ public sealed class WebhookDispatcher(
         return created;
     }
 
+    /// <summary>
+    /// Picks the due deliveries that are the oldest pending one of their subject for their subscription and not leased
+    /// by another pass, claims them with a lease (a conditional update: of two instances racing for a row, exactly one
+    /// matches it), then sends what it claimed. A claimed delivery stays pending, so later deliveries of the same
+    /// subject wait for it: per-subject order holds across instances.
+    /// </summary>
     private async Task<int> DeliverDueAsync(CancellationToken ct)
     {
         List<Due> due;
+        var lease = Guid.NewGuid();
+        DateTimeOffset leaseUntil;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
             var now = time.GetUtcNow();
-            due = await (
+            var candidates = await (
                     from d in db.WebhookDeliveries
                     join s in db.Subscriptions on d.SubscriptionId equals s.Id
-                    join e in db.Events on d.EventSequence equals e.Sequence
                     where d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && s.Status == SubscriptionStatus.Active
+                          && (d.LeaseUntil == null || d.LeaseUntil <= now)
                     // Per-subject order: only the oldest pending delivery of a subject to a subscription may go.
                     where !db.WebhookDeliveries.Any(earlier => earlier.SubscriptionId == d.SubscriptionId && earlier.Subject == d.Subject
                                                                && earlier.Status == DeliveryStatus.Pending && earlier.EventSequence < d.EventSequence)
                     orderby d.Id
-                    select new Due(d.Id, d.Attempts, s, e))
-                .AsNoTracking().Take(DeliveryBatch).ToListAsync(ct);
+                    select d.Id)
+                .Take(DeliveryBatch).ToListAsync(ct);
+            if (candidates.Count == 0)
+                return 0;
+            leaseUntil = now + options.EffectiveLease;
+            var claimed = await db.WebhookDeliveries
+                .Where(d => candidates.Contains(d.Id) && d.Status == DeliveryStatus.Pending && (d.LeaseUntil == null || d.LeaseUntil <= now))
+                .ExecuteUpdateAsync(d => d.SetProperty(x => x.LeaseOwner, lease).SetProperty(x => x.LeaseUntil, leaseUntil), ct);
+            if (claimed == 0)
+                return 0;
+            due = await (
+                    from d in db.WebhookDeliveries
+                    join s in db.Subscriptions on d.SubscriptionId equals s.Id
+                    join e in db.Events on d.EventSequence equals e.Sequence
+                    where d.LeaseOwner == lease && d.Status == DeliveryStatus.Pending
+                    orderby d.Id
+                    select new Due(d.Id, d.Attempts, s, e, lease))
+                .AsNoTracking().ToListAsync(ct);
         }
         if (due.Count == 0)
             return 0;
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelDeliveries, CancellationToken = ct },
-            async (delivery, token) => await AttemptAsync(delivery, token));
+        try
+        {
+            await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelDeliveries, CancellationToken = ct },
+                async (delivery, token) =>
+                {
+                    // A delivery that waited behind slow receivers renews its lease before it is sent, so no other
+                    // instance takes it over while this one is still trying; if the lease was lost meanwhile, skip it.
+                    if (time.GetUtcNow() + options.RequestTimeout + LeaseMargin > leaseUntil && !await RenewLeaseAsync(delivery, token))
+                        return;
+                    await AttemptAsync(delivery, token);
+                });
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutting down: hand back what this pass still holds, so another instance (or the restart) sends it at once.
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<RegistryDbContext>().WebhookDeliveries
+                .Where(d => d.LeaseOwner == lease && d.Status == DeliveryStatus.Pending)
+                .ExecuteUpdateAsync(d => d.SetProperty(x => x.LeaseOwner, (Guid?)null).SetProperty(x => x.LeaseUntil, (DateTimeOffset?)null), CancellationToken.None);
+            throw;
+        }
         return due.Count;
+    }
+
+    private static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(5);
+
+    private async Task<bool> RenewLeaseAsync(Due due, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+        var until = time.GetUtcNow() + options.EffectiveLease;
+        return await db.WebhookDeliveries.Where(d => d.Id == due.DeliveryId && d.LeaseOwner == due.Lease && d.Status == DeliveryStatus.Pending)
+            .ExecuteUpdateAsync(d => d.SetProperty(x => x.LeaseUntil, until), ct) == 1;
     }
 
     private async Task AttemptAsync(Due due, CancellationToken ct)
@@ -187,15 +244,19 @@ public sealed class WebhookDispatcher(
         // Rows are updated by ID without tracking: a replay may have replaced the row meanwhile, which is then a no-op.
         var now = time.GetUtcNow();
         var attempts = due.Attempts + 1;
-        var deliveries = db.WebhookDeliveries.Where(d => d.Id == due.DeliveryId && d.Status == DeliveryStatus.Pending);
+        var pending = db.WebhookDeliveries.Where(d => d.Id == due.DeliveryId && d.Status == DeliveryStatus.Pending);
         if (status is >= 200 and < 300)
         {
-            await deliveries.ExecuteUpdateAsync(d => d
+            // Delivered is delivered, even if this pass's lease had run out meanwhile.
+            await pending.ExecuteUpdateAsync(d => d
                 .SetProperty(x => x.Status, DeliveryStatus.Delivered).SetProperty(x => x.Attempts, attempts)
+                .SetProperty(x => x.LeaseOwner, (Guid?)null).SetProperty(x => x.LeaseUntil, (DateTimeOffset?)null)
                 .SetProperty(x => x.LastStatusCode, status).SetProperty(x => x.LastError, (string?)null)
                 .SetProperty(x => x.CompletedAt, now), ct);
             return;
         }
+        // A failure is recorded only while this pass still holds the lease: otherwise another instance owns the delivery now.
+        var deliveries = pending.Where(d => d.LeaseOwner == due.Lease);
         error ??= $"The receiver answered {status}.";
         if (status == (int)HttpStatusCode.Gone)
         {
@@ -205,7 +266,8 @@ public sealed class WebhookDispatcher(
                 .SetProperty(x => x.Status, SubscriptionStatus.Disabled)
                 .SetProperty(x => x.DisabledReason, "The receiver answered 410 Gone.")
                 .SetProperty(x => x.UpdatedAt, now), ct);
-            await deliveries.ExecuteUpdateAsync(d => d.SetProperty(x => x.LastStatusCode, status).SetProperty(x => x.LastError, error), ct);
+            await deliveries.ExecuteUpdateAsync(d => d.SetProperty(x => x.LastStatusCode, status).SetProperty(x => x.LastError, error)
+                .SetProperty(x => x.LeaseOwner, (Guid?)null).SetProperty(x => x.LeaseUntil, (DateTimeOffset?)null), ct);
             return;
         }
         if (attempts >= MaxAttempts)
@@ -214,13 +276,15 @@ public sealed class WebhookDispatcher(
                 due.DeliveryId, due.Subscription.Id, attempts);
             await deliveries.ExecuteUpdateAsync(d => d
                 .SetProperty(x => x.Status, DeliveryStatus.DeadLettered).SetProperty(x => x.Attempts, attempts)
-                .SetProperty(x => x.LastStatusCode, status).SetProperty(x => x.LastError, error).SetProperty(x => x.CompletedAt, now), ct);
+                .SetProperty(x => x.LastStatusCode, status).SetProperty(x => x.LastError, error).SetProperty(x => x.CompletedAt, now)
+                .SetProperty(x => x.LeaseOwner, (Guid?)null).SetProperty(x => x.LeaseUntil, (DateTimeOffset?)null), ct);
             return;
         }
         var next = now + NextDelay(attempts, retryAfter);
         await deliveries.ExecuteUpdateAsync(d => d
             .SetProperty(x => x.Attempts, attempts).SetProperty(x => x.NextAttemptAt, next)
-            .SetProperty(x => x.LastStatusCode, status).SetProperty(x => x.LastError, error), ct);
+            .SetProperty(x => x.LastStatusCode, status).SetProperty(x => x.LastError, error)
+            .SetProperty(x => x.LeaseOwner, (Guid?)null).SetProperty(x => x.LeaseUntil, (DateTimeOffset?)null), ct);
     }
 
     /// <summary>The wait after <paramref name="failedAttempts"/> failures: the schedule with jitter, or longer if the receiver asked.</summary>
@@ -243,5 +307,5 @@ public sealed class WebhookDispatcher(
 
     private static string Truncate(string message) => message.Length <= 500 ? message : message[..500];
 
-    private sealed record Due(long DeliveryId, int Attempts, Subscription Subscription, EventRecord Event);
+    private sealed record Due(long DeliveryId, int Attempts, Subscription Subscription, EventRecord Event, Guid Lease);
 }

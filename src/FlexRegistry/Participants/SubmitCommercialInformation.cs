@@ -12,7 +12,7 @@ namespace FlexRegistry.Participants;
 /// BUC.4 step 3: the participant submits commercial information against its ID; the same rules answer the dry-run
 /// check. Visible only to the participant itself and the registry operator.
 /// </summary>
-public sealed class SubmitCommercialInformation(RegistryDbContext db, TimeProvider time)
+public sealed class SubmitCommercialInformation(RegistryDbContext db, IParticipantRelationships relationships, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -66,6 +66,8 @@ public sealed class SubmitCommercialInformation(RegistryDbContext db, TimeProvid
             stored.Replace(json, caller.Actor, now);
         }
         participant.UpdateCommercialInformation(now);
+        // BUC.4 step 9: changed once, told to every participant related to it now (interest, grants, later contracts).
+        participant.ShareWith((await relationships.RelatedToAsync(id, now, ct)).Select(p => p.Value));
         db.Audit(AuditEntry.By(caller, "commercial_information.put", "commercial_information", id.Value, id.Value, [.. FieldNames(json)]));
         try
         {

@@ -24,6 +24,8 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
     public DbSet<Participant> Participants => Set<Participant>();
     public DbSet<StatusChange> ParticipantStatusChanges => Set<StatusChange>();
     public DbSet<CommercialInformation> CommercialInformation => Set<CommercialInformation>();
+    public DbSet<MarketInterest> MarketInterests => Set<MarketInterest>();
+    public DbSet<DataSharingGrant> DataSharingGrants => Set<DataSharingGrant>();
     public DbSet<ApiClient> ApiClients => Set<ApiClient>();
     public DbSet<DuplicateCase> DuplicateCases => Set<DuplicateCase>();
     public DbSet<EventRecord> Events => Set<EventRecord>();
@@ -42,6 +44,7 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
     /// </summary>
     public void Audit(AuditEntry entry) => _pendingAudit.Add(entry);
     public DbSet<Asset> Assets => Set<Asset>();
+    public DbSet<AssetAccessWindow> AssetAccessWindows => Set<AssetAccessWindow>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -58,6 +58,12 @@ public abstract class MassAssignmentTests(RegistryApp app)
             ["id", "secret", "participantId", "url", "cursor", "createdAt"]),
         ["POST /api/v1/subscriptions/{id}/replay"] = (() => new ReplayRequest { FromSequence = 1 },
             ["id", "cursor", "participantId"]),
+        ["POST /api/v1/participants/{id}/market-interests"] = (() => new ExpressInterestRequest { MarketOperatorId = "FRP-SMUGGLED" },
+            ["interestId", "participantId", "status", "expressedAt", "withdrawnAt"]),
+        ["POST /api/v1/participants/{id}/data-sharing-grants"] = (() => new GiveGrantRequest { GranteeRole = "market-operator", Part = "commercial-information", Purpose = "test" },
+            ["grantId", "grantorId", "status", "grantedAt", "endedAt", "endReason"]),
+        ["POST /api/v1/participants/{id}/data-sharing-grants/{grantId}/revoke"] = (() => new RevokeGrantRequest { Reason = "test" },
+            ["grantId", "grantorId", "status", "endedAt"]),
         ["POST /api/v1/assets"] = (() => TestData.Chargepoint(), AssetServerOwned),
         ["POST /api/v1/assets/check"] = (() => TestData.Chargepoint(), AssetServerOwned),
     };

@@ -275,6 +275,53 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                     b.ToTable("assets", (string)null);
                 });
 
+            modelBuilder.Entity("FlexRegistry.Assets.AssetAccessWindow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AssetId")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("FirstAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("LastAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("PublishedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ReaderId")
+                        .IsRequired()
+                        .HasMaxLength(17)
+                        .HasColumnType("character varying(17)");
+
+                    b.Property<DateTimeOffset>("WindowEnd")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PublishedAt", "WindowEnd");
+
+                    b.HasIndex("AssetId", "ReaderId", "WindowStart")
+                        .IsUnique();
+
+                    b.ToTable("asset_access_windows", (string)null);
+                });
+
             modelBuilder.Entity("FlexRegistry.Assets.IdempotencyRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -754,6 +801,12 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                     b.Property<int?>("LastStatusCode")
                         .HasColumnType("integer");
 
+                    b.Property<Guid?>("LeaseOwner")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset>("NextAttemptAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -773,6 +826,10 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("EventSequence");
+
+                    b.HasIndex("LeaseOwner");
+
+                    b.HasIndex("Status", "CompletedAt");
 
                     b.HasIndex("Status", "NextAttemptAt");
 
@@ -808,6 +865,126 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                     b.HasKey("ParticipantId");
 
                     b.ToTable("participant_commercial_information", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.Participants.DataSharingGrant", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EndedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("GrantedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("GrantedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Grantee")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("GranteeId")
+                        .HasMaxLength(17)
+                        .HasColumnType("character varying(17)");
+
+                    b.Property<string>("GranteeRole")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("GrantorId")
+                        .IsRequired()
+                        .HasMaxLength(17)
+                        .HasColumnType("character varying(17)");
+
+                    b.Property<string>("Part")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<bool>("Revoked")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Grantee");
+
+                    b.HasIndex("GranteeId");
+
+                    b.HasIndex("GrantorId", "Grantee", "Part")
+                        .IsUnique()
+                        .HasDatabaseName("ux_data_sharing_grants_open")
+                        .HasFilter("\"EndedAt\" IS NULL");
+
+                    b.ToTable("data_sharing_grants", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.Participants.MarketInterest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ExpressedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ExpressedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("MarketOperatorId")
+                        .IsRequired()
+                        .HasMaxLength(17)
+                        .HasColumnType("character varying(17)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("ParticipantId")
+                        .IsRequired()
+                        .HasMaxLength(17)
+                        .HasColumnType("character varying(17)");
+
+                    b.Property<DateTimeOffset?>("WithdrawnAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("WithdrawnBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MarketOperatorId");
+
+                    b.HasIndex("ParticipantId", "MarketOperatorId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_market_interests_active_pair")
+                        .HasFilter("\"WithdrawnAt\" IS NULL");
+
+                    b.ToTable("market_interests", (string)null);
                 });
 
             modelBuilder.Entity("FlexRegistry.Participants.Participant", b =>
@@ -1268,6 +1445,35 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                         .WithOne()
                         .HasForeignKey("FlexRegistry.Participants.CommercialInformation", "ParticipantId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FlexRegistry.Participants.DataSharingGrant", b =>
+                {
+                    b.HasOne("FlexRegistry.Participants.Participant", null)
+                        .WithMany()
+                        .HasForeignKey("GranteeId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("FlexRegistry.Participants.Participant", null)
+                        .WithMany()
+                        .HasForeignKey("GrantorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FlexRegistry.Participants.MarketInterest", b =>
+                {
+                    b.HasOne("FlexRegistry.Participants.Participant", null)
+                        .WithMany()
+                        .HasForeignKey("MarketOperatorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("FlexRegistry.Participants.Participant", null)
+                        .WithMany()
+                        .HasForeignKey("ParticipantId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

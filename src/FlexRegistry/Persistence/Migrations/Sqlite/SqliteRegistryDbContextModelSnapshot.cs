@@ -270,6 +270,51 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.ToTable("assets", (string)null);
                 });
 
+            modelBuilder.Entity("FlexRegistry.Assets.AssetAccessWindow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AssetId")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirstAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PublishedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReaderId")
+                        .IsRequired()
+                        .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("WindowEnd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PublishedAt", "WindowEnd");
+
+                    b.HasIndex("AssetId", "ReaderId", "WindowStart")
+                        .IsUnique();
+
+                    b.ToTable("asset_access_windows", (string)null);
+                });
+
             modelBuilder.Entity("FlexRegistry.Assets.IdempotencyRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -743,6 +788,12 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.Property<int?>("LastStatusCode")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("LeaseOwner")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("NextAttemptAt")
                         .HasColumnType("INTEGER");
 
@@ -762,6 +813,10 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("EventSequence");
+
+                    b.HasIndex("LeaseOwner");
+
+                    b.HasIndex("Status", "CompletedAt");
 
                     b.HasIndex("Status", "NextAttemptAt");
 
@@ -797,6 +852,126 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.HasKey("ParticipantId");
 
                     b.ToTable("participant_commercial_information", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.Participants.DataSharingGrant", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EndedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("GrantedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("GrantedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Grantee")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GranteeId")
+                        .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GranteeRole")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GrantorId")
+                        .IsRequired()
+                        .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Part")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Revoked")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Grantee");
+
+                    b.HasIndex("GranteeId");
+
+                    b.HasIndex("GrantorId", "Grantee", "Part")
+                        .IsUnique()
+                        .HasDatabaseName("ux_data_sharing_grants_open")
+                        .HasFilter("\"EndedAt\" IS NULL");
+
+                    b.ToTable("data_sharing_grants", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.Participants.MarketInterest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpressedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ExpressedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MarketOperatorId")
+                        .IsRequired()
+                        .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ParticipantId")
+                        .IsRequired()
+                        .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("WithdrawnAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("WithdrawnBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MarketOperatorId");
+
+                    b.HasIndex("ParticipantId", "MarketOperatorId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_market_interests_active_pair")
+                        .HasFilter("\"WithdrawnAt\" IS NULL");
+
+                    b.ToTable("market_interests", (string)null);
                 });
 
             modelBuilder.Entity("FlexRegistry.Participants.Participant", b =>
@@ -1255,6 +1430,35 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                         .WithOne()
                         .HasForeignKey("FlexRegistry.Participants.CommercialInformation", "ParticipantId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FlexRegistry.Participants.DataSharingGrant", b =>
+                {
+                    b.HasOne("FlexRegistry.Participants.Participant", null)
+                        .WithMany()
+                        .HasForeignKey("GranteeId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("FlexRegistry.Participants.Participant", null)
+                        .WithMany()
+                        .HasForeignKey("GrantorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FlexRegistry.Participants.MarketInterest", b =>
+                {
+                    b.HasOne("FlexRegistry.Participants.Participant", null)
+                        .WithMany()
+                        .HasForeignKey("MarketOperatorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("FlexRegistry.Participants.Participant", null)
+                        .WithMany()
+                        .HasForeignKey("ParticipantId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

@@ -1,0 +1,58 @@
+namespace FlexRegistry.Client.Contracts;
+
+/// <summary>Body of <c>POST /api/v1/participants/{id}/market-interests</c> (BUC.4 step 5).</summary>
+public sealed record ExpressInterestRequest
+{
+    /// <summary>The participant that runs the markets (role market-operator, system-operator or marketplace-platform).</summary>
+    public string? MarketOperatorId { get; init; }
+
+    /// <summary>Optional free text for the market operator, e.g. which markets or products (at most 500 characters).</summary>
+    public string? Note { get; init; }
+}
+
+/// <summary>An expression of interest; <see cref="Status"/> is <c>active</c> or <c>withdrawn</c>.</summary>
+public sealed record MarketInterestResponse(
+    string InterestId,
+    string ParticipantId,
+    string MarketOperatorId,
+    string? Note,
+    string Status,
+    DateTimeOffset ExpressedAt,
+    DateTimeOffset? WithdrawnAt);
+
+/// <summary>Body of <c>POST /api/v1/participants/{id}/data-sharing-grants</c> (BUC.4 step 4). Name exactly one grantee.</summary>
+public sealed record GiveGrantRequest
+{
+    public string? GranteeParticipantId { get; init; }
+
+    /// <summary>Every participant holding this role, e.g. <c>market-operator</c>.</summary>
+    public string? GranteeRole { get; init; }
+
+    /// <summary>The part of the grantor's data, e.g. <c>commercial-information.bank-details</c>; see the docs for the list.</summary>
+    public string? Part { get; init; }
+
+    /// <summary>Why the grantee may see it (at most 500 characters).</summary>
+    public string? Purpose { get; init; }
+
+    /// <summary>When the grant lapses: in the future, at most five years ahead.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+}
+
+public sealed record RevokeGrantRequest
+{
+    public string? Reason { get; init; }
+}
+
+/// <summary>A data-sharing grant; <see cref="Status"/> is <c>active</c>, <c>expired</c> or <c>revoked</c>.</summary>
+public sealed record GrantResponse(
+    string GrantId,
+    string GrantorId,
+    string? GranteeParticipantId,
+    string? GranteeRole,
+    string Part,
+    string Purpose,
+    DateTimeOffset ExpiresAt,
+    string Status,
+    DateTimeOffset GrantedAt,
+    DateTimeOffset? EndedAt,
+    string? EndReason);

@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace FlexRegistry.Participants;
+
+internal sealed class MarketInterestConfiguration : IEntityTypeConfiguration<MarketInterest>
+{
+    public void Configure(EntityTypeBuilder<MarketInterest> i)
+    {
+        i.ToTable("market_interests");
+        i.HasKey(x => x.Id);
+        i.Property(x => x.Note).HasMaxLength(500);
+        i.Property(x => x.ExpressedBy).HasMaxLength(100);
+        i.Property(x => x.WithdrawnBy).HasMaxLength(100);
+        // One active interest per provider and market operator, whoever races to express it.
+        i.HasIndex(x => new { x.ParticipantId, x.MarketOperatorId }).IsUnique().HasFilter("\"WithdrawnAt\" IS NULL")
+            .HasDatabaseName("ux_market_interests_active_pair");
+        i.HasIndex(x => x.MarketOperatorId);
+        i.HasOne<Participant>().WithMany().HasForeignKey(x => x.ParticipantId).OnDelete(DeleteBehavior.Restrict);
+        i.HasOne<Participant>().WithMany().HasForeignKey(x => x.MarketOperatorId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class DataSharingGrantConfiguration : IEntityTypeConfiguration<DataSharingGrant>
+{
+    public void Configure(EntityTypeBuilder<DataSharingGrant> g)
+    {
+        g.ToTable("data_sharing_grants");
+        g.HasKey(x => x.Id);
+        g.Property(x => x.GranteeRole).HasMaxLength(32);
+        g.Property(x => x.Grantee).HasMaxLength(40);
+        g.Property(x => x.Part).HasMaxLength(64);
+        g.Property(x => x.Purpose).HasMaxLength(500);
+        g.Property(x => x.GrantedBy).HasMaxLength(100);
+        g.Property(x => x.EndedBy).HasMaxLength(100);
+        g.Property(x => x.EndReason).HasMaxLength(1000);
+        // One open grant per grantor, grantee (participant or role) and part.
+        g.HasIndex(x => new { x.GrantorId, x.Grantee, x.Part }).IsUnique().HasFilter("\"EndedAt\" IS NULL")
+            .HasDatabaseName("ux_data_sharing_grants_open");
+        g.HasIndex(x => x.Grantee);
+        g.HasOne<Participant>().WithMany().HasForeignKey(x => x.GrantorId).OnDelete(DeleteBehavior.Restrict);
+        g.HasOne<Participant>().WithMany().HasForeignKey(x => x.GranteeId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
