@@ -7,8 +7,6 @@ public static class AssetImportErrors
     public static readonly ErrorCode NotFound = new("import.not_found", 404, "No such import.");
     public static readonly ErrorCode IdempotencyKeyReused = new("import.idempotency_key_reused", 422,
         "This Idempotency-Key was used for an import of a different file; use a new key for a new file.");
-    public static readonly ErrorCode UnsupportedFormat = new("import.unsupported_format", 415,
-        "Send the file as text/csv or application/x-ndjson.");
     public static readonly ErrorCode ColumnsInvalid = new("import.columns_invalid", 400,
         "The CSV header names unknown or repeated columns, or lacks a required one; nothing was stored.");
     public static readonly ErrorCode FileMalformed = new("import.file_malformed", 400,

@@ -49,7 +49,7 @@ public sealed class AssetImportService(RegistryDbContext db, AssetImportOptions 
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(caller);
         var format = AssetImportReader.FormatOf(contentType)
-            ?? throw new DomainRuleException(AssetImportErrors.UnsupportedFormat, "Send the file as text/csv or application/x-ndjson.");
+            ?? throw new DomainRuleException(CommonErrors.UnsupportedMediaType, "Send the file as text/csv or application/x-ndjson.");
         if (idempotencyKey is not null && (idempotencyKey.Length is < 1 or > 100 || idempotencyKey.Any(c => c is < ' ' or > '~')))
             throw new DomainRuleException(AssetErrors.IdempotencyKeyInvalid, "Idempotency-Key must be 1–100 printable ASCII characters.");
 
