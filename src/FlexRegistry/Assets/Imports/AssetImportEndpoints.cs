@@ -3,6 +3,7 @@ using FlexRegistry.Client.Contracts;
 using FlexRegistry.Shared;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
 
 namespace FlexRegistry.Assets.Imports;
 
@@ -22,7 +23,21 @@ public static class AssetImportEndpoints
                 return TypedResults.Accepted($"{UploadPath}/{status.ImportId}", status);
             })
             .RequireAuthorization(Policies.Scope(Scopes.AssetsImport))
-            .Accepts<RegisterAssetRequest>("text/csv", "application/x-ndjson")
+            // No Accepts metadata: it would make routing answer 415 before authentication (401). The service checks the media type.
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Description = "The file: CSV with a header row, or NDJSON with one RegisterAssetRequest per line.",
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["text/csv"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                        ["application/x-ndjson"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                    },
+                };
+                return Task.CompletedTask;
+            })
             .WithName("StartAssetImport")
             .WithSummary("Bulk-register assets from a CSV or NDJSON file (BUC.2 step 1)")
             .WithDescription("The body is the file, streamed: text/csv (header row, columns as GET /api/v1/asset-imports/template) or application/x-ndjson " +

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using FlexRegistry.Audit;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Persistence;
@@ -83,6 +84,8 @@ public sealed class AssetImportService(RegistryDbContext db, AssetImportOptions 
         {
             var staged = await db.AssetImports.FirstAsync(i => i.Id == import.Id, ct);
             staged.Received(rows, hash, idempotencyKey);
+            db.Audit(AuditEntry.By(caller, "asset_import.start", "asset_import", import.Id.ToString(), caller.ParticipantId.Value,
+                [.. new[] { "file", "format", idempotencyKey is null ? null : "idempotencyKey" }.OfType<string>()]));
             await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation() && idempotencyKey is not null)
