@@ -97,25 +97,70 @@ public sealed class FlexRegistryClient(HttpClient http)
     public Task<IReadOnlyList<DnoAreaResponse>> GetDnoAreasAsync(CancellationToken ct = default) =>
         SendAsync<IReadOnlyList<DnoAreaResponse>>(HttpMethod.Get, "api/v1/reference/dno-areas", null, ct);
 
+    /// <summary>
+    /// Starts a bulk import (BUC.2 step 1): streams <paramref name="content"/> (CSV with a header row, or NDJSON) without
+    /// buffering it. <paramref name="contentType"/> is text/csv or application/x-ndjson. The same idempotency key with the
+    /// same file answers the same import.
+    /// </summary>
+    public async Task<AssetImportStatus> StartAssetImportAsync(Stream content, string contentType, string? idempotencyKey, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/asset-imports") { Content = new StreamContent(content, 64 * 1024) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        if (idempotencyKey is not null)
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        await ThrowIfProblemAsync(response, ct);
+        return await response.Content.ReadFromJsonAsync<AssetImportStatus>(Json, ct)
+               ?? throw new JsonException("The register sent an empty AssetImportStatus.");
+    }
+
+    public Task<AssetImportStatus> GetAssetImportAsync(string importId, CancellationToken ct = default) =>
+        SendAsync<AssetImportStatus>(HttpMethod.Get, $"api/v1/asset-imports/{Uri.EscapeDataString(importId)}", null, ct);
+
+    /// <summary>Streams the per-row results (<paramref name="format"/> csv or ndjson) into <paramref name="destination"/>.</summary>
+    public async Task DownloadAssetImportResultsAsync(string importId, string format, Stream destination, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        using var request = new HttpRequestMessage(HttpMethod.Get,
+            $"api/v1/asset-imports/{Uri.EscapeDataString(importId)}/results?format={Uri.EscapeDataString(format)}");
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        await ThrowIfProblemAsync(response, ct);
+        await using var body = await response.Content.ReadAsStreamAsync(ct);
+        await body.CopyToAsync(destination, ct);
+    }
+
+    /// <summary>The CSV template: the header row and one example row.</summary>
+    public async Task<string> GetAssetImportTemplateAsync(CancellationToken ct = default)
+    {
+        using var response = await http.GetAsync(new Uri("api/v1/asset-imports/template", UriKind.Relative), ct);
+        await ThrowIfProblemAsync(response, ct);
+        return await response.Content.ReadAsStringAsync(ct);
+    }
+
+    private static async Task ThrowIfProblemAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        if (response.IsSuccessStatusCode)
+            return;
+        ProblemResponse problem;
+        try
+        {
+            problem = await response.Content.ReadFromJsonAsync<ProblemResponse>(Json, ct) ?? new ProblemResponse();
+        }
+        catch (JsonException)
+        {
+            problem = new ProblemResponse { Title = response.ReasonPhrase, Status = (int)response.StatusCode };
+        }
+        throw new FlexRegistryProblemException((int)response.StatusCode, problem);
+    }
+
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
             request.Content = JsonContent.Create(body, body.GetType(), options: Json);
         using var response = await http.SendAsync(request, ct);
-        if (!response.IsSuccessStatusCode)
-        {
-            ProblemResponse problem;
-            try
-            {
-                problem = await response.Content.ReadFromJsonAsync<ProblemResponse>(Json, ct) ?? new ProblemResponse();
-            }
-            catch (JsonException)
-            {
-                problem = new ProblemResponse { Title = response.ReasonPhrase, Status = (int)response.StatusCode };
-            }
-            throw new FlexRegistryProblemException((int)response.StatusCode, problem);
-        }
+        await ThrowIfProblemAsync(response, ct);
         return await response.Content.ReadFromJsonAsync<T>(Json, ct)
                ?? throw new JsonException($"The register sent an empty {typeof(T).Name}.");
     }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using FlexRegistry.Assets;
 using FlexRegistry.Assets.Confirmation;
+using FlexRegistry.Assets.Imports;
 using FlexRegistry.Audit;
 using FlexRegistry.Auth;
 using FlexRegistry.Auth.Users;
@@ -33,7 +34,9 @@ public static class RegistryComposition
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddSingleton(configuration.GetSection("Requests").Get<RequestLimitOptions>() ?? new RequestLimitOptions());
+        var requestLimits = configuration.GetSection("Requests").Get<RequestLimitOptions>() ?? new RequestLimitOptions();
+        requestLimits.Uploads[AssetImportEndpoints.UploadPath] = configuration.GetSection("Imports").Get<AssetImportOptions>()?.MaxBodyBytes ?? new AssetImportOptions().MaxBodyBytes;
+        services.AddSingleton(requestLimits);
         services.AddRegistryDatabase(configuration);
         services.AddRegistryAuth(configuration);
         services.AddRegistryRateLimiting(configuration);
@@ -96,6 +99,12 @@ public static class RegistryComposition
                 resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(10);
             });
         services.AddScoped<IAssetDataSource>(sp => sp.GetRequiredService<OemCloudDataSource>());
+        var imports = configuration.GetSection("Imports").Get<AssetImportOptions>() ?? new AssetImportOptions();
+        services.AddSingleton(imports);
+        services.AddSingleton<AssetImportSignal>();
+        services.AddScoped<AssetImportService>();
+        services.AddScoped<AssetImportProcessor>();
+        services.AddHostedService<AssetImportWorker>();
 
         services.AddSingleton(configuration.GetSection("Verification").Get<VerificationOptions>() ?? new VerificationOptions());
         services.AddSingleton(configuration.GetSection("CompaniesHouse").Get<CompaniesHouseOptions>() ?? new CompaniesHouseOptions());
@@ -140,6 +149,7 @@ public static class RegistryComposition
         app.MapEventEndpoints();
         app.MapReferenceEndpoints();
         app.MapAssetEndpoints();
+        app.MapAssetImportEndpoints();
         return app;
     }
 }

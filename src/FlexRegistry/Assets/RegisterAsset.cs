@@ -93,7 +93,7 @@ public sealed class RegisterAsset(RegistryDbContext db, AssetMatching matching, 
     }
 
     /// <summary>The names of the fields the registrant supplied (never their values: the audit trail holds no personal data).</summary>
-    private static IEnumerable<string> SuppliedFields(RegisterAssetRequest request) =>
+    internal static IEnumerable<string> SuppliedFields(RegisterAssetRequest request) =>
         JsonSerializer.SerializeToNode(request, Json)!.AsObject().Where(p => p.Value is not null).Select(p => p.Key);
 
     /// <summary>The asset holding either exact key; a merged asset answers with its survivor.</summary>

@@ -10,11 +10,13 @@ namespace FlexRegistry.Audit;
 /// </summary>
 internal static class AuditChain
 {
+    internal const string PostgresLockSql = "SELECT pg_advisory_xact_lock(hashtext('flexregistry-audit-chain'))";
+
     public static async Task AppendAsync(RegistryDbContext db, IReadOnlyList<AuditEntry> entries, DateTimeOffset now,
         AuditOptions options, AuditCheckpointKey key, CancellationToken ct)
     {
         if (db.Database.IsNpgsql())
-            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(hashtext('flexregistry-audit-chain'))", ct);
+            await db.Database.ExecuteSqlRawAsync(PostgresLockSql, ct);
         else
             await db.Database.ExecuteSqlRawAsync("UPDATE audit_records SET \"Sequence\" = \"Sequence\" WHERE 1 = 0", ct);
 

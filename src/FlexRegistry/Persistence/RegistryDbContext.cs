@@ -46,6 +46,9 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
     public DbSet<Asset> Assets => Set<Asset>();
     public DbSet<AssetAccessWindow> AssetAccessWindows => Set<AssetAccessWindow>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<Assets.Imports.AssetImport> AssetImports => Set<Assets.Imports.AssetImport>();
+    public DbSet<Assets.Imports.AssetImportRow> AssetImportRows => Set<Assets.Imports.AssetImportRow>();
+    public DbSet<Assets.Imports.AssetImportResult> AssetImportResults => Set<Assets.Imports.AssetImportResult>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -126,6 +129,20 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
     /// events' insert until commit makes commit order equal sequence order, so every reader sees a gap-free prefix of
     /// the log. (SQLite has a single writer, which gives the same guarantee.)
     /// </summary>
+    /// <summary>
+    /// For bulk writers that append audit records and events themselves within an open transaction: takes the audit
+    /// chain lock, then the event-log lock (the same order as <see cref="SaveChangesAsync(bool, CancellationToken)"/>),
+    /// before the transaction writes anything else that another writer could wait on. On SQLite the transaction's
+    /// first write takes the database's single write lock, which covers both.
+    /// </summary>
+    internal async Task LockAppendLogsAsync(CancellationToken ct)
+    {
+        if (!Database.IsNpgsql())
+            return;
+        await Database.ExecuteSqlRawAsync(AuditChain.PostgresLockSql, ct);
+        await LockEventLogAsync(ct);
+    }
+
     private void LockEventLog() => Database.ExecuteSql($"SELECT pg_advisory_xact_lock({EventLogLockKey})");
 
     private Task<int> LockEventLogAsync(CancellationToken ct) => Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({EventLogLockKey})", ct);

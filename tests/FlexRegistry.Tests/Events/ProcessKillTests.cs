@@ -68,7 +68,7 @@ public abstract class ProcessKillTests
     }
 
     /// <summary>The service as a separate OS process (the built FlexRegistry.dll), configured by environment.</summary>
-    private sealed class RegistryProcess : IDisposable
+    internal sealed class RegistryProcess : IDisposable
     {
         private readonly Process _process;
         private readonly StringBuilder _output = new();
@@ -90,7 +90,7 @@ public abstract class ProcessKillTests
                 _output.AppendLine(line);
         }
 
-        public static RegistryProcess Start(string provider, string connectionString)
+        public static RegistryProcess Start(string provider, string connectionString, IReadOnlyDictionary<string, string>? settings = null)
         {
             var port = FreePort();
             var baseUrl = new Uri($"http://127.0.0.1:{port}/");
@@ -111,6 +111,8 @@ public abstract class ProcessKillTests
             start.Environment["Webhooks__AllowPrivateNetworks"] = "true";
             start.Environment["Webhooks__PollInterval"] = "00:00:00.100";
             start.Environment["Logging__LogLevel__Default"] = "Warning";
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+                start.Environment[key] = value;
             return new RegistryProcess(Process.Start(start)!, baseUrl);
         }
 

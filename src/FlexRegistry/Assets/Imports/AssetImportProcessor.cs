@@ -1,0 +1,358 @@
+using System.Text.Json;
+using FlexRegistry.Assets.Confirmation;
+using FlexRegistry.Audit;
+using FlexRegistry.Client.Contracts;
+using FlexRegistry.Duplicates;
+using FlexRegistry.Events;
+using FlexRegistry.Participants;
+using FlexRegistry.Persistence;
+using FlexRegistry.Shared;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexRegistry.Assets.Imports;
+
+/// <summary>
+/// Registers staged rows, one batch per transaction. A batch: the published rules (<see cref="AssetValidation"/>) run
+/// per row; rows sharing an exact key within the batch collapse onto the first; the rest are written in one set-based
+/// insert that skips exact-key conflicts (<see cref="BulkWriter"/>: COPY + <c>INSERT … ON CONFLICT DO NOTHING RETURNING</c>
+/// on PostgreSQL, prepared INSERTs on SQLite); conflicts are mapped to the existing IDs in one query; then results,
+/// events and audit records are written and the import's resume point advanced, all in the same transaction. The
+/// near-duplicate sweep runs after each batch in its own transaction, off the insert path.
+/// </summary>
+public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOptions options, AssetConfirmationQueue confirmations,
+    AssetImportSignal signal, TimeProvider time, ILogger<AssetImportProcessor> logger)
+{
+    private const int MaxFailures = 5;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>One step (a batch, a sweep or the completion) of the oldest unfinished import; false when there is nothing to do.</summary>
+    public async Task<bool> StepAsync(CancellationToken ct)
+    {
+        var import = await db.AssetImports.AsNoTracking()
+            .Where(i => i.Status == AssetImportState.Queued || i.Status == AssetImportState.Running)
+            .OrderBy(i => i.CreatedAt)
+            .FirstOrDefaultAsync(ct);
+        if (import is null)
+        {
+            await FailAbandonedUploadsAsync(ct);
+            return false;
+        }
+        await StepAsync(import, ct);
+        return true;
+    }
+
+    /// <summary>Runs one import to its end in the calling thread (for benchmarks and tools running the service in-process).</summary>
+    public async Task<AssetImportStatus> RunToCompletionAsync(Guid importId, CancellationToken ct)
+    {
+        while (true)
+        {
+            db.ChangeTracker.Clear();
+            var import = await db.AssetImports.AsNoTracking().FirstAsync(i => i.Id == importId, ct);
+            if (import.Status is AssetImportState.Completed or AssetImportState.Failed)
+                return AssetImportService.ToStatus(import);
+            await StepAsync(import, ct);
+        }
+    }
+
+    private async Task StepAsync(AssetImport import, CancellationToken ct)
+    {
+        try
+        {
+            if (import.FuzzyCheckedThrough < import.RowsProcessed)
+                await SweepAsync(import, ct);
+            else if (import.RowsProcessed < import.RowsReceived)
+                await ProcessBatchAsync(import, ct);
+            else
+                await CompleteAsync(import, null, ct);
+            signal.Failures.TryRemove(import.Id, out _);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            // A transient fault (the database restarting) is retried; a batch that keeps failing fails its import
+            // rather than block every import behind it.
+            var failures = signal.Failures.AddOrUpdate(import.Id, 1, (_, n) => n + 1);
+            logger.LogError(e, "Import {ImportId} step failed ({Failures}/{Max})", import.Id, failures, MaxFailures);
+            if (failures < MaxFailures)
+                throw;
+            db.ChangeTracker.Clear();
+            await CompleteAsync(import, $"Processing stopped after row {import.RowsProcessed}: {e.GetType().Name}. Rows up to there are registered; see the results.", ct);
+            signal.Failures.TryRemove(import.Id, out _);
+        }
+    }
+
+    private sealed class Plan(int rowNumber)
+    {
+        public int RowNumber { get; } = rowNumber;
+        public RegisterAssetRequest? Request { get; set; }
+        public List<FieldErrorDto> Errors { get; } = [];
+        public Asset? Asset { get; set; }
+        public Plan? DuplicateOf { get; set; }
+        public bool Inserted { get; set; }
+        public Asset? Holder { get; set; }
+    }
+
+    private async Task ProcessBatchAsync(AssetImport import, CancellationToken ct)
+    {
+        var from = import.RowsProcessed;
+        var rows = await db.AssetImportRows.AsNoTracking()
+            .Where(r => r.ImportId == import.Id && r.RowNumber > from)
+            .OrderBy(r => r.RowNumber)
+            .Take(Math.Max(1, options.BatchSize))
+            .ToListAsync(ct);
+        var last = rows.Count == 0 ? import.RowsReceived : rows[^1].RowNumber;
+        var now = time.GetUtcNow();
+        var plans = Validate(import.ParticipantId, rows, now);
+
+        // Exact duplicates within the batch collapse onto the first row holding the key.
+        var firstByKey = new Dictionary<string, Plan>(StringComparer.Ordinal);
+        foreach (var plan in plans.Where(p => p.Asset is not null))
+        {
+            var keys = new[] { plan.Asset!.IdentityKey is { } i ? "i:" + i : null, plan.Asset.MeterKey is { } m ? "m:" + m : null }.OfType<string>().ToList();
+            plan.DuplicateOf = keys.Select(k => firstByKey.GetValueOrDefault(k)).FirstOrDefault(p => p is not null);
+            if (plan.DuplicateOf is null)
+                keys.ForEach(k => firstByKey[k] = plan);
+        }
+        var candidates = plans.Where(p => p.Asset is not null && p.DuplicateOf is null).ToList();
+
+        var writer = BulkWriter.For(db);
+        var strategy = db.Database.CreateExecutionStrategy();
+        var counts = (Registered: 0, Duplicates: 0, Invalid: 0);
+        var done = await strategy.ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            // The claim: only the worker that finds the resume point where it left it may write this batch.
+            var claimed = await db.AssetImports
+                .Where(i => i.Id == import.Id && i.RowsProcessed == from && (i.Status == AssetImportState.Queued || i.Status == AssetImportState.Running))
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, AssetImportState.Running), ct);
+            if (claimed == 0)
+                return false;
+            await db.LockAppendLogsAsync(ct);
+
+            var inserted = await writer.InsertIgnoringConflictsAsync(db, [.. candidates.Select(p => p.Asset!)], ct);
+            candidates.ForEach(p => p.Inserted = inserted.Contains(p.Asset!.Id.Value));
+            await FindHoldersAsync([.. candidates.Where(p => !p.Inserted)], ct);
+
+            var results = new List<AssetImportResult>(plans.Count);
+            var touched = new List<IRecordsEvents>();
+            foreach (var plan in plans)
+            {
+                if (plan.Asset is null)
+                {
+                    results.Add(AssetImportResult.Create(import.Id, plan.RowNumber, AssetImportResult.InvalidOutcome, null, null,
+                        JsonSerializer.Serialize(plan.Errors, Json)));
+                    counts.Invalid++;
+                    continue;
+                }
+                var first = plan.DuplicateOf ?? plan;
+                if (plan.DuplicateOf is null && plan.Inserted)
+                {
+                    results.Add(AssetImportResult.Create(import.Id, plan.RowNumber, AssetImportResult.RegisteredOutcome, plan.Asset.Id.Value, null, null));
+                    touched.Add(plan.Asset);
+                    db.Audit(new AuditEntry(import.ParticipantId.Value, import.ClientId, "asset.register", "asset", plan.Asset.Id.Value,
+                        import.ParticipantId.Value, [.. RegisterAsset.SuppliedFields(plan.Request!), "import:" + import.Id]));
+                    counts.Registered++;
+                    continue;
+                }
+                // BUC.2 step 5a, as for a single registration: the row learns the existing ID, the asset's parties hear of the attempt.
+                var existing = first.Inserted ? first.Asset! : first.Holder!;
+                existing.RecordDuplicateAttempt(import.ParticipantId);
+                if (!touched.Contains(existing))
+                    touched.Add(existing);
+                results.Add(AssetImportResult.Create(import.Id, plan.RowNumber, AssetImportResult.DuplicateOutcome, null, existing.Id.Value, null));
+                counts.Duplicates++;
+            }
+            foreach (var source in touched)
+            {
+                foreach (var domainEvent in source.PendingEvents)
+                    db.Events.Add(EventRecord.From(domainEvent, now, JsonSerializer.Serialize(domainEvent.Data, RegistryDbContext.EventJson)));
+                source.ClearPendingEvents();
+            }
+            await writer.InsertAsync(db, results, ct);
+            await db.SaveChangesAsync(ct);
+            var registered = counts.Registered;
+            var duplicates = counts.Duplicates;
+            var invalid = counts.Invalid;
+            await db.AssetImports.Where(i => i.Id == import.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.RowsProcessed, last)
+                .SetProperty(i => i.Registered, i => i.Registered + registered)
+                .SetProperty(i => i.Duplicates, i => i.Duplicates + duplicates)
+                .SetProperty(i => i.Invalid, i => i.Invalid + invalid), ct);
+            await transaction.CommitAsync(ct);
+            return true;
+        });
+        db.ChangeTracker.Clear();
+        if (done)
+        {
+            logger.LogInformation("Import {ImportId}: rows {From}–{To} committed ({Registered} registered, {Duplicates} duplicates, {Invalid} invalid)",
+                import.Id, from + 1, last, counts.Registered, counts.Duplicates, counts.Invalid);
+            confirmations.Wake();
+        }
+    }
+
+    private static List<Plan> Validate(ParticipantId registrant, List<AssetImportRow> rows, DateTimeOffset now)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var plans = new List<Plan>(rows.Count);
+        foreach (var row in rows)
+        {
+            var plan = new Plan(row.RowNumber);
+            plans.Add(plan);
+            if (row.Errors is not null)
+                plan.Errors.AddRange(JsonSerializer.Deserialize<List<FieldErrorDto>>(row.Errors, Json)!);
+            if (row.Payload is null)
+                continue;
+            plan.Request = JsonSerializer.Deserialize<RegisterAssetRequest>(row.Payload, Json)!;
+            var validation = AssetValidation.Validate(plan.Request, today);
+            // A value that could not be read is reported once, as unreadable, not again as missing.
+            var unreadable = plan.Errors.Select(e => e.Field).ToHashSet(StringComparer.Ordinal);
+            plan.Errors.AddRange(validation.Errors.Where(e => !unreadable.Contains(e.Field)).Select(RegisterAsset.ToDto));
+            if (plan.Errors.Count == 0)
+                plan.Asset = Asset.Register(validation.Data!, registrant, now);
+        }
+        return plans;
+    }
+
+    /// <summary>The assets holding the exact keys of the rows that conflicted, in one query; a merged holder answers with its survivor.</summary>
+    private async Task FindHoldersAsync(List<Plan> conflicted, CancellationToken ct)
+    {
+        if (conflicted.Count == 0)
+            return;
+        var identityKeys = conflicted.Select(p => p.Asset!.IdentityKey).OfType<string>().Distinct().ToList();
+        var meterKeys = conflicted.Select(p => p.Asset!.MeterKey).OfType<string>().Distinct().ToList();
+        var holders = await db.Assets.AsNoTracking()
+            .Where(a => identityKeys.Contains(a.IdentityKey!) || meterKeys.Contains(a.MeterKey!))
+            .ToListAsync(ct);
+        var survivorIds = holders.Where(h => h.MergedInto is not null).Select(h => h.MergedInto!.Value).Distinct().ToList();
+        var survivors = survivorIds.Count == 0 ? [] : await db.Assets.AsNoTracking().Where(a => survivorIds.Contains(a.Id)).ToListAsync(ct);
+        foreach (var plan in conflicted)
+        {
+            var holder = holders.FirstOrDefault(h => (plan.Asset!.IdentityKey is { } i && h.IdentityKey == i) || (plan.Asset.MeterKey is { } m && h.MeterKey == m))
+                ?? throw new InvalidOperationException($"Row {plan.RowNumber} conflicted but no asset holds its keys.");
+            plan.Holder = holder.MergedInto is { } survivor ? survivors.First(s => s.Id == survivor) : holder;
+        }
+        // One asset object per holder, so several attempts on one asset are all recorded on it.
+        var byId = conflicted.Select(p => p.Holder!).DistinctBy(h => h.Id).ToDictionary(h => h.Id);
+        conflicted.ForEach(p => p.Holder = byId[p.Holder!.Id]);
+    }
+
+    /// <summary>
+    /// Second-level de-duplication for the last committed batch, in its own transaction: one blocked query for the whole
+    /// batch (same MPAN, or same postcode and type), scored with the same evidence and threshold as a single registration.
+    /// </summary>
+    private async Task SweepAsync(AssetImport import, CancellationToken ct)
+    {
+        var from = import.FuzzyCheckedThrough;
+        var to = import.RowsProcessed;
+        var registered = await db.AssetImportResults.AsNoTracking()
+            .Where(r => r.ImportId == import.Id && r.RowNumber > from && r.RowNumber <= to && r.Outcome == AssetImportResult.RegisteredOutcome)
+            .Select(r => new { r.RowNumber, r.AssetId })
+            .ToListAsync(ct);
+        var rowOf = registered.ToDictionary(r => r.AssetId!, r => r.RowNumber, StringComparer.Ordinal);
+        var ids = registered.Select(r => AssetId.Parse(r.AssetId!)).ToList();
+        var assets = ids.Count == 0 ? [] : await db.Assets.AsNoTracking().Where(a => ids.Contains(a.Id)).ToListAsync(ct);
+        var mpans = assets.Select(a => a.Mpan).OfType<string>().Distinct().ToList();
+        var postcodes = assets.Select(a => a.Postcode).OfType<string>().Distinct().ToList();
+        var candidates = assets.Count == 0
+            ? []
+            : await db.Assets.AsNoTracking()
+                .Where(a => a.Status != AssetStatus.Merged && (mpans.Contains(a.Mpan!) || postcodes.Contains(a.Postcode!)))
+                .ToListAsync(ct);
+        var now = time.GetUtcNow();
+        var cases = new List<DuplicateCase>();
+        var flagged = new List<(int Row, Guid CaseId)>();
+        foreach (var asset in assets.OrderBy(a => rowOf[a.Id.Value]))
+        {
+            var row = rowOf[asset.Id.Value];
+            DuplicateCase? first = null;
+            var block = candidates
+                .Where(c => c.Id != asset.Id && c.RegisteredAt <= asset.RegisteredAt)
+                .Where(c => (asset.Mpan is not null && c.Mpan == asset.Mpan) || (asset.Postcode is not null && c.Postcode == asset.Postcode && c.Type == asset.Type))
+                // Within the batch, a row is compared with the rows before it, as if registered one by one.
+                .Where(c => !rowOf.TryGetValue(c.Id.Value, out var other) || other < row)
+                .OrderBy(c => c.RegisteredAt)
+                .Take(AssetMatching.MaxCandidates);
+            foreach (var candidate in block)
+            {
+                var evidence = AssetMatching.Evidence(asset, candidate);
+                var score = AssetMatching.Score(evidence);
+                if (score < AssetMatching.Threshold)
+                    continue;
+                var duplicateCase = DuplicateCase.Open("asset", asset.Id.Value, candidate.Id.Value, score, JsonSerializer.Serialize(evidence),
+                    [.. candidate.PartyList, .. asset.PartyList], now);
+                cases.Add(duplicateCase);
+                first ??= duplicateCase;
+            }
+            if (first is not null)
+                flagged.Add((row, first.Id));
+        }
+
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var possible = flagged.Count;
+            var claimed = await db.AssetImports.Where(i => i.Id == import.Id && i.FuzzyCheckedThrough == from)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.FuzzyCheckedThrough, to).SetProperty(i => i.PossibleDuplicates, i => i.PossibleDuplicates + possible), ct);
+            if (claimed == 0)
+                return;
+            db.DuplicateCases.AddRange(cases);
+            await db.SaveChangesAsync(ct);
+            foreach (var (row, caseId) in flagged)
+            {
+                var value = caseId.ToString();
+                await db.AssetImportResults.Where(r => r.ImportId == import.Id && r.RowNumber == row)
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.DuplicateCaseId, value), ct);
+            }
+            await transaction.CommitAsync(ct);
+        });
+        db.ChangeTracker.Clear();
+    }
+
+    private async Task CompleteAsync(AssetImport import, string? failure, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var status = failure is null ? AssetImportState.Completed : AssetImportState.Failed;
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var updated = await db.AssetImports.Where(i => i.Id == import.Id && (i.Status == AssetImportState.Queued || i.Status == AssetImportState.Running))
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, status).SetProperty(i => i.CompletedAt, now).SetProperty(i => i.Failure, failure), ct);
+            if (updated == 0)
+                return;
+            // The staged rows have served their purpose; the results remain.
+            await db.AssetImportRows.Where(r => r.ImportId == import.Id).ExecuteDeleteAsync(ct);
+            await transaction.CommitAsync(ct);
+        });
+        logger.LogInformation("Import {ImportId} {Status}", import.Id, status);
+    }
+
+    private async Task FailAbandonedUploadsAsync(CancellationToken ct)
+    {
+        var before = time.GetUtcNow() - options.AbandonedUploadAfter;
+        var abandoned = await db.AssetImports.AsNoTracking()
+            .Where(i => i.Status == AssetImportState.Receiving && i.CreatedAt < before)
+            .Select(i => i.Id)
+            .ToListAsync(ct);
+        foreach (var id in abandoned)
+        {
+            await db.AssetImportRows.Where(r => r.ImportId == id).ExecuteDeleteAsync(ct);
+            await db.AssetImports.Where(i => i.Id == id && i.Status == AssetImportState.Receiving).ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.Status, AssetImportState.Failed)
+                .SetProperty(i => i.Failure, "The upload was interrupted before it completed; nothing was registered. Upload the file again."), ct);
+        }
+    }
+}
+
+/// <summary>The import queue is the imports table itself; the worker takes the oldest unfinished import one step at a time.</summary>
+internal sealed class AssetImportWorker(IServiceScopeFactory scopes, AssetImportSignal signal, AssetImportOptions options, ILogger<AssetImportWorker> logger)
+    : DueWorkWorker(signal, options.PollInterval, logger)
+{
+    internal override async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AssetImportProcessor>().StepAsync(ct) ? 1 : 0;
+    }
+}

@@ -1,0 +1,272 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using FlexRegistry.Audit;
+using FlexRegistry.Auth;
+using FlexRegistry.Client.Contracts;
+using FlexRegistry.Persistence;
+using FlexRegistry.Shared;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexRegistry.Assets.Imports;
+
+/// <summary>Configuration section <c>Imports</c>.</summary>
+public sealed class AssetImportOptions
+{
+    /// <summary>Rows registered per transaction (one batch = one commit = one resume point).</summary>
+    public int BatchSize { get; set; } = 1000;
+
+    /// <summary>Rows staged per transaction while the upload streams in.</summary>
+    public int StagingChunk { get; set; } = 5000;
+
+    /// <summary>Largest upload accepted (the JSON limit does not apply to this endpoint).</summary>
+    public long MaxBodyBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>An upload still receiving after this long was interrupted (the service stopped mid-upload): it is marked failed.</summary>
+    public TimeSpan AbandonedUploadAfter { get; set; } = TimeSpan.FromHours(6);
+}
+
+/// <summary>Wakes the import worker when an upload has been staged.</summary>
+public sealed class AssetImportSignal : WorkSignal
+{
+    /// <summary>Consecutive failures per import, so that a batch that keeps failing fails its import instead of blocking the queue.</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<Guid, int> Failures { get; } = new();
+}
+
+/// <summary>
+/// BUC.2 step 1 at scale: receives an upload (CSV or NDJSON), streaming it row by row into the durable staging table
+/// in chunks, then answers at once; <see cref="AssetImportWorker"/> registers the rows. Public so that a benchmark can
+/// run an import in-process: <see cref="StartAsync"/> takes any stream, then <see cref="AssetImportProcessor.RunToCompletionAsync"/>.
+/// </summary>
+public sealed class AssetImportService(RegistryDbContext db, AssetImportOptions options, AssetImportSignal signal, TimeProvider time,
+    ILogger<AssetImportService> logger)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<AssetImportStatus> StartAsync(Stream body, string? contentType, string? idempotencyKey, Caller caller, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(caller);
+        var format = AssetImportReader.FormatOf(contentType)
+            ?? throw new DomainRuleException(CommonErrors.UnsupportedMediaType, "Send the file as text/csv or application/x-ndjson.");
+        if (idempotencyKey is not null && (idempotencyKey.Length is < 1 or > 100 || idempotencyKey.Any(c => c is < ' ' or > '~')))
+            throw new DomainRuleException(AssetErrors.IdempotencyKeyInvalid, "Idempotency-Key must be 1–100 printable ASCII characters.");
+
+        using var hashing = new HashingStream(body);
+        if (idempotencyKey is not null && await FindByKeyAsync(caller, idempotencyKey, ct) is { } earlier)
+        {
+            // A retry: the file is read only to compare it, never staged again.
+            await hashing.CopyToAsync(Stream.Null, ct);
+            return Replay(earlier, hashing.Hash());
+        }
+
+        var import = AssetImport.Start(caller.ParticipantId, caller.ClientId, format, time.GetUtcNow());
+        db.AssetImports.Add(import);
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        int rows;
+        try
+        {
+            rows = await StageAsync(import.Id, hashing, format, ct);
+            await hashing.CopyToAsync(Stream.Null, ct);
+        }
+        catch
+        {
+            // Nothing half-written: a refused or interrupted upload leaves no import and no staged rows behind.
+            await DiscardAsync(import.Id);
+            throw;
+        }
+
+        var hash = hashing.Hash();
+        try
+        {
+            var staged = await db.AssetImports.FirstAsync(i => i.Id == import.Id, ct);
+            staged.Received(rows, hash, idempotencyKey);
+            db.Audit(AuditEntry.By(caller, "asset_import.start", "asset_import", import.Id.ToString(), caller.ParticipantId.Value,
+                [.. new[] { "file", "format", idempotencyKey is null ? null : "idempotencyKey" }.OfType<string>()]));
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation() && idempotencyKey is not null)
+        {
+            // The same key finished uploading concurrently: answer as for a retry.
+            db.ChangeTracker.Clear();
+            await DiscardAsync(import.Id);
+            return Replay((await FindByKeyAsync(caller, idempotencyKey, ct))!, hash);
+        }
+        logger.LogInformation("Import {ImportId} staged {Rows} {Format} rows for {ParticipantId}", import.Id, rows, format, caller.ParticipantId);
+        signal.Wake();
+        return await GetAsync(import.Id, caller, ct);
+    }
+
+    private Task<AssetImport?> FindByKeyAsync(Caller caller, string key, CancellationToken ct) =>
+        db.AssetImports.AsNoTracking().FirstOrDefaultAsync(i => i.ParticipantId == caller.ParticipantId && i.IdempotencyKey == key, ct);
+
+    private static AssetImportStatus Replay(AssetImport earlier, string hash) =>
+        earlier.FileHash == hash
+            ? ToStatus(earlier)
+            : throw new DomainRuleException(AssetImportErrors.IdempotencyKeyReused,
+                "This Idempotency-Key was used for an import of a different file; use a new key for a new file.",
+                new Dictionary<string, object?> { ["importId"] = earlier.Id.ToString() });
+
+    /// <summary>Reads the upload row by row and writes it to the staging table in chunks, each chunk one transaction.</summary>
+    private async Task<int> StageAsync(Guid importId, Stream body, string format, CancellationToken ct)
+    {
+        var writer = BulkWriter.For(db);
+        var chunk = new List<AssetImportRow>(options.StagingChunk);
+        var rows = 0;
+        await foreach (var row in AssetImportReader.ReadAsync(body, format, ct))
+        {
+            chunk.Add(AssetImportRow.Create(importId, row.RowNumber,
+                row.Request is null ? null : JsonSerializer.Serialize(row.Request, Json),
+                row.Errors.Count == 0 ? null : JsonSerializer.Serialize(row.Errors.Select(e => new FieldErrorDto(e.Field, e.Code, e.Message)), Json)));
+            rows = row.RowNumber;
+            if (chunk.Count >= options.StagingChunk)
+            {
+                await WriteChunkAsync(writer, chunk, ct);
+                chunk.Clear();
+            }
+        }
+        await WriteChunkAsync(writer, chunk, ct);
+        return rows;
+    }
+
+    private async Task WriteChunkAsync(BulkWriter writer, List<AssetImportRow> chunk, CancellationToken ct)
+    {
+        if (chunk.Count == 0)
+            return;
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await writer.InsertAsync(db, chunk, ct);
+            await transaction.CommitAsync(ct);
+        });
+    }
+
+    private async Task DiscardAsync(Guid importId)
+    {
+        db.ChangeTracker.Clear();
+        await db.AssetImportRows.Where(r => r.ImportId == importId).ExecuteDeleteAsync(CancellationToken.None);
+        await db.AssetImports.Where(i => i.Id == importId).ExecuteDeleteAsync(CancellationToken.None);
+    }
+
+    public async Task<AssetImportStatus> GetAsync(Guid id, Caller caller, CancellationToken ct) =>
+        ToStatus(await FindAsync(id, caller, ct));
+
+    /// <summary>The caller's own import; another participant's (or a missing one) is 404, never 403.</summary>
+    private async Task<AssetImport> FindAsync(Guid id, Caller caller, CancellationToken ct)
+    {
+        var import = await db.AssetImports.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct);
+        if (import is null || (import.ParticipantId != caller.ParticipantId && !caller.IsRegistryOperator))
+            throw new DomainRuleException(AssetImportErrors.NotFound, $"No import {id}.");
+        return import;
+    }
+
+    public static Guid ParseId(string id) =>
+        Guid.TryParse(id, out var guid) ? guid : throw new DomainRuleException(AssetImportErrors.NotFound, $"No import {id}.");
+
+    internal static AssetImportStatus ToStatus(AssetImport i) => new()
+    {
+        ImportId = i.Id.ToString(),
+        Status = i.Status.ToString().ToLowerInvariant(),
+        Format = i.Format,
+        RowsReceived = i.RowsReceived,
+        RowsProcessed = i.RowsProcessed,
+        Registered = i.Registered,
+        Duplicates = i.Duplicates,
+        Invalid = i.Invalid,
+        PossibleDuplicates = i.PossibleDuplicates,
+        CreatedAt = i.CreatedAt,
+        CompletedAt = i.CompletedAt,
+        Failure = i.Failure,
+    };
+
+    /// <summary>Streams the per-row results in row order, as CSV or NDJSON, straight from the database to <paramref name="destination"/>.</summary>
+    public async Task WriteResultsAsync(Guid id, Caller caller, string format, Stream destination, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var import = await FindAsync(id, caller, ct);
+        await using var writer = new StreamWriter(destination, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
+        if (format == AssetImportReader.Csv)
+            await writer.WriteAsync("rowNumber,outcome,assetId,existingAssetId,duplicateCaseId,errors\n");
+        var results = db.AssetImportResults.AsNoTracking().Where(r => r.ImportId == import.Id).OrderBy(r => r.RowNumber).AsAsyncEnumerable();
+        await foreach (var r in results.WithCancellation(ct))
+        {
+            var errors = r.Errors is null ? [] : JsonSerializer.Deserialize<List<FieldErrorDto>>(r.Errors, Json)!;
+            if (format == AssetImportReader.Csv)
+            {
+                var cell = string.Join("; ", errors.Select(e => $"{e.Code}@{e.Field}"));
+                await writer.WriteAsync(string.Join(',', r.RowNumber.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Outcome,
+                    r.AssetId, r.ExistingAssetId, r.DuplicateCaseId, CsvCell(cell)));
+                await writer.WriteAsync('\n');
+            }
+            else
+            {
+                await writer.WriteAsync(JsonSerializer.Serialize(new AssetImportRowResult
+                {
+                    RowNumber = r.RowNumber,
+                    Outcome = r.Outcome,
+                    AssetId = r.AssetId,
+                    ExistingAssetId = r.ExistingAssetId,
+                    DuplicateCaseId = r.DuplicateCaseId,
+                    Errors = errors.Count == 0 ? null : errors,
+                }, Json));
+                await writer.WriteAsync('\n');
+            }
+        }
+        await writer.FlushAsync(ct);
+    }
+
+    private static string CsvCell(string value) =>
+        value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>The header row and one example row (a valid EV chargepoint).</summary>
+    public static string Template() =>
+        string.Join(',', AssetImportReader.Columns) + "\n" +
+        $"ev-chargepoint,{Mpan.WithCheckDigit("120000000001")},,Myenergi Ltd,zappi v2 7kW,ZP-0012345,12 Mill Lane,Cambridge,CB1 2AB,52.2,0.12,7.4,,,0.23,commissioned,2024-05-01,CONSENT-123,signed-contract,2024-04-20,\n";
+
+    /// <summary>Passes the request body through while hashing it (SHA-256), so the file's hash is known when the upload ends.</summary>
+    private sealed class HashingStream(Stream inner) : Stream
+    {
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+        public string Hash() => Convert.ToHexStringLower(_hash.GetHashAndReset());
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var read = inner.Read(buffer, offset, count);
+            _hash.AppendData(buffer, offset, read);
+            return read;
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await inner.ReadAsync(buffer, cancellationToken);
+            _hash.AppendData(buffer.Span[..read]);
+            return read;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+                _hash.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+}
