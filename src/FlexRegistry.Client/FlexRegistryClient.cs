@@ -75,27 +75,80 @@ public sealed class FlexRegistryClient(HttpClient http)
     public Task<IReadOnlyList<DnoAreaResponse>> GetDnoAreasAsync(CancellationToken ct = default) =>
         SendAsync<IReadOnlyList<DnoAreaResponse>>(HttpMethod.Get, "api/v1/reference/dno-areas", null, ct);
 
+    /// <summary>Verifies the whole audit chain and its signed checkpoints (registry operator).</summary>
+    public Task<AuditVerificationResponse> VerifyAuditAsync(CancellationToken ct = default) =>
+        SendAsync<AuditVerificationResponse>(HttpMethod.Post, "api/v1/audit/verify", null, ct);
+
+    /// <summary>
+    /// Starts a bulk import: <paramref name="content"/> is streamed as the request body (CSV with a header row as
+    /// <c>text/csv</c>, or <c>application/x-ndjson</c>). The same <paramref name="idempotencyKey"/> with the same file
+    /// answers with the same import.
+    /// </summary>
+    public async Task<AssetImportStatus> StartAssetImportAsync(Stream content, string contentType, string? idempotencyKey, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/asset-imports") { Content = new StreamContent(content, 81920) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        if (content.CanSeek)
+            request.Content.Headers.ContentLength = content.Length - content.Position;
+        if (idempotencyKey is not null)
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        return await ReadAsync<AssetImportStatus>(response, ct);
+    }
+
+    public Task<AssetImportStatus> GetAssetImportAsync(string importId, CancellationToken ct = default) =>
+        SendAsync<AssetImportStatus>(HttpMethod.Get, $"api/v1/asset-imports/{Uri.EscapeDataString(importId)}", null, ct);
+
+    /// <summary>Copies the per-row results (<paramref name="format"/> csv or ndjson) to <paramref name="destination"/> as they stream.</summary>
+    public async Task DownloadAssetImportResultsAsync(string importId, string format, Stream destination, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/v1/asset-imports/{Uri.EscapeDataString(importId)}/results?format={Uri.EscapeDataString(format)}");
+        request.Headers.Accept.ParseAdd(format == "csv" ? "text/csv" : "application/x-ndjson");
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        await ThrowIfProblemAsync(response, ct);
+        await response.Content.CopyToAsync(destination, ct);
+    }
+
+    /// <summary>The CSV template: the header row and one example row.</summary>
+    public async Task<string> GetAssetImportTemplateAsync(CancellationToken ct = default)
+    {
+        using var response = await http.GetAsync(new Uri("api/v1/asset-imports/template", UriKind.Relative), ct);
+        await ThrowIfProblemAsync(response, ct);
+        return await response.Content.ReadAsStringAsync(ct);
+    }
+
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
             request.Content = JsonContent.Create(body, body.GetType(), options: Json);
         using var response = await http.SendAsync(request, ct);
-        if (!response.IsSuccessStatusCode)
-        {
-            ProblemResponse problem;
-            try
-            {
-                problem = await response.Content.ReadFromJsonAsync<ProblemResponse>(Json, ct) ?? new ProblemResponse();
-            }
-            catch (JsonException)
-            {
-                problem = new ProblemResponse { Title = response.ReasonPhrase, Status = (int)response.StatusCode };
-            }
-            throw new FlexRegistryProblemException((int)response.StatusCode, problem);
-        }
+        return await ReadAsync<T>(response, ct);
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken ct)
+    {
+        await ThrowIfProblemAsync(response, ct);
         return await response.Content.ReadFromJsonAsync<T>(Json, ct)
                ?? throw new JsonException($"The register sent an empty {typeof(T).Name}.");
+    }
+
+    private static async Task ThrowIfProblemAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        if (response.IsSuccessStatusCode)
+            return;
+        ProblemResponse problem;
+        try
+        {
+            problem = await response.Content.ReadFromJsonAsync<ProblemResponse>(Json, ct) ?? new ProblemResponse();
+        }
+        catch (JsonException)
+        {
+            problem = new ProblemResponse { Title = response.ReasonPhrase, Status = (int)response.StatusCode };
+        }
+        throw new FlexRegistryProblemException((int)response.StatusCode, problem);
     }
 
     private static string Query(params (string Name, string? Value)[] parameters)
