@@ -68,8 +68,14 @@ public sealed class ClientAssertionKey : IDisposable
                 var rsa = RSA.Create();
                 rsa.ImportParameters(new RSAParameters
                 {
-                    Modulus = Bytes("n"), Exponent = Bytes("e"), D = Bytes("d"), P = Bytes("p"), Q = Bytes("q"),
-                    DP = Bytes("dp"), DQ = Bytes("dq"), InverseQ = Bytes("qi"),
+                    Modulus = Bytes("n"),
+                    Exponent = Bytes("e"),
+                    D = Bytes("d"),
+                    P = Bytes("p"),
+                    Q = Bytes("q"),
+                    DP = Bytes("dp"),
+                    DQ = Bytes("dq"),
+                    InverseQ = Bytes("qi"),
                 });
                 return FromRsa(rsa, kid);
             case "EC" when Member("crv") == "P-256":

@@ -44,6 +44,7 @@ public sealed class SyntheticAssets
     private const ulong MpanSpace = 10_000_000_000UL; // ten digits after the distributor ID, before the check digit
     private const ulong MpanMultiplier = 6_364_136_223UL; // odd and not a multiple of 5: a bijection modulo 10^10
     private const string InwardLetters = "ABDEFGHJLNPQRSTUWXYZ";
+    private const long NearDuplicateSerials = 1_000_000_000_000L;
     private const string SerialAlphabet = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 
     private static readonly (string Type, int Weight)[] TypeMix =
@@ -70,24 +71,113 @@ public sealed class SyntheticAssets
     /// <summary>The main post town of each postcode area the DNO areas serve (<see cref="DnoArea.PostcodeAreasOf"/>).</summary>
     private static readonly Dictionary<string, string> PostTowns = new(StringComparer.Ordinal)
     {
-        ["AL"] = "St Albans", ["CB"] = "Cambridge", ["CM"] = "Chelmsford", ["CO"] = "Colchester", ["EN"] = "Enfield", ["IG"] = "Ilford",
-        ["IP"] = "Ipswich", ["LU"] = "Luton", ["MK"] = "Milton Keynes", ["NR"] = "Norwich", ["PE"] = "Peterborough", ["RM"] = "Romford",
-        ["SG"] = "Stevenage", ["SS"] = "Southend-on-Sea", ["WD"] = "Watford", ["DE"] = "Derby", ["LE"] = "Leicester", ["LN"] = "Lincoln",
-        ["NG"] = "Nottingham", ["NN"] = "Northampton", ["E"] = "London", ["EC"] = "London", ["N"] = "London", ["NW"] = "London",
-        ["SE"] = "London", ["SW"] = "London", ["W"] = "London", ["WC"] = "London", ["CH"] = "Chester", ["CW"] = "Crewe",
-        ["L"] = "Liverpool", ["LL"] = "Llandudno", ["B"] = "Birmingham", ["CV"] = "Coventry", ["DY"] = "Dudley", ["GL"] = "Gloucester",
-        ["HR"] = "Hereford", ["ST"] = "Stoke-on-Trent", ["TF"] = "Telford", ["WR"] = "Worcester", ["WS"] = "Walsall",
-        ["WV"] = "Wolverhampton", ["DH"] = "Durham", ["DL"] = "Darlington", ["NE"] = "Newcastle upon Tyne", ["SR"] = "Sunderland",
-        ["TS"] = "Middlesbrough", ["BB"] = "Blackburn", ["BL"] = "Bolton", ["CA"] = "Carlisle", ["FY"] = "Blackpool", ["LA"] = "Lancaster",
-        ["M"] = "Manchester", ["OL"] = "Oldham", ["PR"] = "Preston", ["SK"] = "Stockport", ["WN"] = "Wigan", ["AB"] = "Aberdeen",
-        ["DD"] = "Dundee", ["HS"] = "Stornoway", ["IV"] = "Inverness", ["KW"] = "Kirkwall", ["PH"] = "Perth", ["ZE"] = "Lerwick",
-        ["DG"] = "Dumfries", ["EH"] = "Edinburgh", ["FK"] = "Falkirk", ["G"] = "Glasgow", ["KA"] = "Kilmarnock", ["KY"] = "Kirkcaldy",
-        ["ML"] = "Motherwell", ["TD"] = "Galashiels", ["BN"] = "Brighton", ["CT"] = "Canterbury", ["DA"] = "Dartford", ["ME"] = "Rochester",
-        ["RH"] = "Redhill", ["TN"] = "Tonbridge", ["BH"] = "Bournemouth", ["GU"] = "Guildford", ["OX"] = "Oxford", ["PO"] = "Portsmouth",
-        ["RG"] = "Reading", ["SL"] = "Slough", ["SN"] = "Swindon", ["SO"] = "Southampton", ["SP"] = "Salisbury", ["CF"] = "Cardiff",
-        ["NP"] = "Newport", ["SA"] = "Swansea", ["BA"] = "Bath", ["BS"] = "Bristol", ["EX"] = "Exeter", ["PL"] = "Plymouth",
-        ["TA"] = "Taunton", ["TQ"] = "Torquay", ["TR"] = "Truro", ["BD"] = "Bradford", ["DN"] = "Doncaster", ["HD"] = "Huddersfield",
-        ["HG"] = "Harrogate", ["HU"] = "Hull", ["HX"] = "Halifax", ["LS"] = "Leeds", ["S"] = "Sheffield", ["WF"] = "Wakefield", ["YO"] = "York",
+        ["AL"] = "St Albans",
+        ["CB"] = "Cambridge",
+        ["CM"] = "Chelmsford",
+        ["CO"] = "Colchester",
+        ["EN"] = "Enfield",
+        ["IG"] = "Ilford",
+        ["IP"] = "Ipswich",
+        ["LU"] = "Luton",
+        ["MK"] = "Milton Keynes",
+        ["NR"] = "Norwich",
+        ["PE"] = "Peterborough",
+        ["RM"] = "Romford",
+        ["SG"] = "Stevenage",
+        ["SS"] = "Southend-on-Sea",
+        ["WD"] = "Watford",
+        ["DE"] = "Derby",
+        ["LE"] = "Leicester",
+        ["LN"] = "Lincoln",
+        ["NG"] = "Nottingham",
+        ["NN"] = "Northampton",
+        ["E"] = "London",
+        ["EC"] = "London",
+        ["N"] = "London",
+        ["NW"] = "London",
+        ["SE"] = "London",
+        ["SW"] = "London",
+        ["W"] = "London",
+        ["WC"] = "London",
+        ["CH"] = "Chester",
+        ["CW"] = "Crewe",
+        ["L"] = "Liverpool",
+        ["LL"] = "Llandudno",
+        ["B"] = "Birmingham",
+        ["CV"] = "Coventry",
+        ["DY"] = "Dudley",
+        ["GL"] = "Gloucester",
+        ["HR"] = "Hereford",
+        ["ST"] = "Stoke-on-Trent",
+        ["TF"] = "Telford",
+        ["WR"] = "Worcester",
+        ["WS"] = "Walsall",
+        ["WV"] = "Wolverhampton",
+        ["DH"] = "Durham",
+        ["DL"] = "Darlington",
+        ["NE"] = "Newcastle upon Tyne",
+        ["SR"] = "Sunderland",
+        ["TS"] = "Middlesbrough",
+        ["BB"] = "Blackburn",
+        ["BL"] = "Bolton",
+        ["CA"] = "Carlisle",
+        ["FY"] = "Blackpool",
+        ["LA"] = "Lancaster",
+        ["M"] = "Manchester",
+        ["OL"] = "Oldham",
+        ["PR"] = "Preston",
+        ["SK"] = "Stockport",
+        ["WN"] = "Wigan",
+        ["AB"] = "Aberdeen",
+        ["DD"] = "Dundee",
+        ["HS"] = "Stornoway",
+        ["IV"] = "Inverness",
+        ["KW"] = "Kirkwall",
+        ["PH"] = "Perth",
+        ["ZE"] = "Lerwick",
+        ["DG"] = "Dumfries",
+        ["EH"] = "Edinburgh",
+        ["FK"] = "Falkirk",
+        ["G"] = "Glasgow",
+        ["KA"] = "Kilmarnock",
+        ["KY"] = "Kirkcaldy",
+        ["ML"] = "Motherwell",
+        ["TD"] = "Galashiels",
+        ["BN"] = "Brighton",
+        ["CT"] = "Canterbury",
+        ["DA"] = "Dartford",
+        ["ME"] = "Rochester",
+        ["RH"] = "Redhill",
+        ["TN"] = "Tonbridge",
+        ["BH"] = "Bournemouth",
+        ["GU"] = "Guildford",
+        ["OX"] = "Oxford",
+        ["PO"] = "Portsmouth",
+        ["RG"] = "Reading",
+        ["SL"] = "Slough",
+        ["SN"] = "Swindon",
+        ["SO"] = "Southampton",
+        ["SP"] = "Salisbury",
+        ["CF"] = "Cardiff",
+        ["NP"] = "Newport",
+        ["SA"] = "Swansea",
+        ["BA"] = "Bath",
+        ["BS"] = "Bristol",
+        ["EX"] = "Exeter",
+        ["PL"] = "Plymouth",
+        ["TA"] = "Taunton",
+        ["TQ"] = "Torquay",
+        ["TR"] = "Truro",
+        ["BD"] = "Bradford",
+        ["DN"] = "Doncaster",
+        ["HD"] = "Huddersfield",
+        ["HG"] = "Harrogate",
+        ["HU"] = "Hull",
+        ["HX"] = "Halifax",
+        ["LS"] = "Leeds",
+        ["S"] = "Sheffield",
+        ["WF"] = "Wakefield",
+        ["YO"] = "York",
     };
 
     private static readonly string[] StreetTypes =
@@ -203,15 +293,15 @@ public sealed class SyntheticAssets
     }
 
     /// <summary>
-    /// Probably the same asset, but no identity key matches: same meter point, type, postcode and model, a mistyped
+    /// Probably the same asset, but no identity key matches: same meter point, type, postcode and model, a different
     /// serial, the street abbreviated and the capacity a little different. The register must open a possible-duplicate case.
     /// </summary>
     public static SyntheticAsset NearDuplicate(SyntheticAsset original, long variant)
     {
         ArgumentNullException.ThrowIfNull(original);
-        var serial = original.SerialNumber;
-        var last = SerialAlphabet.IndexOf(serial[^1], StringComparison.Ordinal);
-        serial = serial[..^1] + SerialAlphabet[(last + 1 + (int)(variant % 5)) % SerialAlphabet.Length] + "X";
+        // Another serial (the installer copied the inverter's, say), unique per variant: serials of new assets use
+        // indices below NearDuplicateSerials, so no near duplicate ever matches an asset or another near duplicate.
+        var serial = original.SerialNumber[..(original.SerialNumber.IndexOf('-', StringComparison.Ordinal) + 1)] + Serial(NearDuplicateSerials + variant);
         return original with
         {
             SerialNumber = serial,
