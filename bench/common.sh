@@ -26,8 +26,8 @@ bench_cleanup() {
     local pid
     for pid in "${_bench_pids[@]}"; do
         kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
     done
-    wait 2>/dev/null || true
     pg_throwaway_stop 2>/dev/null || true
     rm -rf "$BENCH_WORK"
 }
@@ -51,7 +51,7 @@ bench_start_app() {
         Logging__LogLevel__Default=Warning \
         exec dotnet "$APP_DLL" --urls "http://127.0.0.1:$APP_PORT" >"$dir/app.log" 2>&1) &
     _bench_pids+=($!)
-    bench_wait_ready "$APP_URL/health/ready"
+    bench_wait_ready "${APP_URL}health/ready"
 }
 
 bench_stop_app() {

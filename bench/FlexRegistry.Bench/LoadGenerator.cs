@@ -9,7 +9,7 @@ public sealed record LoadResult(long Sent, long Ok, long Conflicts, long Errors,
     public double OkPerSecond => Ok / Seconds;
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"sent={Sent} ok={Ok} 409={Conflicts} errors={Errors} in {Seconds:F1}s => {OkPerSecond:F0} ok/s; latency {Latencies.Summary()}; max in flight {MaxInFlight}");
+        $"sent={Sent} ok={Ok} 409={Conflicts} errors={Errors} in {Seconds:F1}s => {OkPerSecond:F0} ok/s; latency {Latencies.Summary()}{(MaxInFlight > 0 ? $"; max in flight {MaxInFlight}" : "")}");
 }
 
 /// <summary>
@@ -22,26 +22,32 @@ public sealed record LoadResult(long Sent, long Ok, long Conflicts, long Errors,
 /// </summary>
 public static class LoadGenerator
 {
-    public static async Task<LoadResult> SaturateAsync(HttpClient http, Func<long, HttpRequestMessage> request, int concurrency, TimeSpan duration, TimeSpan warmup)
+    /// <summary>Closed loop for <paramref name="duration"/> (or until <paramref name="stopAfter"/> requests were sent).</summary>
+    public static async Task<LoadResult> SaturateAsync(HttpClient http, Func<long, HttpRequestMessage> request, int concurrency, TimeSpan duration, TimeSpan warmup, long stopAfter = long.MaxValue)
     {
         // Warm-up: JIT, connection pool, database caches; not counted.
         var next = -1L;
-        await RunWorkersAsync(http, request, concurrency, warmup, () => Interlocked.Increment(ref next), null);
+        if (warmup > TimeSpan.Zero)
+            await RunWorkersAsync(http, request, concurrency, warmup, () => Interlocked.Increment(ref next), null, long.MaxValue);
         var counters = new Counters();
         var clock = Stopwatch.StartNew();
-        await RunWorkersAsync(http, request, concurrency, duration, () => Interlocked.Increment(ref next), counters);
+        var last = next + stopAfter;
+        await RunWorkersAsync(http, request, concurrency, duration, () => Interlocked.Increment(ref next), counters, last);
         return counters.Result(clock.Elapsed.TotalSeconds, 0);
     }
 
-    private static async Task RunWorkersAsync(HttpClient http, Func<long, HttpRequestMessage> request, int concurrency, TimeSpan duration, Func<long> nextIndex, Counters? counters)
+    private static async Task RunWorkersAsync(HttpClient http, Func<long, HttpRequestMessage> request, int concurrency, TimeSpan duration, Func<long> nextIndex, Counters? counters, long last)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         {
             while (Stopwatch.GetTimestamp() < deadline)
             {
+                var index = nextIndex();
+                if (index > last)
+                    break;
                 var start = Stopwatch.GetTimestamp();
-                var status = await SendAsync(http, request(nextIndex()));
+                var status = await SendAsync(http, request(index));
                 counters?.Add(status, Stopwatch.GetElapsedTime(start));
             }
         })));
