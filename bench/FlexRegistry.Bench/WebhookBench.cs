@@ -84,10 +84,15 @@ public static class WebhookBench
         // 3. The register's dispatcher delivering the backlog after a replay.
         var types = await http.GetFromJsonAsync<List<string>>("api/v1/events/types", FlexRegistryClient.Json);
         using var created = await http.PostAsJsonAsync("api/v1/subscriptions", new CreateSubscriptionRequest { Url = hook, Types = types }, FlexRegistryClient.Json);
+        if (!created.IsSuccessStatusCode)
+            throw new InvalidOperationException($"subscription refused: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
         var subscription = (await created.Content.ReadFromJsonAsync<SubscriptionSecretResponse>(FlexRegistryClient.Json))!;
         var deliveryClock = Stopwatch.StartNew();
-        using (var replay = await http.PostAsJsonAsync($"api/v1/subscriptions/{subscription.Id}/replay", new ReplayRequest { FromSequence = 0 }, FlexRegistryClient.Json))
-            replay.EnsureSuccessStatusCode();
+        using (var replay = await http.PostAsJsonAsync($"api/v1/subscriptions/{subscription.Id}/replay", new ReplayRequest { FromSequence = 1 }, FlexRegistryClient.Json))
+        {
+            if (!replay.IsSuccessStatusCode)
+                throw new InvalidOperationException($"replay refused: {(int)replay.StatusCode} {await replay.Content.ReadAsStringAsync()}");
+        }
         var delivered = await WaitForAsync(receipts, r => r.Sequence <= lastSequence, feedEvents, TimeSpan.FromMinutes(10));
         var deliverySeconds = deliveryClock.Elapsed.TotalSeconds;
         Console.WriteLine(Invariant($"dispatcher replay delivery: {delivered}/{feedEvents} webhooks in {deliverySeconds:F2}s => {delivered / deliverySeconds:F0}/s"));
