@@ -33,9 +33,13 @@ bench_cleanup() {
 }
 trap bench_cleanup EXIT
 
-# bench_pg_database NAME: a fresh database in the throwaway cluster; prints its connection string.
+# bench_pg_start: the throwaway cluster, started in this shell (so the exit trap stops it) when a script needs it.
+bench_pg_start() {
+    [[ -n ${PG_THROWAWAY_DIR:-} ]] || pg_throwaway_start >&2
+}
+
+# bench_pg_database NAME: a fresh database in the throwaway cluster (bench_pg_start first); prints its connection string.
 bench_pg_database() {
-    [[ -n ${FLEXREG_TEST_POSTGRES:-} ]] || pg_throwaway_start >&2
     PGPASSWORD=flexreg psql -h 127.0.0.1 -p "$PG_THROWAWAY_PORT" -U flexreg -d postgres -qc "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >&2
     echo "Host=127.0.0.1;Port=$PG_THROWAWAY_PORT;Username=flexreg;Password=flexreg;Database=$1;Maximum Pool Size=100"
 }

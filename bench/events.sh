@@ -6,6 +6,7 @@
 # Output: bench/results/events-<provider>.txt
 source "$(dirname "$0")/common.sh"
 bench_build
+[[ " ${BENCH_PROVIDERS:-postgres sqlite} " == *" postgres "* ]] && bench_pg_start
 for provider in ${BENCH_PROVIDERS:-postgres sqlite}; do
     if [[ $provider == postgres ]]; then
         app_provider=Postgres cs=$(bench_pg_database bench_events)

@@ -9,6 +9,7 @@ source "$(dirname "$0")/common.sh"
 N=${BENCH_ASSETS:-100000}
 FLEXREG="dotnet $BENCH_ROOT/src/FlexRegistry.Cli/bin/Release/net10.0/flexreg.dll"
 bench_build
+[[ " ${BENCH_PROVIDERS:-postgres sqlite} " == *" postgres "* ]] && bench_pg_start
 $FLEXREG sandbox generate --assets "$N" --duplicates 0 --near-duplicates 0 --format ndjson --out "$BENCH_WORK/existing.ndjson"
 $FLEXREG sandbox generate --assets "$N" --start-index "$N" --duplicates 0.1 --near-duplicates 0.01 --format ndjson --out "$BENCH_WORK/new.ndjson"
 for provider in ${BENCH_PROVIDERS:-postgres sqlite}; do

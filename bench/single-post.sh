@@ -11,6 +11,7 @@ DURATION=${BENCH_DURATION:-15}
 CONCURRENCY=${BENCH_CONCURRENCY:-32}
 command -v hey >/dev/null || { echo "hey is required: apt-get install -y hey" >&2; exit 1; }
 bench_build
+[[ " ${BENCH_PROVIDERS:-postgres sqlite} " == *" postgres "* ]] && bench_pg_start
 
 for provider in ${BENCH_PROVIDERS:-postgres sqlite}; do
     if [[ $provider == postgres ]]; then

@@ -31,7 +31,7 @@ public static class LoadGenerator
             await RunWorkersAsync(http, request, concurrency, warmup, () => Interlocked.Increment(ref next), null, long.MaxValue);
         var counters = new Counters();
         var clock = Stopwatch.StartNew();
-        var last = next + stopAfter;
+        var last = stopAfter == long.MaxValue ? long.MaxValue : next + stopAfter;
         await RunWorkersAsync(http, request, concurrency, duration, () => Interlocked.Increment(ref next), counters, last);
         return counters.Result(clock.Elapsed.TotalSeconds, 0);
     }
