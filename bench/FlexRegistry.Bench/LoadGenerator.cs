@@ -53,7 +53,8 @@ public static class LoadGenerator
         })));
     }
 
-    public static async Task<LoadResult> FixedRateAsync(HttpClient http, Func<long, HttpRequestMessage> request, double rate, TimeSpan duration, long firstIndex = 0, int maxInFlight = 2048)
+    public static async Task<LoadResult> FixedRateAsync(HttpClient http, Func<long, HttpRequestMessage> request, double rate, TimeSpan duration, long firstIndex = 0, int maxInFlight = 2048,
+        Func<HttpResponseMessage, Task>? onResponse = null)
     {
         var counters = new Counters();
         var total = (long)(rate * duration.TotalSeconds);
@@ -87,7 +88,7 @@ public static class LoadGenerator
                 }
                 try
                 {
-                    var status = await SendAsync(http, request(index));
+                    var status = await SendAsync(http, request(index), onResponse);
                     counters.Add(status, Stopwatch.GetElapsedTime(dueAt));
                 }
                 finally
@@ -101,13 +102,17 @@ public static class LoadGenerator
         return counters.Result(Stopwatch.GetElapsedTime(start).TotalSeconds, maxSeen);
     }
 
-    private static async Task<int> SendAsync(HttpClient http, HttpRequestMessage request)
+    private static async Task<int> SendAsync(HttpClient http, HttpRequestMessage request, Func<HttpResponseMessage, Task>? onResponse = null)
     {
         try
         {
             using (request)
             using (var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead))
+            {
+                if (onResponse is not null)
+                    await onResponse(response);
                 return (int)response.StatusCode;
+            }
         }
         catch (HttpRequestException)
         {

@@ -14,7 +14,7 @@ public static class SandboxCommand
         var duplicates = new Option<double>("--duplicates") { Description = "Share of rows that are exact duplicates of an earlier asset", DefaultValueFactory = _ => 0.1 };
         var near = new Option<double>("--near-duplicates") { Description = "Share of rows that are near duplicates (a possible-duplicate case)", DefaultValueFactory = _ => 0.01 };
         var seed = new Option<int>("--seed") { Description = "Same seed, same file", DefaultValueFactory = _ => 42 };
-        var format = new Option<string>("--format") { Description = "csv or ndjson", DefaultValueFactory = _ => "csv" };
+        var format = new Option<string?>("--format") { Description = "csv or ndjson (default: ndjson for a .ndjson or .jsonl --out, else csv)" };
         format.AcceptOnlyFromAmong("csv", "ndjson");
         var start = new Option<long>("--start-index")
         {
@@ -29,8 +29,11 @@ public static class SandboxCommand
         };
         generate.SetAction(async (parsed, ct) =>
         {
-            var options = new GenerateOptions(parsed.GetValue(assets), parsed.GetValue(output)!, parsed.GetValue(duplicates), parsed.GetValue(near),
-                parsed.GetValue(seed), parsed.GetValue(format)!, parsed.GetValue(start));
+            var path = parsed.GetValue(output)!;
+            var chosen = parsed.GetValue(format)
+                         ?? (Path.GetExtension(path).ToLowerInvariant() is ".ndjson" or ".jsonl" ? "ndjson" : "csv");
+            var options = new GenerateOptions(parsed.GetValue(assets), path, parsed.GetValue(duplicates), parsed.GetValue(near),
+                parsed.GetValue(seed), chosen, parsed.GetValue(start));
             var clock = Stopwatch.StartNew();
             var summary = await GenerateAssets.RunAsync(options, null, ct);
             context.Console.MarkupLineInterpolated(

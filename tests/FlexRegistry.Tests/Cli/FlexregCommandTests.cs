@@ -41,7 +41,7 @@ public abstract class FlexregCommandTests(RegistryApp app) : IDisposable
     {
         var path = Path.Combine(_dir.FullName, "assets.ndjson");
         var (context, output, _) = Context();
-        var exit = await Flexreg.InvokeAsync(["sandbox", "generate", "--assets", "120", "--duplicates", "0.15", "--near-duplicates", "0.1", "--seed", "9", "--format", "ndjson", "--out", path], context);
+        var exit = await Flexreg.InvokeAsync(["sandbox", "generate", "--assets", "120", "--duplicates", "0.15", "--near-duplicates", "0.1", "--seed", "9", "--out", path], context);
         Assert.Equal(Flexreg.Ok, exit);
         Assert.Contains("120 rows", output.ToString(), StringComparison.Ordinal);
         var rows = SandboxGenerateTests.ReadRows(path, "ndjson");
