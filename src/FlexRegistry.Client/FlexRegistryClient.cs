@@ -97,6 +97,10 @@ public sealed class FlexRegistryClient(HttpClient http)
     public Task<IReadOnlyList<DnoAreaResponse>> GetDnoAreasAsync(CancellationToken ct = default) =>
         SendAsync<IReadOnlyList<DnoAreaResponse>>(HttpMethod.Get, "api/v1/reference/dno-areas", null, ct);
 
+    /// <summary>Verifies the whole audit chain and its signed checkpoints (registry operator).</summary>
+    public Task<AuditVerificationResponse> VerifyAuditAsync(CancellationToken ct = default) =>
+        SendAsync<AuditVerificationResponse>(HttpMethod.Post, "api/v1/audit/verify", null, ct);
+
     /// <summary>
     /// Starts a bulk import (BUC.2 step 1): streams <paramref name="content"/> (CSV with a header row, or NDJSON) without
     /// buffering it. <paramref name="contentType"/> is text/csv or application/x-ndjson. The same idempotency key with the

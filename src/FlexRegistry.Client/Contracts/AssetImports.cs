@@ -22,6 +22,10 @@ public sealed record AssetImportStatus
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? CompletedAt { get; init; }
     public string? Failure { get; init; }
+
+    /// <summary>True once the import will change no more (completed or failed). Computed by the client, not sent.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Finished => Status is "completed" or "failed";
 }
 
 /// <summary>One line of an import's results (NDJSON form; the CSV has the same columns, errors as "code@field; code@field").</summary>

@@ -57,6 +57,11 @@ public sealed record DnoArea(int DistributorId, string GspGroup, string Name, st
     .SelectMany(g => g.Areas.Split(' ').Select(area => KeyValuePair.Create(area, g.DistributorId)))
     .ToFrozenDictionary(StringComparer.Ordinal);
 
+    /// <summary>The postcode areas mainly served by a DNO area (the inverse of <see cref="FindByPostcodeArea"/>), in
+    /// alphabetical order; for synthetic and sandbox data.</summary>
+    public static IReadOnlyList<string> PostcodeAreasOf(int distributorId) =>
+        [.. PostcodeAreas.Where(p => p.Value == distributorId).Select(p => p.Key).Order(StringComparer.Ordinal)];
+
     public static DnoArea? FindByDistributorId(int distributorId) =>
         All.FirstOrDefault(a => a.DistributorId == distributorId);
 

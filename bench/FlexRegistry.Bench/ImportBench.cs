@@ -1,0 +1,290 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using FlexRegistry.Assets;
+using FlexRegistry.Cli.Sandbox;
+using FlexRegistry.Client;
+using FlexRegistry.Client.Contracts;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace FlexRegistry.Bench;
+
+/// <summary>
+/// Bulk import (c). <c>copy-baseline</c> measures the raw limit on the register's own database: a table made
+/// <c>LIKE assets INCLUDING ALL</c> (same columns, same unique and blocking indexes) is filled with the existing
+/// file's rows (not timed), then the new file's rows that are not exact duplicates (what an import must insert) go
+/// in with one Npgsql binary COPY (PostgreSQL) or one prepared INSERT in one transaction (SQLite), timed.
+/// Rows are parsed and shaped (the register's own validation and identity keys) before the clock starts, so the
+/// baseline is the bare write. <c>import</c> registers the existing file and then the new one through
+/// <c>POST /api/v1/asset-imports</c> (branch <c>import</c>), timing the second.
+/// </summary>
+public static class ImportBench
+{
+    private const string Registrant = "FRP-BENCH00000000";
+    private static readonly DateOnly Today = new(2026, 1, 1);
+
+    public static async Task<int> CopyBaselineAsync(Args args)
+    {
+        var provider = args.Require("provider");
+        var connection = args.Require("connection");
+        var existing = Rows(args.Require("existing"), skipDuplicates: true);
+        var incoming = Rows(args.Require("new"), skipDuplicates: true);
+        Console.WriteLine($"rows: {existing.Count} existing, {incoming.Count} new (exact duplicates left out)");
+        double seconds;
+        if (provider == "postgres")
+        {
+            await using var source = NpgsqlDataSource.Create(connection);
+            await using (var setup = source.CreateCommand("DROP TABLE IF EXISTS bench_copy; CREATE TABLE bench_copy (LIKE assets INCLUDING ALL)"))
+                await setup.ExecuteNonQueryAsync();
+            var columns = await PostgresColumnsAsync(source);
+            await CopyAsync(source, columns, existing, "E");
+            await using (var analyse = source.CreateCommand("ANALYZE bench_copy"))
+                await analyse.ExecuteNonQueryAsync();
+            var clock = Stopwatch.StartNew();
+            await CopyAsync(source, columns, incoming, "N");
+            seconds = clock.Elapsed.TotalSeconds;
+        }
+        else
+        {
+            await using var db = new SqliteConnection(connection);
+            await db.OpenAsync();
+            var columns = await SqliteCopyTableAsync(db);
+            await InsertAsync(db, columns, existing, "E");
+            var clock = Stopwatch.StartNew();
+            await InsertAsync(db, columns, incoming, "N");
+            seconds = clock.Elapsed.TotalSeconds;
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT baseline={(provider == "postgres" ? "npgsql-binary-copy" : "sqlite-prepared-insert")} rows={incoming.Count} seconds={seconds:F2} rows_per_s={incoming.Count / seconds:F0}"));
+        return 0;
+    }
+
+    /// <summary>Registers the existing file (not timed), then times the import of the new file, end to end through the API.</summary>
+    public static async Task<int> ImportAsync(Args args)
+    {
+        var url = new Uri(args.Require("url"));
+        using var http = Registry.Http(url);
+        var credentials = args.Get("client-id") is { } id ? new ApiClientCredentials(id, args.Require("client-secret")) : await Registry.RegisterParticipantAsync(http);
+        var client = FlexRegistryClient.Create(url, credentials.ClientId, credentials.ClientSecret!);
+        var first = await RunImportAsync(client, args.Require("existing"));
+        Console.WriteLine($"existing: {Describe(first.Status)} in {first.Seconds:F1}s");
+        var second = await RunImportAsync(client, args.Require("new"));
+        Console.WriteLine($"new: {Describe(second.Status)} in {second.Seconds:F1}s");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT import rows={second.Status.RowsProcessed} seconds={second.Seconds:F2} rows_per_s={second.Status.RowsProcessed / second.Seconds:F0} registered={second.Status.Registered} duplicates={second.Status.Duplicates} possible_duplicates={second.Status.PossibleDuplicates} invalid={second.Status.Invalid}"));
+        return second.Status.Status == "completed" ? 0 : 2;
+    }
+
+    private static async Task<(AssetImportStatus Status, double Seconds)> RunImportAsync(FlexRegistryClient client, string path)
+    {
+        var clock = Stopwatch.StartNew();
+        await using var file = File.OpenRead(path);
+        var status = await client.StartAssetImportAsync(file, path.EndsWith(".csv", StringComparison.Ordinal) ? "text/csv" : "application/x-ndjson", Guid.NewGuid().ToString("N"));
+        while (!status.Finished)
+        {
+            await Task.Delay(200);
+            status = await client.GetAssetImportAsync(status.ImportId);
+        }
+        return (status, clock.Elapsed.TotalSeconds);
+    }
+
+    private static string Describe(AssetImportStatus s) =>
+        $"{s.Status}: {s.RowsProcessed} rows, {s.Registered} registered, {s.Duplicates} duplicates, {s.PossibleDuplicates} possible duplicates, {s.Invalid} invalid {s.Failure}";
+
+    /// <summary>An NDJSON file's rows, validated and shaped as the register stores them; exact duplicates (per the manifest) left out.</summary>
+    private static List<AssetData> Rows(string path, bool skipDuplicates)
+    {
+        var duplicates = skipDuplicates && File.Exists(path + ".manifest.csv")
+            ? GenerateAssets.ReadManifest(path + ".manifest.csv").Where(m => m.Kind == RowKind.Duplicate).Select(m => m.RowNumber).ToHashSet()
+            : [];
+        var rows = new List<AssetData>();
+        long row = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            row++;
+            if (duplicates.Contains(row))
+                continue;
+            var request = JsonSerializer.Deserialize<RegisterAssetRequest>(line, FlexRegistryClient.Json)!;
+            rows.Add(AssetValidation.Validate(request, Today).Data ?? throw new InvalidDataException($"row {row} is invalid"));
+        }
+        return rows;
+    }
+
+    private static object? Value(string column, AssetData a, string id, DateTimeOffset now) => column switch
+    {
+        "Id" => id,
+        "Type" => a.Type.Code,
+        "Status" => a.Status.ToString(),
+        "DataStatus" => "Provisional",
+        "Mpan" => a.Mpan,
+        "ExportMpan" => a.ExportMpan,
+        "Manufacturer" => a.Manufacturer,
+        "Model" => a.Model,
+        "SerialNumber" => a.SerialNumber,
+        "IdentityKey" => AssetKeys.Identity(a.Type, a.Manufacturer, a.SerialNumber, Registrant),
+        "MeterKey" => AssetKeys.Meter(a.Type, a.Mpan, a.SerialNumber),
+        "AddressLine1" => a.AddressLine1,
+        "Town" => a.Town,
+        "Postcode" => a.Postcode,
+        "PostcodeDistrict" => a.PostcodeDistrict,
+        "Latitude" => a.Latitude,
+        "Longitude" => a.Longitude,
+        "DnoDistributorId" => a.DnoDistributorId,
+        "GspGroup" => a.GspGroup,
+        "ImportCapacityKw" => a.ImportCapacityKw,
+        "ExportCapacityKw" => a.ExportCapacityKw,
+        "StorageCapacityKwh" => a.StorageCapacityKwh,
+        "RatedCapacityKw" => Math.Max(a.ImportCapacityKw ?? 0, a.ExportCapacityKw ?? 0),
+        "ConnectionVoltageKv" => a.ConnectionVoltageKv,
+        "CommissioningDate" => a.CommissioningDate,
+        "ConsentReference" => a.ConsentReference,
+        "ConsentMethod" => a.ConsentMethod,
+        "ConsentDate" => a.ConsentDate,
+        "RegistrantId" => Registrant,
+        "Parties" => " " + Registrant + " ",
+        "RegisteredAt" or "UpdatedAt" => now,
+        "Version" => Guid.NewGuid(),
+        _ when column.EndsWith("DeclaredBy", StringComparison.Ordinal) => Registrant,
+        _ => null,
+    };
+
+    private sealed record Column(string Name, string DataType, bool Nullable, bool HasDefault);
+
+    private static async Task<List<Column>> PostgresColumnsAsync(NpgsqlDataSource source)
+    {
+        var columns = new List<Column>();
+        await using var command = source.CreateCommand(
+            "SELECT column_name, data_type, is_nullable = 'YES', column_default IS NOT NULL FROM information_schema.columns WHERE table_name = 'bench_copy' ORDER BY ordinal_position");
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            columns.Add(new Column(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), reader.GetBoolean(3)));
+        return columns;
+    }
+
+    private static async Task CopyAsync(NpgsqlDataSource source, List<Column> columns, List<AssetData> rows, string idPrefix)
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        await using var connection = await source.OpenConnectionAsync();
+        await using var writer = await connection.BeginBinaryImportAsync(
+            $"COPY bench_copy ({string.Join(", ", columns.Select(c => $"\"{c.Name}\""))}) FROM STDIN (FORMAT BINARY)");
+        for (var i = 0; i < rows.Count; i++)
+        {
+            await writer.StartRowAsync();
+            var id = $"FRA-{idPrefix}{i:D15}";
+            foreach (var column in columns)
+            {
+                var value = Value(column.Name, rows[i], id, now) ?? Fallback(column);
+                if (value is null)
+                {
+                    await writer.WriteNullAsync();
+                    continue;
+                }
+                switch (column.DataType)
+                {
+                    case "integer":
+                        await writer.WriteAsync(Convert.ToInt32(value, CultureInfo.InvariantCulture), NpgsqlDbType.Integer);
+                        break;
+                    case "double precision":
+                        await writer.WriteAsync(Convert.ToDouble(value, CultureInfo.InvariantCulture), NpgsqlDbType.Double);
+                        break;
+                    case "date":
+                        await writer.WriteAsync((DateOnly)value, NpgsqlDbType.Date);
+                        break;
+                    case "timestamp with time zone":
+                        await writer.WriteAsync((DateTimeOffset)value, NpgsqlDbType.TimestampTz);
+                        break;
+                    case "uuid":
+                        await writer.WriteAsync((Guid)value, NpgsqlDbType.Uuid);
+                        break;
+                    case "boolean":
+                        await writer.WriteAsync((bool)value, NpgsqlDbType.Boolean);
+                        break;
+                    case "ARRAY":
+                        await writer.WriteAsync((string[])value, NpgsqlDbType.Array | NpgsqlDbType.Text);
+                        break;
+                    default:
+                        await writer.WriteAsync(Convert.ToString(value, CultureInfo.InvariantCulture)!, NpgsqlDbType.Varchar);
+                        break;
+                }
+            }
+        }
+        await writer.CompleteAsync();
+    }
+
+    /// <summary>A value for a NOT NULL column the rows do not fill (so the baseline keeps working if the table grows).</summary>
+    private static object? Fallback(Column column) => column.Nullable || column.HasDefault ? null : column.DataType switch
+    {
+        "integer" or "bigint" or "smallint" => 0,
+        "double precision" => 0.0,
+        "boolean" => false,
+        "uuid" => Guid.NewGuid(),
+        "timestamp with time zone" => TimeProvider.System.GetUtcNow(),
+        "date" => Today,
+        "ARRAY" => Array.Empty<string>(),
+        _ => "",
+    };
+
+    private static async Task<List<Column>> SqliteCopyTableAsync(SqliteConnection db)
+    {
+        var statements = new List<string>();
+        await using (var schema = db.CreateCommand())
+        {
+            schema.CommandText = "SELECT sql FROM sqlite_master WHERE tbl_name = 'assets' AND sql IS NOT NULL ORDER BY type DESC";
+            await using var reader = await schema.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                statements.Add(reader.GetString(0).Replace("\"assets\"", "\"bench_copy\"", StringComparison.Ordinal).Replace("_assets_", "_bench_copy_", StringComparison.Ordinal));
+        }
+        await using (var drop = db.CreateCommand())
+        {
+            drop.CommandText = "DROP TABLE IF EXISTS bench_copy; " + string.Join("; ", statements);
+            await drop.ExecuteNonQueryAsync();
+        }
+        var columns = new List<Column>();
+        await using var info = db.CreateCommand();
+        info.CommandText = "SELECT name, type, \"notnull\" = 0, dflt_value IS NOT NULL FROM pragma_table_info('bench_copy')";
+        await using var columnReader = await info.ExecuteReaderAsync();
+        while (await columnReader.ReadAsync())
+        {
+            var type = columnReader.GetString(1).ToUpperInvariant() switch
+            {
+                "INTEGER" => "integer",
+                "REAL" => "double precision",
+                _ => "text",
+            };
+            columns.Add(new Column(columnReader.GetString(0), type, columnReader.GetBoolean(2), columnReader.GetBoolean(3)));
+        }
+        return columns;
+    }
+
+    private static async Task InsertAsync(SqliteConnection db, List<Column> columns, List<AssetData> rows, string idPrefix)
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        await using var transaction = (SqliteTransaction)await db.BeginTransactionAsync();
+        await using var insert = db.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = $"INSERT INTO bench_copy ({string.Join(", ", columns.Select(c => $"\"{c.Name}\""))}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i))})";
+        var parameters = columns.Select((_, i) => insert.Parameters.Add(new SqliteParameter("$p" + i, null))).ToArray();
+        insert.Prepare();
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var id = $"FRA-{idPrefix}{r:D15}";
+            for (var c = 0; c < columns.Count; c++)
+            {
+                var value = Value(columns[c].Name, rows[r], id, now) ?? Fallback(columns[c]);
+                parameters[c].Value = value switch
+                {
+                    null => DBNull.Value,
+                    DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    DateTimeOffset t => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture),
+                    Guid g => g.ToString().ToUpperInvariant(),
+                    string[] a => JsonSerializer.Serialize(a),
+                    _ => value,
+                };
+            }
+            await insert.ExecuteNonQueryAsync();
+        }
+        await transaction.CommitAsync();
+    }
+}

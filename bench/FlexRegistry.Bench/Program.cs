@@ -1,0 +1,28 @@
+namespace FlexRegistry.Bench;
+
+/// <summary>flexreg-bench: the load generator, baselines and measurements behind docs/benchmarks.md (driven by bench/*.sh).</summary>
+internal static class BenchMain
+{
+    private static async Task<int> Main(string[] args) => args.FirstOrDefault() switch
+    {
+        "bare-host" => await BareHost.RunAsync(Args.Parse(args[1..])),
+        "load" => await LoadCommand.RunAsync(Args.Parse(args[1..])),
+        "webhooks" => await WebhookBench.RunAsync(Args.Parse(args[1..])),
+        "copy-baseline" => await ImportBench.CopyBaselineAsync(Args.Parse(args[1..])),
+        "import" => await ImportBench.ImportAsync(Args.Parse(args[1..])),
+        _ => Usage(),
+    };
+
+    private static int Usage()
+    {
+        Console.Error.WriteLine("""
+            usage: flexreg-bench COMMAND [--name value ...]
+              bare-host     --provider postgres|sqlite --connection CS --urls URL      bare minimal-API endpoint (one indexed query)
+              load          --url URL --target post-asset|bare [--rate R] --duration S --concurrency C [--start-index I]
+              webhooks      --url URL --receiver-port P --events N --rate R --duration S
+              copy-baseline --provider postgres|sqlite --connection CS --existing FILE --new FILE
+              import        --url URL [--client-id ID --client-secret S] --existing FILE --new FILE
+            """);
+        return 1;
+    }
+}

@@ -1,0 +1,185 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using FlexRegistry.Cli.Sandbox;
+using FlexRegistry.Client;
+using FlexRegistry.Client.Contracts;
+
+namespace FlexRegistry.Bench;
+
+/// <summary>
+/// <c>webhooks</c>: event delivery against a fast local receiver (Kestrel in this process, answers 204).
+/// 1. raw baseline: a plain HttpClient loop signing (Standard Webhooks, HMAC-SHA256) and posting N messages;
+/// 2. a backlog of N asset registrations, read back through the pull feed (replay throughput, events/s);
+/// 3. the same backlog delivered by the register's dispatcher after <c>POST /subscriptions/{id}/replay</c> (webhooks/s);
+/// 4. commit→delivery latency while registering assets at a fixed rate (open loop): receipt time minus the event's
+///    <c>time</c>, which the register stamps in the committing transaction.
+/// </summary>
+public static class WebhookBench
+{
+    private sealed record Receipt(string WebhookId, long Sequence, string Subject, DateTimeOffset EventTime, DateTimeOffset ReceivedAt);
+
+    public static async Task<int> RunAsync(Args args)
+    {
+        var url = new Uri(args.Require("url"));
+        var port = args.Count("receiver-port", 5192);
+        var events = args.Count("events", 20_000);
+        var rate = args.Number("rate", 1000);
+        var duration = TimeSpan.FromSeconds(args.Number("duration", 10));
+        var concurrency = args.Count("concurrency", 16);
+        var receipts = new ConcurrentQueue<Receipt>();
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Logging.ClearProviders();
+        await using var receiver = builder.Build();
+        receiver.MapPost("/hook", async (HttpRequest request) =>
+        {
+            var received = TimeProvider.System.GetUtcNow();
+            using var body = await JsonDocument.ParseAsync(request.Body);
+            var root = body.RootElement;
+            receipts.Enqueue(new Receipt(
+                request.Headers["webhook-id"].ToString(),
+                long.Parse(root.GetProperty("sequence").GetString()!, CultureInfo.InvariantCulture),
+                root.GetProperty("subject").GetString()!,
+                DateTimeOffset.Parse(root.GetProperty("time").GetString()!, CultureInfo.InvariantCulture),
+                received));
+            return Results.NoContent();
+        });
+        await receiver.StartAsync();
+        var hook = $"http://127.0.0.1:{port}/hook";
+
+        // 1. Raw baseline: sign and post, as fast as `concurrency` workers go.
+        var raw = await RawLoopAsync(hook, events, concurrency);
+        Console.WriteLine(Invariant($"raw HttpClient sign-and-post loop ({concurrency} workers): {events} messages in {raw:F2}s => {events / raw:F0}/s"));
+        receipts.Clear();
+
+        // 2. A backlog of registrations, read back through the pull feed.
+        using var http = Registry.Http(url);
+        var credentials = await Registry.RegisterParticipantAsync(http);
+        http.DefaultRequestHeaders.Authorization = Registry.Bearer(await Registry.TokenAsync(http, credentials.ClientId, credentials.ClientSecret!));
+        var assets = new SyntheticAssets(args.Count("seed", 42));
+        var startIndex = args.Index("start-index", 5_000_000);
+        var bodies = LoadCommand.Bodies(assets, startIndex, events + (int)(rate * duration.TotalSeconds) + 1000);
+        var registered = await LoadGenerator.SaturateAsync(http, i => Post(bodies, i), 32, TimeSpan.FromSeconds(3600), TimeSpan.Zero, stopAfter: events);
+        Console.WriteLine($"backlog: {registered}");
+
+        var feedClock = Stopwatch.StartNew();
+        long feedEvents = 0, lastSequence = 0;
+        var after = "0";
+        while (true)
+        {
+            var page = await http.GetFromJsonAsync<EventPage>($"api/v1/events?after={after}&limit=1000", FlexRegistryClient.Json);
+            if (page!.Items.Count == 0)
+                break;
+            feedEvents += page.Items.Count;
+            lastSequence = long.Parse(page.Items[^1].Sequence, CultureInfo.InvariantCulture);
+            after = page.NextCursor;
+        }
+        var feedSeconds = feedClock.Elapsed.TotalSeconds;
+        Console.WriteLine(Invariant($"pull feed replay: {feedEvents} events in {feedSeconds:F2}s => {feedEvents / feedSeconds:F0} events/s (pages of 1000)"));
+
+        // 3. The register's dispatcher delivering the backlog after a replay.
+        var types = await http.GetFromJsonAsync<List<string>>("api/v1/events/types", FlexRegistryClient.Json);
+        using var created = await http.PostAsJsonAsync("api/v1/subscriptions", new CreateSubscriptionRequest { Url = hook, Types = types }, FlexRegistryClient.Json);
+        if (!created.IsSuccessStatusCode)
+            throw new InvalidOperationException($"subscription refused: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
+        var subscription = (await created.Content.ReadFromJsonAsync<SubscriptionSecretResponse>(FlexRegistryClient.Json))!;
+        var deliveryClock = Stopwatch.StartNew();
+        using (var replay = await http.PostAsJsonAsync($"api/v1/subscriptions/{subscription.Id}/replay", new ReplayRequest { FromSequence = 1 }, FlexRegistryClient.Json))
+        {
+            if (!replay.IsSuccessStatusCode)
+                throw new InvalidOperationException($"replay refused: {(int)replay.StatusCode} {await replay.Content.ReadAsStringAsync()}");
+        }
+        var delivered = await WaitForAsync(receipts, r => r.Sequence <= lastSequence, feedEvents, TimeSpan.FromMinutes(10));
+        var deliverySeconds = deliveryClock.Elapsed.TotalSeconds;
+        Console.WriteLine(Invariant($"dispatcher replay delivery: {delivered}/{feedEvents} webhooks in {deliverySeconds:F2}s => {delivered / deliverySeconds:F0}/s"));
+
+        // 4. Commit→delivery latency at a sustained rate: from the 201 (sent after the commit, so this slightly
+        //    understates commit→delivery) to the webhook's receipt, per asset; and from the event's time stamp.
+        receipts.Clear();
+        var answered = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var load = await LoadGenerator.FixedRateAsync(http, i => Post(bodies, events + i), rate, duration, onResponse: async response =>
+        {
+            var at = TimeProvider.System.GetUtcNow();
+            if (response.StatusCode == System.Net.HttpStatusCode.Created)
+            {
+                var created = await response.Content.ReadFromJsonAsync<RegisterAssetResponse>(FlexRegistryClient.Json);
+                answered[created!.AssetId] = at;
+            }
+        });
+        var expected = load.Ok;
+        var live = await WaitForAsync(receipts, r => r.Sequence > lastSequence, expected, TimeSpan.FromSeconds(60));
+        var latencies = new Latencies();
+        var stamped = new Latencies();
+        foreach (var receipt in receipts.Where(r => r.Sequence > lastSequence).GroupBy(r => r.WebhookId).Select(g => g.First()))
+        {
+            stamped.Record(receipt.ReceivedAt - receipt.EventTime);
+            if (answered.TryGetValue(receipt.Subject, out var at))
+                latencies.Record(receipt.ReceivedAt - at);
+        }
+        Console.WriteLine($"sustained registrations: {load}");
+        Console.WriteLine($"committed (201 answered) → webhook received, at {load.OkPerSecond:F0} events/s (offered {rate}/s): {live}/{expected} delivered; {latencies.Summary()}");
+        Console.WriteLine($"event time stamp → webhook received (the stamp is taken before the commit-order locks are acquired): {stamped.Summary()}");
+        Console.WriteLine(Invariant(
+            $"RESULT raw_per_s={events / raw:F0} delivered_per_s={delivered / deliverySeconds:F0} ratio={delivered / deliverySeconds / (events / raw):F2} feed_per_s={feedEvents / feedSeconds:F0} sustained_events_per_s={load.OkPerSecond:F0} delivery_p50_ms={latencies.Percentile(50):F1} delivery_p99_ms={latencies.Percentile(99):F1}"));
+        await receiver.StopAsync();
+        return 0;
+    }
+
+    private static HttpRequestMessage Post((byte[] Body, string Mpan)[] bodies, long i)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Post, "api/v1/assets") { Content = new ByteArrayContent(bodies[i].Body) };
+        message.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        return message;
+    }
+
+    private static async Task<long> WaitForAsync(ConcurrentQueue<Receipt> receipts, Func<Receipt, bool> counts, long expected, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        long seen = 0;
+        while (deadline.Elapsed < timeout)
+        {
+            seen = receipts.Where(counts).Select(r => r.WebhookId).Distinct().LongCount();
+            if (seen >= expected)
+                break;
+            await Task.Delay(20);
+        }
+        return seen;
+    }
+
+    /// <summary>The baseline: what a bare HttpClient loop achieves signing and posting the same kind of message.</summary>
+    private static async Task<double> RawLoopAsync(string hook, int messages, int concurrency)
+    {
+        var secret = RandomNumberGenerator.GetBytes(24);
+        using var http = Registry.Http(new Uri(hook));
+        var next = -1L;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            using var hmac = new HMACSHA256(secret);
+            long i;
+            while ((i = Interlocked.Increment(ref next)) < messages)
+            {
+                var id = "msg_" + i.ToString(CultureInfo.InvariantCulture);
+                var now = TimeProvider.System.GetUtcNow();
+                var body = Invariant(
+                    $$"""{"specversion":"1.0","id":"{{id}}","source":"/flexregistry","type":"flexregistry.asset.registered","subject":"FRA-EV-{{i:D13}}","time":"{{now:O}}","datacontenttype":"application/json","data":{"assetId":"FRA-EV-{{i:D13}}","registrantId":"FRP-BENCH"},"sequence":"{{i + 1}}"}""");
+                var timestamp = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+                var signature = "v1," + Convert.ToBase64String(hmac.ComputeHash(Encoding.UTF8.GetBytes($"{id}.{timestamp}.{body}")));
+                using var request = new HttpRequestMessage(HttpMethod.Post, hook) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+                request.Headers.Add("webhook-id", id);
+                request.Headers.Add("webhook-timestamp", timestamp);
+                request.Headers.Add("webhook-signature", signature);
+                using var response = await http.SendAsync(request);
+                response.EnsureSuccessStatusCode();
+            }
+        })));
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Benchmark (a): single POST /api/v1/assets vs a bare minimal-API endpoint doing one indexed query, on PostgreSQL
+# (throwaway cluster) and SQLite, in one run.
+#   1. saturation: closed loop, BENCH_CONCURRENCY connections, BENCH_DURATION seconds (flexreg-bench load) for
+#      POST /api/v1/assets and for the bare endpoint; the bare endpoint also with hey (one URL, so hey can drive it);
+#   2. p99 of POST /api/v1/assets at a fixed rate of half its saturation (open loop, latency from the scheduled time).
+# Scale knobs: BENCH_DURATION (s, default 15), BENCH_CONCURRENCY (default 32), BENCH_PROVIDERS (default "postgres sqlite").
+# Output: bench/results/single-post-<provider>.txt
+source "$(dirname "$0")/common.sh"
+DURATION=${BENCH_DURATION:-15}
+CONCURRENCY=${BENCH_CONCURRENCY:-32}
+command -v hey >/dev/null || { echo "hey is required: apt-get install -y hey" >&2; exit 1; }
+bench_build
+[[ " ${BENCH_PROVIDERS:-postgres sqlite} " == *" postgres "* ]] && bench_pg_start
+
+for provider in ${BENCH_PROVIDERS:-postgres sqlite}; do
+    if [[ $provider == postgres ]]; then
+        app_provider=Postgres cs=$(bench_pg_database bench_single)
+    else
+        app_provider=Sqlite cs="Data Source=$BENCH_WORK/single.db"
+    fi
+    out=$BENCH_RESULTS/single-post-$provider.txt
+    {
+        bench_header "single POST /api/v1/assets on $provider"
+        bench_start_app "$app_provider" "$cs"
+        bench_start_bare "$provider" "$cs"
+        echo "## saturation (closed loop, $CONCURRENCY connections, ${DURATION}s after 3s warm-up)"
+        bench load --url "$APP_URL" --target post-asset --concurrency "$CONCURRENCY" --duration "$DURATION" --start-index 0 | tee "$BENCH_WORK/post.txt"
+        bench load --target bare --bare-url "http://127.0.0.1:$BARE_PORT/" --concurrency "$CONCURRENCY" --duration "$DURATION" --start-index 0 | tee "$BENCH_WORK/bare.txt"
+        echo "## hey on the bare endpoint (one URL): hey -z ${DURATION}s -c $CONCURRENCY"
+        hey -z "${DURATION}s" -c "$CONCURRENCY" "http://127.0.0.1:$BARE_PORT/bare/assets/2199544141150" | grep -E "Requests/sec|Total:|99%|Status code|\[200\]"
+        post_sat=$(sed -n 's/.*RESULT target=post-asset mode=saturate rate= ok_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/post.txt")
+        bare_sat=$(sed -n 's/.*RESULT target=bare mode=saturate rate= ok_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/bare.txt")
+        half=$((post_sat / 2))
+        echo "## fixed rate: POST /api/v1/assets at half saturation ($half req/s, open loop, ${DURATION}s after 3s warm-up)"
+        bench load --url "$APP_URL" --target post-asset --rate "$half" --duration "$DURATION" --start-index 1000000 | tee "$BENCH_WORK/rate.txt"
+        p99=$(sed -n 's/.*RESULT .*p99_ms=\([0-9.]*\).*/\1/p' "$BENCH_WORK/rate.txt")
+        echo "## summary"
+        echo "POST saturation: $post_sat/s; bare saturation: $bare_sat/s; ratio: $(awk "BEGIN{printf \"%.2f\", $post_sat/$bare_sat}") (goal >= 0.50)"
+        echo "POST p99 at $half/s: ${p99} ms (goal <= 5 ms)"
+        bench_stop_app
+        bench_stop_app
+    } > >(tee "$out") 2>&1
+done
