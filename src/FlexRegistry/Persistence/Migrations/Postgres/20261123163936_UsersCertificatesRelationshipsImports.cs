@@ -7,7 +7,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace FlexRegistry.Persistence.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class Relationships : Migration
+    public partial class UsersCertificatesRelationshipsImports : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -22,6 +22,20 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                 name: "LeaseUntil",
                 table: "webhook_deliveries",
                 type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "CertificateSubject",
+                table: "api_clients",
+                type: "character varying(500)",
+                maxLength: 500,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "CertificateThumbprint",
+                table: "api_clients",
+                type: "character varying(43)",
+                maxLength: 43,
                 nullable: true);
 
             migrationBuilder.CreateTable(
@@ -42,6 +56,64 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_asset_access_windows", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "asset_import_results",
+                columns: table => new
+                {
+                    ImportId = table.Column<Guid>(type: "uuid", nullable: false),
+                    RowNumber = table.Column<int>(type: "integer", nullable: false),
+                    Outcome = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    AssetId = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    ExistingAssetId = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    DuplicateCaseId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    Errors = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_asset_import_results", x => new { x.ImportId, x.RowNumber });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "asset_import_rows",
+                columns: table => new
+                {
+                    ImportId = table.Column<Guid>(type: "uuid", nullable: false),
+                    RowNumber = table.Column<int>(type: "integer", nullable: false),
+                    Payload = table.Column<string>(type: "text", nullable: true),
+                    Errors = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_asset_import_rows", x => new { x.ImportId, x.RowNumber });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "asset_imports",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ParticipantId = table.Column<string>(type: "character varying(17)", maxLength: 17, nullable: false),
+                    ClientId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    IdempotencyKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    FileHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Format = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    RowsReceived = table.Column<int>(type: "integer", nullable: false),
+                    RowsProcessed = table.Column<int>(type: "integer", nullable: false),
+                    FuzzyCheckedThrough = table.Column<int>(type: "integer", nullable: false),
+                    Registered = table.Column<int>(type: "integer", nullable: false),
+                    Duplicates = table.Column<int>(type: "integer", nullable: false),
+                    Invalid = table.Column<int>(type: "integer", nullable: false),
+                    PossibleDuplicates = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Failure = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_asset_imports", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -110,6 +182,55 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                         onDelete: ReferentialAction.Restrict);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "participant_email_domains",
+                columns: table => new
+                {
+                    ParticipantId = table.Column<string>(type: "character varying(17)", maxLength: 17, nullable: false),
+                    Domain = table.Column<string>(type: "character varying(253)", maxLength: 253, nullable: false),
+                    ApprovedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ApprovedBy = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_participant_email_domains", x => new { x.ParticipantId, x.Domain });
+                    table.ForeignKey(
+                        name: "FK_participant_email_domains_participants_ParticipantId",
+                        column: x => x.ParticipantId,
+                        principalTable: "participants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "users",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    ParticipantId = table.Column<string>(type: "character varying(17)", maxLength: 17, nullable: false),
+                    Email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Permissions = table.Column<string[]>(type: "text[]", nullable: false),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    IdentityIssuer = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    IdentitySubject = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    InvitationTokenHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    InvitationExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Version = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_users", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_users_participants_ParticipantId",
+                        column: x => x.ParticipantId,
+                        principalTable: "participants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_webhook_deliveries_LeaseOwner",
                 table: "webhook_deliveries",
@@ -130,6 +251,17 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                 name: "IX_asset_access_windows_PublishedAt_WindowEnd",
                 table: "asset_access_windows",
                 columns: new[] { "PublishedAt", "WindowEnd" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_asset_imports_ParticipantId_IdempotencyKey",
+                table: "asset_imports",
+                columns: new[] { "ParticipantId", "IdempotencyKey" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_asset_imports_Status_CreatedAt",
+                table: "asset_imports",
+                columns: new[] { "Status", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_data_sharing_grants_Grantee",
@@ -159,6 +291,23 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                 columns: new[] { "ParticipantId", "MarketOperatorId" },
                 unique: true,
                 filter: "\"WithdrawnAt\" IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_users_ParticipantId",
+                table: "users",
+                column: "ParticipantId");
+
+            migrationBuilder.CreateIndex(
+                name: "ux_users_identity",
+                table: "users",
+                columns: new[] { "IdentityIssuer", "IdentitySubject" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ux_users_invitation_token",
+                table: "users",
+                column: "InvitationTokenHash",
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -168,10 +317,25 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                 name: "asset_access_windows");
 
             migrationBuilder.DropTable(
+                name: "asset_import_results");
+
+            migrationBuilder.DropTable(
+                name: "asset_import_rows");
+
+            migrationBuilder.DropTable(
+                name: "asset_imports");
+
+            migrationBuilder.DropTable(
                 name: "data_sharing_grants");
 
             migrationBuilder.DropTable(
                 name: "market_interests");
+
+            migrationBuilder.DropTable(
+                name: "participant_email_domains");
+
+            migrationBuilder.DropTable(
+                name: "users");
 
             migrationBuilder.DropIndex(
                 name: "IX_webhook_deliveries_LeaseOwner",
@@ -188,6 +352,14 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
             migrationBuilder.DropColumn(
                 name: "LeaseUntil",
                 table: "webhook_deliveries");
+
+            migrationBuilder.DropColumn(
+                name: "CertificateSubject",
+                table: "api_clients");
+
+            migrationBuilder.DropColumn(
+                name: "CertificateThumbprint",
+                table: "api_clients");
         }
     }
 }
