@@ -41,6 +41,10 @@ public sealed class AuditQueries(RegistryDbContext db, AuditCheckpointKey key)
     /// </summary>
     public async Task<AuditVerificationResponse> VerifyAsync(CancellationToken ct)
     {
+        // Checkpoints are read before the records: a checkpoint commits with the record it names, so every checkpoint
+        // seen here names a record the walk below will see, even while other writers append (reading the records first
+        // would let a concurrent append add a checkpoint past the records already read and look like truncation).
+        var checkpoints = await db.AuditCheckpoints.AsNoTracking().OrderBy(c => c.Sequence).ToListAsync(ct);
         long expected = 1;
         var previous = AuditRecord.Genesis;
         var hashes = new Dictionary<long, string>();
@@ -58,7 +62,6 @@ public sealed class AuditQueries(RegistryDbContext db, AuditCheckpointKey key)
         }
         var count = expected - 1;
 
-        var checkpoints = await db.AuditCheckpoints.AsNoTracking().OrderBy(c => c.Sequence).ToListAsync(ct);
         foreach (var checkpoint in checkpoints)
         {
             if (!checkpoint.HasValidSignature(key))

@@ -51,9 +51,12 @@ internal sealed class AssetConfirmationWorker(
                 asset.StopConfirming("No trusted source covers this asset; the data stays provisional (declared).", now);
             else
                 Apply(asset, source.Source, await source.LookUpAsync(asset, ct), now);
-            // Recorded in the same transaction as the change; if it cannot be written, the change is not made either.
-            db.Audit(AuditEntry.BySystem("confirmation", "asset.confirmation." + asset.DataStatus.ToWire(), "asset", asset.Id.Value,
-                asset.RegistrantId.Value, "dataStatus", "provenance"));
+            // A source's verdict (confirmed or mismatch) changes the asset's data status and provenance: recorded in the
+            // same transaction, so if it cannot be written the change is not made either. Retries and "no source covers
+            // it" leave the data as declared and are not audited (they would add a record per imported asset).
+            if (asset.DataStatus != DataStatus.Provisional)
+                db.Audit(AuditEntry.BySystem("confirmation", "asset.confirmation." + asset.DataStatus.ToWire(), "asset", asset.Id.Value,
+                    asset.RegistrantId.Value, "dataStatus", "provenance"));
             try
             {
                 await db.SaveChangesAsync(ct);
