@@ -109,6 +109,10 @@ public abstract class AuthorisationMatrixTests(RegistryApp app)
 
     private static Task<string> Fixed(string path) => Task.FromResult(path);
 
+    /// <summary>A path under participant A's record, or under a participant that does not exist.</summary>
+    private static Func<World, Target, Task<string>> OfA(string suffix) =>
+        (w, t) => Fixed($"/api/v1/participants/{(t == Target.Missing ? MissingParticipant : w.A)}{suffix}");
+
     private static IReadOnlyList<Row> Rows()
     {
         Func<HttpContent?> statusAction = () => Json(new StatusActionRequest { Reason = "Authorisation matrix" });
@@ -141,7 +145,7 @@ public abstract class AuthorisationMatrixTests(RegistryApp app)
                 OnlyRoles(200, Who.Own, Who.SameRole, Who.Operator)),
 
             // Participants: active ones are in the public directory; status changes are the operator's alone.
-            new("GET /api/v1/participants/{id}", (w, t) => Fixed($"/api/v1/participants/{(t == Target.Missing ? MissingParticipant : w.A)}"), null,
+            new("GET /api/v1/participants/{id}", OfA(""), null,
                 (who, target) => Gate(who) ?? (target == Target.Missing ? HttpStatusCode.NotFound : HttpStatusCode.OK)),
             StatusRow("verify", "provisional", 200),
             StatusRow("reject", "provisional", 200),
@@ -152,20 +156,20 @@ public abstract class AuthorisationMatrixTests(RegistryApp app)
 
             // Commercial information: the participant's and the operator's; nobody else's, not even to learn it exists.
             new("GET /api/v1/participants/{id}/commercial-information",
-                (w, t) => Fixed($"/api/v1/participants/{(t == Target.Missing ? MissingParticipant : w.A)}/commercial-information"), null, OwnerOrOperator(200)),
+                OfA("/commercial-information"), null, OwnerOrOperator(200)),
             new("PUT /api/v1/participants/{id}/commercial-information",
-                (w, t) => Fixed($"/api/v1/participants/{(t == Target.Missing ? MissingParticipant : w.A)}/commercial-information"),
+                OfA("/commercial-information"),
                 () => Json(CommercialInformationTests.ValidForFsp()), OwnerOrOperator(200), IfMatch: "*"),
             new("POST /api/v1/participants/{id}/commercial-information/check",
-                (w, t) => Fixed($"/api/v1/participants/{(t == Target.Missing ? MissingParticipant : w.A)}/commercial-information/check"),
+                OfA("/commercial-information/check"),
                 () => Json(CommercialInformationTests.ValidForFsp()), OwnerOrOperator(200)),
 
             // API clients.
             new("POST /api/v1/participants/{id}/clients",
-                (w, t) => Fixed($"/api/v1/participants/{(t == Target.Missing ? MissingParticipant : w.A)}/clients"),
+                OfA("/clients"),
                 () => Json(new CreateApiClientRequest { Name = "Matrix client", Permissions = ["participants:read"] }), OwnerOrOperator(201)),
             new("GET /api/v1/participants/{id}/clients",
-                (w, t) => Fixed($"/api/v1/participants/{(t == Target.Missing ? MissingParticipant : w.A)}/clients"), null, OwnerOrOperator(200)),
+                OfA("/clients"), null, OwnerOrOperator(200)),
             new("POST /api/v1/participants/{id}/clients/{clientId}/suspend",
                 async (w, t) => $"/api/v1/participants/{w.A}/clients/{(t == Target.Missing ? "no-such-client" : await w.FreshClient())}/suspend",
                 statusAction, OwnerOrOperator(200)),
@@ -209,13 +213,13 @@ public abstract class AuthorisationMatrixTests(RegistryApp app)
 
             // Users, email domains, relationships and imports: the owner's and the operator's.
             new("GET /api/v1/participants/{id}/users",
-                (w, t) => Fixed($"/api/v1/participants/{(t == Target.Missing ? MissingParticipant : w.A)}/users"), null, OwnerOrOperator(200)),
+                OfA("/users"), null, OwnerOrOperator(200)),
             new("GET /api/v1/participants/{id}/email-domains",
-                (w, t) => Fixed($"/api/v1/participants/{(t == Target.Missing ? MissingParticipant : w.A)}/email-domains"), null, OwnerOrOperator(200)),
+                OfA("/email-domains"), null, OwnerOrOperator(200)),
             new("GET /api/v1/participants/{id}/market-interests",
-                (w, t) => Fixed($"/api/v1/participants/{(t == Target.Missing ? MissingParticipant : w.A)}/market-interests"), null, OwnerOrOperator(200)),
+                OfA("/market-interests"), null, OwnerOrOperator(200)),
             new("GET /api/v1/participants/{id}/data-sharing-grants",
-                (w, t) => Fixed($"/api/v1/participants/{(t == Target.Missing ? MissingParticipant : w.A)}/data-sharing-grants"), null, OwnerOrOperator(200)),
+                OfA("/data-sharing-grants"), null, OwnerOrOperator(200)),
             new("GET /api/v1/asset-imports/template", (_, _) => Fixed("/api/v1/asset-imports/template"), null,
                 OnlyRoles(200, Who.Own, Who.SameRole, Who.Operator)),
             new("GET /api/v1/asset-imports/{id}", (w, t) => Fixed($"/api/v1/asset-imports/{(t == Target.Missing ? Guid.NewGuid().ToString() : w.ImportId)}"), null,
