@@ -4,22 +4,22 @@ using Microsoft.EntityFrameworkCore;
 namespace FlexRegistry.Audit;
 
 /// <summary>
-/// Appends queued entries to the chain inside the caller's transaction. Appends are serialised (a PostgreSQL advisory
-/// transaction lock; SQLite's database write lock, taken at once by a no-op write) so that reading the head and adding
-/// the next link cannot interleave: the chain stays linear and gapless under concurrency.
+/// Appends queued entries to the chain inside the caller's transaction. The caller serialises appends first (a
+/// PostgreSQL advisory transaction lock, <see cref="PostgresLockSql"/>; SQLite's database write lock, taken at once by
+/// <see cref="TakeSqliteWriteLockAsync"/>) so that reading the head and adding the next link cannot interleave: the
+/// chain stays linear and gapless under concurrency. <c>RegistryDbContext.FlushAppendsAsync</c> does both at commit.
 /// </summary>
 internal static class AuditChain
 {
     internal const string PostgresLockSql = "SELECT pg_advisory_xact_lock(hashtext('flexregistry-audit-chain'))";
 
+    /// <summary>A no-op write: a deferred SQLite transaction takes the database write lock here, before reading the head.</summary>
+    public static Task TakeSqliteWriteLockAsync(RegistryDbContext db, CancellationToken ct) =>
+        db.Database.ExecuteSqlRawAsync("UPDATE audit_records SET \"Sequence\" = \"Sequence\" WHERE 1 = 0", ct);
+
     public static async Task AppendAsync(RegistryDbContext db, IReadOnlyList<AuditEntry> entries, DateTimeOffset now,
         AuditOptions options, AuditCheckpointKey key, CancellationToken ct)
     {
-        if (db.Database.IsNpgsql())
-            await db.Database.ExecuteSqlRawAsync(PostgresLockSql, ct);
-        else
-            await db.Database.ExecuteSqlRawAsync("UPDATE audit_records SET \"Sequence\" = \"Sequence\" WHERE 1 = 0", ct);
-
         var head = await db.AuditRecords.AsNoTracking()
             .OrderByDescending(r => r.Sequence)
             .Select(r => new { r.Sequence, r.Hash })

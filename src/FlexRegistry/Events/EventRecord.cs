@@ -3,7 +3,7 @@ namespace FlexRegistry.Events;
 /// <summary>
 /// One entry of the durable, ordered event log (the transactional outbox). <see cref="Sequence"/> is assigned by the
 /// database; appends commit in sequence order (SQLite's single writer; on PostgreSQL the advisory lock taken in
-/// <c>RegistryDbContext.SaveChanges</c>), so readers always see a gap-free prefix. The row is written in the same
+/// <c>RegistryDbContext.FlushAppendsAsync</c>, held from the append to commit), so readers always see a gap-free prefix. The row is written in the same
 /// transaction as the change it describes.
 /// </summary>
 public sealed class EventRecord

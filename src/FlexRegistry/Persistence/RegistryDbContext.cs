@@ -68,103 +68,143 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
         modelBuilder.UseOpenIddict();
     }
 
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
+        optionsBuilder.AddInterceptors(AppendLogsAtCommit.Instance);
+
+    /// <summary>Audit entries and events of the current unit of work, held until its commit (see <see cref="FlushAppendsAsync"/>).</summary>
+    private readonly List<DomainEvent> _pendingEvents = [];
+    private readonly List<AuditEntry> _deferredAudit = [];
+    private readonly List<DomainEvent> _deferredEvents = [];
+    private Guid? _deferredIn;
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        if (_pendingAudit.Count > 0)
-            throw new InvalidOperationException("Audited changes are saved with SaveChangesAsync.");
-        if (!AppendRecordedEvents() || !Database.IsNpgsql())
-            return base.SaveChanges(acceptAllChangesOnSuccess);
-        if (Database.CurrentTransaction is not null)
-        {
-            LockEventLog();
-            return base.SaveChanges(acceptAllChangesOnSuccess);
-        }
-        using var transaction = Database.BeginTransaction();
-        LockEventLog();
-        var written = base.SaveChanges(acceptAllChangesOnSuccess);
-        transaction.Commit();
-        return written;
+        CollectRecordedEvents();
+        if (_pendingAudit.Count > 0 || _pendingEvents.Count > 0)
+            throw new InvalidOperationException("Changes with audit entries or events are saved with SaveChangesAsync.");
+        return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
+    /// <summary>
+    /// Saves the change now and its audit entries and events at commit. Appends to the audit chain and the event log
+    /// are serialised across the register (see <see cref="FlushAppendsAsync"/>), so they are made in the last step
+    /// before commit: the rest of the transaction (inserts, unique checks, row locks) runs concurrently with other
+    /// writers, and the serialised section is a few statements long.
+    /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        var lockEventLog = AppendRecordedEvents() && Database.IsNpgsql();
-        if (_pendingAudit.Count == 0 && !lockEventLog)
+        var current = Database.CurrentTransaction;
+        if (_deferredIn is { } owner && owner != current?.TransactionId)
+        {
+            // The transaction these belonged to ended without committing (it would have flushed them): they never happened.
+            _deferredAudit.Clear();
+            _deferredEvents.Clear();
+            _deferredIn = null;
+        }
+        CollectRecordedEvents();
+        if (_pendingAudit.Count == 0 && _pendingEvents.Count == 0)
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        if (Database.CurrentTransaction is not null)
-            return await SaveInTransactionAsync(acceptAllChangesOnSuccess, lockEventLog, cancellationToken);
+        if (current is not null)
+        {
+            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            Defer(current.TransactionId);
+            return written;
+        }
 
-        // The audit chain head and the event log's commit order are both guarded by locks that must be held, in the
-        // same transaction as the change, until commit.
         var strategy = Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async ct =>
         {
             await using var transaction = await Database.BeginTransactionAsync(ct);
-            var written = await SaveInTransactionAsync(acceptAllChangesOnSuccess, lockEventLog, ct);
+            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+            Defer(transaction.TransactionId);
             await transaction.CommitAsync(ct);
             return written;
         }, cancellationToken);
     }
 
-    /// <summary>Locks are always taken in the same order (audit chain, then event log), so writers cannot deadlock.</summary>
-    private async Task<int> SaveInTransactionAsync(bool acceptAllChangesOnSuccess, bool lockEventLog, CancellationToken ct)
+    private void Defer(Guid transactionId)
     {
-        if (_pendingAudit.Count > 0)
-            await AppendAuditAsync(ct);
-        if (lockEventLog)
-            await LockEventLogAsync(ct);
-        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
-    }
-
-    private async Task AppendAuditAsync(CancellationToken ct)
-    {
-        var entries = _pendingAudit.ToList();
+        _deferredAudit.AddRange(_pendingAudit);
+        _deferredEvents.AddRange(_pendingEvents);
         _pendingAudit.Clear();
-        await AuditChain.AppendAsync(this, entries, time.GetUtcNow(), this.GetService<AuditOptions>(), this.GetService<AuditCheckpointKey>(), ct);
+        _pendingEvents.Clear();
+        _deferredIn = transactionId;
     }
 
     /// <summary>
-    /// PostgreSQL assigns identity values at insert, not at commit: without this, a reader could see sequence 11
-    /// committed before 10 and move its cursor past 10 for good. Holding one transaction-level lock from before the
-    /// events' insert until commit makes commit order equal sequence order, so every reader sees a gap-free prefix of
-    /// the log. (SQLite has a single writer, which gives the same guarantee.)
+    /// Runs as the transaction commits (<see cref="AppendLogsAtCommit"/>): appends the unit of work's audit entries to the
+    /// chain and its events to the log. Both are serialised across the register — reading the chain head and adding the
+    /// next link must not interleave, and PostgreSQL assigns identity values at insert, not at commit, so without a lock
+    /// held until commit a reader could see sequence 11 committed before 10 and move its cursor past 10 for good. One
+    /// transaction-level lock per log (PostgreSQL advisory locks, always audit then events, so writers cannot deadlock;
+    /// SQLite's single database write lock) is taken here and held to commit, which follows at once.
     /// </summary>
-    /// <summary>
-    /// For bulk writers that append audit records and events themselves within an open transaction: takes the audit
-    /// chain lock, then the event-log lock (the same order as <see cref="SaveChangesAsync(bool, CancellationToken)"/>),
-    /// before the transaction writes anything else that another writer could wait on. On SQLite the transaction's
-    /// first write takes the database's single write lock, which covers both.
-    /// </summary>
-    internal async Task LockAppendLogsAsync(CancellationToken ct)
+    internal async Task FlushAppendsAsync(Guid transactionId, CancellationToken ct)
     {
-        if (!Database.IsNpgsql())
+        if (_deferredIn != transactionId)
             return;
-        await Database.ExecuteSqlRawAsync(AuditChain.PostgresLockSql, ct);
-        await LockEventLogAsync(ct);
+        CollectRecordedEvents();
+        var audit = _deferredAudit.Concat(_pendingAudit).ToList();
+        var events = _deferredEvents.Concat(_pendingEvents).ToList();
+        _deferredAudit.Clear();
+        _deferredEvents.Clear();
+        _pendingAudit.Clear();
+        _pendingEvents.Clear();
+        _deferredIn = null;
+        if (audit.Count == 0 && events.Count == 0)
+            return;
+
+        if (Database.IsNpgsql())
+            await Database.ExecuteSqlRawAsync(audit.Count > 0 && events.Count > 0 ? BothLocksSql : audit.Count > 0 ? AuditChain.PostgresLockSql : EventLogLockSql, ct);
+        else if (audit.Count > 0)
+            await AuditChain.TakeSqliteWriteLockAsync(this, ct);
+
+        var now = time.GetUtcNow();
+        if (audit.Count > 0)
+            await AuditChain.AppendAsync(this, audit, now, this.GetService<AuditOptions>(), this.GetService<AuditCheckpointKey>(), ct);
+        foreach (var domainEvent in events)
+            Events.Add(EventRecord.From(domainEvent, now, JsonSerializer.Serialize(domainEvent.Data, EventJson)));
+
+        var savepoints = Database.AutoSavepointsEnabled;
+        Database.AutoSavepointsEnabled = false;
+        try
+        {
+            await base.SaveChangesAsync(true, ct);
+        }
+        finally
+        {
+            Database.AutoSavepointsEnabled = savepoints;
+        }
     }
 
-    private void LockEventLog() => Database.ExecuteSql($"SELECT pg_advisory_xact_lock({EventLogLockKey})");
+    /// <summary>A commit without <see cref="FlushAppendsAsync"/> would lose audit entries or events: refuse it.</summary>
+    internal void RefuseUnflushedCommit(Guid transactionId)
+    {
+        if (_deferredIn == transactionId)
+            throw new InvalidOperationException("A transaction with audit entries or events must be committed with CommitAsync.");
+    }
 
-    private Task<int> LockEventLogAsync(CancellationToken ct) => Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({EventLogLockKey})", ct);
+    private static readonly string EventLogLockSql = $"SELECT pg_advisory_xact_lock({EventLogLockKey})";
+    private static readonly string BothLocksSql = $"SELECT pg_advisory_xact_lock(hashtext('flexregistry-audit-chain')), pg_advisory_xact_lock({EventLogLockKey})";
 
     /// <summary>
-    /// The transactional outbox: events recorded by aggregates become event-log rows in the same SaveChanges, so a
-    /// change is never committed without its event, nor an event without its change.
+    /// Adds events recorded by aggregates that are not tracked (bulk-written ones) to this unit of work; they are
+    /// written at commit with everything else's.
     /// </summary>
-    private bool AppendRecordedEvents()
+    internal void AppendEvents(IRecordsEvents source)
     {
-        var appended = false;
-        var now = time.GetUtcNow();
+        _pendingEvents.AddRange(source.PendingEvents);
+        source.ClearPendingEvents();
+    }
+
+    /// <summary>
+    /// The transactional outbox: events recorded by tracked aggregates become event-log rows in the same transaction
+    /// as the change, so a change is never committed without its event, nor an event without its change.
+    /// </summary>
+    private void CollectRecordedEvents()
+    {
         foreach (var entry in ChangeTracker.Entries<IRecordsEvents>().ToList())
-        {
-            foreach (var domainEvent in entry.Entity.PendingEvents)
-            {
-                Events.Add(EventRecord.From(domainEvent, now, JsonSerializer.Serialize(domainEvent.Data, EventJson)));
-                appended = true;
-            }
-            entry.Entity.ClearPendingEvents();
-        }
-        return appended;
+            AppendEvents(entry.Entity);
     }
 
     private sealed class ParticipantIdConverter() : ValueConverter<ParticipantId, string>(

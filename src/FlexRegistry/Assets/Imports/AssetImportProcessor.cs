@@ -127,7 +127,6 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, AssetImportState.Running), ct);
             if (claimed == 0)
                 return false;
-            await db.LockAppendLogsAsync(ct);
 
             var inserted = await writer.InsertIgnoringConflictsAsync(db, [.. candidates.Select(p => p.Asset!)], ct);
             candidates.ForEach(p => p.Inserted = inserted.Contains(p.Asset!.Id.Value));
@@ -162,12 +161,8 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
                 results.Add(AssetImportResult.Create(import.Id, plan.RowNumber, AssetImportResult.DuplicateOutcome, null, existing.Id.Value, null));
                 counts.Duplicates++;
             }
-            foreach (var source in touched)
-            {
-                foreach (var domainEvent in source.PendingEvents)
-                    db.Events.Add(EventRecord.From(domainEvent, now, JsonSerializer.Serialize(domainEvent.Data, RegistryDbContext.EventJson)));
-                source.ClearPendingEvents();
-            }
+            // Written at commit with the batch's audit records, under the register-wide append locks (held only then).
+            touched.ForEach(db.AppendEvents);
             await writer.InsertAsync(db, results, ct);
             await db.SaveChangesAsync(ct);
             var registered = counts.Registered;
