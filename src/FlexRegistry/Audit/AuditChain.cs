@@ -1,5 +1,6 @@
 using FlexRegistry.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace FlexRegistry.Audit;
 
@@ -17,13 +18,30 @@ internal static class AuditChain
     public static Task TakeSqliteWriteLockAsync(RegistryDbContext db, CancellationToken ct) =>
         db.Database.ExecuteSqlRawAsync("UPDATE audit_records SET \"Sequence\" = \"Sequence\" WHERE 1 = 0", ct);
 
-    public static async Task AppendAsync(RegistryDbContext db, IReadOnlyList<AuditEntry> entries, DateTimeOffset now,
-        AuditOptions options, AuditCheckpointKey key, CancellationToken ct)
+    /// <summary>
+    /// PostgreSQL: takes the given append lock(s) and reads the chain head in one round trip. The head query is a second
+    /// statement, so under READ COMMITTED it reads a snapshot taken after the lock was granted.
+    /// </summary>
+    public static async Task<(long Sequence, string Hash)?> LockAndReadHeadAsync(RegistryDbContext db, string lockSql, CancellationToken ct)
     {
-        var head = await db.AuditRecords.AsNoTracking()
-            .OrderByDescending(r => r.Sequence)
-            .Select(r => new { r.Sequence, r.Hash })
-            .FirstOrDefaultAsync(ct);
+        var connection = db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = lockSql + "; SELECT \"Sequence\", \"Hash\" FROM audit_records ORDER BY \"Sequence\" DESC LIMIT 1";
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.NextResultAsync(ct);
+        return await reader.ReadAsync(ct) ? (reader.GetInt64(0), reader.GetString(1)) : null;
+    }
+
+    public static async Task AppendAsync(RegistryDbContext db, IReadOnlyList<AuditEntry> entries, DateTimeOffset now,
+        AuditOptions options, AuditCheckpointKey key, CancellationToken ct, (long Sequence, string Hash)? knownHead = null, bool headKnown = false)
+    {
+        var head = headKnown
+            ? knownHead is { } h ? new { h.Sequence, h.Hash } : null
+            : await db.AuditRecords.AsNoTracking()
+                .OrderByDescending(r => r.Sequence)
+                .Select(r => new { r.Sequence, r.Hash })
+                .FirstOrDefaultAsync(ct);
         // Links added by an earlier SaveChanges of the same unit of work but not yet flushed count as the head too.
         var pendingHead = db.ChangeTracker.Entries<AuditRecord>()
             .Where(e => e.State == EntityState.Added)

@@ -154,14 +154,23 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
         if (audit.Count == 0 && events.Count == 0)
             return;
 
-        if (Database.IsNpgsql())
-            await Database.ExecuteSqlRawAsync(audit.Count > 0 && events.Count > 0 ? BothLocksSql : audit.Count > 0 ? AuditChain.PostgresLockSql : EventLogLockSql, ct);
+        (long, string)? head = null;
+        var headKnown = false;
+        if (Database.IsNpgsql() && audit.Count > 0)
+        {
+            // One round trip for the locks and the head: every round trip made while holding them is one every other
+            // writer waits for.
+            head = await AuditChain.LockAndReadHeadAsync(this, events.Count > 0 ? BothLocksSql : AuditChain.PostgresLockSql, ct);
+            headKnown = true;
+        }
+        else if (Database.IsNpgsql())
+            await Database.ExecuteSqlRawAsync(EventLogLockSql, ct);
         else if (audit.Count > 0)
             await AuditChain.TakeSqliteWriteLockAsync(this, ct);
 
         var now = time.GetUtcNow();
         if (audit.Count > 0)
-            await AuditChain.AppendAsync(this, audit, now, this.GetService<AuditOptions>(), this.GetService<AuditCheckpointKey>(), ct);
+            await AuditChain.AppendAsync(this, audit, now, this.GetService<AuditOptions>(), this.GetService<AuditCheckpointKey>(), ct, head, headKnown);
         foreach (var domainEvent in events)
             Events.Add(EventRecord.From(domainEvent, now, JsonSerializer.Serialize(domainEvent.Data, EventJson)));
 
