@@ -25,7 +25,11 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
 {
     public enum Who { Anonymous, Own, SameRole, OtherRole, Operator, Suspended, Person }
 
-    public enum Target { Existing, Missing }
+    /// <summary>
+    /// A's record, a missing one, or (for a participant's sub-resources: clients, users, domains, interests, grants)
+    /// another participant's sub-resource addressed under A's ID, which must answer exactly as a missing one.
+    /// </summary>
+    public enum Target { Existing, Missing, Foreign }
 
     private static readonly string[] Deliberate =
     [
@@ -49,6 +53,9 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
         public string SubscriptionId { get; private set; } = "";
         public string CaseId { get; private set; } = "";
         public string ImportId { get; private set; } = "";
+
+        /// <summary>The same helpers for B (the same-role caller), whose sub-resources the Foreign cells address under A's ID.</summary>
+        public World Other { get; set; } = null!;
 
         /// <summary>A's standing records, which the rows read but do not consume.</summary>
         public async Task MakeStandingRecordsAsync()
@@ -243,9 +250,22 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
     private static Func<World, Target, Task<string>> OfA(string suffix) =>
         (w, t) => Fixed($"/api/v1/participants/{(t == Target.Missing ? MissingParticipant : w.A)}{suffix}");
 
-    /// <summary>One of A's <paramref name="collection"/>: a fresh one for each cell, or one A does not have.</summary>
+    /// <summary>One of A's <paramref name="collection"/>: a fresh one for each cell, one nobody has, or a fresh one of B's (under A's ID).</summary>
     private static Func<World, Target, Task<string>> ChildOfA(string collection, Func<World, Task<string>> fresh, string suffix = "") =>
-        async (w, t) => $"/api/v1/participants/{w.A}/{collection}/{(t == Target.Missing ? Guid.NewGuid().ToString() : await fresh(w))}{suffix}";
+        async (w, t) =>
+        {
+            var child = t switch
+            {
+                Target.Missing => Guid.NewGuid().ToString(),
+                Target.Foreign => await fresh(w.Other),
+                _ => await fresh(w),
+            };
+            return $"/api/v1/participants/{w.A}/{collection}/{child}{suffix}";
+        };
+
+    /// <summary>A participant's sub-resource (a route with an ID below the participant's): its rows get the Foreign cells too.</summary>
+    private static bool IsSubResource(Row row) =>
+        row.Route.Contains("/participants/{id}/", StringComparison.Ordinal) && row.Route.IndexOf('{', row.Route.IndexOf("{id}/", StringComparison.Ordinal) + 4) > 0;
 
     private static IReadOnlyList<Row> Rows()
     {
@@ -438,11 +458,12 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
             {
                 // Missing first: what each caller hears about a record that does not exist is what it must hear about another's.
                 var missingCodes = new Dictionary<Who, string?>();
-                foreach (var target in new[] { Target.Missing, Target.Existing })
+                foreach (var target in IsSubResource(row) ? [Target.Missing, Target.Existing, Target.Foreign] : new[] { Target.Missing, Target.Existing })
                 {
                     foreach (var who in Enum.GetValues<Who>())
                     {
-                        var expected = row.Expected(who, target);
+                        var expected = row.Expected(who, target == Target.Foreign ? Target.Missing : target);
+                        var answeredByHandler = (int)expected >= 400 && expected is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden);
                         var path = await row.Path(world, target);
                         var payload = row.Body is null ? null : await Payload.OfAsync(await row.Body(world, target));
                         var (response, body) = await SendAsync(world.Clients[who], row, path, payload, expected);
@@ -451,12 +472,17 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
                         var code = ProblemCode(body);
                         if (response.StatusCode != expected)
                             mismatches.Add($"{row.Route} [{who}, {target}] expected {(int)expected} got {(int)response.StatusCode}: {Truncate(body)}");
-                        else if (target == Target.Missing && (int)expected >= 400 && expected is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden))
+                        else if (target == Target.Missing && answeredByHandler)
                         {
                             // The handler answered about the record itself: with the row's code for a missing one.
                             missingCodes[who] = code;
                             if (row.MissingCode is { } wanted ? code != wanted : code?.EndsWith("not_found", StringComparison.Ordinal) != true)
                                 mismatches.Add($"{row.Route} [{who}, missing] answered with code {code}, not {row.MissingCode ?? "a not-found code"}");
+                        }
+                        else if (target == Target.Foreign && answeredByHandler && code != missingCodes.GetValueOrDefault(who))
+                        {
+                            // B's sub-resource under A's ID: the lookup must be by parent and ID, so it is as missing as an unknown ID.
+                            mismatches.Add($"{row.Route} [{who}] B's record under A's ID answered with code {code}, a missing one with {missingCodes.GetValueOrDefault(who)}");
                         }
                         else if (response.StatusCode == HttpStatusCode.NotFound && target == Target.Existing && who is Who.SameRole or Who.OtherRole)
                         {
@@ -470,7 +496,7 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
                 }
             }
             Assert.True(mismatches.Count == 0, $"{mismatches.Count} of {cells} cells differ from the matrix:\n" + string.Join('\n', mismatches));
-            Assert.Equal(Rows().Count * 2 * Enum.GetValues<Who>().Length, cells);
+            Assert.Equal(Rows().Sum(r => IsSubResource(r) ? 3 : 2) * Enum.GetValues<Who>().Length, cells);
         }
         finally
         {
@@ -563,7 +589,7 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
     private async Task<World> BuildWorldAsync()
     {
         var (a, own) = await app.RegisterActiveAsync();
-        var (_, sameRole) = await app.RegisterActiveAsync();
+        var (b, sameRole) = await app.RegisterActiveAsync();
         var (m, otherRole) = await app.RegisterActiveAsync(TestData.Registration(roles: "market-operator"));
         var (s, suspended) = await app.RegisterActiveAsync();
         var op = await app.OperatorAsync();
@@ -584,6 +610,7 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
         };
         var world = new World(app, clients, a.ParticipantId, m.ParticipantId, idp.Issuer, personEmail);
         await world.MakeStandingRecordsAsync();
+        world.Other = new World(app, new(clients) { [Who.Own] = sameRole }, b.ParticipantId, m.ParticipantId, idp.Issuer, personEmail);
 
         using (var suspension = await op.PostAsJsonAsync($"/api/v1/participants/{s.ParticipantId}/suspend", new StatusActionRequest { Reason = "Matrix: suspended organisation" }))
             await suspension.ShouldHave(HttpStatusCode.OK);
