@@ -48,14 +48,22 @@ public sealed class WebhookDispatcher(
     /// <summary>A receiver's Retry-After is honoured up to this long.</summary>
     public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(24);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Runs <see cref="WebhookOptions.DispatchLoops"/> loops: the first fans out and delivers, the others only deliver.
+    /// While one loop waits for its batch's slowest receivers, another claims and sends the next batch; they coordinate
+    /// through the same leases as separate instances do, so per-subject order and at-most-one sender per delivery hold.
+    /// </summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.DispatchLoops)).Select(i => LoopAsync(i == 0, stoppingToken)));
+
+    private async Task LoopAsync(bool fansOut, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             var worked = 0;
             try
             {
-                worked = await RunOnceAsync(stoppingToken);
+                worked = fansOut ? await RunOnceAsync(stoppingToken) : await DeliverDueAsync(stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
