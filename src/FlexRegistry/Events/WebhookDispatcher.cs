@@ -122,8 +122,29 @@ public sealed class WebhookDispatcher(
             db.ChangeTracker.Clear();
             created += deliveries.Count;
         }
+        await RefreshStatisticsAsync(db, created, ct);
         return created;
     }
+
+    /// <summary>
+    /// After a large fan-out (a replay, or a backlog after an outage) PostgreSQL's statistics may still describe the
+    /// delivery table as nearly empty until autovacuum next runs (up to a minute later). With such statistics the
+    /// planner runs the per-subject check of <see cref="DeliverDueAsync"/> as a nested loop of sequential scans,
+    /// quadratic in the pending rows: 21 s per pass for 10,000 of them (measured; 0.01 s with fresh statistics).
+    /// So the pass that created many rows refreshes them, at most every <see cref="AnalyzeEvery"/>.
+    /// </summary>
+    private async Task RefreshStatisticsAsync(RegistryDbContext db, int created, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (created < AnalyzeAfterRows || !db.Database.IsNpgsql() || now - _lastAnalyze < AnalyzeEvery)
+            return;
+        _lastAnalyze = now;
+        await db.Database.ExecuteSqlRawAsync("ANALYZE webhook_deliveries", ct);
+    }
+
+    private const int AnalyzeAfterRows = 500;
+    private static readonly TimeSpan AnalyzeEvery = TimeSpan.FromSeconds(30);
+    private DateTimeOffset _lastAnalyze = DateTimeOffset.MinValue;
 
     /// <summary>
     /// Picks the due deliveries that are the oldest pending one of their subject for their subscription and not leased
