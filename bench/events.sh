@@ -2,7 +2,8 @@
 # Benchmark (b): webhook delivery vs a raw HttpClient Standard-Webhooks signing-and-posting loop to the same local
 # receiver (Kestrel in flexreg-bench), pull-feed replay throughput, and commit→delivery latency at a sustained rate.
 # Scale knobs: BENCH_EVENTS (backlog size, default 20000), BENCH_RATE (events/s offered, default 1000),
-# BENCH_DURATION (s of the sustained phase, default 10), BENCH_PROVIDERS (default "postgres sqlite").
+# BENCH_DURATION (s of the sustained phase, default 10), BENCH_PROVIDERS (default "postgres sqlite"),
+# BENCH_RECEIVER_PORT (the local receiver, default 5192; APP_PORT moves the register).
 # Output: bench/results/events-<provider>.txt
 source "$(dirname "$0")/common.sh"
 bench_build
@@ -17,7 +18,7 @@ for provider in ${BENCH_PROVIDERS:-postgres sqlite}; do
     {
         bench_header "events and webhooks on $provider"
         bench_start_app "$app_provider" "$cs"
-        bench webhooks --url "$APP_URL" --events "${BENCH_EVENTS:-20000}" --rate "${BENCH_RATE:-1000}" --duration "${BENCH_DURATION:-10}"
+        bench webhooks --url "$APP_URL" --receiver-port "${BENCH_RECEIVER_PORT:-5192}" --events "${BENCH_EVENTS:-20000}" --rate "${BENCH_RATE:-1000}" --duration "${BENCH_DURATION:-10}"
         bench_stop_app
     } > >(tee "$out") 2>&1
 done

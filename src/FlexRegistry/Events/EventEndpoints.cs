@@ -11,13 +11,14 @@ public static class EventEndpoints
     {
         var events = app.MapGroup("/api/v1/events").WithTags("Events");
 
-        events.MapGet("", async Task<Ok<EventPage>> (
+        events.MapGet("", async Task<EventFeedPage> (
                 [FromQuery] string? after, [FromQuery] string? types, [FromQuery] int? limit, EventFeed feed, HttpContext http, CancellationToken ct) =>
-                TypedResults.Ok(await feed.ReadAsync(after, types, limit, Caller.From(http.User), ct)))
+                await feed.ReadAsync(after, types, limit, Caller.From(http.User), ct))
             .RequireAuthorization(Policies.Scope(Scopes.EventsRead))
             .WithName("ReadEvents")
             .WithSummary("The pull feed: your events after a sequence number, in order, as CloudEvents 1.0")
             .WithDescription("Pass nextCursor back as after to continue; it never goes backwards and pages have no gaps. types is a comma-separated list. " +
+                             $"limit is 1–{EventFeed.MaxLimit} (default {EventFeed.DefaultLimit}). " +
                              "A participant sees the events naming it in their audience; the registry operator sees all.")
             .ProducesProblem(400);
 

@@ -29,6 +29,12 @@ public sealed class WebhookOptions
     public int MaxParallelDeliveries { get; set; } = 16;
 
     /// <summary>
+    /// Dispatcher loops per instance: while one waits for the slowest receivers of its batch, the next claims and
+    /// sends another batch (so up to this many times <see cref="MaxParallelDeliveries"/> requests are in flight).
+    /// </summary>
+    public int DispatchLoops { get; set; } = 2;
+
+    /// <summary>
     /// How long a dispatcher pass holds the deliveries it claimed (never less than <see cref="RequestTimeout"/> plus
     /// five seconds). Other instances on the same database leave claimed deliveries alone until then; after a crash,
     /// the deliveries that were in flight are sent again once it has passed.

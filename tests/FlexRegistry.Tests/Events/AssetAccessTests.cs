@@ -1,25 +1,16 @@
 using System.Net;
 using System.Net.Http.Json;
+using FlexRegistry.Assets;
 using FlexRegistry.Client.Contracts;
-using FlexRegistry.Events;
 using FlexRegistry.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FlexRegistry.Tests.Events;
 
 /// <summary>BUC.2 step 6a hooks: non-party reads are aggregated into one opt-in asset.accessed event per asset, reader and window.</summary>
-public sealed class AssetAccessTests(AssetAccessTests.App app) : IClassFixture<AssetAccessTests.App>
+/// <remarks>Access counting and publishing run on the test's clock (<see cref="IHaveHousekeepingClock"/>): windows close when the test says.</remarks>
+public abstract class AssetAccessTests(RegistryApp app)
 {
-    public sealed class App : SqliteApp
-    {
-        protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
-        [
-            new("AssetAccess:Window", "00:00:01"),
-            new("AssetAccess:Grace", "00:00:00"),
-            new("Webhooks:HousekeepingEnabled", "false"),
-        ];
-    }
-
     private const string Accessed = "flexregistry.asset.accessed";
 
     [Fact]
@@ -36,9 +27,11 @@ public sealed class AssetAccessTests(AssetAccessTests.App app) : IClassFixture<A
                 await (await op.GetAsync($"/api/v1/assets/{asset.AssetId}")).ShouldHave(HttpStatusCode.OK);
             await (await fsp.GetAsync($"/api/v1/assets/{asset.AssetId}")).ShouldHave(HttpStatusCode.OK); // a party: not counted
 
-            await Task.Delay(TimeSpan.FromSeconds(1.5));
-            var housekeeping = app.Services.GetRequiredService<EventHousekeeping>();
-            Assert.True(await housekeeping.PublishAccessWindowsAsync(CancellationToken.None) >= 1);
+            var options = app.Services.GetRequiredService<AssetAccessOptions>();
+            var housekeeping = ((IHaveHousekeepingClock)app).Housekeeping;
+            Assert.Equal(0, await housekeeping.PublishAccessWindowsAsync(CancellationToken.None)); // the window is still open
+            ((IHaveHousekeepingClock)app).Clock.Advance(options.Window + options.Grace + TimeSpan.FromSeconds(1));
+            Assert.Equal(1, await housekeeping.PublishAccessWindowsAsync(CancellationToken.None)); // one window: asset, reader, hour
             Assert.Equal(0, await housekeeping.PublishAccessWindowsAsync(CancellationToken.None));
 
             var (events, _) = await fsp.ReadFeedAsync(types: Accessed);
@@ -51,3 +44,7 @@ public sealed class AssetAccessTests(AssetAccessTests.App app) : IClassFixture<A
         }
     }
 }
+
+public sealed class AssetAccessTests_Sqlite(SqliteAppWithHousekeepingClock app) : AssetAccessTests(app), IClassFixture<SqliteAppWithHousekeepingClock>;
+
+public sealed class AssetAccessTests_Postgres(PostgresAppWithHousekeepingClock app) : AssetAccessTests(app), IClassFixture<PostgresAppWithHousekeepingClock>;
