@@ -75,6 +75,7 @@ public static class RegistryComposition
                 ConnectCallback = sp.GetRequiredService<WebhookUrlPolicy>().ConnectAsync,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             });
+        services.AddSingleton<EventLogSignal>();
         services.AddSingleton<WebhookDispatcher>();
         if (webhooks.DispatcherEnabled)
             services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());

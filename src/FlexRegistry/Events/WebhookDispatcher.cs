@@ -26,6 +26,7 @@ public sealed class WebhookDispatcher(
     WebhookOptions options,
     EventsOptions eventsOptions,
     TimeProvider time,
+    EventLogSignal newEvents,
     ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     public const string HttpClientName = "webhooks";
@@ -73,7 +74,12 @@ public sealed class WebhookDispatcher(
                 continue;
             try
             {
-                await Task.Delay(options.PollInterval, time, stoppingToken);
+                // The fan-out loop also wakes when a commit adds events, so delivery does not wait for the next poll.
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                var delay = Task.Delay(options.PollInterval, time, wait.Token);
+                await (fansOut ? Task.WhenAny(delay, newEvents.WaitAsync(Timeout.InfiniteTimeSpan, wait.Token)) : delay);
+                await wait.CancelAsync();
+                stoppingToken.ThrowIfCancellationRequested();
             }
             catch (OperationCanceledException)
             {

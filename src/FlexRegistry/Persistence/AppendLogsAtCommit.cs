@@ -20,6 +20,13 @@ internal sealed class AppendLogsAtCommit : DbTransactionInterceptor
         return result;
     }
 
+    public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is RegistryDbContext db)
+            db.AfterCommit(eventData.TransactionId);
+        return Task.CompletedTask;
+    }
+
     public override InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
     {
         if (eventData.Context is RegistryDbContext db)

@@ -76,6 +76,16 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
     private readonly List<AuditEntry> _deferredAudit = [];
     private readonly List<DomainEvent> _deferredEvents = [];
     private Guid? _deferredIn;
+    private Guid? _eventsCommittedBy;
+
+    /// <summary>After a commit that appended events: tells the webhook dispatcher there is something to fan out.</summary>
+    internal void AfterCommit(Guid transactionId)
+    {
+        if (_eventsCommittedBy != transactionId)
+            return;
+        _eventsCommittedBy = null;
+        this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider?.GetService<EventLogSignal>()?.Wake();
+    }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
@@ -153,6 +163,8 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
         _deferredIn = null;
         if (audit.Count == 0 && events.Count == 0)
             return;
+        if (events.Count > 0)
+            _eventsCommittedBy = transactionId;
 
         (long, string)? head = null;
         var headKnown = false;

@@ -23,7 +23,7 @@ public abstract class WorkSignal : IDisposable
         }
     }
 
-    internal Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+    internal Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
 
     public void Dispose()
     {

@@ -58,7 +58,7 @@ internal static class WebhookClock
             services.AddSingleton(sp => new WebhookDispatcher(
                 sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<IHttpClientFactory>(),
                 sp.GetRequiredService<WebhookOptions>(), sp.GetRequiredService<EventsOptions>(), clock,
-                sp.GetRequiredService<ILogger<WebhookDispatcher>>()));
+                sp.GetRequiredService<EventLogSignal>(), sp.GetRequiredService<ILogger<WebhookDispatcher>>()));
         });
     }
 
