@@ -52,9 +52,12 @@ public static class DatabaseSetup
             if (builder.DefaultTimeout < 30)
                 builder.DefaultTimeout = 30;
             var sqliteConnectionString = builder.ToString();
+            // One gate per service instance and database: the service's own writers queue in process (see SqliteWriteGate).
+            var writeGate = new SqliteWriteGate();
+            services.AddSingleton(writeGate);
             services.AddDbContext<RegistryDbContext, SqliteRegistryDbContext>(db => db
                 .UseSqlite(sqliteConnectionString, SqliteOptions)
-                .AddInterceptors(SqlitePragmas.Instance)
+                .AddInterceptors(SqlitePragmas.Instance, writeGate)
                 .ConfigureWarnings(QuietExpectedFailures)
                 .UseOpenIddict());
         }

@@ -78,6 +78,30 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
     private Guid? _deferredIn;
     private Guid? _eventsCommittedBy;
 
+    /// <summary>The SQLite write gate this context holds, if any (see <see cref="SqliteWriteGate"/>).</summary>
+    internal SqliteWriteGate? WriteGate { get; set; }
+
+    internal void LeaveWriteGate()
+    {
+        var gate = WriteGate;
+        WriteGate = null;
+        gate?.Release();
+    }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        LeaveWriteGate();
+        GC.SuppressFinalize(this);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        LeaveWriteGate();
+        GC.SuppressFinalize(this);
+    }
+
     /// <summary>After a commit that appended events: tells the webhook dispatcher there is something to fan out.</summary>
     internal void AfterCommit(Guid transactionId)
     {
