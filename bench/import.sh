@@ -21,6 +21,7 @@ for provider in ${BENCH_PROVIDERS:-postgres sqlite}; do
     out=$BENCH_RESULTS/import-$provider.txt
     {
         bench_header "bulk import of $N assets against $N registered on $provider"
+        echo "Imports:BatchSize: ${Imports__BatchSize:-1000 (default)}"
         bench_start_app "$app_provider" "$cs" # migrates the schema the baseline copies
         echo "## raw limit"
         bench copy-baseline --provider "$provider" --connection "$cs" --existing "$BENCH_WORK/existing.ndjson" --new "$BENCH_WORK/new.ndjson"
