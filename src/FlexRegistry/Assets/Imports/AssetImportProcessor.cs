@@ -19,7 +19,8 @@ namespace FlexRegistry.Assets.Imports;
 /// that still skips exact-key conflicts a concurrent registration causes (<see cref="BulkWriter"/>: binary COPY on
 /// PostgreSQL, prepared INSERTs on SQLite); then results, events and audit records (linked into the chain as for any
 /// write) go in with the bulk writer too, and the import's resume point advances, all in the same transaction. The
-/// near-duplicate sweep runs after each batch in its own transaction, off the insert path.
+/// near-duplicate sweep runs every <see cref="AssetImportOptions.SweepRows"/> committed rows (and at the end) in its own
+/// transaction, off the insert path.
 /// </summary>
 public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOptions options, AssetConfirmationQueue confirmations,
     IEnumerable<IAssetDataSource> sources, AssetImportSignal signal, TimeProvider time, ILogger<AssetImportProcessor> logger)
@@ -60,7 +61,8 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
     {
         try
         {
-            if (import.FuzzyCheckedThrough < import.RowsProcessed)
+            var unswept = import.RowsProcessed - import.FuzzyCheckedThrough;
+            if (unswept > 0 && (unswept >= options.SweepRows || import.RowsProcessed >= import.RowsReceived))
                 await SweepAsync(import, ct);
             else if (import.RowsProcessed < import.RowsReceived)
                 await ProcessBatchAsync(import, ct);
@@ -285,8 +287,8 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
     }
 
     /// <summary>
-    /// Second-level de-duplication for the last committed batch, in its own transaction: one blocked query for the whole
-    /// batch (same MPAN, or same postcode and type), scored with the same evidence and threshold as a single registration.
+    /// Second-level de-duplication for the rows committed since the last sweep, in its own transaction: one blocked query
+    /// for them all (same MPAN, or same postcode and type), scored with the same evidence and threshold as a single registration.
     /// </summary>
     private async Task SweepAsync(AssetImport import, CancellationToken ct)
     {
