@@ -29,7 +29,7 @@ bench_cleanup() {
         wait "$pid" 2>/dev/null || true
     done
     pg_throwaway_stop 2>/dev/null || true
-    rm -rf "$BENCH_WORK"
+    [[ -n ${BENCH_KEEP_WORK:-} ]] || rm -rf "$BENCH_WORK"
 }
 trap bench_cleanup EXIT
 

@@ -21,11 +21,13 @@ for provider in ${BENCH_PROVIDERS:-postgres sqlite}; do
     out=$BENCH_RESULTS/import-$provider.txt
     {
         bench_header "bulk import of $N assets against $N registered on $provider"
+        echo "Imports:BatchSize: ${Imports__BatchSize:-1000 (default)}"
         bench_start_app "$app_provider" "$cs" # migrates the schema the baseline copies
         echo "## raw limit"
         bench copy-baseline --provider "$provider" --connection "$cs" --existing "$BENCH_WORK/existing.ndjson" --new "$BENCH_WORK/new.ndjson"
         echo "## bulk import through the API"
-        if curl -fsS "${APP_URL}openapi/v1.json" | grep -q '"/api/v1/asset-imports"'; then
+        # (into a file: `curl | grep -q` fails under pipefail when grep stops reading early)
+        if curl -fsS -o "$BENCH_WORK/openapi.json" "${APP_URL}openapi/v1.json" && grep -q '"/api/v1/asset-imports"' "$BENCH_WORK/openapi.json"; then
             bench import --url "$APP_URL" --existing "$BENCH_WORK/existing.ndjson" --new "$BENCH_WORK/new.ndjson" || echo "import failed (exit $?)"
         else
             echo "not run: this build has no POST /api/v1/asset-imports in its OpenAPI document (bulk import not merged)"

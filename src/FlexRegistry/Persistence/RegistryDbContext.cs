@@ -233,6 +233,18 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
     private static readonly string BothLocksSql = $"SELECT pg_advisory_xact_lock(hashtext('flexregistry-audit-chain')), pg_advisory_xact_lock({EventLogLockKey})";
 
     /// <summary>
+    /// For bulk writers that append audit records and events themselves within an open transaction: takes the audit
+    /// chain lock, then the event-log lock (the same order as <see cref="FlushAppendsAsync"/>). Take them as late as
+    /// possible: they are held until commit, and every other writer's commit waits for them. On SQLite the
+    /// transaction's first write has already taken the database's single write lock, which covers both.
+    /// </summary>
+    internal async Task LockAppendLogsAsync(CancellationToken ct)
+    {
+        if (Database.IsNpgsql())
+            await Database.ExecuteSqlRawAsync(BothLocksSql, ct);
+    }
+
+    /// <summary>
     /// Adds events recorded by aggregates that are not tracked (bulk-written ones) to this unit of work; they are
     /// written at commit with everything else's.
     /// </summary>

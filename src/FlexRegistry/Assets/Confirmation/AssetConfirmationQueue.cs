@@ -30,6 +30,8 @@ internal sealed class AssetConfirmationWorker(
     TimeProvider time,
     ILogger<AssetConfirmationWorker> logger) : DueWorkWorker(queue, options.PollInterval, logger)
 {
+    internal const string NoSourceNote = "No trusted source covers this asset; the data stays provisional (declared).";
+
     internal override async Task<int> RunOnceAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -48,7 +50,7 @@ internal sealed class AssetConfirmationWorker(
             if (asset.Status == AssetStatus.Merged)
                 asset.StopConfirming("Merged into another asset.", now);
             else if (source is null)
-                asset.StopConfirming("No trusted source covers this asset; the data stays provisional (declared).", now);
+                asset.StopConfirming(NoSourceNote, now);
             else
                 Apply(asset, source.Source, await source.LookUpAsync(asset, ct), now);
             // A source's verdict (confirmed or mismatch) changes the asset's data status and provenance: recorded in the

@@ -8,19 +8,22 @@ using FlexRegistry.Participants;
 using FlexRegistry.Persistence;
 using FlexRegistry.Shared;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace FlexRegistry.Assets.Imports;
 
 /// <summary>
 /// Registers staged rows, one batch per transaction. A batch: the published rules (<see cref="AssetValidation"/>) run
-/// per row; rows sharing an exact key within the batch collapse onto the first; the rest are written in one set-based
-/// insert that skips exact-key conflicts (<see cref="BulkWriter"/>: COPY + <c>INSERT … ON CONFLICT DO NOTHING RETURNING</c>
-/// on PostgreSQL, prepared INSERTs on SQLite); conflicts are mapped to the existing IDs in one query; then results,
-/// events and audit records are written and the import's resume point advanced, all in the same transaction. The
-/// near-duplicate sweep runs after each batch in its own transaction, off the insert path.
+/// per row; rows sharing an exact key within the batch collapse onto the first; the assets already holding the other
+/// rows' exact keys are found in one query (those rows are duplicates); the rest are written in one set-based insert
+/// that still skips exact-key conflicts a concurrent registration causes (<see cref="BulkWriter"/>: binary COPY on
+/// PostgreSQL, prepared INSERTs on SQLite); then results, events and audit records (linked into the chain as for any
+/// write) go in with the bulk writer too, and the import's resume point advances, all in the same transaction. The
+/// near-duplicate sweep runs every <see cref="AssetImportOptions.SweepRows"/> committed rows (and at the end) in its own
+/// transaction, off the insert path.
 /// </summary>
 public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOptions options, AssetConfirmationQueue confirmations,
-    AssetImportSignal signal, TimeProvider time, ILogger<AssetImportProcessor> logger)
+    IEnumerable<IAssetDataSource> sources, AssetImportSignal signal, TimeProvider time, ILogger<AssetImportProcessor> logger)
 {
     private const int MaxFailures = 5;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -58,7 +61,8 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
     {
         try
         {
-            if (import.FuzzyCheckedThrough < import.RowsProcessed)
+            var unswept = import.RowsProcessed - import.FuzzyCheckedThrough;
+            if (unswept > 0 && (unswept >= options.SweepRows || import.RowsProcessed >= import.RowsReceived))
                 await SweepAsync(import, ct);
             else if (import.RowsProcessed < import.RowsReceived)
                 await ProcessBatchAsync(import, ct);
@@ -102,6 +106,11 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
         var last = rows.Count == 0 ? import.RowsReceived : rows[^1].RowNumber;
         var now = time.GetUtcNow();
         var plans = Validate(import.ParticipantId, rows, now);
+        // An asset no trusted source covers is settled now, as the confirmation worker would settle it right after the
+        // commit, so that a large import does not leave one UPDATE per asset behind it for the worker.
+        var confirmable = sources.ToList();
+        foreach (var plan in plans.Where(p => p.Asset is not null && !confirmable.Any(s => s.AppliesTo(p.Asset!))))
+            plan.Asset!.StopConfirming(AssetConfirmationWorker.NoSourceNote, now);
 
         // Exact duplicates within the batch collapse onto the first row holding the key.
         var firstByKey = new Dictionary<string, Plan>(StringComparer.Ordinal);
@@ -128,11 +137,16 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
             if (claimed == 0)
                 return false;
 
-            var inserted = await writer.InsertIgnoringConflictsAsync(db, [.. candidates.Select(p => p.Asset!)], ct);
-            candidates.ForEach(p => p.Inserted = inserted.Contains(p.Asset!.Id.Value));
-            await FindHoldersAsync([.. candidates.Where(p => !p.Inserted)], ct);
+            // Rows whose exact keys an asset already holds are duplicates: found in one query, never sent to the insert, which
+            // then expects no conflicts and still skips any a concurrent registration causes.
+            await FindHoldersAsync(candidates, required: false, ct);
+            var fresh = candidates.Where(p => p.Holder is null).ToList();
+            var inserted = await writer.InsertIgnoringConflictsAsync(db, [.. fresh.Select(p => p.Asset!)], ct);
+            fresh.ForEach(p => p.Inserted = inserted.Contains(p.Asset!.Id.Value));
+            await FindHoldersAsync([.. fresh.Where(p => !p.Inserted)], required: true, ct);
 
             var results = new List<AssetImportResult>(plans.Count);
+            var audit = new List<AuditEntry>();
             var touched = new List<IRecordsEvents>();
             foreach (var plan in plans)
             {
@@ -148,7 +162,7 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
                 {
                     results.Add(AssetImportResult.Create(import.Id, plan.RowNumber, AssetImportResult.RegisteredOutcome, plan.Asset.Id.Value, null, null));
                     touched.Add(plan.Asset);
-                    db.Audit(new AuditEntry(import.ParticipantId.Value, import.ClientId, "asset.register", "asset", plan.Asset.Id.Value,
+                    audit.Add(new AuditEntry(import.ParticipantId.Value, import.ClientId, "asset.register", "asset", plan.Asset.Id.Value,
                         import.ParticipantId.Value, [.. RegisterAsset.SuppliedFields(plan.Request!), "import:" + import.Id]));
                     counts.Registered++;
                     continue;
@@ -161,10 +175,19 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
                 results.Add(AssetImportResult.Create(import.Id, plan.RowNumber, AssetImportResult.DuplicateOutcome, null, existing.Id.Value, null));
                 counts.Duplicates++;
             }
-            // Written at commit with the batch's audit records, under the register-wide append locks (held only then).
-            touched.ForEach(db.AppendEvents);
+            var events = new List<EventRecord>();
+            foreach (var source in touched)
+            {
+                foreach (var domainEvent in source.PendingEvents)
+                    events.Add(EventRecord.From(domainEvent, now, JsonSerializer.Serialize(domainEvent.Data, RegistryDbContext.EventJson)));
+                source.ClearPendingEvents();
+            }
             await writer.InsertAsync(db, results, ct);
-            await db.SaveChangesAsync(ct);
+            // The register-wide append locks, taken as late as possible and held to commit: the events' sequence follows
+            // commit order and the audit chain stays linear, while single registrations wait only for this tail of the batch.
+            await db.LockAppendLogsAsync(ct);
+            await writer.InsertAsync(db, events, ct);
+            await AppendAuditAsync(writer, audit, now, ct);
             var registered = counts.Registered;
             var duplicates = counts.Duplicates;
             var invalid = counts.Invalid;
@@ -183,6 +206,28 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
                 import.Id, from + 1, last, counts.Registered, counts.Duplicates, counts.Invalid);
             confirmations.Wake();
         }
+    }
+
+    /// <summary>
+    /// The batch's audit records, linked into the chain exactly as for any other write (<see cref="AuditChain"/>: the
+    /// head read under the chain lock, the hashes, the signed checkpoints), then written with the bulk writer rather than
+    /// by one EF insert each. Nothing else is tracked by the context at this point.
+    /// </summary>
+    private async Task AppendAuditAsync(BulkWriter writer, List<AuditEntry> entries, DateTimeOffset now, CancellationToken ct)
+    {
+        if (entries.Count == 0)
+            return;
+        await AuditChain.AppendAsync(db, entries, now, db.GetService<AuditOptions>(), db.GetService<AuditCheckpointKey>(), ct);
+        await writer.InsertAsync(db, TakeAdded<AuditRecord>(), ct);
+        await writer.InsertAsync(db, TakeAdded<AuditCheckpoint>(), ct);
+    }
+
+    /// <summary>The entities of type <typeparamref name="T"/> the context would insert, handed over (no longer tracked).</summary>
+    private List<T> TakeAdded<T>() where T : class
+    {
+        var added = db.ChangeTracker.Entries<T>().Where(e => e.State == EntityState.Added).ToList();
+        added.ForEach(e => e.State = EntityState.Detached);
+        return [.. added.Select(e => e.Entity)];
     }
 
     private static List<Plan> Validate(ParticipantId registrant, List<AssetImportRow> rows, DateTimeOffset now)
@@ -208,8 +253,11 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
         return plans;
     }
 
-    /// <summary>The assets holding the exact keys of the rows that conflicted, in one query; a merged holder answers with its survivor.</summary>
-    private async Task FindHoldersAsync(List<Plan> conflicted, CancellationToken ct)
+    /// <summary>
+    /// The assets holding the exact keys of the rows, in one query; a merged holder answers with its survivor. When
+    /// <paramref name="required"/> (the rows conflicted on insert), every row must have one.
+    /// </summary>
+    private async Task FindHoldersAsync(List<Plan> conflicted, bool required, CancellationToken ct)
     {
         if (conflicted.Count == 0)
             return;
@@ -220,20 +268,28 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
             .ToListAsync(ct);
         var survivorIds = holders.Where(h => h.MergedInto is not null).Select(h => h.MergedInto!.Value).Distinct().ToList();
         var survivors = survivorIds.Count == 0 ? [] : await db.Assets.AsNoTracking().Where(a => survivorIds.Contains(a.Id)).ToListAsync(ct);
+        var byIdentity = holders.Where(h => h.IdentityKey is not null).ToDictionary(h => h.IdentityKey!, StringComparer.Ordinal);
+        var byMeter = holders.Where(h => h.MeterKey is not null).ToDictionary(h => h.MeterKey!, StringComparer.Ordinal);
         foreach (var plan in conflicted)
         {
-            var holder = holders.FirstOrDefault(h => (plan.Asset!.IdentityKey is { } i && h.IdentityKey == i) || (plan.Asset.MeterKey is { } m && h.MeterKey == m))
-                ?? throw new InvalidOperationException($"Row {plan.RowNumber} conflicted but no asset holds its keys.");
+            var holder = (plan.Asset!.IdentityKey is { } i ? byIdentity.GetValueOrDefault(i) : null) ?? (plan.Asset.MeterKey is { } m ? byMeter.GetValueOrDefault(m) : null);
+            if (holder is null)
+            {
+                if (required)
+                    throw new InvalidOperationException($"Row {plan.RowNumber} conflicted but no asset holds its keys.");
+                continue;
+            }
             plan.Holder = holder.MergedInto is { } survivor ? survivors.First(s => s.Id == survivor) : holder;
         }
         // One asset object per holder, so several attempts on one asset are all recorded on it.
-        var byId = conflicted.Select(p => p.Holder!).DistinctBy(h => h.Id).ToDictionary(h => h.Id);
-        conflicted.ForEach(p => p.Holder = byId[p.Holder!.Id]);
+        var found = conflicted.Where(p => p.Holder is not null).ToList();
+        var byId = found.Select(p => p.Holder!).DistinctBy(h => h.Id).ToDictionary(h => h.Id);
+        found.ForEach(p => p.Holder = byId[p.Holder!.Id]);
     }
 
     /// <summary>
-    /// Second-level de-duplication for the last committed batch, in its own transaction: one blocked query for the whole
-    /// batch (same MPAN, or same postcode and type), scored with the same evidence and threshold as a single registration.
+    /// Second-level de-duplication for the rows committed since the last sweep, in its own transaction: one blocked query
+    /// for them all (same MPAN, or same postcode and type), scored with the same evidence and threshold as a single registration.
     /// </summary>
     private async Task SweepAsync(AssetImport import, CancellationToken ct)
     {
@@ -245,24 +301,35 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
             .ToListAsync(ct);
         var rowOf = registered.ToDictionary(r => r.AssetId!, r => r.RowNumber, StringComparer.Ordinal);
         var ids = registered.Select(r => AssetId.Parse(r.AssetId!)).ToList();
-        var assets = ids.Count == 0 ? [] : await db.Assets.AsNoTracking().Where(a => ids.Contains(a.Id)).ToListAsync(ct);
-        var mpans = assets.Select(a => a.Mpan).OfType<string>().Distinct().ToList();
-        var postcodes = assets.Select(a => a.Postcode).OfType<string>().Distinct().ToList();
-        var candidates = assets.Count == 0
+        // The batch's blocking keys (a narrow read), then every unmerged asset in those blocks (one read), the batch's own
+        // assets among them: an asset with neither an MPAN nor a postcode, or merged meanwhile, has nothing to compare.
+        var keys = ids.Count == 0 ? [] : await db.Assets.AsNoTracking().Where(a => ids.Contains(a.Id)).Select(a => new { a.Mpan, a.Postcode }).ToListAsync(ct);
+        var mpans = keys.Select(a => a.Mpan).OfType<string>().Distinct().ToList();
+        var postcodes = keys.Select(a => a.Postcode).OfType<string>().Distinct().ToList();
+        var candidates = mpans.Count + postcodes.Count == 0
             ? []
             : await db.Assets.AsNoTracking()
                 .Where(a => a.Status != AssetStatus.Merged && (mpans.Contains(a.Mpan!) || postcodes.Contains(a.Postcode!)))
                 .ToListAsync(ct);
+        var assets = candidates.Where(a => rowOf.ContainsKey(a.Id.Value)).ToList();
         var now = time.GetUtcNow();
         var cases = new List<DuplicateCase>();
         var flagged = new List<(int Row, Guid CaseId)>();
+        // The blocks, indexed once (the candidates' order is kept, so ties in RegisteredAt sort as before).
+        var byMpan = candidates.Where(c => c.Mpan is not null).ToLookup(c => c.Mpan!, StringComparer.Ordinal);
+        var byPlace = candidates.Where(c => c.Postcode is not null).ToLookup(c => (c.Postcode!, c.Type));
+        var order = new Dictionary<Asset, int>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < candidates.Count; i++)
+            order[candidates[i]] = i;
         foreach (var asset in assets.OrderBy(a => rowOf[a.Id.Value]))
         {
             var row = rowOf[asset.Id.Value];
             DuplicateCase? first = null;
-            var block = candidates
+            IEnumerable<Asset> sameMpan = asset.Mpan is null ? [] : byMpan[asset.Mpan];
+            IEnumerable<Asset> samePlace = asset.Postcode is null ? [] : byPlace[(asset.Postcode, asset.Type)];
+            var block = sameMpan.Union<Asset>(samePlace, ReferenceEqualityComparer.Instance)
+                .OrderBy(c => order[c])
                 .Where(c => c.Id != asset.Id && c.RegisteredAt <= asset.RegisteredAt)
-                .Where(c => (asset.Mpan is not null && c.Mpan == asset.Mpan) || (asset.Postcode is not null && c.Postcode == asset.Postcode && c.Type == asset.Type))
                 // Within the batch, a row is compared with the rows before it, as if registered one by one.
                 .Where(c => !rowOf.TryGetValue(c.Id.Value, out var other) || other < row)
                 .OrderBy(c => c.RegisteredAt)

@@ -16,6 +16,12 @@ public sealed class AssetImportOptions
     /// <summary>Rows registered per transaction (one batch = one commit = one resume point).</summary>
     public int BatchSize { get; set; } = 1000;
 
+    /// <summary>
+    /// The near-duplicate sweep runs once this many rows are committed but not yet swept (and at the end): one blocked
+    /// query per sweep, so sweeping several small batches at once costs less than one sweep each.
+    /// </summary>
+    public int SweepRows { get; set; } = 5000;
+
     /// <summary>Rows staged per transaction while the upload streams in.</summary>
     public int StagingChunk { get; set; } = 5000;
 
