@@ -18,8 +18,8 @@ namespace FlexRegistry.Assets;
 /// and a 409 naming it; near duplicates are registered and flagged for review. The registrant becomes the asset's
 /// first party.
 /// </summary>
-public sealed class RegisterAsset(RegistryDbContext db, AssetMatching matching, AssetConfirmationQueue confirmations, TimeProvider time,
-    ILogger<RegisterAsset> logger)
+public sealed class RegisterAsset(RegistryDbContext db, AssetMatching matching, AssetConfirmationQueue confirmations,
+    IEnumerable<IAssetDataSource> sources, TimeProvider time, ILogger<RegisterAsset> logger)
 {
     private const string Operation = "POST /api/v1/assets";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -47,6 +47,11 @@ public sealed class RegisterAsset(RegistryDbContext db, AssetMatching matching, 
         var data = validation.ThrowIfInvalid();
         var now = time.GetUtcNow();
         var asset = Asset.Register(data, caller.ParticipantId, now);
+        // No trusted source covers it: settled now, exactly as the confirmation worker would settle it right after the
+        // commit, rather than leaving the worker a read and an UPDATE per registration.
+        var confirmable = sources.Any(s => s.AppliesTo(asset));
+        if (!confirmable)
+            asset.StopConfirming(AssetConfirmationWorker.NoSourceNote, now);
 
         if (await FindExistingAsync(asset.IdentityKey, asset.MeterKey, ct) is { } existing)
             throw await DuplicateAsync(existing, caller.ParticipantId, ct);
@@ -88,7 +93,8 @@ public sealed class RegisterAsset(RegistryDbContext db, AssetMatching matching, 
         }
 
         logger.LogInformation("Registered asset {AssetId} of type {AssetType} for {ParticipantId}", asset.Id, asset.Type, caller.ParticipantId);
-        confirmations.Wake();
+        if (confirmable)
+            confirmations.Wake();
         return (response, asset.Version);
     }
 
