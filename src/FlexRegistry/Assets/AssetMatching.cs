@@ -37,9 +37,12 @@ public sealed class AssetMatching(RegistryDbContext db)
             // one's query sees the earlier one (SQLite's database-wide write lock already serialises them). Locks are
             // taken in a fixed order so two registrations cannot deadlock.
             var keys = new[] { mpan is null ? null : "asset-mpan:" + mpan, postcode is null ? null : $"asset-postcode:{postcode}:{type}" }
-                .OfType<string>().Order(StringComparer.Ordinal);
-            foreach (var key in keys)
-                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({key}))", ct);
+                .OfType<string>().Order(StringComparer.Ordinal).ToList();
+            // One round trip; the select list is evaluated left to right, so the order above holds.
+            if (keys.Count == 2)
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({keys[0]})), pg_advisory_xact_lock(hashtext({keys[1]}))", ct);
+            else
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({keys[0]}))", ct);
         }
         var id = asset.Id;
         var candidates = await db.Assets.AsNoTracking()

@@ -66,6 +66,9 @@ public sealed class RegisterAsset(RegistryDbContext db, AssetMatching matching, 
                 // The insert is the transaction's first statement, so on SQLite the write lock is taken at once
                 // (BEGIN IMMEDIATE) and concurrent registrations queue rather than fail.
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                // Nothing here recovers from a failed statement inside the transaction (a duplicate is answered after
+                // it), so EF's per-save savepoints would only add two round trips to each save.
+                db.Database.AutoSavepointsEnabled = false;
                 db.Assets.Add(asset);
                 db.Audit(AuditEntry.By(caller, "asset.register", "asset", asset.Id.Value, caller.ParticipantId.Value, [.. SuppliedFields(request)]));
                 await db.SaveChangesAsync(ct);

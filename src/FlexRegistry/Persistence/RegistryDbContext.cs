@@ -140,7 +140,7 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         if (current is not null)
         {
-            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            var written = await SaveOrDropAppendsAsync(acceptAllChangesOnSuccess, cancellationToken);
             Defer(current.TransactionId);
             return written;
         }
@@ -149,11 +149,29 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
         return await strategy.ExecuteAsync(async ct =>
         {
             await using var transaction = await Database.BeginTransactionAsync(ct);
-            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+            var written = await SaveOrDropAppendsAsync(acceptAllChangesOnSuccess, ct);
             Defer(transaction.TransactionId);
             await transaction.CommitAsync(ct);
             return written;
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// A save that fails takes its queued audit entries and events with it: they describe a change that did not
+    /// happen (e.g. the losing insert of a concurrent duplicate), and a caller that retries records them afresh.
+    /// </summary>
+    private async Task<int> SaveOrDropAppendsAsync(bool acceptAllChangesOnSuccess, CancellationToken ct)
+    {
+        try
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+        }
+        catch
+        {
+            _pendingAudit.Clear();
+            _pendingEvents.Clear();
+            throw;
+        }
     }
 
     private void Defer(Guid transactionId)

@@ -229,6 +229,10 @@ public abstract class AssetRegistrationTests(RegistryApp app)
             await using var scope = app.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
             Assert.Equal(1, await db.Assets.CountAsync(a => a.Mpan == request.Mpan));
+            // The losers' inserts failed: their audit entries must have gone with them (one record, for the winner).
+            var registrant = (await db.Assets.Where(a => a.Mpan == request.Mpan).Select(a => a.RegistrantId).SingleAsync()).Value;
+            var audited = await db.AuditRecords.Where(r => r.ActorParticipantId == registrant && r.Action == "asset.register").Select(r => r.ResourceId).ToListAsync();
+            Assert.Equal([id], audited);
         }
     }
 
