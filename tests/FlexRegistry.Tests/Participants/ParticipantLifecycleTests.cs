@@ -319,10 +319,20 @@ public abstract class ParticipantLifecycleTests(RegistryApp app)
         Assert.Contains("invalid_client", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The operator's action, retried as the 409 tells a client to ("reload and retry") when the verification worker
+    /// changed the just-registered participant at the same moment; any other answer is returned as is.
+    /// </summary>
     private static async Task<ParticipantResponse> Act(HttpClient op, string id, string action, string reason)
     {
-        using var response = await op.PostAsJsonAsync($"/api/v1/participants/{id}/{action}", new StatusActionRequest { Reason = reason });
-        return await response.Read<ParticipantResponse>();
+        for (var attempt = 1; ; attempt++)
+        {
+            using var response = await op.PostAsJsonAsync($"/api/v1/participants/{id}/{action}", new StatusActionRequest { Reason = reason });
+            if (attempt < 3 && response.StatusCode == HttpStatusCode.Conflict
+                && (await response.Content.ReadAsStringAsync()).Contains("\"code\":\"resource.concurrency_conflict\"", StringComparison.Ordinal))
+                continue;
+            return await response.Read<ParticipantResponse>();
+        }
     }
 
     private static string Base64UrlDecode(string s)
