@@ -49,9 +49,7 @@ public sealed class RegisterAsset(RegistryDbContext db, AssetMatching matching, 
         var asset = Asset.Register(data, caller.ParticipantId, now);
         // No trusted source covers it: settled now, exactly as the confirmation worker would settle it right after the
         // commit, rather than leaving the worker a read and an UPDATE per registration.
-        var confirmable = sources.Any(s => s.AppliesTo(asset));
-        if (!confirmable)
-            asset.StopConfirming(AssetConfirmationWorker.NoSourceNote, now);
+        var confirmable = !AssetConfirmationWorker.SettleIfNoSourceCovers(asset, sources, now);
 
         if (await FindExistingAsync(asset.IdentityKey, asset.MeterKey, ct) is { } existing)
             throw await DuplicateAsync(existing, caller.ParticipantId, ct);

@@ -33,15 +33,20 @@ internal static class AuditChain
         return await reader.ReadAsync(ct) ? (reader.GetInt64(0), reader.GetString(1)) : null;
     }
 
-    public static async Task AppendAsync(RegistryDbContext db, IReadOnlyList<AuditEntry> entries, DateTimeOffset now,
-        AuditOptions options, AuditCheckpointKey key, CancellationToken ct, (long Sequence, string Hash)? knownHead = null, bool headKnown = false)
+    /// <summary>The last link of the chain (null when the chain is empty); read under the append lock.</summary>
+    public static async Task<(long Sequence, string Hash)?> ReadHeadAsync(RegistryDbContext db, CancellationToken ct)
     {
-        var head = headKnown
-            ? knownHead is { } h ? new { h.Sequence, h.Hash } : null
-            : await db.AuditRecords.AsNoTracking()
-                .OrderByDescending(r => r.Sequence)
-                .Select(r => new { r.Sequence, r.Hash })
-                .FirstOrDefaultAsync(ct);
+        var head = await db.AuditRecords.AsNoTracking()
+            .OrderByDescending(r => r.Sequence)
+            .Select(r => new { r.Sequence, r.Hash })
+            .FirstOrDefaultAsync(ct);
+        return head is null ? null : (head.Sequence, head.Hash);
+    }
+
+    /// <summary>Links the entries after <paramref name="head"/> (from <see cref="ReadHeadAsync"/> or <see cref="LockAndReadHeadAsync"/>).</summary>
+    public static void Append(RegistryDbContext db, IReadOnlyList<AuditEntry> entries, (long Sequence, string Hash)? head, DateTimeOffset now,
+        AuditOptions options, AuditCheckpointKey key)
+    {
         // Links added by an earlier SaveChanges of the same unit of work but not yet flushed count as the head too.
         var pendingHead = db.ChangeTracker.Entries<AuditRecord>()
             .Where(e => e.State == EntityState.Added)

@@ -20,6 +20,10 @@ public sealed class EventRecord
 
     private EventRecord() { }
 
+    /// <summary>The log row of a domain event, its data serialised as the feed and webhooks carry it.</summary>
+    public static EventRecord From(DomainEvent domainEvent, DateTimeOffset time) =>
+        From(domainEvent, time, System.Text.Json.JsonSerializer.Serialize(domainEvent.Data, FlexRegistry.Persistence.RegistryDbContext.EventJson));
+
     public static EventRecord From(DomainEvent domainEvent, DateTimeOffset time, string dataJson) => new()
     {
         Id = Guid.CreateVersion7(time),

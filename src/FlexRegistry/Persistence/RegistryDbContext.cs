@@ -208,25 +208,20 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
         if (events.Count > 0)
             _eventsCommittedBy = transactionId;
 
-        (long, string)? head = null;
-        var headKnown = false;
-        if (Database.IsNpgsql() && audit.Count > 0)
+        var now = time.GetUtcNow();
+        if (audit.Count > 0)
         {
-            // One round trip for the locks and the head: every round trip made while holding them is one every other
-            // writer waits for.
-            head = await AuditChain.LockAndReadHeadAsync(this, events.Count > 0 ? BothLocksSql : AuditChain.PostgresLockSql, ct);
-            headKnown = true;
+            // PostgreSQL: one round trip for the locks and the head, since every round trip made while holding them is
+            // one every other writer waits for.
+            var head = Database.IsNpgsql()
+                ? await AuditChain.LockAndReadHeadAsync(this, events.Count > 0 ? BothLocksSql : AuditChain.PostgresLockSql, ct)
+                : await TakeSqliteWriteLockThenReadHeadAsync(ct);
+            AuditChain.Append(this, audit, head, now, this.GetService<AuditOptions>(), this.GetService<AuditCheckpointKey>());
         }
         else if (Database.IsNpgsql())
             await Database.ExecuteSqlRawAsync(EventLogLockSql, ct);
-        else if (audit.Count > 0)
-            await AuditChain.TakeSqliteWriteLockAsync(this, ct);
-
-        var now = time.GetUtcNow();
-        if (audit.Count > 0)
-            await AuditChain.AppendAsync(this, audit, now, this.GetService<AuditOptions>(), this.GetService<AuditCheckpointKey>(), ct, head, headKnown);
         foreach (var domainEvent in events)
-            Events.Add(EventRecord.From(domainEvent, now, JsonSerializer.Serialize(domainEvent.Data, EventJson)));
+            Events.Add(EventRecord.From(domainEvent, now));
 
         var savepoints = Database.AutoSavepointsEnabled;
         Database.AutoSavepointsEnabled = false;
@@ -238,6 +233,12 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
         {
             Database.AutoSavepointsEnabled = savepoints;
         }
+    }
+
+    private async Task<(long Sequence, string Hash)?> TakeSqliteWriteLockThenReadHeadAsync(CancellationToken ct)
+    {
+        await AuditChain.TakeSqliteWriteLockAsync(this, ct);
+        return await AuditChain.ReadHeadAsync(this, ct);
     }
 
     /// <summary>A commit without <see cref="FlushAppendsAsync"/> would lose audit entries or events: refuse it.</summary>
@@ -263,23 +264,16 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
     }
 
     /// <summary>
-    /// Adds events recorded by aggregates that are not tracked (bulk-written ones) to this unit of work; they are
-    /// written at commit with everything else's.
-    /// </summary>
-    internal void AppendEvents(IRecordsEvents source)
-    {
-        _pendingEvents.AddRange(source.PendingEvents);
-        source.ClearPendingEvents();
-    }
-
-    /// <summary>
     /// The transactional outbox: events recorded by tracked aggregates become event-log rows in the same transaction
     /// as the change, so a change is never committed without its event, nor an event without its change.
     /// </summary>
     private void CollectRecordedEvents()
     {
         foreach (var entry in ChangeTracker.Entries<IRecordsEvents>().ToList())
-            AppendEvents(entry.Entity);
+        {
+            _pendingEvents.AddRange(entry.Entity.PendingEvents);
+            entry.Entity.ClearPendingEvents();
+        }
     }
 
     private sealed class ParticipantIdConverter() : ValueConverter<ParticipantId, string>(

@@ -32,6 +32,18 @@ internal sealed class AssetConfirmationWorker(
 {
     internal const string NoSourceNote = "No trusted source covers this asset; the data stays provisional (declared).";
 
+    /// <summary>
+    /// Settles an asset no trusted source covers, as a pass of this worker would (its data stays as declared), so that
+    /// registrations and imports do not leave the worker a read and an UPDATE per such asset. True when it settled it.
+    /// </summary>
+    internal static bool SettleIfNoSourceCovers(Asset asset, IEnumerable<IAssetDataSource> sources, DateTimeOffset now)
+    {
+        if (sources.Any(s => s.AppliesTo(asset)))
+            return false;
+        asset.StopConfirming(NoSourceNote, now);
+        return true;
+    }
+
     internal override async Task<int> RunOnceAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();

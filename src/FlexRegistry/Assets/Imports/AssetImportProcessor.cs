@@ -109,8 +109,8 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
         // An asset no trusted source covers is settled now, as the confirmation worker would settle it right after the
         // commit, so that a large import does not leave one UPDATE per asset behind it for the worker.
         var confirmable = sources.ToList();
-        foreach (var plan in plans.Where(p => p.Asset is not null && !confirmable.Any(s => s.AppliesTo(p.Asset!))))
-            plan.Asset!.StopConfirming(AssetConfirmationWorker.NoSourceNote, now);
+        foreach (var plan in plans.Where(p => p.Asset is not null))
+            AssetConfirmationWorker.SettleIfNoSourceCovers(plan.Asset!, confirmable, now);
 
         // Exact duplicates within the batch collapse onto the first row holding the key.
         var firstByKey = new Dictionary<string, Plan>(StringComparer.Ordinal);
@@ -175,13 +175,8 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
                 results.Add(AssetImportResult.Create(import.Id, plan.RowNumber, AssetImportResult.DuplicateOutcome, null, existing.Id.Value, null));
                 counts.Duplicates++;
             }
-            var events = new List<EventRecord>();
-            foreach (var source in touched)
-            {
-                foreach (var domainEvent in source.PendingEvents)
-                    events.Add(EventRecord.From(domainEvent, now, JsonSerializer.Serialize(domainEvent.Data, RegistryDbContext.EventJson)));
-                source.ClearPendingEvents();
-            }
+            var events = touched.SelectMany(source => source.PendingEvents).Select(e => EventRecord.From(e, now)).ToList();
+            touched.ForEach(source => source.ClearPendingEvents());
             await writer.InsertAsync(db, results, ct);
             // The register-wide append locks, taken as late as possible and held to commit: the events' sequence follows
             // commit order and the audit chain stays linear, while single registrations wait only for this tail of the batch.
@@ -217,7 +212,7 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
     {
         if (entries.Count == 0)
             return;
-        await AuditChain.AppendAsync(db, entries, now, db.GetService<AuditOptions>(), db.GetService<AuditCheckpointKey>(), ct);
+        AuditChain.Append(db, entries, await AuditChain.ReadHeadAsync(db, ct), now, db.GetService<AuditOptions>(), db.GetService<AuditCheckpointKey>());
         await writer.InsertAsync(db, TakeAdded<AuditRecord>(), ct);
         await writer.InsertAsync(db, TakeAdded<AuditCheckpoint>(), ct);
     }
