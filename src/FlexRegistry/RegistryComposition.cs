@@ -74,7 +74,10 @@ public static class RegistryComposition
                 AllowAutoRedirect = false,
                 ConnectCallback = sp.GetRequiredService<WebhookUrlPolicy>().ConnectAsync,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            });
+            })
+            // The dispatcher logs what matters (failures, 410, dead letters) itself; the factory's per-request logging
+            // handlers would cost a logger scope and four checks per webhook for nothing.
+            .RemoveAllLoggers();
         services.AddSingleton<EventLogSignal>();
         services.AddSingleton<WebhookDispatcher>();
         if (webhooks.DispatcherEnabled)

@@ -29,6 +29,16 @@ public sealed class WebhookOptions
     public int MaxParallelDeliveries { get; set; } = 16;
 
     /// <summary>
+    /// How many due deliveries one dispatcher pass claims and sends. Each pass costs a few statements whatever its size
+    /// (find, claim, load, record), so larger passes deliver more per statement; a pass's successes are recorded when
+    /// its last request has answered.
+    /// </summary>
+    public int DeliveryBatch { get; set; } = 500;
+
+    /// <summary>How many new events one fan-out pass turns into delivery rows (one bulk insert per subscription).</summary>
+    public int FanOutBatch { get; set; } = 2000;
+
+    /// <summary>
     /// Dispatcher loops per instance: while one waits for the slowest receivers of its batch, the next claims and
     /// sends another batch (so up to this many times <see cref="MaxParallelDeliveries"/> requests are in flight).
     /// </summary>

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace FlexRegistry.Events;
 
 /// <summary>Create, read, change, rotate, replay and delete webhook subscriptions. A subscription is its owner's (and the registry operator's) only.</summary>
-public sealed class ManageSubscriptions(RegistryDbContext db, WebhookUrlPolicy urls, WebhookOptions options, TimeProvider time)
+public sealed class ManageSubscriptions(RegistryDbContext db, WebhookUrlPolicy urls, WebhookOptions options, EventLogSignal newEvents, TimeProvider time)
 {
     public const int MaxTypes = 100;
     public const int MaxFilterValues = 500;
@@ -105,6 +105,8 @@ public sealed class ManageSubscriptions(RegistryDbContext db, WebhookUrlPolicy u
         await db.WebhookDeliveries.Where(d => d.SubscriptionId == subscriptionId && d.Status == DeliveryStatus.Pending && d.EventSequence >= from)
             .ExecuteDeleteAsync(ct);
         await transaction.CommitAsync(ct);
+        // The dispatcher fans the replayed events out now rather than at its next poll.
+        newEvents.Wake();
         return new ReplayResponse(subscription.Id.ToString(), from.ToString(CultureInfo.InvariantCulture));
     }
 

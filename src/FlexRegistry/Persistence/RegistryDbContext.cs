@@ -208,18 +208,22 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
         if (events.Count > 0)
             _eventsCommittedBy = transactionId;
 
-        var now = time.GetUtcNow();
+        (long Sequence, string Hash)? head = null;
         if (audit.Count > 0)
         {
             // PostgreSQL: one round trip for the locks and the head, since every round trip made while holding them is
             // one every other writer waits for.
-            var head = Database.IsNpgsql()
+            head = Database.IsNpgsql()
                 ? await AuditChain.LockAndReadHeadAsync(this, events.Count > 0 ? BothLocksSql : AuditChain.PostgresLockSql, ct)
                 : await TakeSqliteWriteLockThenReadHeadAsync(ct);
-            AuditChain.Append(this, audit, head, now, this.GetService<AuditOptions>(), this.GetService<AuditCheckpointKey>());
         }
         else if (Database.IsNpgsql())
             await Database.ExecuteSqlRawAsync(EventLogLockSql, ct);
+        // Stamped once the locks are held: the records' time is that of the commit that follows at once (an event's
+        // `time` then measures commit→delivery, not the wait for other writers' commits too).
+        var now = time.GetUtcNow();
+        if (audit.Count > 0)
+            AuditChain.Append(this, audit, head, now, this.GetService<AuditOptions>(), this.GetService<AuditCheckpointKey>());
         foreach (var domainEvent in events)
             Events.Add(EventRecord.From(domainEvent, now));
 

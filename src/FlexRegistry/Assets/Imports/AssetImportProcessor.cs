@@ -23,7 +23,7 @@ namespace FlexRegistry.Assets.Imports;
 /// transaction, off the insert path.
 /// </summary>
 public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOptions options, AssetConfirmationQueue confirmations,
-    IEnumerable<IAssetDataSource> sources, AssetImportSignal signal, TimeProvider time, ILogger<AssetImportProcessor> logger)
+    IEnumerable<IAssetDataSource> sources, AssetImportSignal signal, EventLogSignal newEvents, TimeProvider time, ILogger<AssetImportProcessor> logger)
 {
     private const int MaxFailures = 5;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -175,12 +175,15 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
                 results.Add(AssetImportResult.Create(import.Id, plan.RowNumber, AssetImportResult.DuplicateOutcome, null, existing.Id.Value, null));
                 counts.Duplicates++;
             }
-            var events = touched.SelectMany(source => source.PendingEvents).Select(e => EventRecord.From(e, now)).ToList();
+            var pending = touched.SelectMany(source => source.PendingEvents).ToList();
             touched.ForEach(source => source.ClearPendingEvents());
             await writer.InsertAsync(db, results, ct);
             // The register-wide append locks, taken as late as possible and held to commit: the events' sequence follows
             // commit order and the audit chain stays linear, while single registrations wait only for this tail of the batch.
             await db.LockAppendLogsAsync(ct);
+            // The events' time is stamped under the locks, as for a single registration: the time of the commit that follows.
+            var stamped = time.GetUtcNow();
+            var events = pending.Select(e => EventRecord.From(e, stamped)).ToList();
             await writer.InsertAsync(db, events, ct);
             await AppendAuditAsync(writer, audit, now, ct);
             var registered = counts.Registered;
@@ -200,6 +203,8 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
             logger.LogInformation("Import {ImportId}: rows {From}–{To} committed ({Registered} registered, {Duplicates} duplicates, {Invalid} invalid)",
                 import.Id, from + 1, last, counts.Registered, counts.Duplicates, counts.Invalid);
             confirmations.Wake();
+            // The batch's events are in the log: the webhook dispatcher fans them out now, not at its next poll.
+            newEvents.Wake();
         }
     }
 
