@@ -51,9 +51,8 @@ public sealed class RegisterAsset(RegistryDbContext db, AssetMatching matching, 
         // commit, rather than leaving the worker a read and an UPDATE per registration.
         var confirmable = !AssetConfirmationWorker.SettleIfNoSourceCovers(asset, sources, now);
 
-        if (await FindExistingAsync(asset.IdentityKey, asset.MeterKey, ct) is { } existing)
-            throw await DuplicateAsync(existing, caller.ParticipantId, ct);
-
+        // No look-up first: the unique indexes on the exact keys decide (one round trip fewer for every new asset), and
+        // a duplicate is answered from the violation below, exactly as when two registrations race.
         Duplicates.DuplicateCase? duplicateCase = null;
         var response = new RegisterAssetResponse(asset.Id.Value, asset.Status.ToWire(), asset.DataStatus.ToWire(), [.. validation.Warnings.Select(ToDto)], null);
         var strategy = db.Database.CreateExecutionStrategy();
@@ -83,7 +82,8 @@ public sealed class RegisterAsset(RegistryDbContext db, AssetMatching matching, 
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
-            // Another registration with the same key committed first: the database said no, so answer with its ID.
+            // The asset is already registered (or another registration with the same key committed first): the database
+            // said no, so answer with the existing ID.
             db.ChangeTracker.Clear();
             if (idempotencyKey is not null && await ReplayAsync(caller.ParticipantId, idempotencyKey, requestHash!, ct) is { } replay)
                 return replay;

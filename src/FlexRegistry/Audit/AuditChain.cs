@@ -48,7 +48,7 @@ internal static class AuditChain
         AuditOptions options, AuditCheckpointKey key)
     {
         // Links added by an earlier SaveChanges of the same unit of work but not yet flushed count as the head too.
-        var pendingHead = db.ChangeTracker.Entries<AuditRecord>()
+        var pendingHead = db.TrackedEntries<AuditRecord>()
             .Where(e => e.State == EntityState.Added)
             .Select(e => e.Entity)
             .OrderByDescending(r => r.Sequence)

@@ -6,6 +6,7 @@ using FlexRegistry.Duplicates;
 using FlexRegistry.Events;
 using FlexRegistry.Participants;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -273,10 +274,30 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
     /// </summary>
     private void CollectRecordedEvents()
     {
-        foreach (var entry in ChangeTracker.Entries<IRecordsEvents>().ToList())
+        foreach (var entry in TrackedEntries<IRecordsEvents>())
         {
             _pendingEvents.AddRange(entry.Entity.PendingEvents);
             entry.Entity.ClearPendingEvents();
+        }
+    }
+
+    /// <summary>
+    /// The tracked entries of type <typeparamref name="T"/>, without the full change detection that
+    /// <c>ChangeTracker.Entries</c> runs first (a snapshot comparison of every property of every tracked entity). The
+    /// callers need the tracked instances and their Added state, which detection does not change; SaveChanges still
+    /// detects changes itself.
+    /// </summary>
+    internal List<EntityEntry<T>> TrackedEntries<T>() where T : class
+    {
+        var detect = ChangeTracker.AutoDetectChangesEnabled;
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return [.. ChangeTracker.Entries<T>()];
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = detect;
         }
     }
 
