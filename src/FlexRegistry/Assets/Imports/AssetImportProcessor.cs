@@ -65,17 +65,20 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
         {
             var processed = import.RowsProcessed >= import.RowsReceived;
             var unswept = import.RowsProcessed - import.FuzzyCheckedThrough;
+            // A sweep covers at most SweepRows rows: one that fell behind the batches catches up in several, each with
+            // bounded key lists (SQLite takes at most 32766 parameters in a statement).
+            var sweepTo = import.FuzzyCheckedThrough + Math.Min(unswept, Math.Max(1, options.SweepRows));
             var sweep = signal.TakeSweep(import.Id, import.FuzzyCheckedThrough, processed);
             if (sweep is not null)
                 await WriteSweepAsync(import, await FinishAsync(sweep.Work) ?? await ComputeSweepAsync(db, import.Id, sweep.From, sweep.To, ct), ct);
             else if (processed && unswept > 0)
-                await WriteSweepAsync(import, await ComputeSweepAsync(db, import.Id, import.FuzzyCheckedThrough, import.RowsProcessed, ct), ct);
+                await WriteSweepAsync(import, await ComputeSweepAsync(db, import.Id, import.FuzzyCheckedThrough, sweepTo, ct), ct);
             else if (!processed)
             {
                 // The sweep reads and scores behind the batches, on its own connection; its cases are written by this loop.
                 if (unswept >= options.SweepRows && !signal.SweepRunning(import.Id))
-                    signal.StartSweep(import.Id, import.FuzzyCheckedThrough, import.RowsProcessed,
-                        InScopeAsync(services => ComputeSweepAsync(services.GetRequiredService<RegistryDbContext>(), import.Id, import.FuzzyCheckedThrough, import.RowsProcessed, ct), ct));
+                    signal.StartSweep(import.Id, import.FuzzyCheckedThrough, sweepTo,
+                        InScopeAsync(services => ComputeSweepAsync(services.GetRequiredService<RegistryDbContext>(), import.Id, import.FuzzyCheckedThrough, sweepTo, ct), ct));
                 await ProcessBatchAsync(import, ct);
             }
             else
@@ -393,11 +396,10 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
         // compared with these rows when they are swept themselves, never here (their registration time normally says so,
         // but not under a clock that does not move, so they are looked up).
         var earliest = candidates.Where(c => rowOf.ContainsKey(c.Id.Value)).Select(c => c.RegisteredAt).DefaultIfEmpty().Min();
-        var recent = candidates.Where(c => !rowOf.ContainsKey(c.Id.Value) && c.RegisteredAt >= earliest).Select(c => c.Id.Value).ToList();
-        var later = recent.Count == 0
+        var later = !candidates.Any(c => !rowOf.ContainsKey(c.Id.Value) && c.RegisteredAt >= earliest)
             ? []
             : (await db.AssetImportResults.AsNoTracking()
-                .Where(r => r.ImportId == importId && r.RowNumber > to && recent.Contains(r.AssetId!))
+                .Where(r => r.ImportId == importId && r.RowNumber > to && r.AssetId != null)
                 .Select(r => r.AssetId!)
                 .ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
         if (later.Count > 0)
