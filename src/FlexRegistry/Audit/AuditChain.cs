@@ -55,14 +55,30 @@ internal static class AuditChain
             .FirstOrDefault();
         var sequence = Math.Max(head?.Sequence ?? 0, pendingHead?.Sequence ?? 0);
         var previous = pendingHead is not null && pendingHead.Sequence == sequence ? pendingHead.Hash : head?.Hash ?? AuditRecord.Genesis;
+        var (records, checkpoints) = Link(entries, (sequence, previous), now, options, key);
+        db.AuditRecords.AddRange(records);
+        db.AuditCheckpoints.AddRange(checkpoints);
+    }
 
+    /// <summary>
+    /// Links the entries after <paramref name="head"/> without tracking them: for a caller that writes the records itself
+    /// (the bulk import, with the bulk writer), under the same append lock and from a head read under it.
+    /// </summary>
+    public static (List<AuditRecord> Records, List<AuditCheckpoint> Checkpoints) Link(IReadOnlyList<AuditEntry> entries,
+        (long Sequence, string Hash)? head, DateTimeOffset now, AuditOptions options, AuditCheckpointKey key)
+    {
+        var sequence = head?.Sequence ?? 0;
+        var previous = head?.Hash ?? AuditRecord.Genesis;
+        var records = new List<AuditRecord>(entries.Count);
+        var checkpoints = new List<AuditCheckpoint>();
         foreach (var entry in entries)
         {
             var record = AuditRecord.Chain(entry, ++sequence, previous, now);
-            db.AuditRecords.Add(record);
+            records.Add(record);
             previous = record.Hash;
             if (options.CheckpointEvery > 0 && sequence % options.CheckpointEvery == 0)
-                db.AuditCheckpoints.Add(AuditCheckpoint.Sign(record, key));
+                checkpoints.Add(AuditCheckpoint.Sign(record, key));
         }
+        return (records, checkpoints);
     }
 }

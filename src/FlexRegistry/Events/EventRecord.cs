@@ -20,6 +20,12 @@ public sealed class EventRecord
 
     private EventRecord() { }
 
+    /// <summary>
+    /// Sets <see cref="Time"/> to the moment its writer holds the event-log lock, when the row was built earlier (a bulk
+    /// import prepares a batch's rows in the background): the time readers see is the commit's.
+    /// </summary>
+    internal void StampAt(DateTimeOffset time) => Time = time;
+
     /// <summary>The log row of a domain event, its data serialised as the feed and webhooks carry it.</summary>
     public static EventRecord From(DomainEvent domainEvent, DateTimeOffset time) =>
         From(domainEvent, time, System.Text.Json.JsonSerializer.Serialize(domainEvent.Data, FlexRegistry.Persistence.RegistryDbContext.EventJson));

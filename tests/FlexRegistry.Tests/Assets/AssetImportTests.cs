@@ -359,6 +359,88 @@ public abstract class AssetImportTests(RegistryApp app)
 
 public sealed class AssetImportTests_Sqlite(SqliteApp app) : AssetImportTests(app), IClassFixture<SqliteApp>;
 
+/// <summary>
+/// Small batches and sweeps, so that a small file crosses many batch and sweep boundaries: the next batch is prepared
+/// while one is written, and the near-duplicate sweep computes behind the batches while they commit.
+/// </summary>
+public abstract class AssetImportPipelineTests(RegistryApp app)
+{
+    [Fact]
+    public async Task BUC2_Step4a_Bulk_SweepBehindTheBatches_FlagsEachNearDuplicateOnce_AndEveryRowIsRegisteredOnce()
+    {
+        var (_, client) = await app.RegisterAsync();
+        using (client)
+        {
+            // 40 distinct assets; after every 5th, a near duplicate of one 3 rows back and an exact duplicate of one 4 back,
+            // so pairs straddle batches (3 rows) and sweeps (4 rows) in both directions.
+            var originals = Enumerable.Range(0, 40).Select(_ => TestData.Chargepoint()).ToList();
+            var rows = new List<RegisterAssetRequest>();
+            var nearOf = new Dictionary<int, int>();
+            var exactOf = new Dictionary<int, int>();
+            var rowOf = new Dictionary<int, int>();
+            for (var i = 0; i < originals.Count; i++)
+            {
+                rows.Add(originals[i]);
+                rowOf[i] = rows.Count;
+                if (i % 5 != 4)
+                    continue;
+                rows.Add(originals[i - 3] with { SerialNumber = TestData.Serial() });
+                nearOf[rows.Count] = rowOf[i - 3];
+                rows.Add(originals[i - 4]);
+                exactOf[rows.Count] = rowOf[i - 4];
+            }
+
+            using var response = await AssetImportTests.PostAsync(client, AssetImportTests.Ndjson(rows), "application/x-ndjson");
+            var started = await response.Read<AssetImportStatus>(HttpStatusCode.Accepted);
+            var status = await AssetImportTests.WaitAsync(client, started.ImportId);
+            Assert.Equal(("completed", rows.Count), (status.Status, status.RowsProcessed));
+            Assert.Equal((originals.Count + nearOf.Count, exactOf.Count, nearOf.Count, 0),
+                (status.Registered, status.Duplicates, status.PossibleDuplicates, status.Invalid));
+
+            var results = await AssetImportTests.ResultsAsync(client, started.ImportId);
+            Assert.Equal(Enumerable.Range(1, rows.Count), results.Select(r => r.RowNumber));
+            AssetImportRowResult Row(int number) => results[number - 1];
+            foreach (var (row, original) in exactOf)
+                Assert.Equal(("duplicate", Row(original).AssetId), (Row(row).Outcome, Row(row).ExistingAssetId));
+            // Exactly the near-duplicate rows are flagged, each against its original, and no case runs the other way.
+            Assert.Equal(nearOf.Keys.Order(), results.Where(r => r.DuplicateCaseId is not null).Select(r => r.RowNumber).Order());
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+            var ids = results.Where(r => r.AssetId is not null).Select(r => r.AssetId!).ToList();
+            Assert.Equal(ids.Count, ids.Distinct().Count());
+            var cases = await db.DuplicateCases.Where(c => ids.Contains(c.SubjectId)).ToListAsync();
+            Assert.Equal(nearOf.Count, cases.Count);
+            foreach (var (row, original) in nearOf)
+            {
+                var opened = Assert.Single(cases, c => c.SubjectId == Row(row).AssetId);
+                Assert.Equal((Row(row).DuplicateCaseId, Row(original).AssetId), (opened.Id.ToString(), opened.CandidateId));
+            }
+
+            // One registration event per registered asset; the audit chain still verifies.
+            var registeredEvents = await db.Events.Where(e => e.Type == "flexregistry.asset.registered" && ids.Contains(e.Subject)).CountAsync();
+            Assert.Equal(ids.Count, registeredEvents);
+            using var op = await app.OperatorAsync();
+            using var verify = await op.PostAsync(new Uri("/api/v1/audit/verify", UriKind.Relative), null);
+            var verified = await verify.Read<AuditVerificationResponse>();
+            Assert.True(verified.Valid, verified.Reason);
+        }
+    }
+}
+
+public sealed class SmallBatchSqliteApp : SqliteApp
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Imports:BatchSize", "3"), new("Imports:SweepRows", "4")];
+}
+
+public sealed class SmallBatchPostgresApp : PostgresApp
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Imports:BatchSize", "3"), new("Imports:SweepRows", "4")];
+}
+
+public sealed class AssetImportPipelineTests_Sqlite(SmallBatchSqliteApp app) : AssetImportPipelineTests(app), IClassFixture<SmallBatchSqliteApp>;
+
+public sealed class AssetImportPipelineTests_Postgres(SmallBatchPostgresApp app) : AssetImportPipelineTests(app), IClassFixture<SmallBatchPostgresApp>;
+
 public sealed class AssetImportTests_Postgres(PostgresApp app) : AssetImportTests(app), IClassFixture<PostgresApp>;
 
 /// <summary>

@@ -18,12 +18,14 @@ namespace FlexRegistry.Assets.Imports;
 /// rows' exact keys are found in one query (those rows are duplicates); the rest are written in one set-based insert
 /// that still skips exact-key conflicts a concurrent registration causes (<see cref="BulkWriter"/>: binary COPY on
 /// PostgreSQL, prepared INSERTs on SQLite); then results, events and audit records (linked into the chain as for any
-/// write) go in with the bulk writer too, and the import's resume point advances, all in the same transaction. The
-/// near-duplicate sweep runs every <see cref="AssetImportOptions.SweepRows"/> committed rows (and at the end) in its own
-/// transaction, off the insert path.
+/// write) go in with the bulk writer too, and the import's resume point advances, all in the same transaction.
+/// Pipelined: while a batch is written, the next one is read and validated in the background (<see cref="PrepareAsync"/>),
+/// and every <see cref="AssetImportOptions.SweepRows"/> committed rows the near-duplicate sweep reads and scores them in
+/// the background too (<see cref="ComputeSweepAsync"/>); this loop alone writes, one transaction at a time, so a sweep's
+/// cases go in between two batches. The import completes only once every row is committed and swept.
 /// </summary>
 public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOptions options, AssetConfirmationQueue confirmations,
-    IEnumerable<IAssetDataSource> sources, AssetImportSignal signal, EventLogSignal newEvents, TimeProvider time, ILogger<AssetImportProcessor> logger)
+    IEnumerable<IAssetDataSource> sources, AssetImportSignal signal, IServiceScopeFactory scopes, EventLogSignal newEvents, TimeProvider time, ILogger<AssetImportProcessor> logger)
 {
     private const int MaxFailures = 5;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -61,11 +63,24 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
     {
         try
         {
+            var processed = import.RowsProcessed >= import.RowsReceived;
             var unswept = import.RowsProcessed - import.FuzzyCheckedThrough;
-            if (unswept > 0 && (unswept >= options.SweepRows || import.RowsProcessed >= import.RowsReceived))
-                await SweepAsync(import, ct);
-            else if (import.RowsProcessed < import.RowsReceived)
+            // A sweep covers at most SweepRows rows: one that fell behind the batches catches up in several, each with
+            // bounded key lists (SQLite takes at most 32766 parameters in a statement).
+            var sweepTo = import.FuzzyCheckedThrough + Math.Min(unswept, Math.Max(1, options.SweepRows));
+            var sweep = signal.TakeSweep(import.Id, import.FuzzyCheckedThrough, processed);
+            if (sweep is not null)
+                await WriteSweepAsync(import, await FinishAsync(sweep.Work) ?? await ComputeSweepAsync(db, import.Id, sweep.From, sweep.To, ct), ct);
+            else if (processed && unswept > 0)
+                await WriteSweepAsync(import, await ComputeSweepAsync(db, import.Id, import.FuzzyCheckedThrough, sweepTo, ct), ct);
+            else if (!processed)
+            {
+                // The sweep reads and scores behind the batches, on its own connection; its cases are written by this loop.
+                if (unswept >= options.SweepRows && !signal.SweepRunning(import.Id))
+                    signal.StartSweep(import.Id, import.FuzzyCheckedThrough, sweepTo,
+                        InScopeAsync(services => ComputeSweepAsync(services.GetRequiredService<RegistryDbContext>(), import.Id, import.FuzzyCheckedThrough, sweepTo, ct), ct));
                 await ProcessBatchAsync(import, ct);
+            }
             else
                 await CompleteAsync(import, null, ct);
             signal.Failures.TryRemove(import.Id, out _);
@@ -84,7 +99,7 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
         }
     }
 
-    private sealed class Plan(int rowNumber)
+    internal sealed class Plan(int rowNumber)
     {
         public int RowNumber { get; } = rowNumber;
         public RegisterAssetRequest? Request { get; set; }
@@ -93,12 +108,25 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
         public Plan? DuplicateOf { get; set; }
         public bool Inserted { get; set; }
         public Asset? Holder { get; set; }
+
+        /// <summary>What registering the row's asset appends (prepared ahead; used only if the asset is inserted).</summary>
+        public List<EventRecord>? Events { get; set; }
+        public AuditEntry? Audit { get; set; }
     }
 
-    private async Task ProcessBatchAsync(AssetImport import, CancellationToken ct)
+    /// <summary>A batch read from the staging table and validated: nothing written yet, nothing looked up in the register.</summary>
+    internal sealed record PreparedBatch(int From, int Last, List<Plan> Plans, DateTimeOffset Now);
+
+    /// <summary>
+    /// Reads the batch after <paramref name="from"/> and runs everything that needs no other row of the register: the
+    /// published rules, the aggregates, the settling of assets no source covers, and the collapse of exact duplicates
+    /// within the batch. Pure with respect to the register, so it may run ahead, on its own connection, while the
+    /// previous batch is written (<see cref="AssetImportSignal"/> holds it until the batch's turn comes).
+    /// </summary>
+    private async Task<PreparedBatch> PrepareAsync(RegistryDbContext context, IReadOnlyList<IAssetDataSource> confirmable, AssetImport import,
+        int from, CancellationToken ct)
     {
-        var from = import.RowsProcessed;
-        var rows = await db.AssetImportRows.AsNoTracking()
+        var rows = await context.AssetImportRows.AsNoTracking()
             .Where(r => r.ImportId == import.Id && r.RowNumber > from)
             .OrderBy(r => r.RowNumber)
             .Take(Math.Max(1, options.BatchSize))
@@ -108,7 +136,6 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
         var plans = Validate(import.ParticipantId, rows, now);
         // An asset no trusted source covers is settled now, as the confirmation worker would settle it right after the
         // commit, so that a large import does not leave one UPDATE per asset behind it for the worker.
-        var confirmable = sources.ToList();
         foreach (var plan in plans.Where(p => p.Asset is not null))
             AssetConfirmationWorker.SettleIfNoSourceCovers(plan.Asset!, confirmable, now);
 
@@ -121,6 +148,58 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
             if (plan.DuplicateOf is null)
                 keys.ForEach(k => firstByKey[k] = plan);
         }
+
+        // The event and audit entry each new asset will append if inserted, made here so that their serialisation is off
+        // the write path too.
+        foreach (var plan in plans.Where(p => p.Asset is not null && p.DuplicateOf is null))
+        {
+            plan.Events = TakeEvents(plan.Asset!, now);
+            plan.Audit = new AuditEntry(import.ParticipantId.Value, import.ClientId, "asset.register", "asset", plan.Asset!.Id.Value,
+                import.ParticipantId.Value, [.. RegisterAsset.SuppliedFields(plan.Request!), "import:" + import.Id]);
+        }
+        return new PreparedBatch(from, last, plans, now);
+    }
+
+    /// <summary>The events <paramref name="source"/> has recorded, as event-log rows; the source no longer holds them.</summary>
+    private static List<EventRecord> TakeEvents(IRecordsEvents source, DateTimeOffset now)
+    {
+        List<EventRecord> records = [.. source.PendingEvents.Select(e => EventRecord.From(e, now))];
+        source.ClearPendingEvents();
+        return records;
+    }
+
+    /// <summary>Runs <paramref name="work"/> in the background in a scope of its own (its own context and connection).</summary>
+    private Task<T> InScopeAsync<T>(Func<IServiceProvider, Task<T>> work, CancellationToken ct) => Task.Run(async () =>
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await work(scope.ServiceProvider);
+    }, ct);
+
+    /// <summary>The result of work run ahead, or null when it failed (the caller then does it again, inline).</summary>
+    private async Task<T?> FinishAsync<T>(Task<T> work) where T : class
+    {
+        try
+        {
+            return await work;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Import work run ahead failed; doing it again inline");
+            return null;
+        }
+    }
+
+    private async Task ProcessBatchAsync(AssetImport import, CancellationToken ct)
+    {
+        var from = import.RowsProcessed;
+        var confirmable = sources.ToList();
+        var batch = signal.TakeAhead(import.Id, from) is { } ahead ? await FinishAsync(ahead) : null;
+        batch ??= await PrepareAsync(db, confirmable, import, from, ct);
+        var (last, plans, now) = (batch.Last, batch.Plans, batch.Now);
+        // The next batch is read and validated while this one is written.
+        if (last < import.RowsReceived)
+            signal.SetAhead(import.Id, last, InScopeAsync(services => PrepareAsync(services.GetRequiredService<RegistryDbContext>(),
+                [.. services.GetServices<IAssetDataSource>()], import, last, ct), ct));
         var candidates = plans.Where(p => p.Asset is not null && p.DuplicateOf is null).ToList();
 
         var writer = BulkWriter.For(db);
@@ -147,7 +226,7 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
 
             var results = new List<AssetImportResult>(plans.Count);
             var audit = new List<AuditEntry>();
-            var touched = new List<IRecordsEvents>();
+            var events = new List<EventRecord>(plans.Count);
             foreach (var plan in plans)
             {
                 if (plan.Asset is null)
@@ -161,29 +240,26 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
                 if (plan.DuplicateOf is null && plan.Inserted)
                 {
                     results.Add(AssetImportResult.Create(import.Id, plan.RowNumber, AssetImportResult.RegisteredOutcome, plan.Asset.Id.Value, null, null));
-                    touched.Add(plan.Asset);
-                    audit.Add(new AuditEntry(import.ParticipantId.Value, import.ClientId, "asset.register", "asset", plan.Asset.Id.Value,
-                        import.ParticipantId.Value, [.. RegisterAsset.SuppliedFields(plan.Request!), "import:" + import.Id]));
+                    events.AddRange(plan.Events!);
+                    audit.Add(plan.Audit!);
                     counts.Registered++;
                     continue;
                 }
                 // BUC.2 step 5a, as for a single registration: the row learns the existing ID, the asset's parties hear of the attempt.
                 var existing = first.Inserted ? first.Asset! : first.Holder!;
                 existing.RecordDuplicateAttempt(import.ParticipantId);
-                if (!touched.Contains(existing))
-                    touched.Add(existing);
+                events.AddRange(TakeEvents(existing, now));
                 results.Add(AssetImportResult.Create(import.Id, plan.RowNumber, AssetImportResult.DuplicateOutcome, null, existing.Id.Value, null));
                 counts.Duplicates++;
             }
-            var pending = touched.SelectMany(source => source.PendingEvents).ToList();
-            touched.ForEach(source => source.ClearPendingEvents());
             await writer.InsertAsync(db, results, ct);
             // The register-wide append locks, taken as late as possible and held to commit: the events' sequence follows
             // commit order and the audit chain stays linear, while single registrations wait only for this tail of the batch.
             await db.LockAppendLogsAsync(ct);
-            // The events' time is stamped under the locks, as for a single registration: the time of the commit that follows.
+            // The events' time is stamped under the locks, as for a single registration: the time of the commit that follows
+            // (they were serialised while the batch was prepared).
             var stamped = time.GetUtcNow();
-            var events = pending.Select(e => EventRecord.From(e, stamped)).ToList();
+            events.ForEach(e => e.StampAt(stamped));
             await writer.InsertAsync(db, events, ct);
             await AppendAuditAsync(writer, audit, now, ct);
             var registered = counts.Registered;
@@ -211,23 +287,16 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
     /// <summary>
     /// The batch's audit records, linked into the chain exactly as for any other write (<see cref="AuditChain"/>: the
     /// head read under the chain lock, the hashes, the signed checkpoints), then written with the bulk writer rather than
-    /// by one EF insert each. Nothing else is tracked by the context at this point.
+    /// by one EF insert each, never passing through the change tracker.
     /// </summary>
     private async Task AppendAuditAsync(BulkWriter writer, List<AuditEntry> entries, DateTimeOffset now, CancellationToken ct)
     {
         if (entries.Count == 0)
             return;
-        AuditChain.Append(db, entries, await AuditChain.ReadHeadAsync(db, ct), now, db.GetService<AuditOptions>(), db.GetService<AuditCheckpointKey>());
-        await writer.InsertAsync(db, TakeAdded<AuditRecord>(), ct);
-        await writer.InsertAsync(db, TakeAdded<AuditCheckpoint>(), ct);
-    }
-
-    /// <summary>The entities of type <typeparamref name="T"/> the context would insert, handed over (no longer tracked).</summary>
-    private List<T> TakeAdded<T>() where T : class
-    {
-        var added = db.ChangeTracker.Entries<T>().Where(e => e.State == EntityState.Added).ToList();
-        added.ForEach(e => e.State = EntityState.Detached);
-        return [.. added.Select(e => e.Entity)];
+        var (records, checkpoints) = AuditChain.Link(entries, await AuditChain.ReadHeadAsync(db, ct), now, db.GetService<AuditOptions>(),
+            db.GetService<AuditCheckpointKey>());
+        await writer.InsertAsync(db, records, ct);
+        await writer.InsertAsync(db, checkpoints, ct);
     }
 
     private static List<Plan> Validate(ParticipantId registrant, List<AssetImportRow> rows, DateTimeOffset now)
@@ -263,9 +332,9 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
             return;
         var identityKeys = conflicted.Select(p => p.Asset!.IdentityKey).OfType<string>().Distinct().ToList();
         var meterKeys = conflicted.Select(p => p.Asset!.MeterKey).OfType<string>().Distinct().ToList();
-        var holders = await db.Assets.AsNoTracking()
-            .Where(a => identityKeys.Contains(a.IdentityKey!) || meterKeys.Contains(a.MeterKey!))
-            .ToListAsync(ct);
+        // One query per key, each served by its unique index: with the two lists OR-ed in one query, PostgreSQL's planner
+        // scans the whole table (a parallel sequential scan per batch, growing with the register).
+        var holders = await AnyOfAsync(db, identityKeys, a => identityKeys.Contains(a.IdentityKey!), meterKeys, a => meterKeys.Contains(a.MeterKey!), ct);
         var survivorIds = holders.Where(h => h.MergedInto is not null).Select(h => h.MergedInto!.Value).Distinct().ToList();
         var survivors = survivorIds.Count == 0 ? [] : await db.Assets.AsNoTracking().Where(a => survivorIds.Contains(a.Id)).ToListAsync(ct);
         var byIdentity = holders.Where(h => h.IdentityKey is not null).ToDictionary(h => h.IdentityKey!, StringComparer.Ordinal);
@@ -288,15 +357,34 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
     }
 
     /// <summary>
-    /// Second-level de-duplication for the rows committed since the last sweep, in its own transaction: one blocked query
-    /// for them all (same MPAN, or same postcode and type), scored with the same evidence and threshold as a single registration.
+    /// The assets matching either of two key lists, read with one query per non-empty list (each served by its own index)
+    /// and merged, each asset once, in the order read.
     /// </summary>
-    private async Task SweepAsync(AssetImport import, CancellationToken ct)
+    private static async Task<List<Asset>> AnyOfAsync(RegistryDbContext db, List<string> first, System.Linq.Expressions.Expression<Func<Asset, bool>> inFirst,
+        List<string> second, System.Linq.Expressions.Expression<Func<Asset, bool>> inSecond, CancellationToken ct)
     {
-        var from = import.FuzzyCheckedThrough;
-        var to = import.RowsProcessed;
+        var assets = first.Count == 0 ? [] : await db.Assets.AsNoTracking().Where(inFirst).ToListAsync(ct);
+        if (second.Count == 0)
+            return assets;
+        var seen = assets.Select(a => a.Id).ToHashSet();
+        assets.AddRange((await db.Assets.AsNoTracking().Where(inSecond).ToListAsync(ct)).Where(a => seen.Add(a.Id)));
+        return assets;
+    }
+
+    /// <summary>The cases a sweep of rows <c>(From, To]</c> opens, and the first case of each flagged row.</summary>
+    internal sealed record SweepResult(int From, int To, List<DuplicateCase> Cases, List<(int Row, Guid CaseId)> Flagged);
+
+    /// <summary>
+    /// Second-level de-duplication for committed rows <c>(from, to]</c>: one blocked query for them all (same MPAN, or
+    /// same postcode and type), scored with the same evidence and threshold as a single registration. Reads only committed
+    /// rows and writes nothing, so it runs behind the batches on its own connection; <see cref="WriteSweepAsync"/> opens
+    /// the cases. Assets committed by later batches are left out of the comparison by their later registration time;
+    /// they are compared with these rows when their own rows are swept.
+    /// </summary>
+    private async Task<SweepResult> ComputeSweepAsync(RegistryDbContext db, Guid importId, int from, int to, CancellationToken ct)
+    {
         var registered = await db.AssetImportResults.AsNoTracking()
-            .Where(r => r.ImportId == import.Id && r.RowNumber > from && r.RowNumber <= to && r.Outcome == AssetImportResult.RegisteredOutcome)
+            .Where(r => r.ImportId == importId && r.RowNumber > from && r.RowNumber <= to && r.Outcome == AssetImportResult.RegisteredOutcome)
             .Select(r => new { r.RowNumber, r.AssetId })
             .ToListAsync(ct);
         var rowOf = registered.ToDictionary(r => r.AssetId!, r => r.RowNumber, StringComparer.Ordinal);
@@ -306,11 +394,22 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
         var keys = ids.Count == 0 ? [] : await db.Assets.AsNoTracking().Where(a => ids.Contains(a.Id)).Select(a => new { a.Mpan, a.Postcode }).ToListAsync(ct);
         var mpans = keys.Select(a => a.Mpan).OfType<string>().Distinct().ToList();
         var postcodes = keys.Select(a => a.Postcode).OfType<string>().Distinct().ToList();
-        var candidates = mpans.Count + postcodes.Count == 0
+        // Two index-served reads, not one OR-ed query (which PostgreSQL answers with a scan of the whole table).
+        var candidates = (await AnyOfAsync(db, mpans, a => mpans.Contains(a.Mpan!), postcodes, a => postcodes.Contains(a.Postcode!), ct))
+            .Where(a => a.Status != AssetStatus.Merged)
+            .ToList();
+        // Rows of this import after `to` may be committed while this sweep reads (it runs behind the batches): they are
+        // compared with these rows when they are swept themselves, never here (their registration time normally says so,
+        // but not under a clock that does not move, so they are looked up).
+        var earliest = candidates.Where(c => rowOf.ContainsKey(c.Id.Value)).Select(c => c.RegisteredAt).DefaultIfEmpty().Min();
+        var later = !candidates.Any(c => !rowOf.ContainsKey(c.Id.Value) && c.RegisteredAt >= earliest)
             ? []
-            : await db.Assets.AsNoTracking()
-                .Where(a => a.Status != AssetStatus.Merged && (mpans.Contains(a.Mpan!) || postcodes.Contains(a.Postcode!)))
-                .ToListAsync(ct);
+            : (await db.AssetImportResults.AsNoTracking()
+                .Where(r => r.ImportId == importId && r.RowNumber > to && r.AssetId != null)
+                .Select(r => r.AssetId!)
+                .ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        if (later.Count > 0)
+            candidates = [.. candidates.Where(c => !later.Contains(c.Id.Value))];
         var assets = candidates.Where(a => rowOf.ContainsKey(a.Id.Value)).ToList();
         var now = time.GetUtcNow();
         var cases = new List<DuplicateCase>();
@@ -349,6 +448,13 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
                 flagged.Add((row, first.Id));
         }
 
+        return new SweepResult(from, to, cases, flagged);
+    }
+
+    /// <summary>Opens a sweep's cases and advances the sweep's resume point, in one transaction.</summary>
+    private async Task WriteSweepAsync(AssetImport import, SweepResult sweep, CancellationToken ct)
+    {
+        var (from, to, cases, flagged) = (sweep.From, sweep.To, sweep.Cases, sweep.Flagged);
         var strategy = db.Database.CreateExecutionStrategy();
         await strategy.ExecuteAsync(async () =>
         {

@@ -39,6 +39,80 @@ public sealed class AssetImportSignal : WorkSignal
 {
     /// <summary>Consecutive failures per import, so that a batch that keeps failing fails its import instead of blocking the queue.</summary>
     internal System.Collections.Concurrent.ConcurrentDictionary<Guid, int> Failures { get; } = new();
+
+    private readonly Lock _gate = new();
+    private (Guid ImportId, int From, Task<AssetImportProcessor.PreparedBatch> Work)? _ahead;
+    private Sweep? _sweep;
+
+    /// <summary>A near-duplicate sweep of rows <c>(From, To]</c> computing behind the batches.</summary>
+    internal sealed record Sweep(Guid ImportId, int From, int To, Task<AssetImportProcessor.SweepResult> Work);
+
+    /// <summary>Keeps the next batch, prepared ahead (one at a time); any earlier one is dropped.</summary>
+    internal void SetAhead(Guid importId, int from, Task<AssetImportProcessor.PreparedBatch> work)
+    {
+        lock (_gate)
+        {
+            Drop(_ahead?.Work);
+            _ahead = (importId, from, work);
+        }
+    }
+
+    /// <summary>The batch of <paramref name="importId"/> after row <paramref name="from"/>, if it was prepared ahead; anything else held is dropped.</summary>
+    internal Task<AssetImportProcessor.PreparedBatch>? TakeAhead(Guid importId, int from)
+    {
+        lock (_gate)
+        {
+            var ahead = _ahead;
+            _ahead = null;
+            if (ahead is { } a && a.ImportId == importId && a.From == from)
+                return a.Work;
+            Drop(ahead?.Work);
+            return null;
+        }
+    }
+
+    internal void StartSweep(Guid importId, int from, int to, Task<AssetImportProcessor.SweepResult> work)
+    {
+        lock (_gate)
+        {
+            Drop(_sweep?.Work);
+            _sweep = new Sweep(importId, from, to, work);
+        }
+    }
+
+    internal bool SweepRunning(Guid importId)
+    {
+        lock (_gate)
+            return _sweep?.ImportId == importId;
+    }
+
+    /// <summary>
+    /// The sweep of <paramref name="importId"/> from row <paramref name="from"/> once it has finished computing (or at
+    /// once when <paramref name="wait"/>: the caller awaits it); a sweep from another point (already written, or of
+    /// another import) is dropped.
+    /// </summary>
+    internal Sweep? TakeSweep(Guid importId, int from, bool wait)
+    {
+        lock (_gate)
+        {
+            if (_sweep is not { } sweep)
+                return null;
+            if (sweep.ImportId != importId || sweep.From != from)
+            {
+                Drop(sweep.Work);
+                _sweep = null;
+                return null;
+            }
+            if (!wait && !sweep.Work.IsCompleted)
+                return null;
+            _sweep = null;
+            return sweep;
+        }
+    }
+
+    /// <summary>Work nobody will wait for: its failure is observed here, not left to the finaliser.</summary>
+    private static void Drop(Task? work) => work?.ContinueWith(t => _ = t.Exception, CancellationToken.None,
+        TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 }
 
 /// <summary>
