@@ -23,11 +23,11 @@ public abstract class ParticipantLifecycleTests(RegistryApp app)
         var problem = await early.ReadProblem(HttpStatusCode.Conflict, "participant.invalid_status_transition");
         Assert.Contains("provisional", problem.Detail, StringComparison.Ordinal);
 
-        await Act(op, id, "verify", "Companies House record checked by hand");
-        await Act(op, id, "suspend", "Unpaid registry fees");
+        await op.ActOnParticipantAsync(id, "verify", "Companies House record checked by hand");
+        await op.ActOnParticipantAsync(id, "suspend", "Unpaid registry fees");
         // A suspended participant's clients cannot obtain tokens.
         await AssertTokenRefused(registration);
-        var reinstated = await Act(op, id, "reinstate", "Fees paid");
+        var reinstated = await op.ActOnParticipantAsync(id, "reinstate", "Fees paid");
 
         Assert.Equal("active", reinstated.Status);
         Assert.Equal(
@@ -65,7 +65,7 @@ public abstract class ParticipantLifecycleTests(RegistryApp app)
             await before.ShouldHave(HttpStatusCode.OK);
 
             using var op = await app.OperatorAsync();
-            await Act(op, registration.ParticipantId, "suspend", "Investigation");
+            await op.ActOnParticipantAsync(registration.ParticipantId, "suspend", "Investigation");
 
             var clock = System.Diagnostics.Stopwatch.StartNew();
             HttpStatusCode status;
@@ -83,7 +83,7 @@ public abstract class ParticipantLifecycleTests(RegistryApp app)
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"revocation took {clock.Elapsed}");
 
             // Reinstated, the same client works again with a new token.
-            await Act(op, registration.ParticipantId, "reinstate", "Cleared");
+            await op.ActOnParticipantAsync(registration.ParticipantId, "reinstate", "Cleared");
             using var again = await app.AuthenticatedAsync(registration.ApiClient.ClientId, registration.ApiClient.ClientSecret!);
             using var ok = await again.GetAsync($"/api/v1/participants/{registration.ParticipantId}");
             await ok.ShouldHave(HttpStatusCode.OK);
@@ -96,7 +96,7 @@ public abstract class ParticipantLifecycleTests(RegistryApp app)
         var (registration, client) = await app.RegisterActiveAsync();
         client.Dispose();
         using var op = await app.OperatorAsync();
-        var gone = await Act(op, registration.ParticipantId, "deregister", "Ceased trading");
+        var gone = await op.ActOnParticipantAsync(registration.ParticipantId, "deregister", "Ceased trading");
         Assert.Equal("deregistered", gone.Status);
         await AssertTokenRefused(registration);
         using var back = await op.PostAsJsonAsync($"/api/v1/participants/{registration.ParticipantId}/reinstate", new StatusActionRequest { Reason = "oops" });
@@ -109,7 +109,7 @@ public abstract class ParticipantLifecycleTests(RegistryApp app)
         var (registration, client) = await app.RegisterActiveAsync();
         client.Dispose();
         using var op = await app.OperatorAsync();
-        await Act(op, registration.ParticipantId, "suspend", "Checks");
+        await op.ActOnParticipantAsync(registration.ParticipantId, "suspend", "Checks");
         using var verify = await op.PostAsJsonAsync($"/api/v1/participants/{registration.ParticipantId}/verify", new StatusActionRequest { Reason = "shortcut" });
         await verify.ReadProblem(HttpStatusCode.Conflict, "participant.invalid_status_transition");
     }
@@ -141,7 +141,7 @@ public abstract class ParticipantLifecycleTests(RegistryApp app)
         var (registration, client) = await app.RegisterAsync();
         client.Dispose();
         using var op = await app.OperatorAsync();
-        await Act(op, registration.ParticipantId, "reject", "Not a GB organisation");
+        await op.ActOnParticipantAsync(registration.ParticipantId, "reject", "Not a GB organisation");
         await AssertTokenRefused(registration);
     }
 
@@ -317,22 +317,6 @@ public abstract class ParticipantLifecycleTests(RegistryApp app)
         }));
         Assert.False(response.IsSuccessStatusCode);
         Assert.Contains("invalid_client", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-    }
-
-    /// <summary>
-    /// The operator's action, retried as the 409 tells a client to ("reload and retry") when the verification worker
-    /// changed the just-registered participant at the same moment; any other answer is returned as is.
-    /// </summary>
-    private static async Task<ParticipantResponse> Act(HttpClient op, string id, string action, string reason)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            using var response = await op.PostAsJsonAsync($"/api/v1/participants/{id}/{action}", new StatusActionRequest { Reason = reason });
-            if (attempt < 3 && response.StatusCode == HttpStatusCode.Conflict
-                && (await response.Content.ReadAsStringAsync()).Contains("\"code\":\"resource.concurrency_conflict\"", StringComparison.Ordinal))
-                continue;
-            return await response.Read<ParticipantResponse>();
-        }
     }
 
     private static string Base64UrlDecode(string s)
