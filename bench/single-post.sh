@@ -4,11 +4,14 @@
 #   1. saturation: closed loop, BENCH_CONCURRENCY connections, BENCH_DURATION seconds (flexreg-bench load) for
 #      POST /api/v1/assets and for the bare endpoint; the bare endpoint also with hey (one URL, so hey can drive it);
 #   2. p99 of POST /api/v1/assets at a fixed rate of half its saturation (open loop, latency from the scheduled time).
-# Scale knobs: BENCH_DURATION (s, default 15), BENCH_CONCURRENCY (default 32), BENCH_PROVIDERS (default "postgres sqlite").
+# Scale knobs: BENCH_DURATION (s, default 15), BENCH_CONCURRENCY (default 32), BENCH_PROVIDERS (default "postgres sqlite"),
+# BENCH_WARMUP (s, default 30: uncounted load before each saturation phase, long enough for .NET's tiered JIT to finish
+# promoting the hot code; with 3 s the measured phase still ran partly instrumented tier-0 code, about half the speed).
 # Output: bench/results/single-post-<provider>.txt
 source "$(dirname "$0")/common.sh"
 DURATION=${BENCH_DURATION:-15}
 CONCURRENCY=${BENCH_CONCURRENCY:-32}
+WARMUP=${BENCH_WARMUP:-30}
 command -v hey >/dev/null || { echo "hey is required: apt-get install -y hey" >&2; exit 1; }
 bench_build
 [[ " ${BENCH_PROVIDERS:-postgres sqlite} " == *" postgres "* ]] && bench_pg_start
@@ -24,9 +27,9 @@ for provider in ${BENCH_PROVIDERS:-postgres sqlite}; do
         bench_header "single POST /api/v1/assets on $provider"
         bench_start_app "$app_provider" "$cs"
         bench_start_bare "$provider" "$cs"
-        echo "## saturation (closed loop, $CONCURRENCY connections, ${DURATION}s after 3s warm-up)"
-        bench load --url "$APP_URL" --target post-asset --concurrency "$CONCURRENCY" --duration "$DURATION" --start-index 0 | tee "$BENCH_WORK/post.txt"
-        bench load --target bare --bare-url "http://127.0.0.1:$BARE_PORT/" --concurrency "$CONCURRENCY" --duration "$DURATION" --start-index 0 | tee "$BENCH_WORK/bare.txt"
+        echo "## saturation (closed loop, $CONCURRENCY connections, ${DURATION}s after ${WARMUP}s warm-up)"
+        bench load --url "$APP_URL" --target post-asset --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" --start-index 0 | tee "$BENCH_WORK/post.txt"
+        bench load --target bare --bare-url "http://127.0.0.1:$BARE_PORT/" --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" --start-index 0 | tee "$BENCH_WORK/bare.txt"
         echo "## hey on the bare endpoint (one URL): hey -z ${DURATION}s -c $CONCURRENCY"
         hey -z "${DURATION}s" -c "$CONCURRENCY" "http://127.0.0.1:$BARE_PORT/bare/assets/2199544141150" | grep -E "Requests/sec|Total:|99%|Status code|\[200\]"
         post_sat=$(sed -n 's/.*RESULT target=post-asset mode=saturate rate= ok_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/post.txt")
