@@ -120,9 +120,9 @@ public interface IHaveHousekeepingClock : IHaveWebhookClock
 
 internal static class HousekeepingClock
 {
+    /// <summary>On top of <see cref="WebhookClock"/>: housekeeping and asset-access recording on the same fake clock.</summary>
     public static void Configure(IWebHostBuilder builder, FakeTimeProvider clock)
     {
-        WebhookClock.Configure(builder, clock);
         builder.UseSetting("Webhooks:HousekeepingEnabled", "false");
         builder.ConfigureTestServices(services =>
         {
@@ -137,49 +137,25 @@ internal static class HousekeepingClock
     }
 }
 
-public sealed class SqliteAppWithHousekeepingClock : SqliteApp, IHaveHousekeepingClock
+public sealed class SqliteAppWithHousekeepingClock : SqliteAppWithWebhookClock, IHaveHousekeepingClock
 {
-    public FakeTimeProvider Clock { get; } = new(TimeProvider.System.GetUtcNow());
-
-    public WebhookReceiver Receiver { get; } = new();
-
-    public WebhookDispatcher Dispatcher => Services.GetRequiredService<WebhookDispatcher>();
-
     public EventHousekeeping Housekeeping => Services.GetRequiredService<EventHousekeeping>();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
         HousekeepingClock.Configure(builder, Clock);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await Receiver.DisposeAsync();
     }
 }
 
-public sealed class PostgresAppWithHousekeepingClock : PostgresApp, IHaveHousekeepingClock
+public sealed class PostgresAppWithHousekeepingClock : PostgresAppWithWebhookClock, IHaveHousekeepingClock
 {
-    public FakeTimeProvider Clock { get; } = new(TimeProvider.System.GetUtcNow());
-
-    public WebhookReceiver Receiver { get; } = new();
-
-    public WebhookDispatcher Dispatcher => Services.GetRequiredService<WebhookDispatcher>();
-
     public EventHousekeeping Housekeeping => Services.GetRequiredService<EventHousekeeping>();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
         HousekeepingClock.Configure(builder, Clock);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await Receiver.DisposeAsync();
     }
 }
 

@@ -1,8 +1,6 @@
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace FlexRegistry.Tests.Events;
 
@@ -53,53 +51,28 @@ public abstract class WebhookBatchTests(RegistryApp app)
 
 internal static class SmallDispatchBatches
 {
-    public static void Configure(IWebHostBuilder builder, FakeTimeProvider clock)
+    public static void Configure(IWebHostBuilder builder)
     {
         builder.UseSetting("Webhooks:FanOutBatch", WebhookBatchTests.FanOutBatch.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Webhooks:DeliveryBatch", WebhookBatchTests.DeliveryBatch.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        WebhookClock.Configure(builder, clock);
     }
 }
 
-public sealed class SqliteAppWithSmallDispatchBatches : SqliteApp, IHaveWebhookClock
+public sealed class SqliteAppWithSmallDispatchBatches : SqliteAppWithWebhookClock
 {
-    public FakeTimeProvider Clock { get; } = new(TimeProvider.System.GetUtcNow());
-
-    public WebhookReceiver Receiver { get; } = new();
-
-    public FlexRegistry.Events.WebhookDispatcher Dispatcher => Services.GetRequiredService<FlexRegistry.Events.WebhookDispatcher>();
-
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        SmallDispatchBatches.Configure(builder, Clock);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await Receiver.DisposeAsync();
+        SmallDispatchBatches.Configure(builder);
     }
 }
 
-public sealed class PostgresAppWithSmallDispatchBatches : PostgresApp, IHaveWebhookClock
+public sealed class PostgresAppWithSmallDispatchBatches : PostgresAppWithWebhookClock
 {
-    public FakeTimeProvider Clock { get; } = new(TimeProvider.System.GetUtcNow());
-
-    public WebhookReceiver Receiver { get; } = new();
-
-    public FlexRegistry.Events.WebhookDispatcher Dispatcher => Services.GetRequiredService<FlexRegistry.Events.WebhookDispatcher>();
-
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        SmallDispatchBatches.Configure(builder, Clock);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await Receiver.DisposeAsync();
+        SmallDispatchBatches.Configure(builder);
     }
 }
 

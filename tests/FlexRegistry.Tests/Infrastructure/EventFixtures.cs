@@ -81,7 +81,8 @@ internal static class WebhookClock
     }
 }
 
-public sealed class SqliteAppWithWebhookClock : SqliteApp, IHaveWebhookClock
+/// <summary>Open for variants that add settings or fake further clocked services on top (override <c>ConfigureWebHost</c>, call base).</summary>
+public class SqliteAppWithWebhookClock : SqliteApp, IHaveWebhookClock
 {
     public FakeTimeProvider Clock { get; } = new(TimeProvider.System.GetUtcNow());
 
@@ -99,10 +100,12 @@ public sealed class SqliteAppWithWebhookClock : SqliteApp, IHaveWebhookClock
     {
         await base.DisposeAsync();
         await Receiver.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 }
 
-public sealed class PostgresAppWithWebhookClock : PostgresApp, IHaveWebhookClock
+/// <summary>Open for variants that add settings or fake further clocked services on top (override <c>ConfigureWebHost</c>, call base).</summary>
+public class PostgresAppWithWebhookClock : PostgresApp, IHaveWebhookClock
 {
     public FakeTimeProvider Clock { get; } = new(TimeProvider.System.GetUtcNow());
 
@@ -120,5 +123,6 @@ public sealed class PostgresAppWithWebhookClock : PostgresApp, IHaveWebhookClock
     {
         await base.DisposeAsync();
         await Receiver.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 }
