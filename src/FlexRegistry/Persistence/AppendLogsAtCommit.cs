@@ -15,8 +15,13 @@ internal sealed class AppendLogsAtCommit : DbTransactionInterceptor
     public override async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData,
         InterceptionResult result, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is RegistryDbContext db)
-            await db.FlushAppendsAsync(eventData.TransactionId, cancellationToken);
+        if (eventData.Context is RegistryDbContext db && await db.FlushAppendsAsync(eventData.TransactionId, cancellationToken))
+        {
+            // PostgreSQL, append locks held: commit synchronously for the same reason the appends were written so (see
+            // FlushAppendsAsync), and tell EF the commit is done. EF still raises TransactionCommitted.
+            transaction.Commit();
+            return InterceptionResult.Suppress();
+        }
         return result;
     }
 

@@ -192,10 +192,14 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
     /// transaction-level lock per log (PostgreSQL advisory locks, always audit then events, so writers cannot deadlock;
     /// SQLite's single database write lock) is taken here and held to commit, which follows at once.
     /// </summary>
-    internal async Task FlushAppendsAsync(Guid transactionId, CancellationToken ct)
+    /// <returns>
+    /// True when the append locks were taken on PostgreSQL: the caller then commits synchronously (see
+    /// <see cref="AppendLogsAtCommit"/>).
+    /// </returns>
+    internal async Task<bool> FlushAppendsAsync(Guid transactionId, CancellationToken ct)
     {
         if (_deferredIn != transactionId)
-            return;
+            return false;
         CollectRecordedEvents();
         var audit = _deferredAudit.Concat(_pendingAudit).ToList();
         var events = _deferredEvents.Concat(_pendingEvents).ToList();
@@ -205,7 +209,7 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
         _pendingEvents.Clear();
         _deferredIn = null;
         if (audit.Count == 0 && events.Count == 0)
-            return;
+            return false;
         if (events.Count > 0)
             _eventsCommittedBy = transactionId;
 
@@ -232,7 +236,16 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
         Database.AutoSavepointsEnabled = false;
         try
         {
+            if (Database.IsNpgsql())
+            {
+                // Synchronous while the locks are held: an await here would queue this writer's continuation behind
+                // every other request's work on the thread pool, and all other writers wait for these locks. A blocked
+                // thread answers as soon as PostgreSQL does; at most one thread holds the locks at a time.
+                base.SaveChanges(true);
+                return true;
+            }
             await base.SaveChangesAsync(true, ct);
+            return false;
         }
         finally
         {
