@@ -27,6 +27,7 @@ public sealed class ManageSubscriptions(RegistryDbContext db, WebhookUrlPolicy u
         var subscription = Subscription.Create(caller.ParticipantId, caller.IsRegistryOperator, url!, types, filters, endOfLog, time.GetUtcNow());
         db.Subscriptions.Add(subscription);
         await db.SaveChangesAsync(ct);
+        newEvents.SubscriptionsChanged();
         return new SubscriptionSecretResponse(subscription.Id.ToString(), subscription.Secret, null, ToResponse(subscription));
     }
 
@@ -63,6 +64,8 @@ public sealed class ManageSubscriptions(RegistryDbContext db, WebhookUrlPolicy u
         else if (request.Active == false)
             subscription.Pause("Paused by the subscriber.", now);
         await db.SaveChangesAsync(ct);
+        if (request.Active == true)
+            newEvents.SubscriptionsChanged();
         return ToResponse(subscription);
     }
 
@@ -106,7 +109,7 @@ public sealed class ManageSubscriptions(RegistryDbContext db, WebhookUrlPolicy u
             .ExecuteDeleteAsync(ct);
         await transaction.CommitAsync(ct);
         // The dispatcher fans the replayed events out now rather than at its next poll.
-        newEvents.Wake();
+        newEvents.SubscriptionsChanged();
         return new ReplayResponse(subscription.Id.ToString(), from.ToString(CultureInfo.InvariantCulture));
     }
 

@@ -78,14 +78,7 @@ public sealed class WebhookDispatcher(
                 continue;
             try
             {
-                // The fan-out loop also wakes when a commit adds events, and the other loops when a fan-out has created
-                // deliveries, so nothing on the way from commit to delivery waits for the next poll.
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                var delay = Task.Delay(options.PollInterval, time, wait.Token);
-                var woke = await (fansOut ? Task.WhenAny(delay, newEvents.WaitAsync(Timeout.InfiniteTimeSpan, wait.Token)) : Task.WhenAny(delay, _deliveriesCreated.Task));
-                deliver = woke == delay;
-                await wait.CancelAsync();
-                stoppingToken.ThrowIfCancellationRequested();
+                deliver = await WaitAsync(fansOut, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -93,6 +86,38 @@ public sealed class WebhookDispatcher(
             }
         }
     }
+
+    /// <summary>
+    /// Waits until the next poll or a change to the subscriptions (returns true: look for due deliveries too) or, for
+    /// the fan-out loop, a commit that added events (false), and for the other loops a fan-out that created deliveries. While the last fan-out found no active
+    /// subscription and none has been created or resumed since, commits do not wake the fan-out loop: there is no one to
+    /// fan out to, and a pass per commit was the dispatcher's main cost. A subscription made on another instance is
+    /// picked up at the next poll.
+    /// </summary>
+    private async Task<bool> WaitAsync(bool fansOut, CancellationToken stoppingToken)
+    {
+        var pollAt = time.GetUtcNow() + options.PollInterval;
+        var subscriptions = newEvents.SubscriptionsVersion;
+        while (true)
+        {
+            var remaining = pollAt - time.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+                return true;
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            var delay = Task.Delay(remaining, time, wait.Token);
+            var woke = await (fansOut ? Task.WhenAny(delay, newEvents.WaitAsync(Timeout.InfiniteTimeSpan, wait.Token)) : Task.WhenAny(delay, _deliveriesCreated.Task));
+            await wait.CancelAsync();
+            stoppingToken.ThrowIfCancellationRequested();
+            // A subscription created, resumed or replayed may have deliveries waiting: deliver too.
+            if (woke == delay || (fansOut && newEvents.SubscriptionsVersion != subscriptions))
+                return true;
+            if (!fansOut || Volatile.Read(ref _noSubscribersAtVersion) != newEvents.SubscriptionsVersion)
+                return false;
+        }
+    }
+
+    /// <summary><see cref="EventLogSignal.SubscriptionsVersion"/> when the last fan-out found no active subscription, else -1.</summary>
+    private int _noSubscribersAtVersion = -1;
 
     /// <summary>Completed (and replaced) whenever a fan-out has created deliveries: wakes every delivery-only loop at once.</summary>
     private TaskCompletionSource _deliveriesCreated = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -115,7 +140,10 @@ public sealed class WebhookDispatcher(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+        // Read before the query: a subscription created meanwhile changes the version, so its events are not skipped.
+        var version = newEvents.SubscriptionsVersion;
         var subscriptions = await db.Subscriptions.AsNoTracking().Where(s => s.Status == SubscriptionStatus.Active).ToListAsync(ct);
+        Volatile.Write(ref _noSubscribersAtVersion, subscriptions.Count == 0 ? version : -1);
         if (subscriptions.Count == 0)
             return 0;
         var from = subscriptions.Min(s => s.Cursor);
