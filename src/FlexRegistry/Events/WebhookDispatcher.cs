@@ -136,8 +136,14 @@ public sealed class WebhookDispatcher(
         return created + attempted;
     }
 
+    /// <summary>How many fan-out passes have run since the start (for tests and diagnostics).</summary>
+    internal long FanOutPasses => Interlocked.Read(ref _fanOutPasses);
+
+    private long _fanOutPasses;
+
     private async Task<int> FanOutAsync(CancellationToken ct)
     {
+        Interlocked.Increment(ref _fanOutPasses);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
         // Read before the query: a subscription created meanwhile changes the version, so its events are not skipped.
