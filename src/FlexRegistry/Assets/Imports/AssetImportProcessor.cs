@@ -220,7 +220,7 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
             // then expects no conflicts and still skips any a concurrent registration causes.
             await FindHoldersAsync(candidates, required: false, ct);
             var fresh = candidates.Where(p => p.Holder is null).ToList();
-            var inserted = await writer.InsertIgnoringConflictsAsync(db, [.. fresh.Select(p => p.Asset!)], ct);
+            var inserted = await writer.InsertIgnoringConflictsAsync(db, [.. fresh.Select(p => p.Asset!)], conflictsExpected: false, ct);
             fresh.ForEach(p => p.Inserted = inserted.Contains(p.Asset!.Id.Value));
             await FindHoldersAsync([.. fresh.Where(p => !p.Inserted)], required: true, ct);
 
