@@ -393,16 +393,13 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
             .ToListAsync(ct);
         var rowOf = registered.ToDictionary(r => r.AssetId!, r => r.RowNumber, StringComparer.Ordinal);
         var ids = registered.Select(r => AssetId.Parse(r.AssetId!)).ToList();
-        // The swept rows' own assets (one read by ID), then the other assets in their blocks: two index-served reads (not
-        // one OR-ed query, which PostgreSQL answers with a scan of the whole table) that leave the own assets out, so each
-        // of them is read once rather than once per block it is in. An asset merged meanwhile has nothing to compare; one
-        // with neither an MPAN nor a postcode has an empty block.
-        var own = ids.Count == 0 ? [] : await db.Assets.AsNoTracking().Where(a => ids.Contains(a.Id)).ToListAsync(ct);
-        var mpans = own.Select(a => a.Mpan).OfType<string>().Distinct().ToList();
-        var postcodes = own.Select(a => a.Postcode).OfType<string>().Distinct().ToList();
-        var others = await AnyOfAsync(db, mpans, a => mpans.Contains(a.Mpan!) && !ids.Contains(a.Id),
-            postcodes, a => postcodes.Contains(a.Postcode!) && !ids.Contains(a.Id), ct);
-        var candidates = others.Concat(own.OrderBy(a => rowOf[a.Id.Value]))
+        // The batch's blocking keys (a narrow read), then every unmerged asset in those blocks (one read), the batch's own
+        // assets among them: an asset with neither an MPAN nor a postcode, or merged meanwhile, has nothing to compare.
+        var keys = ids.Count == 0 ? [] : await db.Assets.AsNoTracking().Where(a => ids.Contains(a.Id)).Select(a => new { a.Mpan, a.Postcode }).ToListAsync(ct);
+        var mpans = keys.Select(a => a.Mpan).OfType<string>().Distinct().ToList();
+        var postcodes = keys.Select(a => a.Postcode).OfType<string>().Distinct().ToList();
+        // Two index-served reads, not one OR-ed query (which PostgreSQL answers with a scan of the whole table).
+        var candidates = (await AnyOfAsync(db, mpans, a => mpans.Contains(a.Mpan!), postcodes, a => postcodes.Contains(a.Postcode!), ct))
             .Where(a => a.Status != AssetStatus.Merged)
             .ToList();
         // Rows of this import after `to` may be committed while this sweep reads (it runs behind the batches): they are

@@ -18,8 +18,7 @@ public sealed class AssetImportOptions
 
     /// <summary>
     /// The near-duplicate sweep runs once this many rows are committed but not yet swept (and at the end): one blocked
-    /// query per sweep, so sweeping several small batches at once costs less than one sweep each. On SQLite a sweep's block
-    /// reads bind up to twice this many values (its MPANs or postcodes, and its own asset IDs), so keep it under 16000.
+    /// query per sweep, so sweeping several small batches at once costs less than one sweep each.
     /// </summary>
     public int SweepRows { get; set; } = 5000;
 
