@@ -1,5 +1,8 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
-using System.Text;
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -27,21 +30,25 @@ public abstract class BulkWriter
 
     /// <summary>
     /// Inserts the rows, silently skipping any that would violate a unique index (<c>ON CONFLICT DO NOTHING</c>), and
-    /// returns the primary keys (as the database stores them) of the rows actually inserted. Fastest when the caller has
-    /// already left out the rows it knows to conflict: conflicts are expected to be rare (a concurrent writer).
+    /// returns the primary keys (as the database stores them) of the rows actually inserted. With
+    /// <paramref name="conflictsExpected"/> false the caller has already left out the rows it knows to conflict, so
+    /// conflicts are rare (a concurrent writer) and PostgreSQL tries a plain COPY first; with true (a batch that still
+    /// holds its duplicates: the insert's own unique-index checks find them, no separate look-up) it goes set-based at once.
     /// </summary>
-    public abstract Task<HashSet<string>> InsertIgnoringConflictsAsync<T>(RegistryDbContext db, IReadOnlyList<T> rows, CancellationToken ct) where T : class;
+    public abstract Task<HashSet<string>> InsertIgnoringConflictsAsync<T>(RegistryDbContext db, IReadOnlyList<T> rows, bool conflictsExpected,
+        CancellationToken ct) where T : class;
 
-    internal sealed record Column(string Name, IProperty Property, RelationalTypeMapping Mapping)
-    {
-        public object? ModelValue(object entity) => Property.GetGetter().GetClrValueUsingContainingEntity(entity);
+    /// <summary>
+    /// One mapped column. <see cref="ProviderValue"/> is a compiled accessor (member read, null check, the mapping's value
+    /// converter inlined), built once per model from the EF metadata, so a row costs no metadata look-up or reflection.
+    /// </summary>
+    internal sealed record Column(string Name, IProperty Property, RelationalTypeMapping Mapping, Func<object, object?> ProviderValue);
 
-        public object? ProviderValue(object entity) =>
-            ModelValue(entity) is { } value ? Mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value : null;
-    }
-
-    /// <summary>A mapped table; <paramref name="Key"/> is null when the database assigns it (the event log's sequence).</summary>
-    internal sealed record Table(string Name, IReadOnlyList<Column> Columns, Column? Key)
+    /// <summary>
+    /// A mapped table; <paramref name="Key"/> is null when the database assigns it (the event log's sequence).
+    /// <paramref name="CopyRow"/> writes one entity's values with typed, synchronous binary-COPY writes (PostgreSQL models only).
+    /// </summary>
+    internal sealed record Table(string Name, IReadOnlyList<Column> Columns, Column? Key, Action<NpgsqlBinaryImporter, object>? CopyRow)
     {
         public string QuotedName => Quote(Name);
 
@@ -50,26 +57,31 @@ public abstract class BulkWriter
 
     internal static string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    internal static Table Describe<T>(RegistryDbContext db)
+    /// <summary>The tables described so far, per model (one model per provider context type).</summary>
+    private static readonly ConditionalWeakTable<IModel, ConcurrentDictionary<Type, Table>> Tables = [];
+
+    internal static Table Describe<T>(RegistryDbContext db) =>
+        Tables.GetOrCreateValue(db.Model).GetOrAdd(typeof(T), static (type, db) => Build(db, type), db);
+
+    private static Table Build(RegistryDbContext db, Type type)
     {
-        var entity = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped.");
+        var entity = db.Model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not mapped.");
         var tableName = entity.GetTableName()!;
         var store = StoreObjectIdentifier.Table(tableName, entity.GetSchema());
-        var columns = new List<Column>();
+        var properties = new List<IProperty>();
         foreach (var property in entity.GetProperties())
         {
             // Database-assigned identities (e.g. the event log's sequence) are left to the database.
             if (property.IsPrimaryKey() && property.ValueGenerated != ValueGenerated.Never && property.ClrType == typeof(long))
                 continue;
-            columns.Add(new Column(property.GetColumnName(store)!, property, property.GetRelationalTypeMapping()));
+            properties.Add(property);
         }
         foreach (var complex in entity.GetComplexProperties())
-        {
-            foreach (var property in complex.ComplexType.GetProperties())
-                columns.Add(new Column(property.GetColumnName(store)!, property, property.GetRelationalTypeMapping()));
-        }
+            properties.AddRange(complex.ComplexType.GetProperties());
+        var columns = properties.Select(p => new Column(p.GetColumnName(store)!, p, p.GetRelationalTypeMapping(), ColumnAccess.Compile(p))).ToList();
         var keys = entity.FindPrimaryKey()!.Properties;
-        return new Table(tableName, columns, columns.FirstOrDefault(c => c.Property == keys[0]));
+        var copyRow = db.Database.IsNpgsql() ? ColumnAccess.CompileCopyRow(type, columns) : null;
+        return new Table(tableName, columns, columns.FirstOrDefault(c => c.Property == keys[0]), copyRow);
     }
 
     internal static DbTransaction? Transaction(RegistryDbContext db) => db.Database.CurrentTransaction?.GetDbTransaction();
@@ -81,7 +93,8 @@ internal sealed class SqliteBulkWriter : BulkWriter
     public override async Task InsertAsync<T>(RegistryDbContext db, IReadOnlyList<T> rows, CancellationToken ct) =>
         await WriteAsync(db, rows, "", ct);
 
-    public override async Task<HashSet<string>> InsertIgnoringConflictsAsync<T>(RegistryDbContext db, IReadOnlyList<T> rows, CancellationToken ct) =>
+    public override async Task<HashSet<string>> InsertIgnoringConflictsAsync<T>(RegistryDbContext db, IReadOnlyList<T> rows, bool conflictsExpected,
+        CancellationToken ct) =>
         await WriteAsync(db, rows, " ON CONFLICT DO NOTHING", ct);
 
     private static async Task<HashSet<string>> WriteAsync<T>(RegistryDbContext db, IReadOnlyList<T> rows, string conflict, CancellationToken ct)
@@ -102,9 +115,11 @@ internal sealed class SqliteBulkWriter : BulkWriter
         command.Prepare();
         foreach (var row in rows)
         {
+            ct.ThrowIfCancellationRequested();
             for (var i = 0; i < parameters.Length; i++)
                 parameters[i].Value = table.Columns[i].ProviderValue(row) ?? DBNull.Value;
-            if (await command.ExecuteNonQueryAsync(ct) == 1 && table.Key is { } key)
+            // Synchronous: SQLite's async calls run synchronously anyway, at the cost of a task per row.
+            if (command.ExecuteNonQuery() == 1 && table.Key is { } key)
                 inserted.Add(Convert.ToString(key.ProviderValue(row), System.Globalization.CultureInfo.InvariantCulture)!);
         }
         return inserted;
@@ -112,10 +127,11 @@ internal sealed class SqliteBulkWriter : BulkWriter
 }
 
 /// <summary>
-/// PostgreSQL: binary COPY. Ignoring conflicts, it is optimistic: the rows are copied straight into the target inside a
-/// savepoint; only if that hits a unique violation (a row the caller did not know to conflict, e.g. a concurrent writer's)
-/// is the savepoint rolled back and the rows copied into a temporary table shaped like the target (dropped at commit),
-/// then moved with one set-based <c>INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING</c> key. Values are written with their own CLR types, which
+/// PostgreSQL: binary COPY. Ignoring conflicts it is optimistic unless told conflicts are expected: the rows are copied
+/// straight into the target inside a savepoint; only if that hits a unique violation (a row the caller did not know to
+/// conflict, e.g. a concurrent writer's) is the savepoint rolled back and the rows copied into a temporary table shaped
+/// like the target (dropped at commit), then moved with one set-based <c>INSERT … SELECT … ON CONFLICT DO NOTHING
+/// RETURNING</c> key — the path taken at once when conflicts are expected. Values are written with their own CLR types, which
 /// match the column types (text into varchar, never a char(n) comparison), so the target's indexes serve the conflict check.
 /// </summary>
 internal sealed class PostgresBulkWriter : BulkWriter
@@ -128,7 +144,8 @@ internal sealed class PostgresBulkWriter : BulkWriter
         await CopyAsync(db, table, table.QuotedName, rows, ct);
     }
 
-    public override async Task<HashSet<string>> InsertIgnoringConflictsAsync<T>(RegistryDbContext db, IReadOnlyList<T> rows, CancellationToken ct)
+    public override async Task<HashSet<string>> InsertIgnoringConflictsAsync<T>(RegistryDbContext db, IReadOnlyList<T> rows, bool conflictsExpected,
+        CancellationToken ct)
     {
         var inserted = new HashSet<string>(StringComparer.Ordinal);
         if (rows.Count == 0)
@@ -136,18 +153,21 @@ internal sealed class PostgresBulkWriter : BulkWriter
         var table = Describe<T>(db);
         var key = table.Key ?? throw new InvalidOperationException($"{typeof(T).Name}'s key is database-generated.");
         var transaction = db.Database.CurrentTransaction ?? throw new InvalidOperationException("Bulk inserts run in the caller's transaction.");
-        await transaction.CreateSavepointAsync("bulk_insert", ct);
-        try
+        if (!conflictsExpected)
         {
-            await CopyAsync(db, table, table.QuotedName, rows, ct);
-            await transaction.ReleaseSavepointAsync("bulk_insert", ct);
-            foreach (var row in rows)
-                inserted.Add(Convert.ToString(key.ProviderValue(row), System.Globalization.CultureInfo.InvariantCulture)!);
-            return inserted;
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            await transaction.RollbackToSavepointAsync("bulk_insert", ct);
+            await transaction.CreateSavepointAsync("bulk_insert", ct);
+            try
+            {
+                await CopyAsync(db, table, table.QuotedName, rows, ct);
+                await transaction.ReleaseSavepointAsync("bulk_insert", ct);
+                foreach (var row in rows)
+                    inserted.Add(Convert.ToString(key.ProviderValue(row), System.Globalization.CultureInfo.InvariantCulture)!);
+                return inserted;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                await transaction.RollbackToSavepointAsync("bulk_insert", ct);
+            }
         }
 
         var staging = Quote("bulk_" + table.Name);
@@ -174,56 +194,144 @@ internal sealed class PostgresBulkWriter : BulkWriter
     {
         await db.Database.OpenConnectionAsync(ct);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        var copy = new StringBuilder($"COPY {target} ({table.ColumnList}) FROM STDIN (FORMAT BINARY)");
-        var columns = table.Columns.Select(ColumnWriter.For).ToArray();
-        await using var writer = await connection.BeginBinaryImportAsync(copy.ToString(), ct);
+        var copyRow = table.CopyRow ?? throw new InvalidOperationException("Not a PostgreSQL model.");
+        await using var writer = await connection.BeginBinaryImportAsync($"COPY {target} ({table.ColumnList}) FROM STDIN (FORMAT BINARY)", ct);
+        // Typed, synchronous writes (as the raw baseline does): they fill Npgsql's buffer, which is flushed to the socket
+        // when full; an async call per value cost a state machine per value.
         foreach (var row in rows)
         {
-            await writer.StartRowAsync(ct);
-            foreach (var column in columns)
-                await column.WriteAsync(writer, row, ct);
+            ct.ThrowIfCancellationRequested();
+            writer.StartRow();
+            copyRow(writer, row);
         }
         await writer.CompleteAsync(ct);
     }
+}
+
+/// <summary>
+/// Compiles, from the EF metadata, what <see cref="BulkWriter"/> does per value: read the member (through any complex
+/// property, null-checked), apply the mapping's value converter, and on PostgreSQL write the provider value with its CLR
+/// type and an explicit <see cref="NpgsqlDbType"/>, so Npgsql resolves no type per value (boxed, per-value resolution made
+/// a COPY several times slower). Binary COPY carries no per-field type, and text and varchar share their wire format.
+/// A member the metadata does not expose as a CLR member (a shadow property) goes through EF's getter instead.
+/// </summary>
+internal static class ColumnAccess
+{
+    private static readonly MethodInfo WriteTyped = typeof(NpgsqlBinaryImporter).GetMethods()
+        .Single(m => m.Name == nameof(NpgsqlBinaryImporter.Write) && m.IsGenericMethod && m.GetParameters() is [_, { ParameterType: var t }] && t == typeof(NpgsqlDbType));
+
+    private static readonly MethodInfo WriteInferred = typeof(NpgsqlBinaryImporter).GetMethods()
+        .Single(m => m.Name == nameof(NpgsqlBinaryImporter.Write) && m.IsGenericMethod && m.GetParameters().Length == 1).MakeGenericMethod(typeof(object));
+
+    private static readonly MethodInfo WriteNull = typeof(NpgsqlBinaryImporter).GetMethod(nameof(NpgsqlBinaryImporter.WriteNull), Type.EmptyTypes)!;
+
+    private static readonly Dictionary<Type, NpgsqlDbType> DbTypes = new()
+    {
+        [typeof(string)] = NpgsqlDbType.Text,
+        [typeof(int)] = NpgsqlDbType.Integer,
+        [typeof(long)] = NpgsqlDbType.Bigint,
+        [typeof(short)] = NpgsqlDbType.Smallint,
+        [typeof(double)] = NpgsqlDbType.Double,
+        [typeof(bool)] = NpgsqlDbType.Boolean,
+        [typeof(Guid)] = NpgsqlDbType.Uuid,
+        [typeof(DateTimeOffset)] = NpgsqlDbType.TimestampTz,
+        [typeof(DateOnly)] = NpgsqlDbType.Date,
+    };
+
+    /// <summary>The column's provider value of an entity, boxed (null for a null value).</summary>
+    public static Func<object, object?> Compile(IProperty property)
+    {
+        var row = Expression.Parameter(typeof(object), "row");
+        if (Value(property, row) is not var (isNull, value))
+            return EfGetter(property);
+        var body = Expression.Condition(isNull, Expression.Constant(null, typeof(object)), Expression.Convert(value, typeof(object)));
+        return Expression.Lambda<Func<object, object?>>(body, row).Compile();
+    }
+
+    /// <summary>One entity's values, written column by column into a binary COPY (the caller starts the row).</summary>
+    public static Action<NpgsqlBinaryImporter, object> CompileCopyRow(Type entityType, IReadOnlyList<BulkWriter.Column> columns)
+    {
+        var writer = Expression.Parameter(typeof(NpgsqlBinaryImporter), "writer");
+        var row = Expression.Parameter(typeof(object), "row");
+        var entity = Expression.Variable(entityType, "entity");
+        var statements = new List<Expression> { Expression.Assign(entity, Expression.Convert(row, entityType)) };
+        foreach (var column in columns)
+        {
+            if (Value(column.Property, entity) is var (isNull, value) && DbTypes.TryGetValue(value.Type, out var dbType))
+            {
+                // A reference-typed provider value (a converter's string) is null-checked once more.
+                var provider = Expression.Variable(value.Type, "value");
+                Expression write = Expression.Call(writer, WriteTyped.MakeGenericMethod(value.Type), provider, Expression.Constant(dbType));
+                if (!value.Type.IsValueType)
+                    write = Expression.IfThenElse(Expression.Equal(provider, Expression.Constant(null, value.Type)), Expression.Call(writer, WriteNull), write);
+                statements.Add(Expression.IfThenElse(isNull, Expression.Call(writer, WriteNull),
+                    Expression.Block([provider], Expression.Assign(provider, value), write)));
+                continue;
+            }
+            // Any other provider type (e.g. a primitive collection) is written boxed and its type resolved by Npgsql.
+            var boxed = Expression.Variable(typeof(object), "boxed");
+            statements.Add(Expression.Block([boxed],
+                Expression.Assign(boxed, Expression.Invoke(Expression.Constant(column.ProviderValue), entity)),
+                Expression.IfThenElse(Expression.Equal(boxed, Expression.Constant(null)), Expression.Call(writer, WriteNull),
+                    Expression.Call(writer, WriteInferred, boxed))));
+        }
+        return Expression.Lambda<Action<NpgsqlBinaryImporter, object>>(Expression.Block([entity], statements), writer, row).Compile();
+    }
 
     /// <summary>
-    /// Writes one column's value with its provider CLR type and an explicit <see cref="NpgsqlDbType"/>, so Npgsql does not
-    /// resolve the type of every boxed value again (that alone made a COPY several times slower). Binary COPY carries no
-    /// per-field type, and text and varchar share their wire format. Types without an entry here take the generic path.
+    /// The column's provider value and when it is null, as expressions over <paramref name="row"/> (a reference-typed
+    /// provider value may still be null); null when a member on the way is not a CLR member or the provider type is nullable.
     /// </summary>
-    private abstract class ColumnWriter
+    private static (Expression IsNull, Expression Value)? Value(IProperty property, Expression row)
     {
-        public abstract Task WriteAsync(NpgsqlBinaryImporter writer, object row, CancellationToken ct);
-
-        public static ColumnWriter For(Column column)
+        var guards = new List<Expression>();
+        if (Owner(property.DeclaringType, row, guards) is not { } owner || Member(owner, property) is not { } member)
+            return null;
+        Expression value = member;
+        if (Nullable.GetUnderlyingType(value.Type) is { } underlying)
         {
-            var clr = column.Mapping.Converter?.ProviderClrType ?? column.Mapping.ClrType;
-            clr = Nullable.GetUnderlyingType(clr) ?? clr;
-            return clr switch
-            {
-                _ when clr == typeof(string) => new Typed<string>(column, NpgsqlDbType.Text),
-                _ when clr == typeof(int) => new Typed<int>(column, NpgsqlDbType.Integer),
-                _ when clr == typeof(long) => new Typed<long>(column, NpgsqlDbType.Bigint),
-                _ when clr == typeof(short) => new Typed<short>(column, NpgsqlDbType.Smallint),
-                _ when clr == typeof(double) => new Typed<double>(column, NpgsqlDbType.Double),
-                _ when clr == typeof(bool) => new Typed<bool>(column, NpgsqlDbType.Boolean),
-                _ when clr == typeof(Guid) => new Typed<Guid>(column, NpgsqlDbType.Uuid),
-                _ when clr == typeof(DateTimeOffset) => new Typed<DateTimeOffset>(column, NpgsqlDbType.TimestampTz),
-                _ when clr == typeof(DateOnly) => new Typed<DateOnly>(column, NpgsqlDbType.Date),
-                _ => new Untyped(column),
-            };
+            guards.Add(Expression.Not(Expression.Property(value, "HasValue")));
+            value = Expression.Property(value, "Value");
         }
-
-        private sealed class Typed<T>(Column column, NpgsqlDbType type) : ColumnWriter
+        else if (!value.Type.IsValueType)
+            guards.Add(Expression.Equal(value, Expression.Constant(null, value.Type)));
+        if (property.GetRelationalTypeMapping().Converter is { } converter)
         {
-            public override Task WriteAsync(NpgsqlBinaryImporter writer, object row, CancellationToken ct) =>
-                column.ProviderValue(row) is T value ? writer.WriteAsync(value, type, ct) : writer.WriteNullAsync(ct);
+            var convert = converter.ConvertToProviderExpression;
+            value = Expression.Invoke(convert, Expression.Convert(value, convert.Parameters[0].Type));
+            if (Nullable.GetUnderlyingType(value.Type) is not null)
+                return null;
         }
+        var isNull = guards.Count == 0 ? Expression.Constant(false) : guards.Aggregate(Expression.OrElse);
+        return (isNull, value);
+    }
 
-        private sealed class Untyped(Column column) : ColumnWriter
+    /// <summary>The object holding <paramref name="type"/>'s members: the entity itself, or a complex property's value (null-guarded).</summary>
+    private static Expression? Owner(ITypeBase type, Expression row, List<Expression> guards)
+    {
+        if (type is not IComplexType complex)
+            return Expression.Convert(row, type.ClrType);
+        if (Owner(complex.ComplexProperty.DeclaringType, row, guards) is not { } parent || Member(parent, complex.ComplexProperty) is not { } value)
+            return null;
+        if (Nullable.GetUnderlyingType(value.Type) is not null)
+            return null;
+        if (!value.Type.IsValueType)
+            guards.Add(Expression.Equal(value, Expression.Constant(null, value.Type)));
+        return value;
+    }
+
+    private static MemberExpression? Member(Expression owner, IPropertyBase property) =>
+        property.IsShadowProperty() ? null : property.GetMemberInfo(forMaterialization: false, forSet: false) switch
         {
-            public override Task WriteAsync(NpgsqlBinaryImporter writer, object row, CancellationToken ct) =>
-                column.ProviderValue(row) is { } value ? writer.WriteAsync(value, ct) : writer.WriteNullAsync(ct);
-        }
+            PropertyInfo p => Expression.Property(Expression.Convert(owner, p.DeclaringType!), p),
+            FieldInfo f => Expression.Field(Expression.Convert(owner, f.DeclaringType!), f),
+            _ => null,
+        };
+
+    private static Func<object, object?> EfGetter(IProperty property)
+    {
+        var converter = property.GetRelationalTypeMapping().Converter;
+        var getter = property.GetGetter();
+        return entity => getter.GetClrValueUsingContainingEntity(entity) is { } value ? converter is null ? value : converter.ConvertToProvider(value) : null;
     }
 }

@@ -1,4 +1,5 @@
 using FlexRegistry.Assets;
+using FlexRegistry.Assets.Imports;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Participants;
 using FlexRegistry.Persistence;
@@ -9,14 +10,17 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FlexRegistry.Tests.Assets;
 
 /// <summary>
-/// The bulk writer skips rows that hit a unique key it was not told about (a concurrent registration's), and keeps the
-/// rest. On PostgreSQL this is the fallback of the optimistic COPY: the savepoint is rolled back and the rows go through
-/// the staging table with <c>ON CONFLICT DO NOTHING</c>, in the same transaction.
+/// The bulk writer skips rows that hit a unique key (a concurrent registration's, or a duplicate the import left to the
+/// insert to find), and keeps the rest. On PostgreSQL either the optimistic COPY falls back (the savepoint is rolled back
+/// and the rows go through the staging table with <c>ON CONFLICT DO NOTHING</c>, in the same transaction) or, when
+/// conflicts are expected, the staging-table path is taken at once. Every column is written as EF reads it back.
 /// </summary>
 public abstract class BulkWriterTests(RegistryApp app)
 {
-    [Fact]
-    public async Task InsertIgnoringConflicts_SkipsARowWhoseKeyIsAlreadyHeld_AndInsertsTheOthersInTheSameTransaction()
+    [Theory]
+    [InlineData(false)] // the optimistic COPY, which hits the conflict and falls back
+    [InlineData(true)] // the set-based insert at once
+    public async Task InsertIgnoringConflicts_SkipsARowWhoseKeyIsAlreadyHeld_AndInsertsTheOthersInTheSameTransaction(bool conflictsExpected)
     {
         var (registration, client) = await app.RegisterAsync();
         client.Dispose();
@@ -44,7 +48,7 @@ public abstract class BulkWriterTests(RegistryApp app)
         HashSet<string> inserted;
         await using (var transaction = await db.Database.BeginTransactionAsync())
         {
-            inserted = await writer.InsertIgnoringConflictsAsync(db, [first, clash, last], CancellationToken.None);
+            inserted = await writer.InsertIgnoringConflictsAsync(db, [first, clash, last], conflictsExpected, CancellationToken.None);
             await transaction.CommitAsync();
         }
 
@@ -54,6 +58,60 @@ public abstract class BulkWriterTests(RegistryApp app)
         Assert.Equal(new[] { existing.Id.Value, first.Id.Value, last.Id.Value }.Order(), stored.Keys.Order());
         Assert.Equal(last.SerialNumber, stored[last.Id.Value].SerialNumber);
         Assert.Equal(last.IdentityKey, stored[last.Id.Value].IdentityKey);
+    }
+
+    [Fact]
+    public async Task Insert_WritesEveryColumn_AsEfReadsItBack_IncludingNullsConvertedValuesAndComplexProperties()
+    {
+        var (registration, client) = await app.RegisterAsync();
+        client.Dispose();
+        var registrant = ParticipantId.Parse(registration.ParticipantId);
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds());
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        Asset New(RegisterAssetRequest request) => Asset.Register(AssetValidation.Validate(request, today).ThrowIfInvalid(), registrant, now);
+        // One asset with every optional value set (a confirmed group, market qualifications, a location), one with the fewest.
+        var full = New(TestData.Chargepoint() with
+        {
+            MarketQualifications = ["NESO Demand Flexibility Service", "UKPN Sustain"],
+            ExportMpan = TestData.Mpan(),
+            Location = new LocationDto { Latitude = 52.2, Longitude = 0.12 },
+        });
+        full.Confirm("oem:test", ["identity", "technical"], now.AddMinutes(1));
+        var sparse = New(TestData.Chargepoint() with { CommissioningDate = null, Status = "planned" });
+        var result = AssetImportResult.Create(Guid.NewGuid(), 7, AssetImportResult.DuplicateOutcome, null, full.Id.Value, null);
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+        var writer = BulkWriter.For(db);
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            await writer.InsertAsync(db, [full, sparse], CancellationToken.None);
+            await writer.InsertAsync(db, [result], CancellationToken.None);
+            await transaction.CommitAsync();
+        }
+
+        foreach (var written in new[] { full, sparse })
+            AssertSameColumns(db, written, await db.Assets.AsNoTracking().SingleAsync(a => a.Id == written.Id));
+        AssertSameColumns(db, result, await db.AssetImportResults.AsNoTracking().SingleAsync(r => r.ImportId == result.ImportId));
+        Assert.Equal(["NESO Demand Flexibility Service", "UKPN Sustain"], (await db.Assets.AsNoTracking().SingleAsync(a => a.Id == full.Id)).MarketQualifications);
+    }
+
+    /// <summary>Every mapped value (complex properties' too) of <paramref name="read"/> equals the one written.</summary>
+    private static void AssertSameColumns<T>(RegistryDbContext db, T written, T read) where T : class
+    {
+        var entity = db.Model.FindEntityType(typeof(T))!;
+        var properties = entity.GetProperties().Concat(entity.GetComplexProperties().SelectMany(c => c.ComplexType.GetProperties())).ToList();
+        Assert.True(properties.Count > 3);
+        foreach (var property in properties)
+        {
+            var getter = property.GetGetter();
+            var expected = getter.GetClrValueUsingContainingEntity(written);
+            var actual = getter.GetClrValueUsingContainingEntity(read);
+            if (expected is System.Collections.IEnumerable list and not string)
+                Assert.Equal(list.Cast<object>(), ((System.Collections.IEnumerable)actual!).Cast<object>());
+            else
+                Assert.True(Equals(expected, actual), $"{typeof(T).Name}.{property.Name}: wrote {expected}, read {actual}");
+        }
     }
 }
 

@@ -14,10 +14,10 @@ namespace FlexRegistry.Assets.Imports;
 
 /// <summary>
 /// Registers staged rows, one batch per transaction. A batch: the published rules (<see cref="AssetValidation"/>) run
-/// per row; rows sharing an exact key within the batch collapse onto the first; the assets already holding the other
-/// rows' exact keys are found in one query (those rows are duplicates); the rest are written in one set-based insert
-/// that still skips exact-key conflicts a concurrent registration causes (<see cref="BulkWriter"/>: binary COPY on
-/// PostgreSQL, prepared INSERTs on SQLite); then results, events and audit records (linked into the chain as for any
+/// per row; rows sharing an exact key within the batch collapse onto the first; the others are written in one set-based
+/// insert that skips every row whose exact key an asset already holds, registered long ago or a moment ago by a
+/// concurrent registration (<see cref="BulkWriter"/>: binary COPY and <c>INSERT … ON CONFLICT DO NOTHING</c> on
+/// PostgreSQL, prepared INSERTs on SQLite), and only the skipped rows — duplicates — are looked up for their holders; then results, events and audit records (linked into the chain as for any
 /// write) go in with the bulk writer too, and the import's resume point advances, all in the same transaction.
 /// Pipelined: while a batch is written, the next one is read and validated in the background (<see cref="PrepareAsync"/>),
 /// and every <see cref="AssetImportOptions.SweepRows"/> committed rows the near-duplicate sweep reads and scores them in
@@ -216,13 +216,12 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
             if (claimed == 0)
                 return false;
 
-            // Rows whose exact keys an asset already holds are duplicates: found in one query, never sent to the insert, which
-            // then expects no conflicts and still skips any a concurrent registration causes.
-            await FindHoldersAsync(candidates, required: false, ct);
-            var fresh = candidates.Where(p => p.Holder is null).ToList();
-            var inserted = await writer.InsertIgnoringConflictsAsync(db, [.. fresh.Select(p => p.Asset!)], ct);
-            fresh.ForEach(p => p.Inserted = inserted.Contains(p.Asset!.Id.Value));
-            await FindHoldersAsync([.. fresh.Where(p => !p.Inserted)], required: true, ct);
+            // The insert skips every row whose exact key an asset already holds (its unique indexes find them, as they would
+            // have to anyway): no separate look-up of the batch's keys first. Only the rows it skipped — the duplicates,
+            // already registered or registered concurrently — are looked up, to learn their holders.
+            var inserted = await writer.InsertIgnoringConflictsAsync(db, [.. candidates.Select(p => p.Asset!)], conflictsExpected: true, ct);
+            candidates.ForEach(p => p.Inserted = inserted.Contains(p.Asset!.Id.Value));
+            await FindHoldersAsync([.. candidates.Where(p => !p.Inserted)], required: true, ct);
 
             var results = new List<AssetImportResult>(plans.Count);
             var audit = new List<AuditEntry>();
@@ -252,16 +251,21 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
                 results.Add(AssetImportResult.Create(import.Id, plan.RowNumber, AssetImportResult.DuplicateOutcome, null, existing.Id.Value, null));
                 counts.Duplicates++;
             }
-            await writer.InsertAsync(db, results, ct);
             // The register-wide append locks, taken as late as possible and held to commit: the events' sequence follows
             // commit order and the audit chain stays linear, while single registrations wait only for this tail of the batch.
             await db.LockAppendLogsAsync(ct);
+            // The audit records are linked (hashes, signed checkpoints) from the head read under the lock, on another
+            // thread while the database takes the results and the events.
+            var linking = LinkAudit(audit, audit.Count == 0 ? null : await AuditChain.ReadHeadAsync(db, ct), now, ct);
+            await writer.InsertAsync(db, results, ct);
             // The events' time is stamped under the locks, as for a single registration: the time of the commit that follows
             // (they were serialised while the batch was prepared).
             var stamped = time.GetUtcNow();
             events.ForEach(e => e.StampAt(stamped));
             await writer.InsertAsync(db, events, ct);
-            await AppendAuditAsync(writer, audit, now, ct);
+            var (records, checkpoints) = await linking;
+            await writer.InsertAsync(db, records, ct);
+            await writer.InsertAsync(db, checkpoints, ct);
             var registered = counts.Registered;
             var duplicates = counts.Duplicates;
             var invalid = counts.Invalid;
@@ -286,17 +290,17 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
 
     /// <summary>
     /// The batch's audit records, linked into the chain exactly as for any other write (<see cref="AuditChain"/>: the
-    /// head read under the chain lock, the hashes, the signed checkpoints), then written with the bulk writer rather than
-    /// by one EF insert each, never passing through the change tracker.
+    /// head read under the chain lock, the hashes, the signed checkpoints); the caller writes them with the bulk writer
+    /// rather than by one EF insert each, never passing through the change tracker. The linking (CPU only) runs on the
+    /// thread pool, so the caller's connection can be used meanwhile.
     /// </summary>
-    private async Task AppendAuditAsync(BulkWriter writer, List<AuditEntry> entries, DateTimeOffset now, CancellationToken ct)
+    private Task<(List<AuditRecord> Records, List<AuditCheckpoint> Checkpoints)> LinkAudit(List<AuditEntry> entries,
+        (long Sequence, string Hash)? head, DateTimeOffset now, CancellationToken ct)
     {
         if (entries.Count == 0)
-            return;
-        var (records, checkpoints) = AuditChain.Link(entries, await AuditChain.ReadHeadAsync(db, ct), now, db.GetService<AuditOptions>(),
-            db.GetService<AuditCheckpointKey>());
-        await writer.InsertAsync(db, records, ct);
-        await writer.InsertAsync(db, checkpoints, ct);
+            return Task.FromResult<(List<AuditRecord>, List<AuditCheckpoint>)>(([], []));
+        var (options, key) = (db.GetService<AuditOptions>(), db.GetService<AuditCheckpointKey>());
+        return Task.Run(() => AuditChain.Link(entries, head, now, options, key), ct);
     }
 
     private static List<Plan> Validate(ParticipantId registrant, List<AssetImportRow> rows, DateTimeOffset now)
