@@ -38,10 +38,11 @@ bench_pg_start() {
     [[ -n ${PG_THROWAWAY_DIR:-} ]] || pg_throwaway_start >&2
 }
 
-# bench_pg_database NAME: a fresh database in the throwaway cluster (bench_pg_start first); prints its connection string.
+# bench_pg_database NAME: a fresh database in the throwaway cluster (bench_pg_start first); prints its connection string
+# (BENCH_PG_OPTIONS, e.g. "Max Auto Prepare=0", is appended to it).
 bench_pg_database() {
     PGPASSWORD=flexreg psql -h 127.0.0.1 -p "$PG_THROWAWAY_PORT" -U flexreg -d postgres -qc "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >&2
-    echo "Host=127.0.0.1;Port=$PG_THROWAWAY_PORT;Username=flexreg;Password=flexreg;Database=$1;Maximum Pool Size=100"
+    echo "Host=127.0.0.1;Port=$PG_THROWAWAY_PORT;Username=flexreg;Password=flexreg;Database=$1;Maximum Pool Size=100${BENCH_PG_OPTIONS:+;$BENCH_PG_OPTIONS}"
 }
 
 # bench_start_app PROVIDER CONNECTION: starts the register in the background and waits until it is ready.

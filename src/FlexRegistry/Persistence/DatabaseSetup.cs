@@ -63,7 +63,7 @@ public static class DatabaseSetup
         }
         else
         {
-            var dataSource = new NpgsqlDataSourceBuilder(WithAutoPrepare(connectionString)).Build();
+            var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
             services.AddSingleton(dataSource);
             services.AddDbContext<RegistryDbContext, PostgresRegistryDbContext>(db => db
                 .UseNpgsql(dataSource, PostgresOptions)
@@ -78,25 +78,6 @@ public static class DatabaseSetup
     /// default): building them was a few per cent of the service's CPU per single registration.
     /// </summary>
     private const ServiceLifetime OptionsLifetime = ServiceLifetime.Singleton;
-
-    /// <summary>
-    /// Npgsql prepares a statement on the server once it has been used <c>Auto Prepare Min Usages</c> times (5), so the
-    /// register's fixed statements are parsed and planned once per connection instead of on every execution (a third of
-    /// PostgreSQL's CPU per single registration, measured in <c>bench/single-post.sh</c>). Npgsql leaves it off; the
-    /// register turns it on unless the connection string sets <c>Max Auto Prepare</c> itself (0 turns it off).
-    /// </summary>
-    internal static string WithAutoPrepare(string connectionString)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        var explicitlySet = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
-            .Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase));
-        if (!explicitlySet)
-            builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
-        return builder.ConnectionString;
-    }
-
-    /// <summary>Room for every distinct statement the register runs often on one connection.</summary>
-    internal const int DefaultMaxAutoPrepare = 100;
 
     /// <summary>
     /// Unique-index violations are how the register learns of a concurrent duplicate: an expected outcome, answered with
