@@ -7,7 +7,7 @@ public sealed class EventLogSignal : WorkSignal
 {
     private int _subscriptionsVersion;
 
-    /// <summary>A subscription was created or resumed here: the dispatcher must look at the subscriptions again now.</summary>
+    /// <summary>A subscription was created, resumed or replayed here: the dispatcher must look at the subscriptions again now.</summary>
     public void SubscriptionsChanged()
     {
         Interlocked.Increment(ref _subscriptionsVersion);

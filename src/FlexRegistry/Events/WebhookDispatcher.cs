@@ -89,10 +89,10 @@ public sealed class WebhookDispatcher(
 
     /// <summary>
     /// Waits until the next poll or a change to the subscriptions (returns true: look for due deliveries too) or, for
-    /// the fan-out loop, a commit that added events (false), and for the other loops a fan-out that created deliveries. While the last fan-out found no active
-    /// subscription and none has been created or resumed since, commits do not wake the fan-out loop: there is no one to
-    /// fan out to, and a pass per commit was the dispatcher's main cost. A subscription made on another instance is
-    /// picked up at the next poll.
+    /// the fan-out loop, a commit that added events (false), and for the other loops a fan-out that created deliveries.
+    /// While the last fan-out found no active subscription and none has been created, resumed or replayed since, commits
+    /// do not wake the fan-out loop: there is no one to fan out to, and a pass per commit was the dispatcher's main cost.
+    /// A subscription made on another instance is picked up at the next poll.
     /// </summary>
     private async Task<bool> WaitAsync(bool fansOut, CancellationToken stoppingToken)
     {

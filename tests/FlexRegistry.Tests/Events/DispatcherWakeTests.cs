@@ -40,30 +40,16 @@ public abstract class DispatcherWakeTests(RegistryApp app)
     }
 }
 
-public sealed class SqliteAppPollingHourly : SqliteApp, IHaveWebhookReceiver
+/// <summary>The receiver app with the dispatcher's poll an hour away, so only wake-ups can deliver within a test.</summary>
+public sealed class SqliteAppPollingHourly : SqliteAppWithReceiver
 {
-    public WebhookReceiver Receiver { get; } = new();
-
     protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Webhooks:PollInterval", "01:00:00")];
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await Receiver.DisposeAsync();
-    }
 }
 
-public sealed class PostgresAppPollingHourly : PostgresApp, IHaveWebhookReceiver
+/// <summary>The receiver app with the dispatcher's poll an hour away, so only wake-ups can deliver within a test.</summary>
+public sealed class PostgresAppPollingHourly : PostgresAppWithReceiver
 {
-    public WebhookReceiver Receiver { get; } = new();
-
     protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Webhooks:PollInterval", "01:00:00")];
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await Receiver.DisposeAsync();
-    }
 }
 
 public sealed class DispatcherWakeTests_Sqlite(SqliteAppPollingHourly app) : DispatcherWakeTests(app), IClassFixture<SqliteAppPollingHourly>;

@@ -14,7 +14,8 @@ public interface IHaveWebhookReceiver
     WebhookReceiver Receiver { get; }
 }
 
-public sealed class SqliteAppWithReceiver : SqliteApp, IHaveWebhookReceiver
+/// <summary>Open for variants that add settings (override <c>Settings</c>).</summary>
+public class SqliteAppWithReceiver : SqliteApp, IHaveWebhookReceiver
 {
     public WebhookReceiver Receiver { get; } = new();
 
@@ -22,10 +23,12 @@ public sealed class SqliteAppWithReceiver : SqliteApp, IHaveWebhookReceiver
     {
         await base.DisposeAsync();
         await Receiver.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 }
 
-public sealed class PostgresAppWithReceiver : PostgresApp, IHaveWebhookReceiver
+/// <summary>Open for variants that add settings (override <c>Settings</c>).</summary>
+public class PostgresAppWithReceiver : PostgresApp, IHaveWebhookReceiver
 {
     public WebhookReceiver Receiver { get; } = new();
 
@@ -33,6 +36,7 @@ public sealed class PostgresAppWithReceiver : PostgresApp, IHaveWebhookReceiver
     {
         await base.DisposeAsync();
         await Receiver.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 }
 

@@ -17,8 +17,9 @@ namespace FlexRegistry.Assets.Imports;
 /// per row; rows sharing an exact key within the batch collapse onto the first; the others are written in one set-based
 /// insert that skips every row whose exact key an asset already holds, registered long ago or a moment ago by a
 /// concurrent registration (<see cref="BulkWriter"/>: binary COPY and <c>INSERT … ON CONFLICT DO NOTHING</c> on
-/// PostgreSQL, prepared INSERTs on SQLite), and only the skipped rows — duplicates — are looked up for their holders; then results, events and audit records (linked into the chain as for any
-/// write) go in with the bulk writer too, and the import's resume point advances, all in the same transaction.
+/// PostgreSQL, prepared INSERTs on SQLite), and only the skipped rows — duplicates — are looked up for their holders;
+/// then results, events and audit records (linked into the chain as for any write) go in with the bulk writer too, and
+/// the import's resume point advances, all in the same transaction.
 /// Pipelined: while a batch is written, the next one is read and validated in the background (<see cref="PrepareAsync"/>),
 /// and every <see cref="AssetImportOptions.SweepRows"/> committed rows the near-duplicate sweep reads and scores them in
 /// the background too (<see cref="ComputeSweepAsync"/>); this loop alone writes, one transaction at a time, so a sweep's
