@@ -13,13 +13,14 @@ namespace FlexRegistry.Tests.Assets;
 /// The bulk writer skips rows that hit a unique key (a concurrent registration's, or a duplicate the import left to the
 /// insert to find), and keeps the rest. On PostgreSQL either the optimistic COPY falls back (the savepoint is rolled back
 /// and the rows go through the staging table with <c>ON CONFLICT DO NOTHING</c>, in the same transaction) or, when
-/// conflicts are expected, the staging-table path is taken at once. Every column is written as EF reads it back.
+/// conflicts are expected, the rows whose unique values are held are looked up and left out before a plain COPY.
+/// Every column is written as EF reads it back.
 /// </summary>
 public abstract class BulkWriterTests(RegistryApp app)
 {
     [Theory]
     [InlineData(false)] // the optimistic COPY, which hits the conflict and falls back
-    [InlineData(true)] // the set-based insert at once
+    [InlineData(true)] // the held value looked up and its row left out before the COPY
     public async Task InsertIgnoringConflicts_SkipsARowWhoseKeyIsAlreadyHeld_AndInsertsTheOthersInTheSameTransaction(bool conflictsExpected)
     {
         var (registration, client) = await app.RegisterAsync();
@@ -58,6 +59,38 @@ public abstract class BulkWriterTests(RegistryApp app)
         Assert.Equal(new[] { existing.Id.Value, first.Id.Value, last.Id.Value }.Order(), stored.Keys.Order());
         Assert.Equal(last.SerialNumber, stored[last.Id.Value].SerialNumber);
         Assert.Equal(last.IdentityKey, stored[last.Id.Value].IdentityKey);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task InsertIgnoringConflicts_TwoRowsWithTheSameNewKey_InsertsOneOfThem_AndTheOthers(bool conflictsExpected)
+    {
+        var (registration, client) = await app.RegisterAsync();
+        client.Dispose();
+        var registrant = ParticipantId.Parse(registration.ParticipantId);
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds());
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        Asset New(RegisterAssetRequest request) => Asset.Register(AssetValidation.Validate(request, today).ThrowIfInvalid(), registrant, now);
+        // No asset holds the key yet, so a look-up finds nothing: the rows clash among themselves, inside the COPY.
+        var twice = TestData.Chargepoint();
+        var (one, other, unrelated) = (New(twice), New(twice), New(TestData.Chargepoint()));
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+        HashSet<string> inserted;
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            inserted = await BulkWriter.For(db).InsertIgnoringConflictsAsync(db, [one, other, unrelated], conflictsExpected, CancellationToken.None);
+            await transaction.CommitAsync();
+        }
+
+        Assert.Equal(2, inserted.Count);
+        Assert.Contains(unrelated.Id.Value, inserted);
+        Assert.True(inserted.Contains(one.Id.Value) ^ inserted.Contains(other.Id.Value));
+        var ids = new[] { one.Id, other.Id, unrelated.Id };
+        var stored = await db.Assets.AsNoTracking().Where(a => ids.Contains(a.Id)).Select(a => a.Id).ToListAsync();
+        Assert.Equal(inserted.Order(), stored.Select(id => id.Value).Order());
     }
 
     [Fact]
