@@ -14,7 +14,8 @@
 # full_page_writes off). Role `flexreg` / password `flexreg` is a superuser (tests create databases and extensions).
 # PostgreSQL refuses to run as root, so as root the server runs as the `postgres` OS user.
 #
-# Environment: PG_THROWAWAY_BIN (default /usr/lib/postgresql/15/bin), PG_THROWAWAY_PORT_FROM (default 55432).
+# Environment: PG_THROWAWAY_BIN (default /usr/lib/postgresql/15/bin), PG_THROWAWAY_PORT_FROM (default 55432),
+# PG_THROWAWAY_SETTINGS (extra postgresql.conf lines, e.g. "shared_buffers = 2GB"; the benchmarks set it).
 
 PG_THROWAWAY_BIN="${PG_THROWAWAY_BIN:-/usr/lib/postgresql/15/bin}"
 PG_THROWAWAY_PORT_FROM="${PG_THROWAWAY_PORT_FROM:-55432}"
@@ -139,6 +140,7 @@ synchronous_commit = off
 full_page_writes = off
 timezone = 'UTC'
 log_timezone = 'UTC'
+${PG_THROWAWAY_SETTINGS:-}
 EOF
 
     # Pick a free port; retry on the next one if another process grabbed it between the check and the bind.
