@@ -16,8 +16,9 @@ namespace FlexRegistry.Assets.Imports;
 /// Registers staged rows, one batch per transaction. A batch: the published rules (<see cref="AssetValidation"/>) run
 /// per row; rows sharing an exact key within the batch collapse onto the first; the others are written in one set-based
 /// insert that skips every row whose exact key an asset already holds, registered long ago or a moment ago by a
-/// concurrent registration (<see cref="BulkWriter"/>: binary COPY and <c>INSERT … ON CONFLICT DO NOTHING</c> on
-/// PostgreSQL, prepared INSERTs on SQLite), and only the skipped rows — duplicates — are looked up for their holders;
+/// concurrent registration (<see cref="BulkWriter"/>: on PostgreSQL a look-up of the held keys, then a binary COPY of the
+/// rest; prepared <c>INSERT … ON CONFLICT DO NOTHING</c> on SQLite), and only the skipped rows — duplicates — are looked
+/// up for their holders;
 /// then results, events and audit records (linked into the chain as for any write) go in with the bulk writer too, and
 /// the import's resume point advances, all in the same transaction.
 /// Pipelined: while a batch is written, the next one is read and validated in the background (<see cref="PrepareAsync"/>),
@@ -397,25 +398,13 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
             .ToListAsync(ct);
         var rowOf = registered.ToDictionary(r => r.AssetId!, r => r.RowNumber, StringComparer.Ordinal);
         var ids = registered.Select(r => AssetId.Parse(r.AssetId!)).ToList();
-        // The batch's blocking keys (a narrow read), then the blocks that hold more than one asset (counted on the blocking
-        // indexes), then every unmerged asset in those blocks, the batch's own assets among them. A block of one holds only
-        // the row's own asset, so it has nothing to compare: nearly every block of a large import, whose assets are then
-        // never read back whole. An asset with neither an MPAN nor a postcode, or merged meanwhile, has nothing to compare.
-        var keys = ids.Count == 0 ? [] : await db.Assets.AsNoTracking().Where(a => ids.Contains(a.Id)).Select(a => new { a.Mpan, a.Postcode }).ToListAsync(ct);
-        var mpans = keys.Select(a => a.Mpan).OfType<string>().Distinct().ToList();
-        var postcodes = keys.Select(a => a.Postcode).OfType<string>().Distinct().ToList();
-        var sharedMpans = mpans.Count == 0 ? [] : await db.Assets
-            .Where(a => mpans.Contains(a.Mpan!))
-            .GroupBy(a => a.Mpan)
-            .Where(g => g.Count() > 1)
-            .Select(g => g.Key!)
-            .ToListAsync(ct);
-        var sharedPostcodes = postcodes.Count == 0 ? [] : (await db.Assets
-            .Where(a => postcodes.Contains(a.Postcode!))
-            .GroupBy(a => new { a.Postcode, a.Type })
-            .Where(g => g.Count() > 1)
-            .Select(g => g.Key.Postcode!)
-            .ToListAsync(ct)).Distinct().ToList();
+        // The batch's assets whose blocks hold another asset (one query: per asset, an index probe at its MPAN and one at
+        // its postcode and type, each stopping at the first other asset), then every unmerged asset in their blocks, the
+        // batch's own among them. Nearly every asset of a large import is alone in its blocks: it has nothing to compare
+        // and is never read back whole. An asset with neither an MPAN nor a postcode, or merged meanwhile, has nothing to compare.
+        var shared = ids.Count == 0 ? [] : await SharingABlock(db, ids).ToListAsync(ct);
+        var sharedMpans = shared.Select(a => a.Mpan).OfType<string>().Distinct().ToList();
+        var sharedPostcodes = shared.Select(a => a.Postcode).OfType<string>().Distinct().ToList();
         // Two index-served reads, not one OR-ed query (which PostgreSQL answers with a scan of the whole table).
         var candidates = (await AnyOfAsync(db, sharedMpans, a => sharedMpans.Contains(a.Mpan!), sharedPostcodes, a => sharedPostcodes.Contains(a.Postcode!), ct))
             .Where(a => a.Status != AssetStatus.Merged)
@@ -472,6 +461,16 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
 
         return new SweepResult(from, to, cases, flagged);
     }
+
+    /// <summary>The blocking keys of those of <paramref name="ids"/> that share a block (an MPAN, or a postcode and type) with another asset.</summary>
+    internal static IQueryable<BlockKeys> SharingABlock(RegistryDbContext db, List<AssetId> ids) =>
+        db.Assets.AsNoTracking()
+            .Where(a => ids.Contains(a.Id))
+            .Where(a => (a.Mpan != null && db.Assets.Any(b => b.Mpan == a.Mpan && b.Id != a.Id))
+                || (a.Postcode != null && db.Assets.Any(b => b.Postcode == a.Postcode && b.Type == a.Type && b.Id != a.Id)))
+            .Select(a => new BlockKeys(a.Mpan, a.Postcode));
+
+    internal sealed record BlockKeys(string? Mpan, string? Postcode);
 
     /// <summary>Opens a sweep's cases and advances the sweep's resume point, in one transaction.</summary>
     private async Task WriteSweepAsync(AssetImport import, SweepResult sweep, CancellationToken ct)
