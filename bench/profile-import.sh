@@ -5,19 +5,21 @@
 # 5 s while the import runs) and the CPU per process (pidstat.txt; summed by cpu-split below).
 # Usage: bench/profile-import.sh OUT_DIR   (BENCH_ASSETS, default 1000000; Imports__BatchSize, default 5000; any other
 # variable reaches the service as with bench/import.sh; PG_THROWAWAY_SETTINGS adds postgresql.conf lines).
-# Needs pidstat (Debian: sysstat). The cluster listens on the first free port from 55432 (scripts/pg-throwaway.sh).
+# Needs pidstat (Debian: sysstat). The cluster is started on PG_THROWAWAY_PORT_FROM (default here 55632, away from the
+# test clusters' 55432), which must be free: the statistics are read from that port.
 set -euo pipefail
 out=${1:?usage: bench/profile-import.sh OUT_DIR}
 mkdir -p "$out"
 cd "$(dirname "$0")/.."
 export PG_THROWAWAY_SETTINGS=$'shared_preload_libraries = \'pg_stat_statements\'\npg_stat_statements.track = all'"${PG_THROWAWAY_SETTINGS:+$'\n'$PG_THROWAWAY_SETTINGS}"
+export PG_THROWAWAY_PORT_FROM=${PG_THROWAWAY_PORT_FROM:-55632}
 export Imports__BatchSize=${Imports__BatchSize:-5000} BENCH_PROVIDERS=postgres BENCH_ASSETS=${BENCH_ASSETS:-1000000} BENCH_RESULTS=$out
 bench/import.sh > "$out/log.txt" 2>&1 &
 bench=$!
 pidstat -u -l -h 10 > "$out/pidstat.txt" 2>&1 &
 sampler=$!
 trap 'kill $sampler 2>/dev/null || true' EXIT
-q() { PGPASSWORD=flexreg psql -h 127.0.0.1 -p "${PG_THROWAWAY_PORT_FROM:-55432}" -U flexreg -d postgres "$@"; }
+q() { PGPASSWORD=flexreg psql -h 127.0.0.1 -p "$PG_THROWAWAY_PORT_FROM" -U flexreg -d postgres "$@"; }
 until q -qc "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null 2>&1; do
     kill -0 $bench 2>/dev/null || { echo "bench/import.sh ended before the cluster was up; see $out/log.txt" >&2; exit 1; }
     sleep 1
