@@ -23,18 +23,13 @@ public abstract class BulkWriterTests(RegistryApp app)
     [InlineData(true)] // the held value looked up and its row left out before the COPY
     public async Task InsertIgnoringConflicts_SkipsARowWhoseKeyIsAlreadyHeld_AndInsertsTheOthersInTheSameTransaction(bool conflictsExpected)
     {
-        var (registration, client) = await app.RegisterAsync();
-        client.Dispose();
-        var registrant = ParticipantId.Parse(registration.ParticipantId);
-        var now = DateTimeOffset.FromUnixTimeMilliseconds(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds());
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var (create, _) = await RegistrantAsync();
         var held = TestData.Chargepoint();
-        Asset New(RegisterAssetRequest request) => Asset.Register(AssetValidation.Validate(request, today).ThrowIfInvalid(), registrant, now);
 
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
         var writer = BulkWriter.For(db);
-        var existing = New(held);
+        var existing = create(held);
         await using (var transaction = await db.Database.BeginTransactionAsync())
         {
             await writer.InsertAsync(db, [existing], CancellationToken.None);
@@ -42,9 +37,9 @@ public abstract class BulkWriterTests(RegistryApp app)
         }
 
         // The same manufacturer and serial number from the same registrant: the identity key is already held.
-        var clash = New(held);
-        var first = New(TestData.Chargepoint());
-        var last = New(TestData.Chargepoint());
+        var clash = create(held);
+        var first = create(TestData.Chargepoint());
+        var last = create(TestData.Chargepoint());
         Assert.Equal(existing.IdentityKey, clash.IdentityKey);
         HashSet<string> inserted;
         await using (var transaction = await db.Database.BeginTransactionAsync())
@@ -66,15 +61,10 @@ public abstract class BulkWriterTests(RegistryApp app)
     [InlineData(true)]
     public async Task InsertIgnoringConflicts_TwoRowsWithTheSameNewKey_InsertsOneOfThem_AndTheOthers(bool conflictsExpected)
     {
-        var (registration, client) = await app.RegisterAsync();
-        client.Dispose();
-        var registrant = ParticipantId.Parse(registration.ParticipantId);
-        var now = DateTimeOffset.FromUnixTimeMilliseconds(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds());
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
-        Asset New(RegisterAssetRequest request) => Asset.Register(AssetValidation.Validate(request, today).ThrowIfInvalid(), registrant, now);
+        var (create, _) = await RegistrantAsync();
         // No asset holds the key yet, so a look-up finds nothing: the rows clash among themselves, inside the COPY.
         var twice = TestData.Chargepoint();
-        var (one, other, unrelated) = (New(twice), New(twice), New(TestData.Chargepoint()));
+        var (one, other, unrelated) = (create(twice), create(twice), create(TestData.Chargepoint()));
 
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
@@ -96,21 +86,16 @@ public abstract class BulkWriterTests(RegistryApp app)
     [Fact]
     public async Task Insert_WritesEveryColumn_AsEfReadsItBack_IncludingNullsConvertedValuesAndComplexProperties()
     {
-        var (registration, client) = await app.RegisterAsync();
-        client.Dispose();
-        var registrant = ParticipantId.Parse(registration.ParticipantId);
-        var now = DateTimeOffset.FromUnixTimeMilliseconds(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds());
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
-        Asset New(RegisterAssetRequest request) => Asset.Register(AssetValidation.Validate(request, today).ThrowIfInvalid(), registrant, now);
+        var (create, now) = await RegistrantAsync();
         // One asset with every optional value set (a confirmed group, market qualifications, a location), one with the fewest.
-        var full = New(TestData.Chargepoint() with
+        var full = create(TestData.Chargepoint() with
         {
             MarketQualifications = ["NESO Demand Flexibility Service", "UKPN Sustain"],
             ExportMpan = TestData.Mpan(),
             Location = new LocationDto { Latitude = 52.2, Longitude = 0.12 },
         });
         full.Confirm("oem:test", ["identity", "technical"], now.AddMinutes(1));
-        var sparse = New(TestData.Chargepoint() with { CommissioningDate = null, Status = "planned" });
+        var sparse = create(TestData.Chargepoint() with { CommissioningDate = null, Status = "planned" });
         var result = AssetImportResult.Create(Guid.NewGuid(), 7, AssetImportResult.DuplicateOutcome, null, full.Id.Value, null);
 
         await using var scope = app.Services.CreateAsyncScope();
@@ -145,6 +130,20 @@ public abstract class BulkWriterTests(RegistryApp app)
             else
                 Assert.True(Equals(expected, actual), $"{typeof(T).Name}.{property.Name}: wrote {expected}, read {actual}");
         }
+    }
+
+    /// <summary>
+    /// A newly registered participant: makes its assets as the register would (validated, keys and ID derived) at a time
+    /// in whole milliseconds, which both databases store exactly.
+    /// </summary>
+    private async Task<(Func<RegisterAssetRequest, Asset> Create, DateTimeOffset Now)> RegistrantAsync()
+    {
+        var (registration, client) = await app.RegisterAsync();
+        client.Dispose();
+        var registrant = ParticipantId.Parse(registration.ParticipantId);
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds());
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        return (request => Asset.Register(AssetValidation.Validate(request, today).ThrowIfInvalid(), registrant, now), now);
     }
 }
 
