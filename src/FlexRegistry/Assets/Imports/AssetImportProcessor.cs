@@ -18,9 +18,8 @@ namespace FlexRegistry.Assets.Imports;
 /// insert that skips every row whose exact key an asset already holds, registered long ago or a moment ago by a
 /// concurrent registration (<see cref="BulkWriter"/>: on PostgreSQL a look-up of the held keys, then a binary COPY of the
 /// rest; prepared <c>INSERT … ON CONFLICT DO NOTHING</c> on SQLite), and only the skipped rows — duplicates — are looked
-/// up for their holders;
-/// then results, events and audit records (linked into the chain as for any write) go in with the bulk writer too, and
-/// the import's resume point advances, all in the same transaction.
+/// up for their holders; then results, events and audit records (linked into the chain as for any write) go in with the
+/// bulk writer too, and the import's resume point advances, all in the same transaction.
 /// Pipelined: while a batch is written, the next one is read and validated in the background (<see cref="PrepareAsync"/>),
 /// and every <see cref="AssetImportOptions.SweepRows"/> committed rows the near-duplicate sweep reads and scores them in
 /// the background too (<see cref="ComputeSweepAsync"/>); this loop alone writes, one transaction at a time, so a sweep's
@@ -463,14 +462,14 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
     }
 
     /// <summary>The blocking keys of those of <paramref name="ids"/> that share a block (an MPAN, or a postcode and type) with another asset.</summary>
-    internal static IQueryable<BlockKeys> SharingABlock(RegistryDbContext db, List<AssetId> ids) =>
+    private static IQueryable<BlockKeys> SharingABlock(RegistryDbContext db, List<AssetId> ids) =>
         db.Assets.AsNoTracking()
             .Where(a => ids.Contains(a.Id))
             .Where(a => (a.Mpan != null && db.Assets.Any(b => b.Mpan == a.Mpan && b.Id != a.Id))
                 || (a.Postcode != null && db.Assets.Any(b => b.Postcode == a.Postcode && b.Type == a.Type && b.Id != a.Id)))
             .Select(a => new BlockKeys(a.Mpan, a.Postcode));
 
-    internal sealed record BlockKeys(string? Mpan, string? Postcode);
+    private sealed record BlockKeys(string? Mpan, string? Postcode);
 
     /// <summary>Opens a sweep's cases and advances the sweep's resume point, in one transaction.</summary>
     private async Task WriteSweepAsync(AssetImport import, SweepResult sweep, CancellationToken ct)
