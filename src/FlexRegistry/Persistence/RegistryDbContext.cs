@@ -82,10 +82,14 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
     /// <summary>The SQLite write gate this context holds, if any (see <see cref="SqliteWriteGate"/>).</summary>
     internal SqliteWriteGate? WriteGate { get; set; }
 
+    /// <summary>The statement the gate is held for, when it is held for one write outside a transaction.</summary>
+    internal System.Data.Common.DbCommand? WriteGateStatement { get; set; }
+
     internal void LeaveWriteGate()
     {
         var gate = WriteGate;
         WriteGate = null;
+        WriteGateStatement = null;
         gate?.Release();
     }
 
