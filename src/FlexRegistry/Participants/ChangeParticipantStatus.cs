@@ -24,7 +24,28 @@ public sealed class ChangeParticipantStatus(RegistryDbContext db, IParticipantRe
         var errors = new FieldErrors();
         errors.Required("reason", request.Reason, 1000);
         errors.ThrowIfAny();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryChangeAsync(id, action, request, caller, ct);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            {
+                // The request names no version, so a row moved by someone else meanwhile (e.g. the verification worker
+                // recording a Companies House check) is not the operator's conflict: the action runs again on fresh state,
+                // and its transition rules decide again.
+                db.ChangeTracker.Clear();
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                throw new DomainRuleException(CommonErrors.ConcurrencyConflict, "The participant kept changing while you acted; reload and retry.");
+            }
+        }
+    }
 
+    private async Task<ParticipantResponse> TryChangeAsync(ParticipantId id, StatusAction action, StatusActionRequest request, Caller caller, CancellationToken ct)
+    {
         var participant = await db.Participants.FirstOrDefaultAsync(p => p.Id == id, ct) ?? throw ParticipantQueries.NotFound(id);
         if (participant.IsRegistryOperator)
             throw new DomainRuleException(ParticipantErrors.InvalidTransition, "The registry operator's own record cannot change status.");
@@ -43,14 +64,7 @@ public sealed class ChangeParticipantStatus(RegistryDbContext db, IParticipantRe
         // Those working with the participant learn that it was suspended, reinstated or deregistered.
         participant.ShareWith((await relationships.RelatedToAsync(id, now, ct)).Select(p => p.Value));
         db.Audit(AuditEntry.By(caller, "participant." + action.ToString().ToLowerInvariant(), "participant", id.Value, id.Value, "status", "reason"));
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            throw new DomainRuleException(CommonErrors.ConcurrencyConflict, "The participant changed while you acted; reload and retry.");
-        }
+        await db.SaveChangesAsync(ct);
         var history = await db.ParticipantStatusChanges.AsNoTracking().Where(s => s.ParticipantId == id).OrderBy(s => s.Id).ToListAsync(ct);
         return ParticipantQueries.ToFullResponse(participant, history);
     }
