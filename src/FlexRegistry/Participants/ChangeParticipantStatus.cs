@@ -24,24 +24,8 @@ public sealed class ChangeParticipantStatus(RegistryDbContext db, IParticipantRe
         var errors = new FieldErrors();
         errors.Required("reason", request.Reason, 1000);
         errors.ThrowIfAny();
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await TryChangeAsync(id, action, request, caller, ct);
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < 3)
-            {
-                // The request names no version, so a row moved by someone else meanwhile (e.g. the verification worker
-                // recording a Companies House check) is not the operator's conflict: the action runs again on fresh state,
-                // and its transition rules decide again.
-                db.ChangeTracker.Clear();
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                throw new DomainRuleException(CommonErrors.ConcurrencyConflict, "The participant kept changing while you acted; reload and retry.");
-            }
-        }
+        // The action names no version: a participant moved meanwhile by someone else is not the operator's conflict.
+        return await ParticipantRetry.WhileOnlyTheParticipantMovedAsync(db, () => TryChangeAsync(id, action, request, caller, ct));
     }
 
     private async Task<ParticipantResponse> TryChangeAsync(ParticipantId id, StatusAction action, StatusActionRequest request, Caller caller, CancellationToken ct)

@@ -25,23 +25,8 @@ public sealed class SubmitCommercialInformation(RegistryDbContext db, IParticipa
 
     public async Task<(CommercialInformationResponse Response, Guid Version)> PutAsync(ParticipantId id, CommercialInformationRequest info, IfMatch? ifMatch, Caller caller, CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await TryPutAsync(id, info, ifMatch, caller, ct);
-            }
-            catch (DbUpdateConcurrencyException e) when (attempt < 3 && e.Entries.All(entry => entry.Entity is Participant))
-            {
-                // Only the participant row moved (e.g. the verification worker touched it): the caller's document did not
-                // conflict with anything, so try again on fresh state instead of answering 409.
-                db.ChangeTracker.Clear();
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                throw new DomainRuleException(CommonErrors.ConcurrencyConflict, "The participant kept changing while you acted; reload and retry.");
-            }
-        }
+        // Only a move of the participant row is retried; the caller's document conflicting is answered below.
+        return await ParticipantRetry.WhileOnlyTheParticipantMovedAsync(db, () => TryPutAsync(id, info, ifMatch, caller, ct));
     }
 
     private async Task<(CommercialInformationResponse Response, Guid Version)> TryPutAsync(ParticipantId id, CommercialInformationRequest info, IfMatch? ifMatch, Caller caller, CancellationToken ct)
