@@ -17,6 +17,7 @@ internal sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionI
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private int _waiting;
 
     public override async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection,
         TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
@@ -217,8 +218,7 @@ internal sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionI
         {
             Interlocked.Decrement(ref _waiting);
         }
-        db.WriteGate = this;
-        db.WriteGateStatement = statement;
+        Hold(db, statement);
     }
 
     private async ValueTask EnterAsync(RegistryDbContext db, DbCommand? statement, CancellationToken ct)
@@ -233,11 +233,15 @@ internal sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionI
         {
             Interlocked.Decrement(ref _waiting);
         }
+        Hold(db, statement);
+    }
+
+    /// <summary>The gate is <paramref name="db"/>'s until it leaves: for its transaction, or for <paramref name="statement"/> alone.</summary>
+    private void Hold(RegistryDbContext db, DbCommand? statement)
+    {
         db.WriteGate = this;
         db.WriteGateStatement = statement;
     }
-
-    private int _waiting;
 
     /// <summary>How many writers are waiting for the gate (for tests).</summary>
     internal int Waiting => Volatile.Read(ref _waiting);
