@@ -1,11 +1,9 @@
 using System.Data.Common;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using FlexRegistry.Participants;
 using FlexRegistry.Persistence;
 using FlexRegistry.Tests.Infrastructure;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -38,7 +36,7 @@ public abstract class OutboxFaultTests(RegistryApp app)
             services.ConfigureDbContext<SqliteRegistryDbContext>(o => o.AddInterceptors(new Fault(phase)));
             services.ConfigureDbContext<PostgresRegistryDbContext>(o => o.AddInterceptors(new Fault(phase)));
         }));
-        using var client = await ClientAsync(faulty, registration.ApiClient.ClientId, registration.ApiClient.ClientSecret!);
+        using var client = await faulty.AuthenticatedAsync(registration.ApiClient.ClientId, registration.ApiClient.ClientSecret!);
         using var response = await client.PutAsJsonAsync($"/api/v1/participants/{registration.ParticipantId}/commercial-information",
             Participants.CommercialInformationTests.ValidForFsp());
         await response.ReadProblem(HttpStatusCode.InternalServerError, "server.error");
@@ -48,20 +46,6 @@ public abstract class OutboxFaultTests(RegistryApp app)
         var (events, _) = await own.ReadFeedAsync(types: EventTestData.Updated);
         Assert.Equal(committed ? HttpStatusCode.OK : HttpStatusCode.NotFound, stored.StatusCode);
         Assert.Equal(committed ? 1 : 0, events.Count);
-    }
-
-    private static async Task<HttpClient> ClientAsync(WebApplicationFactory<Program> host, string clientId, string secret)
-    {
-        var client = host.CreateClient();
-        using var token = await client.PostAsync(new Uri("/connect/token", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = clientId,
-            ["client_secret"] = secret,
-        }));
-        var body = await token.Read<Dictionary<string, object>>();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body["access_token"].ToString());
-        return client;
     }
 
     /// <summary>Throws at one phase of a SaveChanges that stores commercial information (and nowhere else, so tokens still work).</summary>

@@ -60,18 +60,35 @@ public abstract class RegistryApp : WebApplicationFactory<Program>, IAsyncLifeti
 
     public HttpClient Anonymous() => CreateClient();
 
-    /// <summary>A client whose requests carry an access token obtained at /connect/token with the client's secret.</summary>
-    public async Task<HttpClient> AuthenticatedAsync(string clientId, string clientSecret)
+    /// <summary>Runs SQL straight against the fixture's database, bypassing the service (tamper and failure tests).</summary>
+    public async Task ExecuteSqlAsync(string sql)
     {
-        var token = await TokenAsync(clientId, clientSecret);
-        var client = CreateClient();
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FlexRegistry.Persistence.RegistryDbContext>();
+        await db.Database.ExecuteSqlRawAsync(sql);
+    }
+
+    public Task<HttpClient> OperatorAsync() => this.AuthenticatedAsync(ApiClient.BootstrapClientId, OperatorSecret);
+}
+
+/// <summary>
+/// Access tokens and authenticated clients for any host of the register: a fixture, or one derived from it with
+/// <c>WithWebHostBuilder</c> (extra interceptors, other settings).
+/// </summary>
+public static class HostTokens
+{
+    /// <summary>A client whose requests carry an access token obtained at /connect/token with the client's secret.</summary>
+    public static async Task<HttpClient> AuthenticatedAsync(this WebApplicationFactory<Program> host, string clientId, string clientSecret)
+    {
+        var token = await host.TokenAsync(clientId, clientSecret);
+        var client = host.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
 
-    public async Task<string> TokenAsync(string clientId, string clientSecret, string? scope = null)
+    public static async Task<string> TokenAsync(this WebApplicationFactory<Program> host, string clientId, string clientSecret, string? scope = null)
     {
-        using var anonymous = CreateClient();
+        using var anonymous = host.CreateClient();
         var form = new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
@@ -85,16 +102,6 @@ public abstract class RegistryApp : WebApplicationFactory<Program>, IAsyncLifeti
         Assert.True(response.IsSuccessStatusCode, $"token request failed: {(int)response.StatusCode} {string.Join(", ", body ?? [])}");
         return body!["access_token"].ToString()!;
     }
-
-    /// <summary>Runs SQL straight against the fixture's database, bypassing the service (tamper and failure tests).</summary>
-    public async Task ExecuteSqlAsync(string sql)
-    {
-        await using var scope = Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<FlexRegistry.Persistence.RegistryDbContext>();
-        await db.Database.ExecuteSqlRawAsync(sql);
-    }
-
-    public Task<HttpClient> OperatorAsync() => AuthenticatedAsync(ApiClient.BootstrapClientId, OperatorSecret);
 }
 
 /// <summary>The embedded default: a SQLite file in a temporary directory.</summary>

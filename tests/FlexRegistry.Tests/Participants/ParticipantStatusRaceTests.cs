@@ -1,9 +1,7 @@
 using System.Data.Common;
-using System.Net.Http.Headers;
 using FlexRegistry.Participants;
 using FlexRegistry.Persistence;
 using FlexRegistry.Tests.Infrastructure;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -36,7 +34,7 @@ public abstract class ParticipantStatusRaceTests(RegistryApp app)
             services.ConfigureDbContext<SqliteRegistryDbContext>(o => o.AddInterceptors(race));
             services.ConfigureDbContext<PostgresRegistryDbContext>(o => o.AddInterceptors(race));
         }));
-        using var op = await OperatorAsync(racing);
+        using var op = await racing.AuthenticatedAsync(FlexRegistry.Auth.ApiClient.BootstrapClientId, RegistryApp.OperatorSecret);
 
         var verified = await op.ActOnParticipantAsync(registration.ParticipantId, "verify", "Companies House record checked by hand");
 
@@ -44,20 +42,6 @@ public abstract class ParticipantStatusRaceTests(RegistryApp app)
         Assert.Equal("active", verified.Status);
         var change = Assert.Single(verified.History!);
         Assert.Equal(("provisional", "active"), (change.From, change.To));
-    }
-
-    private static async Task<HttpClient> OperatorAsync(WebApplicationFactory<Program> host)
-    {
-        var client = host.CreateClient();
-        using var token = await client.PostAsync(new Uri("/connect/token", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = FlexRegistry.Auth.ApiClient.BootstrapClientId,
-            ["client_secret"] = RegistryApp.OperatorSecret,
-        }));
-        var body = await token.Read<Dictionary<string, object>>();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body["access_token"].ToString());
-        return client;
     }
 
     /// <summary>
