@@ -4,6 +4,9 @@
 #   1. saturation: closed loop, BENCH_CONCURRENCY connections, BENCH_DURATION seconds (flexreg-bench load) for
 #      POST /api/v1/assets and for the bare endpoint; the bare endpoint also with hey (one URL, so hey can drive it);
 #   2. p99 of POST /api/v1/assets at a fixed rate of half its saturation (open loop, latency from the scheduled time).
+#   3. a lower bound for any registration, beside the issue's figures: the bench's bare write (POST /bare/assets: the
+#      same bodies, the register's validation, one single-row INSERT into an empty copy of the assets table, nothing
+#      else), its saturation and its p99 at the same fixed rate as 2.
 # Scale knobs: BENCH_DURATION (s, default 15), BENCH_CONCURRENCY (default 32), BENCH_PROVIDERS (default "postgres sqlite"),
 # BENCH_WARMUP (s, default 30: uncounted load before each saturation phase, long enough for .NET's tiered JIT to finish
 # promoting the hot code; with 3 s the measured phase still ran partly instrumented tier-0 code, about half the speed).
@@ -30,17 +33,24 @@ for provider in ${BENCH_PROVIDERS:-postgres sqlite}; do
         echo "## saturation (closed loop, $CONCURRENCY connections, ${DURATION}s after ${WARMUP}s warm-up)"
         bench load --url "$APP_URL" --target post-asset --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" --start-index 0 | tee "$BENCH_WORK/post.txt"
         bench load --target bare --bare-url "http://127.0.0.1:$BARE_PORT/" --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" --start-index 0 | tee "$BENCH_WORK/bare.txt"
+        # 600000 distinct bodies: a bare write is fast enough to wrap around the default 100000 (a repeat is a 409).
+        bench load --target bare-write --bare-url "http://127.0.0.1:$BARE_PORT/" --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" --start-index 2000000 --bodies 600000 | tee "$BENCH_WORK/bare-write.txt"
         echo "## hey on the bare endpoint (one URL): hey -z ${DURATION}s -c $CONCURRENCY"
         hey -z "${DURATION}s" -c "$CONCURRENCY" "http://127.0.0.1:$BARE_PORT/bare/assets/2199544141150" | grep -E "Requests/sec|Total:|99%|Status code|\[200\]"
         post_sat=$(sed -n 's/.*RESULT target=post-asset mode=saturate rate= ok_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/post.txt")
         bare_sat=$(sed -n 's/.*RESULT target=bare mode=saturate rate= ok_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/bare.txt")
+        write_sat=$(sed -n 's/.*RESULT target=bare-write mode=saturate rate= ok_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/bare-write.txt")
         half=$((post_sat / 2))
         echo "## fixed rate: POST /api/v1/assets at half saturation ($half req/s, open loop, ${DURATION}s after 3s warm-up)"
         bench load --url "$APP_URL" --target post-asset --rate "$half" --duration "$DURATION" --start-index 1000000 | tee "$BENCH_WORK/rate.txt"
         p99=$(sed -n 's/.*RESULT .*p99_ms=\([0-9.]*\).*/\1/p' "$BENCH_WORK/rate.txt")
+        echo "## fixed rate: bare write at the same rate ($half req/s, open loop, ${DURATION}s after 3s warm-up)"
+        bench load --target bare-write --bare-url "http://127.0.0.1:$BARE_PORT/" --rate "$half" --duration "$DURATION" --start-index 3000000 | tee "$BENCH_WORK/write-rate.txt"
+        write_p99=$(sed -n 's/.*RESULT .*p99_ms=\([0-9.]*\).*/\1/p' "$BENCH_WORK/write-rate.txt")
         echo "## summary"
         echo "POST saturation: $post_sat/s; bare saturation: $bare_sat/s; ratio: $(awk "BEGIN{printf \"%.2f\", $post_sat/$bare_sat}") (goal >= 0.50)"
         echo "POST p99 at $half/s: ${p99} ms (goal <= 5 ms)"
+        echo "bound: bare write saturation: $write_sat/s; ratio to bare read: $(awk "BEGIN{printf \"%.2f\", $write_sat/$bare_sat}"); POST / bare write: $(awk "BEGIN{printf \"%.2f\", $post_sat/$write_sat}"); bare write p99 at $half/s: ${write_p99} ms"
         bench_stop_app
         bench_stop_app
     } > >(tee "$out") 2>&1

@@ -1,12 +1,20 @@
+using System.Text.Json;
+using FlexRegistry.Assets;
+using FlexRegistry.Client;
+using FlexRegistry.Client.Contracts;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
 namespace FlexRegistry.Bench;
 
 /// <summary>
-/// The raw baseline for the single-asset endpoint: a bare minimal-API endpoint, no authentication, no validation,
-/// that answers with one indexed query (assets by MPAN) on the same database the register uses. Exists only in the
-/// bench, never in the product.
+/// The raw baselines for the single-asset endpoint, on the same database the register uses; they exist only in the
+/// bench, never in the product. <c>GET /bare/assets/{mpan}</c>, the issue's baseline: a bare minimal-API endpoint, no
+/// authentication, no validation, that answers with one indexed query (assets by MPAN). <c>POST /bare/assets</c>, a
+/// lower bound for any registration: the same request body read and put through the register's own validation, then
+/// one prepared single-row <c>INSERT</c> (its own transaction, committed as durably as the register's) into
+/// <c>bench_write</c>, an empty copy of <c>assets</c> with the same columns and indexes. No authentication, no
+/// near-duplicate check, no audit record, no event.
 /// </summary>
 public static class BareHost
 {
@@ -28,6 +36,25 @@ public static class BareHost
                 var id = await command.ExecuteScalarAsync(ct);
                 return Results.Ok(new { mpan, assetId = id as string });
             });
+            var columns = await ImportBench.PostgresTableAsync(source, "bench_write");
+            var insert = $"INSERT INTO bench_write ({ColumnList(columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => "$" + (i + 1)))})";
+            app.MapPost("/bare/assets", async (HttpRequest http, CancellationToken ct) =>
+            {
+                if (await ReadAsync(http, ct) is not { } row)
+                    return Results.UnprocessableEntity();
+                await using var command = source.CreateCommand(insert);
+                foreach (var column in columns)
+                    command.Parameters.Add(new NpgsqlParameter { Value = ImportBench.Value(column.Name, row.Data, row.Id, row.Now) ?? ImportBench.Fallback(column) ?? DBNull.Value });
+                try
+                {
+                    await command.ExecuteNonQueryAsync(ct);
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+                {
+                    return Results.Conflict();
+                }
+                return Results.Json(new { assetId = row.Id }, statusCode: StatusCodes.Status201Created);
+            });
             await app.RunAsync();
         }
         else
@@ -42,8 +69,59 @@ public static class BareHost
                 var id = await command.ExecuteScalarAsync(ct);
                 return Results.Ok(new { mpan, assetId = id as string });
             });
+            // One connection and one prepared statement, used by one request at a time: SQLite has one writer, and
+            // queueing here (as the register's write gate does) avoids the driver's sleep on a busy database. The
+            // connection commits as the register's do (WAL, synchronous=FULL).
+            await using var writer = new SqliteConnection(connection);
+            await writer.OpenAsync();
+            await using (var pragmas = writer.CreateCommand())
+            {
+                pragmas.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;";
+                await pragmas.ExecuteNonQueryAsync();
+            }
+            var columns = await ImportBench.SqliteTableAsync(writer, "bench_write");
+            await using var insert = writer.CreateCommand();
+            insert.CommandText = $"INSERT INTO bench_write ({ColumnList(columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i))})";
+            var parameters = columns.Select((_, i) => insert.Parameters.Add(new SqliteParameter("$p" + i, null))).ToArray();
+            insert.Prepare();
+            using var gate = new SemaphoreSlim(1, 1);
+            app.MapPost("/bare/assets", async (HttpRequest http, CancellationToken ct) =>
+            {
+                if (await ReadAsync(http, ct) is not { } row)
+                    return Results.UnprocessableEntity();
+                await gate.WaitAsync(ct);
+                try
+                {
+                    for (var i = 0; i < columns.Count; i++)
+                        parameters[i].Value = ImportBench.SqliteValue(ImportBench.Value(columns[i].Name, row.Data, row.Id, row.Now) ?? ImportBench.Fallback(columns[i]));
+                    insert.ExecuteNonQuery();
+                }
+                catch (SqliteException e) when (e.SqliteExtendedErrorCode == 2067) // SQLITE_CONSTRAINT_UNIQUE
+                {
+                    return Results.Conflict();
+                }
+                finally
+                {
+                    gate.Release();
+                }
+                return Results.Json(new { assetId = row.Id }, statusCode: StatusCodes.Status201Created);
+            });
             await app.RunAsync();
         }
         return 0;
     }
+
+    private sealed record Row(AssetData Data, string Id, DateTimeOffset Now);
+
+    /// <summary>The body, validated by the register's own rules and given a register ID; null when invalid.</summary>
+    private static async Task<Row?> ReadAsync(HttpRequest http, CancellationToken ct)
+    {
+        var request = await JsonSerializer.DeserializeAsync<RegisterAssetRequest>(http.Body, FlexRegistryClient.Json, ct);
+        var now = TimeProvider.System.GetUtcNow();
+        if (request is null || AssetValidation.Validate(request, DateOnly.FromDateTime(now.UtcDateTime)).Data is not { } data)
+            return null;
+        return new Row(data, AssetId.New(data.Type).Value, now);
+    }
+
+    private static string ColumnList(List<ImportBench.Column> columns) => string.Join(", ", columns.Select(c => $"\"{c.Name}\""));
 }

@@ -36,9 +36,7 @@ public static class ImportBench
         if (provider == "postgres")
         {
             await using var source = NpgsqlDataSource.Create(connection);
-            await using (var setup = source.CreateCommand("DROP TABLE IF EXISTS bench_copy; CREATE TABLE bench_copy (LIKE assets INCLUDING ALL)"))
-                await setup.ExecuteNonQueryAsync();
-            var columns = await PostgresColumnsAsync(source);
+            var columns = await PostgresTableAsync(source, "bench_copy");
             await CopyAsync(source, columns, existing, Ids(existing));
             await using (var analyse = source.CreateCommand("ANALYZE bench_copy"))
                 await analyse.ExecuteNonQueryAsync();
@@ -51,7 +49,7 @@ public static class ImportBench
         {
             await using var db = new SqliteConnection(connection);
             await db.OpenAsync();
-            var columns = await SqliteCopyTableAsync(db);
+            var columns = await SqliteTableAsync(db, "bench_copy");
             await InsertAsync(db, columns, existing, Ids(existing));
             var ids = Ids(incoming);
             var clock = Stopwatch.StartNew();
@@ -121,7 +119,7 @@ public static class ImportBench
         return rows;
     }
 
-    private static object? Value(string column, AssetData a, string id, DateTimeOffset now) => column switch
+    internal static object? Value(string column, AssetData a, string id, DateTimeOffset now) => column switch
     {
         "Id" => id,
         "Type" => a.Type.Code,
@@ -160,13 +158,17 @@ public static class ImportBench
         _ => null,
     };
 
-    private sealed record Column(string Name, string DataType, bool Nullable, bool HasDefault);
+    internal sealed record Column(string Name, string DataType, bool Nullable, bool HasDefault);
 
-    private static async Task<List<Column>> PostgresColumnsAsync(NpgsqlDataSource source)
+    /// <summary>(Re)creates <paramref name="table"/> as an empty copy of <c>assets</c> (columns, unique and blocking indexes) and returns its columns.</summary>
+    internal static async Task<List<Column>> PostgresTableAsync(NpgsqlDataSource source, string table)
     {
+        await using (var setup = source.CreateCommand($"DROP TABLE IF EXISTS {table}; CREATE TABLE {table} (LIKE assets INCLUDING ALL)"))
+            await setup.ExecuteNonQueryAsync();
         var columns = new List<Column>();
         await using var command = source.CreateCommand(
-            "SELECT column_name, data_type, is_nullable = 'YES', column_default IS NOT NULL FROM information_schema.columns WHERE table_name = 'bench_copy' ORDER BY ordinal_position");
+            "SELECT column_name, data_type, is_nullable = 'YES', column_default IS NOT NULL FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position");
+        command.Parameters.Add(new NpgsqlParameter { Value = table });
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
             columns.Add(new Column(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), reader.GetBoolean(3)));
@@ -279,7 +281,7 @@ public static class ImportBench
     }
 
     /// <summary>A value for a NOT NULL column the rows do not fill (so the baseline keeps working if the table grows).</summary>
-    private static object? Fallback(Column column) => column.Nullable || column.HasDefault ? null : column.DataType switch
+    internal static object? Fallback(Column column) => column.Nullable || column.HasDefault ? null : column.DataType switch
     {
         "integer" or "bigint" or "smallint" => 0,
         "double precision" => 0.0,
@@ -291,7 +293,8 @@ public static class ImportBench
         _ => "",
     };
 
-    private static async Task<List<Column>> SqliteCopyTableAsync(SqliteConnection db)
+    /// <summary>The SQLite counterpart of <see cref="PostgresTableAsync"/>: the table and its indexes from <c>assets</c>' own DDL.</summary>
+    internal static async Task<List<Column>> SqliteTableAsync(SqliteConnection db, string table)
     {
         var statements = new List<string>();
         await using (var schema = db.CreateCommand())
@@ -299,16 +302,16 @@ public static class ImportBench
             schema.CommandText = "SELECT sql FROM sqlite_master WHERE tbl_name = 'assets' AND sql IS NOT NULL ORDER BY type DESC";
             await using var reader = await schema.ExecuteReaderAsync();
             while (await reader.ReadAsync())
-                statements.Add(reader.GetString(0).Replace("\"assets\"", "\"bench_copy\"", StringComparison.Ordinal).Replace("_assets_", "_bench_copy_", StringComparison.Ordinal));
+                statements.Add(reader.GetString(0).Replace("\"assets\"", $"\"{table}\"", StringComparison.Ordinal).Replace("_assets_", $"_{table}_", StringComparison.Ordinal));
         }
         await using (var drop = db.CreateCommand())
         {
-            drop.CommandText = "DROP TABLE IF EXISTS bench_copy; " + string.Join("; ", statements);
+            drop.CommandText = $"DROP TABLE IF EXISTS {table}; " + string.Join("; ", statements);
             await drop.ExecuteNonQueryAsync();
         }
         var columns = new List<Column>();
         await using var info = db.CreateCommand();
-        info.CommandText = "SELECT name, type, \"notnull\" = 0, dflt_value IS NOT NULL FROM pragma_table_info('bench_copy')";
+        info.CommandText = $"SELECT name, type, \"notnull\" = 0, dflt_value IS NOT NULL FROM pragma_table_info('{table}')";
         await using var columnReader = await info.ExecuteReaderAsync();
         while (await columnReader.ReadAsync())
         {
@@ -337,19 +340,21 @@ public static class ImportBench
             var id = ids[r];
             for (var c = 0; c < columns.Count; c++)
             {
-                var value = Value(columns[c].Name, rows[r], id, now) ?? Fallback(columns[c]);
-                parameters[c].Value = value switch
-                {
-                    null => DBNull.Value,
-                    DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    DateTimeOffset t => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture),
-                    Guid g => g.ToString().ToUpperInvariant(),
-                    string[] a => JsonSerializer.Serialize(a),
-                    _ => value,
-                };
+                parameters[c].Value = SqliteValue(Value(columns[c].Name, rows[r], id, now) ?? Fallback(columns[c]));
             }
             insert.ExecuteNonQuery();
         }
         await transaction.CommitAsync();
     }
+
+    /// <summary>A value as the register stores it in SQLite (EF's conversions: ISO dates, upper-case GUIDs, JSON arrays).</summary>
+    internal static object SqliteValue(object? value) => value switch
+    {
+        null => DBNull.Value,
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateTimeOffset t => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture),
+        Guid g => g.ToString().ToUpperInvariant(),
+        string[] a => JsonSerializer.Serialize(a),
+        _ => value,
+    };
 }

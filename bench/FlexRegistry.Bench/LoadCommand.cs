@@ -5,8 +5,8 @@ using FlexRegistry.Cli.Sandbox;
 namespace FlexRegistry.Bench;
 
 /// <summary>
-/// <c>load</c>: drives POST /api/v1/assets (each request a different synthetic asset, all valid and new) or the
-/// bench's bare endpoint, closed loop (saturation, no --rate) or open loop at --rate requests/s.
+/// <c>load</c>: drives POST /api/v1/assets (each request a different synthetic asset, all valid and new), the
+/// bench's bare endpoint (<c>bare</c>) or its bare single-row write of the same bodies (<c>bare-write</c>), closed loop (saturation, no --rate) or open loop at --rate requests/s.
 /// </summary>
 public static class LoadCommand
 {
@@ -29,6 +29,17 @@ public static class LoadCommand
         {
             http = Registry.Http(new Uri(args.Get("bare-url") ?? "http://127.0.0.1:5091/"));
             request = i => new HttpRequestMessage(HttpMethod.Get, "bare/assets/" + mpans[i % mpans.Length]);
+        }
+        else if (target == "bare-write")
+        {
+            http = Registry.Http(new Uri(args.Get("bare-url") ?? "http://127.0.0.1:5091/"));
+            var json = new MediaTypeHeaderValue("application/json");
+            request = i =>
+            {
+                var message = new HttpRequestMessage(HttpMethod.Post, "bare/assets") { Content = new ByteArrayContent(bodies[i % bodies.Length].Body) };
+                message.Content.Headers.ContentType = json;
+                return message;
+            };
         }
         else
         {
