@@ -37,14 +37,14 @@ public static class BareHost
                 return Results.Ok(new { mpan, assetId = id as string });
             });
             var columns = await ImportBench.PostgresTableAsync(source, "bench_write");
-            var insert = $"INSERT INTO bench_write ({ColumnList(columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => "$" + (i + 1)))})";
+            var insert = $"INSERT INTO bench_write ({ImportBench.ColumnList(columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => "$" + (i + 1)))})";
             app.MapPost("/bare/assets", async (HttpRequest http, CancellationToken ct) =>
             {
                 if (await ReadAsync(http, ct) is not { } row)
                     return Results.UnprocessableEntity();
                 await using var command = source.CreateCommand(insert);
                 foreach (var column in columns)
-                    command.Parameters.Add(new NpgsqlParameter { Value = ImportBench.Value(column.Name, row.Data, row.Id, row.Now) ?? ImportBench.Fallback(column) ?? DBNull.Value });
+                    command.Parameters.Add(new NpgsqlParameter { Value = ImportBench.ColumnValue(column, row.Data, row.Id, row.Now) ?? DBNull.Value });
                 try
                 {
                     await command.ExecuteNonQueryAsync(ct);
@@ -80,10 +80,8 @@ public static class BareHost
                 await pragmas.ExecuteNonQueryAsync();
             }
             var columns = await ImportBench.SqliteTableAsync(writer, "bench_write");
-            await using var insert = writer.CreateCommand();
-            insert.CommandText = $"INSERT INTO bench_write ({ColumnList(columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i))})";
-            var parameters = columns.Select((_, i) => insert.Parameters.Add(new SqliteParameter("$p" + i, null))).ToArray();
-            insert.Prepare();
+            var (insert, parameters) = ImportBench.PrepareSqliteInsert(writer, "bench_write", columns, transaction: null);
+            await using var _ = insert;
             using var gate = new SemaphoreSlim(1, 1);
             app.MapPost("/bare/assets", async (HttpRequest http, CancellationToken ct) =>
             {
@@ -92,8 +90,7 @@ public static class BareHost
                 await gate.WaitAsync(ct);
                 try
                 {
-                    for (var i = 0; i < columns.Count; i++)
-                        parameters[i].Value = ImportBench.SqliteValue(ImportBench.Value(columns[i].Name, row.Data, row.Id, row.Now) ?? ImportBench.Fallback(columns[i]));
+                    ImportBench.SetSqliteRow(parameters, columns, row.Data, row.Id, row.Now);
                     insert.ExecuteNonQuery();
                 }
                 catch (SqliteException e) when (e.SqliteExtendedErrorCode == 2067) // SQLITE_CONSTRAINT_UNIQUE
@@ -122,6 +119,4 @@ public static class BareHost
             return null;
         return new Row(data, AssetId.New(data.Type).Value, now);
     }
-
-    private static string ColumnList(List<ImportBench.Column> columns) => string.Join(", ", columns.Select(c => $"\"{c.Name}\""));
 }

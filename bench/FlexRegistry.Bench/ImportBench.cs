@@ -119,7 +119,13 @@ public static class ImportBench
         return rows;
     }
 
-    internal static object? Value(string column, AssetData a, string id, DateTimeOffset now) => column switch
+    /// <summary>The value the register stores in <paramref name="column"/> for a row, or a fallback for a NOT NULL column the rows do not fill.</summary>
+    internal static object? ColumnValue(Column column, AssetData row, string id, DateTimeOffset now) => Value(column.Name, row, id, now) ?? Fallback(column);
+
+    /// <summary>The columns, quoted, as an SQL column list.</summary>
+    internal static string ColumnList(List<Column> columns) => string.Join(", ", columns.Select(c => $"\"{c.Name}\""));
+
+    private static object? Value(string column, AssetData a, string id, DateTimeOffset now) => column switch
     {
         "Id" => id,
         "Type" => a.Type.Code,
@@ -185,7 +191,7 @@ public static class ImportBench
         var writers = columns.Select(CopyWriter).ToArray();
         await using var connection = await source.OpenConnectionAsync();
         using var writer = connection.BeginBinaryImport(
-            $"COPY bench_copy ({string.Join(", ", columns.Select(c => $"\"{c.Name}\""))}) FROM STDIN (FORMAT BINARY)");
+            $"COPY bench_copy ({ColumnList(columns)}) FROM STDIN (FORMAT BINARY)");
         for (var i = 0; i < rows.Count; i++)
         {
             writer.StartRow();
@@ -281,7 +287,7 @@ public static class ImportBench
     }
 
     /// <summary>A value for a NOT NULL column the rows do not fill (so the baseline keeps working if the table grows).</summary>
-    internal static object? Fallback(Column column) => column.Nullable || column.HasDefault ? null : column.DataType switch
+    private static object? Fallback(Column column) => column.Nullable || column.HasDefault ? null : column.DataType switch
     {
         "integer" or "bigint" or "smallint" => 0,
         "double precision" => 0.0,
@@ -330,25 +336,39 @@ public static class ImportBench
     {
         var now = TimeProvider.System.GetUtcNow();
         await using var transaction = (SqliteTransaction)await db.BeginTransactionAsync();
-        await using var insert = db.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = $"INSERT INTO bench_copy ({string.Join(", ", columns.Select(c => $"\"{c.Name}\""))}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i))})";
-        var parameters = columns.Select((_, i) => insert.Parameters.Add(new SqliteParameter("$p" + i, null))).ToArray();
-        insert.Prepare();
-        for (var r = 0; r < rows.Count; r++)
+        var (insert, parameters) = PrepareSqliteInsert(db, "bench_copy", columns, transaction);
+        await using (insert)
         {
-            var id = ids[r];
-            for (var c = 0; c < columns.Count; c++)
+            for (var r = 0; r < rows.Count; r++)
             {
-                parameters[c].Value = SqliteValue(Value(columns[c].Name, rows[r], id, now) ?? Fallback(columns[c]));
+                SetSqliteRow(parameters, columns, rows[r], ids[r], now);
+                insert.ExecuteNonQuery();
             }
-            insert.ExecuteNonQuery();
         }
         await transaction.CommitAsync();
     }
 
+    /// <summary>A prepared single-row <c>INSERT</c> of every column into <paramref name="table"/>, and its parameters in column order.</summary>
+    internal static (SqliteCommand Insert, SqliteParameter[] Parameters) PrepareSqliteInsert(SqliteConnection db, string table, List<Column> columns,
+        SqliteTransaction? transaction)
+    {
+        var insert = db.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = $"INSERT INTO {table} ({ColumnList(columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i))})";
+        var parameters = columns.Select((_, i) => insert.Parameters.Add(new SqliteParameter("$p" + i, null))).ToArray();
+        insert.Prepare();
+        return (insert, parameters);
+    }
+
+    /// <summary>Sets <paramref name="parameters"/> (from <see cref="PrepareSqliteInsert"/>) to one row's values.</summary>
+    internal static void SetSqliteRow(SqliteParameter[] parameters, List<Column> columns, AssetData row, string id, DateTimeOffset now)
+    {
+        for (var c = 0; c < columns.Count; c++)
+            parameters[c].Value = SqliteValue(ColumnValue(columns[c], row, id, now));
+    }
+
     /// <summary>A value as the register stores it in SQLite (EF's conversions: ISO dates, upper-case GUIDs, JSON arrays).</summary>
-    internal static object SqliteValue(object? value) => value switch
+    private static object SqliteValue(object? value) => value switch
     {
         null => DBNull.Value,
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),

@@ -33,13 +33,7 @@ public static class LoadCommand
         else if (target == "bare-write")
         {
             http = Registry.Http(new Uri(args.Get("bare-url") ?? "http://127.0.0.1:5091/"));
-            var json = new MediaTypeHeaderValue("application/json");
-            request = i =>
-            {
-                var message = new HttpRequestMessage(HttpMethod.Post, "bare/assets") { Content = new ByteArrayContent(bodies[i % bodies.Length].Body) };
-                message.Content.Headers.ContentType = json;
-                return message;
-            };
+            request = Posts(bodies, "bare/assets", bearer: null);
         }
         else
         {
@@ -47,15 +41,7 @@ public static class LoadCommand
             var credentials = args.Get("client-id") is { } id
                 ? new FlexRegistry.Client.Contracts.ApiClientCredentials(id, args.Require("client-secret"))
                 : await Registry.RegisterParticipantAsync(http);
-            var bearer = Registry.Bearer(await Registry.TokenAsync(http, credentials.ClientId, credentials.ClientSecret!));
-            var json = new MediaTypeHeaderValue("application/json");
-            request = i =>
-            {
-                var message = new HttpRequestMessage(HttpMethod.Post, "api/v1/assets") { Content = new ByteArrayContent(bodies[i % bodies.Length].Body) };
-                message.Content.Headers.ContentType = json;
-                message.Headers.Authorization = bearer;
-                return message;
-            };
+            request = Posts(bodies, "api/v1/assets", Registry.Bearer(await Registry.TokenAsync(http, credentials.ClientId, credentials.ClientSecret!)));
         }
 
         LoadResult result;
@@ -74,6 +60,19 @@ public static class LoadCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT target={target} mode={(rate is null ? "saturate" : "rate")} rate={rate} ok_per_s={result.OkPerSecond:F0} p50_ms={result.Latencies.Percentile(50):F2} p99_ms={result.Latencies.Percentile(99):F2} errors={result.Errors} conflicts={result.Conflicts}"));
         return result.Errors > result.Sent / 100 ? 2 : 0;
+    }
+
+    /// <summary>Request <i>i</i>: a JSON POST of body <i>i</i> (round the list) to <paramref name="path"/>, with the bearer token if any.</summary>
+    private static Func<long, HttpRequestMessage> Posts((byte[] Body, string Mpan)[] bodies, string path, AuthenticationHeaderValue? bearer)
+    {
+        var json = new MediaTypeHeaderValue("application/json");
+        return i =>
+        {
+            var message = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(bodies[i % bodies.Length].Body) };
+            message.Content.Headers.ContentType = json;
+            message.Headers.Authorization = bearer;
+            return message;
+        };
     }
 
     /// <summary>Request bodies (NDJSON lines of the synthetic generator: new assets only) made before the run.</summary>
