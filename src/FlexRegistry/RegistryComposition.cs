@@ -7,6 +7,7 @@ using FlexRegistry.Auth;
 using FlexRegistry.Auth.Users;
 using FlexRegistry.Duplicates;
 using FlexRegistry.Events;
+using FlexRegistry.Market;
 using FlexRegistry.Participants;
 using FlexRegistry.Participants.Verification;
 using FlexRegistry.Persistence;
@@ -122,6 +123,7 @@ public static class RegistryComposition
                 resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(10);
             });
         services.AddScoped<IOrganisationVerifier>(sp => sp.GetRequiredService<CompaniesHouseVerifier>());
+        services.AddMarket(configuration);
         return services;
     }
 
@@ -154,6 +156,7 @@ public static class RegistryComposition
         app.MapReferenceEndpoints();
         app.MapAssetEndpoints();
         app.MapAssetImportEndpoints();
+        app.MapMarketEndpoints();
         return app;
     }
 }

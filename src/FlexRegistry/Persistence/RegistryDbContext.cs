@@ -50,6 +50,15 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
     public DbSet<Assets.Imports.AssetImport> AssetImports => Set<Assets.Imports.AssetImport>();
     public DbSet<Assets.Imports.AssetImportRow> AssetImportRows => Set<Assets.Imports.AssetImportRow>();
     public DbSet<Assets.Imports.AssetImportResult> AssetImportResults => Set<Assets.Imports.AssetImportResult>();
+    public DbSet<Market.Product> Products => Set<Market.Product>();
+    public DbSet<Market.PortfolioMember> PortfolioMembers => Set<Market.PortfolioMember>();
+    public DbSet<Market.OperatorClaim> OperatorClaims => Set<Market.OperatorClaim>();
+    public DbSet<Market.ClaimContest> ClaimContests => Set<Market.ClaimContest>();
+    public DbSet<Market.Contract> Contracts => Set<Market.Contract>();
+    public DbSet<Market.Conflict> Conflicts => Set<Market.Conflict>();
+    public DbSet<Market.ConflictCheck> ConflictChecks => Set<Market.ConflictCheck>();
+    public DbSet<Market.OwnerSession> OwnerSessions => Set<Market.OwnerSession>();
+    public DbSet<Market.OwnerAccessFailure> OwnerAccessFailures => Set<Market.OwnerAccessFailure>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -61,6 +70,7 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
         configurationBuilder.Properties<AssetStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<DataStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<DuplicateCaseStatus>().HaveConversion<string>().HaveMaxLength(16);
+        Market.MarketConfiguration.Conventions(configurationBuilder);
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
