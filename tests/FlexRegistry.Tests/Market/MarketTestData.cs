@@ -63,12 +63,16 @@ public static class MarketTestData
         return ((await response.Read<RegisterAssetResponse>(HttpStatusCode.Created)).AssetId, request);
     }
 
-    public static async Task<PortfolioMembersChangedResponse> AddMembersAsync(this HttpClient fsp, string portfolio, params (string AssetId, decimal? CapacityKw)[] members)
+    public static Task<PortfolioMembersChangedResponse> AddMembersAsync(this HttpClient fsp, string portfolio, params (string AssetId, decimal? CapacityKw)[] members) =>
+        fsp.AddMembersFromAsync(portfolio, Now.AddDays(-1), members);
+
+    public static async Task<PortfolioMembersChangedResponse> AddMembersFromAsync(this HttpClient fsp, string portfolio, DateTimeOffset from,
+        params (string AssetId, decimal? CapacityKw)[] members)
     {
         using var response = await fsp.PostAsJsonAsync($"/api/v1/portfolios/{portfolio}/members", new AddPortfolioMembersRequest
         {
             Members = [.. members.Select(m => new PortfolioMemberDto { AssetId = m.AssetId, CapacityKw = m.CapacityKw })],
-            From = Now.AddDays(-1),
+            From = from,
         });
         return await response.Read<PortfolioMembersChangedResponse>();
     }
