@@ -12,7 +12,7 @@ public sealed class EndpointAuthorisationTests(SqliteApp app) : IClassFixture<Sq
     private static readonly HashSet<string> Anonymous =
     [
         "POST /connect/token", "POST /api/v1/participants", "ANY /health/live", "ANY /health/ready",
-        "GET /openapi/{documentName}.json", "GET /docs/{documentName?}",
+        "GET /openapi/{documentName}.json", "GET /docs/{documentName?}", "POST /api/v1/owner-access",
     ];
 
     private IEnumerable<(string Key, RouteEndpoint Endpoint)> Endpoints() =>

@@ -23,6 +23,8 @@ public abstract class MassAssignmentTests(RegistryApp app)
     private static readonly string[] AssetServerOwned =
         ["assetId", "registrantId", "dataStatus", "mergedInto", "dnoArea", "gspGroup", "fastTracked", "provenance", "registeredAt"];
 
+    private static readonly string[] ProductServerOwned = ["productId", "ownerId", "serviceClass", "createdAt", "updatedAt"];
+
     private static readonly Dictionary<string, (Func<object> Body, string[] ServerOwned)> Writes = new()
     {
         ["POST /api/v1/participants"] = (() => TestData.Registration(),
@@ -66,7 +68,28 @@ public abstract class MassAssignmentTests(RegistryApp app)
             ["grantId", "grantorId", "status", "endedAt"]),
         ["POST /api/v1/assets"] = (() => TestData.Chargepoint(), AssetServerOwned),
         ["POST /api/v1/assets/check"] = (() => TestData.Chargepoint(), AssetServerOwned),
+        ["POST /api/v1/products"] = (() => Market.MarketTestData.Product("dso-sustain"), ProductServerOwned),
+        ["PUT /api/v1/products/{id}"] = (() => Market.MarketTestData.Product("dso-sustain"), ProductServerOwned),
+        ["POST /api/v1/products/{id}/eligibility-check"] = (() => new EligibilityCheckRequest { AssetIds = ["FRA-SMUGGLED"] },
+            ["productId", "eligible", "notEligible", "assets"]),
+        ["POST /api/v1/portfolios/{id}/members"] = (() => new AddPortfolioMembersRequest { Members = [new PortfolioMemberDto { AssetId = "FRA-SMUGGLED" }] },
+            ["portfolioId", "membershipId", "changed", "portfolio", "ownerId"]),
+        ["POST /api/v1/portfolios/{id}/members/remove"] = (() => new RemovePortfolioMembersRequest { AssetIds = ["FRA-SMUGGLED"] },
+            ["portfolioId", "changed", "portfolio"]),
+        ["POST /api/v1/operator-claims"] = (() => Market.MarketTestData.Claim("FRA-SMUGGLED", "dso-flexibility", TimeProvider.System.GetUtcNow()),
+            ["claimId", "operatorId", "status", "endReason", "createdAt", "replaced"]),
+        ["POST /api/v1/operator-claims/{id}/end"] = (() => new EndClaimRequest(), ["claimId", "status", "endReason", "operatorId"]),
+        ["POST /api/v1/contracts"] = (() => Market.MarketTestData.Contract("FRA-SMUGGLED", "SMUGGLED"),
+            ["contractId", "sellerId", "buyerId", "status", "proposedBy", "proposedAt", "acceptedAt", "warnings"]),
+        ["POST /api/v1/contracts/{id}/terminate"] = (() => new TerminateContractRequest(), ["contractId", "status", "endedBy"]),
+        ["POST /api/v1/conflicts/{id}/acknowledge"] = (() => new AcknowledgeConflictRequest { Note = "test" }, ["conflictId", "status", "acknowledgedByYou"]),
+        ["POST /api/v1/conflicts/{id}/resolve"] = (() => new ResolveConflictRequest { Resolution = "test" }, ["conflictId", "status", "resolvedBy"]),
+        ["POST /api/v1/conflicts/detect"] = (() => new DetectConflictsRequest(), ["open", "detected", "cleared", "conflicts"]),
+        ["POST /api/v1/owner-access"] = (() => new OwnerAccessRequest { AssetId = "FRA-SMUGGLED", Mpan = "1", ConsentReference = "c" }, ["token", "expiresAt"]),
+        ["POST /api/v1/owner-view/assets/{id}/claims/{claimId}/withdraw-consent"] = (() => new WithdrawConsentRequest { Reason = "test" },
+            ["status", "endReason", "claimId"]),
     };
+
 
     /// <summary>
     /// Write endpoints whose body is not JSON bound to a record, each covered by its own test here. (The asset-import
