@@ -10,6 +10,7 @@ internal static class BenchMain
         "webhooks" => await WebhookBench.RunAsync(Args.Parse(args[1..])),
         "copy-baseline" => await ImportBench.CopyBaselineAsync(Args.Parse(args[1..])),
         "import" => await ImportBench.ImportAsync(Args.Parse(args[1..])),
+        "conflicts" => await ConflictBench.RunAsync(Args.Parse(args[1..])),
         _ => Usage(),
     };
 
@@ -22,6 +23,7 @@ internal static class BenchMain
               webhooks      --url URL --receiver-port P --events N --rate R --duration S [--import-rows N] [--post-rate R]
               copy-baseline --provider postgres|sqlite --connection CS --existing FILE --new FILE
               import        --url URL [--client-id ID --client-secret S] --existing FILE --new FILE
+              conflicts     --provider postgres|sqlite --connection CS [--assets N] [--portfolio-size K] [--target-size T] [--products P] [--runs R]
             """);
         return 1;
     }

@@ -73,8 +73,11 @@ public sealed class Conflict : EventSource
         return conflict;
     }
 
-    /// <summary>Detection found it again: its details are brought up to date; a cleared conflict that is back is open again.</summary>
-    public void Refresh(FoundConflict found, DateTimeOffset now)
+    /// <summary>
+    /// Detection found it again: its details are brought up to date; a cleared conflict that is back is open again.
+    /// Returns whether anything changed.
+    /// </summary>
+    public bool Refresh(FoundConflict found, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(found);
         var changed = found.Rule != Rule || found.Overlap.FirstStart != FirstStart || found.Overlap.LastEnd != LastEnd
@@ -82,7 +85,7 @@ public sealed class Conflict : EventSource
                       || found.AssetCapacityKw != AssetCapacityKw || found.Parties.Count != PartyList.Count;
         var reopened = Status == ConflictStatus.Cleared;
         if (!changed && !reopened)
-            return;
+            return false;
         Apply(found, now);
         if (reopened)
         {
@@ -92,6 +95,7 @@ public sealed class Conflict : EventSource
             ResolvedBy = null;
             Record("conflict.detected", Id.ToString(), EventData(), [.. PartyList]);
         }
+        return true;
     }
 
     public void Clear(DateTimeOffset now)

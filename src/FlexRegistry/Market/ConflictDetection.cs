@@ -68,6 +68,9 @@ public sealed class ConflictDetection(RegistryDbContext db, TimeProvider time, I
 {
     private const int SaveBatch = 500;
 
+    /// <summary>Capacities are compared with this much slack, so that a share split exactly (3.7 + 3.7 of 7.4 kW) fits.</summary>
+    private const double CapacityTolerance = 1e-6;
+
     public sealed record Outcome(int Found, int Detected, int Cleared, IReadOnlyList<Conflict> Conflicts);
 
     /// <summary>Detects conflicts in <paramref name="scope"/> and brings the register up to date; returns what is now open in it.</summary>
@@ -103,7 +106,9 @@ public sealed class ConflictDetection(RegistryDbContext db, TimeProvider time, I
     {
         ArgumentNullException.ThrowIfNull(proposed);
         ArgumentNullException.ThrowIfNull(product);
-        var (start, end, exclude) = (proposed.From, proposed.To, proposed.Id);
+        var (start, end, exclude, kw) = (proposed.From, proposed.To, proposed.Id, proposed.ContractedCapacityKw);
+        var stackableWith = StackingRules.With(product.Template, StackingRule.Stackable);
+        var notStackableWith = StackingRules.With(product.Template, StackingRule.NotStackable);
         var rows = await (
                 from m1 in db.PortfolioMembers
                 join m2 in db.PortfolioMembers on m1.AssetId equals m2.AssetId
@@ -117,6 +122,11 @@ public sealed class ConflictDetection(RegistryDbContext db, TimeProvider time, I
                       && (m2.To == null || (m2.From < m2.To && start < m2.To && c2.From < m2.To && m1.From < m2.To))
                       && (p2.DayMask & product.DayMask) != 0 && (p2.MonthMask & product.MonthMask) != 0
                       && p2.EarliestStartMinute < product.LatestEndMinute && product.EarliestStartMinute < p2.LatestEndMinute
+                      && !stackableWith.Contains(p2.Template)
+                      && (notStackableWith.Contains(p2.Template)
+                          || (a.RatedCapacityKw != null
+                              && Math.Min(m1.CapacityKw ?? a.RatedCapacityKw.Value, kw) + Math.Min(m2.CapacityKw ?? a.RatedCapacityKw.Value, c2.ContractedCapacityKw)
+                                 > a.RatedCapacityKw.Value + CapacityTolerance))
                 select new
                 {
                     a.Id, a.RatedCapacityKw, a.Parties, MK1 = m1.CapacityKw, MF1 = m1.From, MT1 = m1.To,
@@ -141,6 +151,8 @@ public sealed class ConflictDetection(RegistryDbContext db, TimeProvider time, I
         ArgumentNullException.ThrowIfNull(product);
         var start = WindowOverlaps.StartOf(product.ValidFrom);
         var end = WindowOverlaps.StartOf(product.ValidTo.AddDays(1));
+        var stackableWith = StackingRules.With(product.Template, StackingRule.Stackable);
+        var notStackableWith = StackingRules.With(product.Template, StackingRule.NotStackable);
         var rows = await (
                 from m2 in db.PortfolioMembers
                 join c2 in db.Contracts on m2.PortfolioId equals c2.PortfolioId
@@ -152,6 +164,9 @@ public sealed class ConflictDetection(RegistryDbContext db, TimeProvider time, I
                       && m2.From < end && m2.From < c2.To && (m2.To == null || (m2.From < m2.To && start < m2.To && c2.From < m2.To))
                       && (p2.DayMask & product.DayMask) != 0 && (p2.MonthMask & product.MonthMask) != 0
                       && p2.EarliestStartMinute < product.LatestEndMinute && product.EarliestStartMinute < p2.LatestEndMinute
+                      && !stackableWith.Contains(p2.Template)
+                      // With the whole asset committed to the product, any share committed elsewhere exceeds it.
+                      && (notStackableWith.Contains(p2.Template) || a.RatedCapacityKw != null)
                 select new
                 {
                     a.Id, a.RatedCapacityKw, a.Parties,
@@ -200,6 +215,8 @@ public sealed class ConflictDetection(RegistryDbContext db, TimeProvider time, I
                 break;
         }
 
+        var stackable = StackingRules.Pairs(StackingRule.Stackable);
+        var notStackable = StackingRules.Pairs(StackingRule.NotStackable);
         var query =
             from c1 in first
             join m1 in firstMembers on c1.PortfolioId equals m1.PortfolioId
@@ -208,7 +225,7 @@ public sealed class ConflictDetection(RegistryDbContext db, TimeProvider time, I
             join p1 in db.Products on c1.ProductId equals p1.Id
             join p2 in db.Products on c2.ProductId equals p2.Id
             join a in db.Assets on m1.AssetId equals a.Id
-            where c1.Id != c2.Id
+            where c1.Id != c2.Id && (!unordered || c1.Id.CompareTo(c2.Id) < 0)
                   // Every one of the four periods is non-empty and starts before each of the others ends: they share a moment.
                   && c1.From < c1.To && c2.From < c2.To && c1.From < c2.To && c2.From < c1.To
                   && m1.From < c1.To && m1.From < c2.To && m2.From < c1.To && m2.From < c2.To
@@ -217,6 +234,13 @@ public sealed class ConflictDetection(RegistryDbContext db, TimeProvider time, I
                   // The products' windows can meet: a common weekday, a common month, overlapping times of day.
                   && (p1.DayMask & p2.DayMask) != 0 && (p1.MonthMask & p2.MonthMask) != 0
                   && p1.EarliestStartMinute < p2.LatestEndMinute && p2.EarliestStartMinute < p1.LatestEndMinute
+                  // A rule can break: the templates are not stackable, or they stack only with the capacity split and the
+                  // shares committed (each member's share, no more than its contract's capacity) exceed the asset's.
+                  && !stackable.Contains(p1.Template + "|" + p2.Template)
+                  && (notStackable.Contains(p1.Template + "|" + p2.Template)
+                      || (a.RatedCapacityKw != null
+                          && Math.Min(m1.CapacityKw ?? a.RatedCapacityKw.Value, c1.ContractedCapacityKw)
+                             + Math.Min(m2.CapacityKw ?? a.RatedCapacityKw.Value, c2.ContractedCapacityKw) > a.RatedCapacityKw.Value + CapacityTolerance))
             select new
             {
                 a.Id, a.RatedCapacityKw, a.Parties,
@@ -273,7 +297,7 @@ public sealed class ConflictDetection(RegistryDbContext db, TimeProvider time, I
                 continue;
             var kwA = a.CommittedKw;
             var kwB = b.CommittedKw;
-            if (rule == StackingRule.StackableIfCapacitySplit && !(a.AssetCapacityKw is { } capacity && kwA is { } ka && kwB is { } kb && ka + kb > capacity + 1e-9))
+            if (rule == StackingRule.StackableIfCapacitySplit && !(a.AssetCapacityKw is { } capacity && kwA is { } ka && kwB is { } kb && ka + kb > capacity + CapacityTolerance))
                 continue;
             var wire = rule == StackingRule.NotStackable ? "not-stackable" : "capacity-exceeded";
             var parties = new SortedSet<string>(StringComparer.Ordinal) { a.Seller.Value, a.Buyer.Value, b.Seller.Value, b.Buyer.Value };
@@ -302,11 +326,15 @@ public sealed class ConflictDetection(RegistryDbContext db, TimeProvider time, I
 
     private static double? Max(double? x, double? y) => x is null ? y : y is null ? x : Math.Max(x.Value, y.Value);
 
-    /// <summary>Brings the register's entries in the scope in line with what was found, in batches, with one audit record per run.</summary>
+    /// <summary>
+    /// Brings the register's entries in the scope in line with what was found, in batches, with one audit record per run.
+    /// The known entries are read without tracking and only those that change are attached, so that a scan which finds
+    /// the register as it was writes (and compares) nothing.
+    /// </summary>
     private async Task<Outcome> ReconcileAsync(ConflictScope scope, IReadOnlyList<FoundConflict> found, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var known = await InScope(scope).ToListAsync(ct);
+        var known = await InScope(scope).AsNoTracking().ToListAsync(ct);
         var byKey = known.ToDictionary(c => (c.AssetId, c.ContractA, c.ContractB));
         var foundKeys = new HashSet<(AssetId, ContractId, ContractId)>();
         var current = new List<Conflict>();
@@ -320,7 +348,11 @@ public sealed class ConflictDetection(RegistryDbContext db, TimeProvider time, I
             if (byKey.TryGetValue(key, out var existing))
             {
                 var wasCleared = existing.Status == ConflictStatus.Cleared;
-                existing.Refresh(f, now);
+                if (existing.Refresh(f, now))
+                {
+                    db.Conflicts.Update(existing);
+                    pending++;
+                }
                 if (wasCleared)
                     detected++;
                 current.Add(existing);
@@ -331,30 +363,39 @@ public sealed class ConflictDetection(RegistryDbContext db, TimeProvider time, I
                 db.Conflicts.Add(conflict);
                 current.Add(conflict);
                 detected++;
+                pending++;
             }
-            if (++pending >= SaveBatch)
+            if (pending >= SaveBatch)
             {
-                await db.SaveChangesAsync(ct);
+                await SaveBatchAsync(ct);
                 pending = 0;
             }
         }
         foreach (var stale in known.Where(c => c.Status != ConflictStatus.Cleared && !foundKeys.Contains((c.AssetId, c.ContractA, c.ContractB))))
         {
             stale.Clear(now);
+            db.Conflicts.Update(stale);
             cleared++;
             if (++pending >= SaveBatch)
             {
-                await db.SaveChangesAsync(ct);
+                await SaveBatchAsync(ct);
                 pending = 0;
             }
         }
         if (detected + cleared > 0)
             db.Audit(AuditEntry.BySystem("conflict-detection", "conflict.detect", "conflict_scope", scope.ToString(), null,
                 $"detected:{detected}", $"cleared:{cleared}"));
-        await db.SaveChangesAsync(ct);
+        await SaveBatchAsync(ct);
         if (detected + cleared > 0)
             logger.LogInformation("Conflict detection over {Scope}: {Found} found, {Detected} newly detected, {Cleared} cleared", scope, found.Count, detected, cleared);
         return new Outcome(found.Count, detected, cleared, current);
+    }
+
+    /// <summary>Saves a batch and lets go of it: later batches neither compare nor re-save its entries.</summary>
+    private async Task SaveBatchAsync(CancellationToken ct)
+    {
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
     }
 
     private IQueryable<Conflict> InScope(ConflictScope scope)

@@ -177,6 +177,14 @@ public static class StackingRules
         }
     }
 
+    /// <summary>The ordered template pairs (<c>a|b</c> and <c>b|a</c>) under <paramref name="rule"/>, for the conflict query.</summary>
+    public static IReadOnlyList<string> Pairs(StackingRule rule) =>
+        [.. ProductTemplate.All.SelectMany(a => ProductTemplate.All.Where(b => Between(a.Code, b.Code) == rule).Select(b => a.Code + "|" + b.Code))];
+
+    /// <summary>The templates that stand in <paramref name="rule"/> to <paramref name="template"/>.</summary>
+    public static IReadOnlyList<string> With(string template, StackingRule rule) =>
+        [.. ProductTemplate.All.Where(t => Between(template, t.Code) == rule).Select(t => t.Code)];
+
     public static string ToWire(this StackingRule rule) => rule switch
     {
         StackingRule.Stackable => "stackable",

@@ -333,15 +333,19 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                 column: "Template");
 
             // One operator per asset, service class and moment; one membership period of an asset in a portfolio at a
-            // time. EF has no model for exclusion constraints: they are kept here (see MarketConfiguration).
+            // time. EF has no model for exclusion constraints: they are kept here (see MarketConfiguration). The equality
+            // part is one concatenated key, not two columns: a GiST index over (PortfolioId, AssetId) was chosen by the
+            // planner for look-ups by AssetId alone, scanning the whole index per probe (a 2,000-member portfolio's
+            // conflict join took 58 s instead of 75 ms); an expression key is used by the constraint only, and the
+            // btree indexes serve the queries.
             migrationBuilder.Sql("CREATE EXTENSION IF NOT EXISTS btree_gist;");
             migrationBuilder.Sql("""
                 ALTER TABLE operator_claims ADD CONSTRAINT ex_operator_claims_period
-                    EXCLUDE USING gist ("AssetId" WITH =, "ServiceClass" WITH =, tstzrange("From", "To", '[)') WITH &&);
+                    EXCLUDE USING gist (("AssetId" || ' ' || "ServiceClass") WITH =, tstzrange("From", "To", '[)') WITH &&);
                 """);
             migrationBuilder.Sql("""
                 ALTER TABLE portfolio_members ADD CONSTRAINT ex_portfolio_members_period
-                    EXCLUDE USING gist ("PortfolioId" WITH =, "AssetId" WITH =, tstzrange("From", "To", '[)') WITH &&);
+                    EXCLUDE USING gist (("PortfolioId" || ' ' || "AssetId") WITH =, tstzrange("From", "To", '[)') WITH &&);
                 """);
         }
 
