@@ -95,6 +95,10 @@ public abstract class LogSequencer(IServiceScopeFactory scopes, SequencingOption
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+            // SQLite: a pass's transaction takes the single write lock (every writer queues behind it), so an idle poll
+            // looks with a plain read first and takes the lock only when there is something to order.
+            if (!db.Database.IsNpgsql() && await PendingThroughAsync(db, null, ct) is null)
+                return 0;
             var (rows, oldest) = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
             {
                 db.ChangeTracker.Clear();
