@@ -11,6 +11,7 @@ internal static class BenchMain
         "copy-baseline" => await ImportBench.CopyBaselineAsync(Args.Parse(args[1..])),
         "import" => await ImportBench.ImportAsync(Args.Parse(args[1..])),
         "conflicts" => await ConflictBench.RunAsync(Args.Parse(args[1..])),
+        "inclusion" => await InclusionBench.RunAsync(Args.Parse(args[1..])),
         _ => Usage(),
     };
 
@@ -24,6 +25,7 @@ internal static class BenchMain
               copy-baseline --provider postgres|sqlite --connection CS --existing FILE --new FILE
               import        --url URL [--client-id ID --client-secret S] --existing FILE --new FILE
               conflicts     --provider postgres|sqlite --connection CS [--assets N] [--portfolio-size K] [--target-size T] [--products P] [--runs R]
+              inclusion     --provider postgres|sqlite --connection CS --since ISO-TIME       commit -> signed tree head, from the register's tables
             """);
         return 1;
     }

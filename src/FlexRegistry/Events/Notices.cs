@@ -54,18 +54,27 @@ public sealed class Notices(RegistryDbContext db, IEnumerable<INoticeSource> sou
         return [.. notices.OrderBy(n => n.RaisedAt)];
     }
 
-    private Task<EventRecord?> RaisedByAsync(string type, string subject, string? dataContains, CancellationToken ct) =>
+    private Task<RaisedBy?> RaisedByAsync(string type, string subject, string? dataContains, CancellationToken ct) =>
         RaisedByAsync(db, type, subject, dataContains, ct);
 
-    /// <summary>The latest event of <paramref name="type"/> about <paramref name="subject"/> (whose data contains <paramref name="dataContains"/>): what raised a notice.</summary>
-    public static Task<EventRecord?> RaisedByAsync(RegistryDbContext db, string type, string subject, string? dataContains, CancellationToken ct)
+    /// <summary>
+    /// The latest sequenced event of <paramref name="type"/> about <paramref name="subject"/> (whose data contains
+    /// <paramref name="dataContains"/>): what raised a notice. One committed a moment ago may not be sequenced yet.
+    /// </summary>
+    public static Task<RaisedBy?> RaisedByAsync(RegistryDbContext db, string type, string subject, string? dataContains, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         var q = db.Events.AsNoTracking().Where(e => e.Type == type && e.Subject == subject);
         if (dataContains is not null)
             q = q.Where(e => e.DataJson.Contains(dataContains));
-        return q.OrderByDescending(e => e.Sequence).FirstOrDefaultAsync(ct);
+        return (from e in q
+                join s in db.SequencedEvents on e.Position equals s.Position
+                orderby s.Sequence descending
+                select new RaisedBy(e.Id, s.Sequence)).FirstOrDefaultAsync(ct);
     }
+
+    /// <summary>The event that raised a notice: its ID and its place in the log.</summary>
+    public sealed record RaisedBy(Guid Id, long Sequence);
 }
 
 /// <summary>

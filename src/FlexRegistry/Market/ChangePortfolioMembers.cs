@@ -15,7 +15,7 @@ namespace FlexRegistry.Market;
 /// every broken rule is listed at once. Changes are dated, evented to the owner, the member's parties and the
 /// portfolio's buyers, audited, and the portfolio's conflicts are checked again.
 /// </summary>
-public sealed class ChangePortfolioMembers(RegistryDbContext db, PortfolioQueries portfolios, ConflictChecks checks, TimeProvider time)
+public sealed class ChangePortfolioMembers(RegistryDbContext db, Journal journal, PortfolioQueries portfolios, ConflictChecks checks, TimeProvider time)
 {
     public const int MaxMembersPerRequest = 10_000;
 
@@ -96,11 +96,12 @@ public sealed class ChangePortfolioMembers(RegistryDbContext db, PortfolioQuerie
             db.PortfolioMembers.Add(member);
             added.Add(member);
         }
-        db.Audit(AuditEntry.By(caller, "portfolio.members.add", "portfolio", portfolioId.Value, owner.Value, "members", "from", "to"));
+        journal.Append([.. added.SelectMany(m => m.TakeEvents())],
+            AuditEntry.By(caller, "portfolio.members.add", "portfolio", portfolioId.Value, owner.Value, "members", "from", "to"));
         var check = checks.Queue(ConflictScope.OfPortfolio(portfolioId));
         try
         {
-            await db.SaveChangesAsync(ct);
+            await journal.SaveAsync(ct);
         }
         catch (DbUpdateException e) when (e.IsExclusionViolation(MarketConfiguration.MembershipExclusion))
         {
@@ -151,9 +152,10 @@ public sealed class ChangePortfolioMembers(RegistryDbContext db, PortfolioQuerie
         var parties = await db.Assets.AsNoTracking().Where(a => assetIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.PartyList, ct);
         foreach (var membership in memberships)
             membership.End(at, [portfolio.RegistrantId.Value, .. parties.GetValueOrDefault(membership.AssetId) ?? [], .. buyers], now);
-        db.Audit(AuditEntry.By(caller, "portfolio.members.remove", "portfolio", portfolioId.Value, portfolio.RegistrantId.Value, "assetIds", "at"));
+        journal.Append([.. memberships.SelectMany(m => m.TakeEvents())],
+            AuditEntry.By(caller, "portfolio.members.remove", "portfolio", portfolioId.Value, portfolio.RegistrantId.Value, "assetIds", "at"));
         var check = checks.Queue(ConflictScope.OfPortfolio(portfolioId));
-        await db.SaveChangesAsync(ct);
+        await journal.SaveAsync(ct);
         await checks.RunAsync(check, ct);
         return new PortfolioMembersChangedResponse(portfolioId.Value, [.. memberships.Select(m => PortfolioQueries.ToResponse(m))],
             await portfolios.SummaryAsync(portfolio, ct));

@@ -30,7 +30,7 @@ public sealed class OperatorClaimOptions
 /// competing claim: refused with the held claim's period (409), and both operators get a notice. The database has the
 /// last word on exclusivity, so of concurrent claims exactly one wins and the others are answered as competing.
 /// </summary>
-public sealed class ClaimAsset(RegistryDbContext db, IdempotentCreates idempotency, OperatorClaimOptions options, TimeProvider time)
+public sealed class ClaimAsset(RegistryDbContext db, Journal journal, IdempotentCreates idempotency, OperatorClaimOptions options, TimeProvider time)
 {
     private const string Operation = "POST /api/v1/operator-claims";
 
@@ -88,15 +88,15 @@ public sealed class ClaimAsset(RegistryDbContext db, IdempotentCreates idempoten
                     // The held claims end first, in their own statement, so that the new claim's period is free when it is inserted.
                     foreach (var h in held)
                         h.TrimForSwitch(from, caller.ParticipantId, asset.PartyList, now);
-                    db.Audit(AuditEntry.By(caller, "operator_claim.switch", "asset", assetId.Value, asset.RegistrantId.Value, "serviceClass", "from"));
+                    journal.Append([.. held.SelectMany(h => h.TakeEvents())],
+                        AuditEntry.By(caller, "operator_claim.switch", "asset", assetId.Value, asset.RegistrantId.Value, "serviceClass", "from"));
                     await db.SaveChangesAsync(ct);
                 }
                 db.OperatorClaims.Add(claim);
-                db.Audit(AuditEntry.By(caller, "operator_claim.accept", "operator_claim", claim.Id.ToString(), asset.RegistrantId.Value,
+                journal.Append(claim.TakeEvents(), AuditEntry.By(caller, "operator_claim.accept", "operator_claim", claim.Id.ToString(), asset.RegistrantId.Value,
                     "assetId", "serviceClass", "from", "to", "consent"));
                 idempotency.Remember(caller, idempotencyKey, Operation, request, claim.Id.ToString(), response);
-                await db.SaveChangesAsync(ct);
-                await transaction.CommitAsync(ct);
+                await journal.CommitAsync(transaction, ct);
             });
         }
         catch (DbUpdateException e) when (e.IsExclusionViolation(MarketConfiguration.ClaimExclusion) || e is DbUpdateConcurrencyException)
@@ -129,9 +129,9 @@ public sealed class ClaimAsset(RegistryDbContext db, IdempotentCreates idempoten
         db.ChangeTracker.Clear();
         var contest = ClaimContest.Raise(asset.Id, serviceClass, caller.ParticipantId, held, from, to, asset.PartyList, now);
         db.ClaimContests.Add(contest);
-        db.Audit(new AuditEntry(caller.ParticipantId.Value, caller.ClientId, "operator_claim.accept", "asset", asset.Id.Value, asset.RegistrantId.Value,
-            ["assetId", "serviceClass", "from", "to"], AuditRecord.Refused));
-        await db.SaveChangesAsync(ct);
+        journal.Append(contest.TakeEvents(), new AuditEntry(caller.ParticipantId.Value, caller.ClientId, "operator_claim.accept", "asset", asset.Id.Value,
+            asset.RegistrantId.Value, ["assetId", "serviceClass", "from", "to"], AuditRecord.Refused));
+        await journal.SaveAsync(ct);
         var notice = from >= now + options.SwitchNotice
             ? "The held claim started after your start, so this cannot be a switch."
             : $"To switch operator, claim from at least {options.SwitchNotice.TotalDays:0} days ahead.";
@@ -158,10 +158,10 @@ public sealed class ClaimAsset(RegistryDbContext db, IdempotentCreates idempoten
             throw new DomainRuleException(MarketErrors.ClaimNotOperator, "Only the claim's operator ends it; an owner withdraws consent in the owner's view.");
         var now = time.GetUtcNow();
         claim.EndByOperator(request.At ?? now, asset.PartyList, now);
-        db.Audit(AuditEntry.By(caller, "operator_claim.end", "operator_claim", id.ToString(), asset.RegistrantId.Value, "at"));
+        journal.Append(claim.TakeEvents(), AuditEntry.By(caller, "operator_claim.end", "operator_claim", id.ToString(), asset.RegistrantId.Value, "at"));
         try
         {
-            await db.SaveChangesAsync(ct);
+            await journal.SaveAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {

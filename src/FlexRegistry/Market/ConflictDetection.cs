@@ -64,7 +64,7 @@ public sealed record Commitment(
 /// committed capacities against the asset's. The result is reconciled with the register: new conflicts are recorded
 /// (an event to every party), known ones refreshed, ones no longer found cleared.
 /// </summary>
-public sealed class ConflictDetection(RegistryDbContext db, TimeProvider time, ILogger<ConflictDetection> logger)
+public sealed class ConflictDetection(RegistryDbContext db, Journal journal, TimeProvider time, ILogger<ConflictDetection> logger)
 {
     private const int SaveBatch = 500;
 
@@ -351,6 +351,7 @@ public sealed class ConflictDetection(RegistryDbContext db, TimeProvider time, I
                 if (existing.Refresh(f, now))
                 {
                     db.Conflicts.Update(existing);
+                    journal.Append(existing.TakeEvents());
                     pending++;
                 }
                 if (wasCleared)
@@ -361,6 +362,7 @@ public sealed class ConflictDetection(RegistryDbContext db, TimeProvider time, I
             {
                 var conflict = Conflict.Detect(f, now);
                 db.Conflicts.Add(conflict);
+                journal.Append(conflict.TakeEvents());
                 current.Add(conflict);
                 detected++;
                 pending++;
@@ -375,6 +377,7 @@ public sealed class ConflictDetection(RegistryDbContext db, TimeProvider time, I
         {
             stale.Clear(now);
             db.Conflicts.Update(stale);
+            journal.Append(stale.TakeEvents());
             cleared++;
             if (++pending >= SaveBatch)
             {
@@ -383,7 +386,7 @@ public sealed class ConflictDetection(RegistryDbContext db, TimeProvider time, I
             }
         }
         if (detected + cleared > 0)
-            db.Audit(AuditEntry.BySystem("conflict-detection", "conflict.detect", "conflict_scope", scope.ToString(), null,
+            journal.Append(AuditEntry.BySystem("conflict-detection", "conflict.detect", "conflict_scope", scope.ToString(), null,
                 $"detected:{detected}", $"cleared:{cleared}"));
         await SaveBatchAsync(ct);
         if (detected + cleared > 0)
@@ -394,7 +397,7 @@ public sealed class ConflictDetection(RegistryDbContext db, TimeProvider time, I
     /// <summary>Saves a batch and lets go of it: later batches neither compare nor re-save its entries.</summary>
     private async Task SaveBatchAsync(CancellationToken ct)
     {
-        await db.SaveChangesAsync(ct);
+        await journal.SaveAsync(ct);
         db.ChangeTracker.Clear();
     }
 

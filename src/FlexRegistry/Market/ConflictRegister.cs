@@ -15,7 +15,7 @@ namespace FlexRegistry.Market;
 /// registry operator sees all. Filters never reveal more than the entries show: a non-operator filters by its own ID
 /// only, and by a portfolio only on the sides it is a party to.
 /// </summary>
-public sealed class ConflictRegister(RegistryDbContext db, ConflictDetection detection, PortfolioQueries portfolios, TimeProvider time)
+public sealed class ConflictRegister(RegistryDbContext db, Journal journal, ConflictDetection detection, PortfolioQueries portfolios, TimeProvider time)
 {
     public static ConflictId ParseId(string id) =>
         ConflictId.TryParse(id, out var conflictId) ? conflictId : throw new DomainRuleException(MarketErrors.ConflictNotFound, "No such conflict.");
@@ -101,8 +101,8 @@ public sealed class ConflictRegister(RegistryDbContext db, ConflictDetection det
         errors.ThrowIfAny();
         var conflict = await LoadVisibleAsync(id, caller, tracked: true, ct);
         conflict.Acknowledge(caller.ParticipantId, time.GetUtcNow());
-        db.Audit(AuditEntry.By(caller, "conflict.acknowledge", "conflict", id.ToString(), caller.ParticipantId.Value, "note"));
-        await db.SaveChangesAsync(ct);
+        journal.Append(conflict.TakeEvents(), AuditEntry.By(caller, "conflict.acknowledge", "conflict", id.ToString(), caller.ParticipantId.Value, "note"));
+        await journal.SaveAsync(ct);
         return await GetAsync(id, caller, ct);
     }
 
@@ -118,8 +118,8 @@ public sealed class ConflictRegister(RegistryDbContext db, ConflictDetection det
         if (!caller.IsRegistryOperator && me != conflict.SellerA && me != conflict.BuyerA && me != conflict.SellerB && me != conflict.BuyerB)
             throw new DomainRuleException(MarketErrors.ConflictNotContractParty, "Only a side of one of the two contracts (or the registry operator) resolves a conflict; you may acknowledge it.");
         conflict.Resolve(caller.ParticipantId, request.Resolution!.Trim(), time.GetUtcNow());
-        db.Audit(AuditEntry.By(caller, "conflict.resolve", "conflict", id.ToString(), caller.ParticipantId.Value, "resolution"));
-        await db.SaveChangesAsync(ct);
+        journal.Append(conflict.TakeEvents(), AuditEntry.By(caller, "conflict.resolve", "conflict", id.ToString(), caller.ParticipantId.Value, "resolution"));
+        await journal.SaveAsync(ct);
         return await GetAsync(id, caller, ct);
     }
 

@@ -14,7 +14,7 @@ namespace FlexRegistry.Market;
 /// only by those roles, lets it call), or changes its own product's terms; a change re-checks every conflict the
 /// product's contracts are in.
 /// </summary>
-public sealed class DefineProduct(RegistryDbContext db, IdempotentCreates idempotency, ConflictChecks checks, TimeProvider time)
+public sealed class DefineProduct(RegistryDbContext db, Journal journal, IdempotentCreates idempotency, ConflictChecks checks, TimeProvider time)
 {
     private const string Operation = "POST /api/v1/products";
 
@@ -27,12 +27,12 @@ public sealed class DefineProduct(RegistryDbContext db, IdempotentCreates idempo
         var data = ProductData.Validate(request);
         var product = Product.Define(data, caller.ParticipantId, time.GetUtcNow());
         db.Products.Add(product);
-        db.Audit(AuditEntry.By(caller, "product.define", "product", product.Id.ToString(), caller.ParticipantId.Value, Fields(request)));
+        journal.Append(product.TakeEvents(), AuditEntry.By(caller, "product.define", "product", product.Id.ToString(), caller.ParticipantId.Value, Fields(request)));
         var response = product.ToResponse();
         idempotency.Remember(caller, idempotencyKey, Operation, request, product.Id.ToString(), response);
         try
         {
-            await db.SaveChangesAsync(ct);
+            await journal.SaveAsync(ct);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation() && idempotencyKey is not null)
         {
@@ -59,11 +59,11 @@ public sealed class DefineProduct(RegistryDbContext db, IdempotentCreates idempo
         var contractParties = await db.Contracts.AsNoTracking().Where(c => c.ProductId == id && c.Status != ContractStatus.Declined)
             .Select(c => c.SellerId).Distinct().ToListAsync(ct);
         product.Change(data, contractParties, time.GetUtcNow());
-        db.Audit(AuditEntry.By(caller, "product.change", "product", id.ToString(), product.OwnerId.Value, Fields(request)));
+        journal.Append(product.TakeEvents(), AuditEntry.By(caller, "product.change", "product", id.ToString(), product.OwnerId.Value, Fields(request)));
         var check = checks.Queue(ConflictScope.Of(id));
         try
         {
-            await db.SaveChangesAsync(ct);
+            await journal.SaveAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {

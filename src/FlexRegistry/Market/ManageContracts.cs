@@ -14,7 +14,7 @@ namespace FlexRegistry.Market;
 /// terminated early by either. A proposal answers with the conflicts its acceptance would create; acceptance and
 /// termination re-check the contract's conflicts and answer with them, each shown as the caller may see it.
 /// </summary>
-public sealed class ManageContracts(RegistryDbContext db, IdempotentCreates idempotency, ConflictDetection detection, ConflictChecks checks,
+public sealed class ManageContracts(RegistryDbContext db, Journal journal, IdempotentCreates idempotency, ConflictDetection detection, ConflictChecks checks,
     PortfolioQueries portfolios, TimeProvider time)
 {
     private const string Operation = "POST /api/v1/contracts";
@@ -63,12 +63,12 @@ public sealed class ManageContracts(RegistryDbContext db, IdempotentCreates idem
         var potential = await detection.PreviewAsync(contract, product, ct);
         var response = new ContractWithConflictsResponse(contract.ToResponse(warnings), await PreviewResponsesAsync(potential, caller, ct));
         db.Contracts.Add(contract);
-        db.Audit(AuditEntry.By(caller, "contract.propose", "contract", contract.Id.ToString(), me.Value,
+        journal.Append(contract.TakeEvents(), AuditEntry.By(caller, "contract.propose", "contract", contract.Id.ToString(), me.Value,
             "portfolioId", "productId", "from", "to", "contractedCapacityKw", "reference", "layers"));
         idempotency.Remember(caller, idempotencyKey, Operation, request, contract.Id.ToString(), response);
         try
         {
-            await db.SaveChangesAsync(ct);
+            await journal.SaveAsync(ct);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation() && idempotencyKey is not null)
         {
@@ -98,11 +98,11 @@ public sealed class ManageContracts(RegistryDbContext db, IdempotentCreates idem
         if (contract is null || !MarketVisibility.CanSeeContract(contract, caller))
             throw new DomainRuleException(MarketErrors.ContractNotFound, $"No contract {id} is visible to you.");
         change(contract, time.GetUtcNow());
-        db.Audit(AuditEntry.By(caller, action, "contract", id.ToString(), contract.SellerId.Value, "status"));
+        journal.Append(contract.TakeEvents(), AuditEntry.By(caller, action, "contract", id.ToString(), contract.SellerId.Value, "status"));
         var queued = check ? checks.Queue(ConflictScope.Of(id)) : null;
         try
         {
-            await db.SaveChangesAsync(ct);
+            await journal.SaveAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {

@@ -74,7 +74,7 @@ public sealed class OwnerAccessFailure
 /// are counted per asset ID, and after <see cref="OwnerAccessOptions.MaxFailuresPerAsset"/> that ID is locked for a
 /// while from every address (429); each address is rate-limited too. A success opens a session on that one asset.
 /// </summary>
-public sealed class ProveControl(RegistryDbContext db, OwnerAccessOptions options, TimeProvider time)
+public sealed class ProveControl(RegistryDbContext db, Journal journal, OwnerAccessOptions options, TimeProvider time)
 {
     public async Task<OwnerAccessResponse> HandleAsync(OwnerAccessRequest request, CancellationToken ct)
     {
@@ -107,9 +107,9 @@ public sealed class ProveControl(RegistryDbContext db, OwnerAccessOptions option
 
         var (session, token) = OwnerSession.Open(asset!.Id, options.SessionLifetime, now);
         db.OwnerSessions.Add(session);
-        db.Audit(new AuditEntry(null, OwnerAccessAuthentication.Actor(session.Id), "owner_access.grant", "asset", asset.Id.Value, asset.RegistrantId.Value,
+        journal.Append(new AuditEntry(null, OwnerAccessAuthentication.Actor(session.Id), "owner_access.grant", "asset", asset.Id.Value, asset.RegistrantId.Value,
             ["assetId", "mpan", "consentReference"]));
-        await db.SaveChangesAsync(ct);
+        await journal.SaveAsync(ct);
         return new OwnerAccessResponse(token, asset.Id.Value, session.ExpiresAt);
     }
 }

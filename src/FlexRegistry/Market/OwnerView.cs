@@ -44,7 +44,7 @@ public sealed record OwnerViewer(AssetId? SessionAsset, OwnerSessionId? Session,
 /// products it is contracted to deliver through them (without the contracts' commercial terms), its conflicts, and who
 /// read its data. The owner can withdraw consent for an operator claim, which ends it and tells the operator.
 /// </summary>
-public sealed class OwnerView(RegistryDbContext db, TimeProvider time)
+public sealed class OwnerView(RegistryDbContext db, Journal journal, TimeProvider time)
 {
     public async Task<IReadOnlyList<OwnerAssetSummary>> ListAsync(OwnerViewer viewer, CancellationToken ct)
     {
@@ -131,10 +131,10 @@ public sealed class OwnerView(RegistryDbContext db, TimeProvider time)
             ?? throw new DomainRuleException(MarketErrors.ClaimNotFound, $"No operator claim {claimId} on {id}.");
         var now = time.GetUtcNow();
         claim.WithdrawConsent(string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim(), asset.PartyList, now);
-        db.Audit(viewer.Audit("operator_claim.withdraw_consent", "operator_claim", claim.Id.ToString(), claim.OperatorId.Value, "reason"));
+        journal.Append(claim.TakeEvents(), viewer.Audit("operator_claim.withdraw_consent", "operator_claim", claim.Id.ToString(), claim.OperatorId.Value, "reason"));
         try
         {
-            await db.SaveChangesAsync(ct);
+            await journal.SaveAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {

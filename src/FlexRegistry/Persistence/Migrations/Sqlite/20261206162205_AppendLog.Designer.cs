@@ -12,8 +12,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace FlexRegistry.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteRegistryDbContext))]
-    [Migration("20261206164037_Market")]
-    partial class Market
+    [Migration("20261206162205_AppendLog")]
+    partial class AppendLog
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -490,37 +490,26 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.ToTable("asset_import_rows", (string)null);
                 });
 
-            modelBuilder.Entity("FlexRegistry.Audit.AuditCheckpoint", b =>
+            modelBuilder.Entity("FlexRegistry.Audit.AuditLeaf", b =>
                 {
-                    b.Property<long>("Sequence")
+                    b.Property<long>("LeafIndex")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long>("CreatedAt")
+                    b.Property<long>("RecordPosition")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("HeadHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                    b.HasKey("LeafIndex");
 
-                    b.Property<string>("KeyId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                    b.HasIndex("RecordPosition")
+                        .IsUnique();
 
-                    b.Property<string>("Signature")
-                        .IsRequired()
-                        .HasMaxLength(1024)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Sequence");
-
-                    b.ToTable("audit_checkpoints", (string)null);
+                    b.ToTable("audit_leaves", (string)null);
                 });
 
             modelBuilder.Entity("FlexRegistry.Audit.AuditRecord", b =>
                 {
-                    b.Property<long>("Sequence")
+                    b.Property<long>("Position")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Action")
@@ -541,22 +530,12 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Hash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
                     b.Property<long>("OccurredAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PreviousHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ResourceId")
@@ -573,13 +552,63 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
-                    b.HasKey("Sequence");
+                    b.Property<long>("TransactionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
 
-                    b.HasIndex("ResourceId", "Sequence");
+                    b.HasKey("Position");
 
-                    b.HasIndex("SubjectParticipantId", "Sequence");
+                    b.HasIndex("ResourceId", "Position");
+
+                    b.HasIndex("SubjectParticipantId", "Position");
+
+                    b.HasIndex("TransactionId", "Position");
 
                     b.ToTable("audit_records", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.Audit.AuditTreeHead", b =>
+                {
+                    b.Property<long>("TreeSize")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("RootHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("Signature")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TreeSize");
+
+                    b.ToTable("audit_tree_heads", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.Audit.AuditTreeNode", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("audit_tree_nodes", (string)null);
                 });
 
             modelBuilder.Entity("FlexRegistry.Auth.ApiClient", b =>
@@ -786,7 +815,7 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("FlexRegistry.Events.EventRecord", b =>
                 {
-                    b.Property<long>("Sequence")
+                    b.Property<long>("Position")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
@@ -809,19 +838,42 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.Property<long>("Time")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("TransactionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.HasKey("Sequence");
+                    b.HasKey("Position");
 
                     b.HasIndex("Id")
                         .IsUnique();
 
-                    b.HasIndex("Subject", "Sequence");
+                    b.HasIndex("Subject", "Position");
+
+                    b.HasIndex("TransactionId", "Position");
 
                     b.ToTable("events", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.Events.SequencedEvent", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("Position")
+                        .IsUnique();
+
+                    b.ToTable("event_sequence", (string)null);
                 });
 
             modelBuilder.Entity("FlexRegistry.Events.Subscription", b =>
@@ -954,545 +1006,6 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.HasIndex("SubscriptionId", "Subject", "Status", "EventSequence");
 
                     b.ToTable("webhook_deliveries", (string)null);
-                });
-
-            modelBuilder.Entity("FlexRegistry.Market.ClaimContest", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("AssetId")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ClaimantId")
-                        .IsRequired()
-                        .HasMaxLength(17)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("HeldClaimId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("HolderId")
-                        .IsRequired()
-                        .HasMaxLength(17)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("RaisedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("RequestedFrom")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("RequestedTo")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ServiceClass")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ClaimantId");
-
-                    b.HasIndex("HolderId");
-
-                    b.ToTable("claim_contests", (string)null);
-                });
-
-            modelBuilder.Entity("FlexRegistry.Market.Conflict", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("AcknowledgedBy")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<double?>("AssetCapacityKw")
-                        .HasColumnType("REAL");
-
-                    b.Property<string>("AssetId")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("BuyerA")
-                        .IsRequired()
-                        .HasMaxLength(17)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("BuyerB")
-                        .IsRequired()
-                        .HasMaxLength(17)
-                        .HasColumnType("TEXT");
-
-                    b.Property<double?>("CommittedKwA")
-                        .HasColumnType("REAL");
-
-                    b.Property<double?>("CommittedKwB")
-                        .HasColumnType("REAL");
-
-                    b.Property<Guid>("ContractA")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("ContractB")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("DetectedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("FirstEnd")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("FirstStart")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("LastEnd")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Occurrences")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Parties")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PortfolioA")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PortfolioB")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("ProductA")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("ProductB")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Resolution")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ResolvedBy")
-                        .HasMaxLength(17)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Rule")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SellerA")
-                        .IsRequired()
-                        .HasMaxLength(17)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SellerB")
-                        .IsRequired()
-                        .HasMaxLength(17)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ContractA");
-
-                    b.HasIndex("ContractB");
-
-                    b.HasIndex("PortfolioA");
-
-                    b.HasIndex("PortfolioB");
-
-                    b.HasIndex("ProductA");
-
-                    b.HasIndex("ProductB");
-
-                    b.HasIndex("AssetId", "ContractA", "ContractB")
-                        .IsUnique();
-
-                    b.ToTable("conflicts", (string)null);
-                });
-
-            modelBuilder.Entity("FlexRegistry.Market.ConflictCheck", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Attempts")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("DueAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Scope")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ScopeId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("DueAt");
-
-                    b.ToTable("conflict_checks", (string)null);
-                });
-
-            modelBuilder.Entity("FlexRegistry.Market.Contract", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("AcceptedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("BuyerId")
-                        .IsRequired()
-                        .HasMaxLength(17)
-                        .HasColumnType("TEXT");
-
-                    b.Property<double>("ContractedCapacityKw")
-                        .HasColumnType("REAL");
-
-                    b.Property<long?>("EndedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("EndedBy")
-                        .HasMaxLength(17)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("From")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("LayersJson")
-                        .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PortfolioId")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("ProductId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("ProposedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ProposedBy")
-                        .IsRequired()
-                        .HasMaxLength(17)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Reference")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SellerId")
-                        .IsRequired()
-                        .HasMaxLength(17)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("To")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid>("Version")
-                        .IsConcurrencyToken()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("BuyerId");
-
-                    b.HasIndex("PortfolioId");
-
-                    b.HasIndex("ProductId");
-
-                    b.HasIndex("SellerId");
-
-                    b.ToTable("contracts", null, t =>
-                        {
-                            t.HasCheckConstraint("ck_contracts_period", "\"To\" >= \"From\"");
-                        });
-                });
-
-            modelBuilder.Entity("FlexRegistry.Market.OperatorClaim", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("AssetId")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateOnly>("ConsentDate")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ConsentMethod")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ConsentReference")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("EndReason")
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("EndedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("From")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("OperatorId")
-                        .IsRequired()
-                        .HasMaxLength(17)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ServiceClass")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("To")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid>("Version")
-                        .IsConcurrencyToken()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("OperatorId");
-
-                    b.HasIndex("AssetId", "ServiceClass", "From");
-
-                    b.ToTable("operator_claims", null, t =>
-                        {
-                            t.HasCheckConstraint("ck_operator_claims_period", "\"To\" IS NULL OR \"To\" >= \"From\"");
-                        });
-                });
-
-            modelBuilder.Entity("FlexRegistry.Market.OwnerAccessFailure", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("AssetKey")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("AssetKey", "At");
-
-                    b.ToTable("owner_access_failures", (string)null);
-                });
-
-            modelBuilder.Entity("FlexRegistry.Market.OwnerSession", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("AssetId")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("ExpiresAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("TokenHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ExpiresAt");
-
-                    b.HasIndex("TokenHash")
-                        .IsUnique();
-
-                    b.ToTable("owner_sessions", (string)null);
-                });
-
-            modelBuilder.Entity("FlexRegistry.Market.PortfolioMember", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("AddedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("AddedBy")
-                        .IsRequired()
-                        .HasMaxLength(17)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("AssetId")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("AssetType")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<double?>("CapacityKw")
-                        .HasColumnType("REAL");
-
-                    b.Property<long?>("EndedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("From")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("PortfolioId")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("To")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("AssetId");
-
-                    b.HasIndex("PortfolioId", "From");
-
-                    b.ToTable("portfolio_members", null, t =>
-                        {
-                            t.HasCheckConstraint("ck_portfolio_members_period", "\"To\" IS NULL OR \"To\" >= \"From\"");
-                        });
-                });
-
-            modelBuilder.Entity("FlexRegistry.Market.Product", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
-
-                    b.Property<double?>("CapacityKw")
-                        .HasColumnType("REAL");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("DayMask")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Direction")
-                        .IsRequired()
-                        .HasMaxLength(8)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("EarliestStartMinute")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("LatestEndMinute")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("MonthMask")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("OwnerId")
-                        .IsRequired()
-                        .HasMaxLength(17)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("RequirementsJson")
-                        .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ScopeJson")
-                        .IsRequired()
-                        .HasMaxLength(20000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ServiceClass")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Template")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateOnly>("ValidFrom")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateOnly>("ValidTo")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("Version")
-                        .IsConcurrencyToken()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("WindowsJson")
-                        .IsRequired()
-                        .HasMaxLength(10000)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("OwnerId");
-
-                    b.HasIndex("Template");
-
-                    b.ToTable("products", (string)null);
                 });
 
             modelBuilder.Entity("FlexRegistry.Participants.CommercialInformation", b =>
@@ -2079,7 +1592,7 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("FlexRegistry.Events.WebhookDelivery", b =>
                 {
-                    b.HasOne("FlexRegistry.Events.EventRecord", null)
+                    b.HasOne("FlexRegistry.Events.SequencedEvent", null)
                         .WithMany()
                         .HasForeignKey("EventSequence")
                         .OnDelete(DeleteBehavior.Restrict)
