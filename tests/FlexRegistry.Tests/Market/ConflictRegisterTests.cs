@@ -86,8 +86,9 @@ public abstract class ConflictRegisterTests(RegistryApp app)
         {
             var seen = Assert.Single(await client.ConflictsAsync());
             Assert.Equal(detected.ConflictId, seen.ConflictId);
-            var notice = Assert.Single(await client.NoticesAsync(), n => n.Kind == "conflict");
+            // The feed waits for earlier commits to be sequenced; the notice then names the event that raised it.
             var (feed, _) = await client.ReadFeedAsync(types: "flexregistry.conflict.detected");
+            var notice = Assert.Single(await client.NoticesAsync(), n => n.Kind == "conflict");
             Assert.Equal(notice.EventId, Assert.Single(feed).Id);
             Assert.NotNull(participant);
         }

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace FlexRegistry.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteRegistryDbContext))]
-    [Migration("20261206185618_Market")]
+    [Migration("20261206190846_Market")]
     partial class Market
     {
         /// <inheritdoc />
@@ -83,6 +83,12 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
 
                     b.Property<double?>("ImportCapacityKw")
                         .HasColumnType("REAL");
+
+                    b.Property<Guid?>("ImportId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ImportRow")
+                        .HasColumnType("INTEGER");
 
                     b.Property<double?>("Latitude")
                         .HasColumnType("REAL");
@@ -267,6 +273,9 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.HasIndex("DnoDistributorId", "Type");
 
                     b.HasIndex("GspGroup", "Type");
+
+                    b.HasIndex("ImportId", "ImportRow")
+                        .HasFilter("\"ImportId\" IS NOT NULL");
 
                     b.HasIndex("Postcode", "Type");
 
@@ -541,6 +550,9 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.Property<string>("ResourceId")
                         .IsRequired()
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResourceIds")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ResourceType")
