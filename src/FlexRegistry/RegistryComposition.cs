@@ -28,9 +28,7 @@ public static class RegistryComposition
         services.AddProblemMapping();
         services.Configure<JsonOptions>(json =>
         {
-            // Unknown members are refused, so server-owned fields (IDs, status, roles) cannot be mass-assigned.
-            json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-            json.SerializerOptions.MaxDepth = 32;
+            StrictJson.Configure(json.SerializerOptions);
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -136,6 +134,7 @@ public static class RegistryComposition
         app.UseMiddleware<CertificateBoundTokenCheck>();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseMiddleware<RequestBodies>();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
@@ -144,6 +143,7 @@ public static class RegistryComposition
             .AllowAnonymous();
 
         app.MapTokenEndpoint();
+        app.MapSigningKeyEndpoints();
         app.MapParticipantEndpoints();
         app.MapRelationshipEndpoints();
         app.MapApiClientEndpoints();

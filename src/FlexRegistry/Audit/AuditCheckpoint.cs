@@ -49,7 +49,7 @@ public sealed class AuditCheckpoint
     private byte[] Signed() => Encoding.UTF8.GetBytes($"flexregistry-audit-checkpoint\n{Sequence}\n{HeadHash}\n{CreatedAt.ToUnixTimeMilliseconds()}");
 }
 
-/// <summary>The key checkpoints are signed with: the token signing key of <see cref="Auth.KeyRing"/>.</summary>
+/// <summary>The key checkpoints are signed with: the audit key of <see cref="Auth.SigningKeys"/> (it never rotates).</summary>
 public sealed record AuditCheckpointKey(RSA Rsa, string KeyId);
 
 /// <summary>Configuration section <c>Audit</c>.</summary>

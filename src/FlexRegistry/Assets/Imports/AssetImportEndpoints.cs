@@ -23,7 +23,8 @@ public static class AssetImportEndpoints
                 return TypedResults.Accepted($"{UploadPath}/{status.ImportId}", status);
             })
             .RequireAuthorization(Policies.Scope(Scopes.AssetsImport))
-            // No Accepts metadata: it would make routing answer 415 before authentication (401). The service checks the media type.
+            // No Accepts metadata: it would make routing answer 415 before authentication (401); RequestBodies checks these instead.
+            .WithMetadata(new AcceptedMediaTypes("text/csv", "application/x-ndjson", "application/ndjson", "application/jsonl"))
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 operation.RequestBody = new OpenApiRequestBody
