@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
@@ -39,7 +40,7 @@ public static class AssetEndpoints
 
         group.MapGet("", async Task<Ok<Page<AssetSummary>>> (
                 [FromQuery] string? type, [FromQuery] string? dnoArea, [FromQuery] string? gspGroup, [FromQuery] string? postcodeDistrict,
-                [FromQuery] decimal? minCapacityKw, [FromQuery] decimal? maxCapacityKw, [FromQuery] string? cursor, [FromQuery] int? limit,
+                [FromQuery] decimal? minCapacityKw, [FromQuery] decimal? maxCapacityKw, [FromQuery] string? cursor, [FromQuery, Range(1, 200)] int? limit,
                 AssetQueries queries, HttpContext http, CancellationToken ct) =>
                 TypedResults.Ok(await queries.SearchAsync(
                     new AssetSearch(type, dnoArea, gspGroup, postcodeDistrict, minCapacityKw, maxCapacityKw, cursor, limit), Caller.From(http.User), ct)))

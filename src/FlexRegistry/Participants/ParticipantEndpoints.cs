@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Shared;
@@ -27,7 +28,7 @@ public static class ParticipantEndpoints
             .ProducesProblem(400).ProducesProblem(409).ProducesProblem(429);
 
         group.MapGet("", async Task<Ok<Page<DirectoryEntry>>> (
-                [FromQuery] string? query, [FromQuery] string? role, [FromQuery] string? status, [FromQuery] string? cursor, [FromQuery] int? limit,
+                [FromQuery] string? query, [FromQuery] string? role, [FromQuery] string? status, [FromQuery] string? cursor, [FromQuery, Range(1, ParticipantQueries.MaxPageSize)] int? limit,
                 ParticipantQueries queries, HttpContext http, CancellationToken ct) =>
                 TypedResults.Ok(await queries.SearchAsync(query, role, status, cursor, limit, Caller.From(http.User), ct)))
             .RequireAuthorization(Policies.Scope(Scopes.ParticipantRead))
