@@ -125,6 +125,7 @@ public static class RegistryComposition
 
     public static WebApplication UseRegistry(this WebApplication app)
     {
+        app.UseTrustedProxies(app.Configuration);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestLimitsMiddleware>();
@@ -133,6 +134,7 @@ public static class RegistryComposition
         app.UseMiddleware<LiveTokenCheck>();
         app.UseMiddleware<CertificateBoundTokenCheck>();
         app.UseAuthorization();
+        app.UseRateLimitHeaders();
         app.UseRateLimiter();
         app.UseMiddleware<RequestBodies>();
 
