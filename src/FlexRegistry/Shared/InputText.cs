@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace FlexRegistry.Shared;
 
@@ -90,13 +89,21 @@ public static class InputText
 
     private static bool IsBidiControl(int c) => c is 0x061C or 0x200E or 0x200F or (>= 0x202A and <= 0x202E) or (>= 0x2066 and <= 0x2069);
 
-    /// <summary>Trimmed and in NFC: the form in which text is stored, compared and measured.</summary>
+    /// <summary>
+    /// Trimmed and in NFC: the form in which text is stored, compared and measured. ICU's normaliser does it (ICU4N): the
+    /// service runs in invariant-globalization mode, where string.Normalize changes nothing.
+    /// </summary>
     public static string Normalise(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
         var trimmed = value.Trim();
-        return trimmed.IsNormalized(NormalizationForm.FormC) ? trimmed : trimmed.Normalize(NormalizationForm.FormC).Trim();
+        if (IsAscii(trimmed))
+            return trimmed;
+        var nfc = ICU4N.Text.Normalizer2.NFCInstance;
+        return nfc.IsNormalized(trimmed) ? trimmed : nfc.Normalize(trimmed).Trim();
     }
+
+    private static bool IsAscii(string value) => System.Text.Ascii.IsValid(value);
 
     /// <summary>Length in code points, as JSON Schema's maxLength counts.</summary>
     public static int Length(string value)

@@ -130,6 +130,10 @@ internal static class OpenApiSetup
                     AddProblem(operation, document, "413", "The body exceeds the size limit (problem request.body_too_large).");
                     AddProblem(operation, document, "415", "The body's media type or charset is not one this operation takes (problem request.unsupported_media_type).");
                 }
+                else
+                {
+                    AddProblem(operation, document, "415", "This operation takes no body; one was sent (problem request.unsupported_media_type).");
+                }
                 AddProblem(operation, document, "429", "Too many requests (problem request.rate_limited); wait for Retry-After seconds.");
                 AddProblem(operation, document, "500", "An unexpected error (problem server.error); nothing internal is disclosed, quote the traceId.");
                 foreach (var (status, response) in operation.Responses)

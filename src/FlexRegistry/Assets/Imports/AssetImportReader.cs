@@ -112,8 +112,6 @@ public static class AssetImportReader
             ct.ThrowIfCancellationRequested();
             if (record is null)
                 continue;
-            if (record.Any(f => f.Contains('\0', StringComparison.Ordinal)))
-                throw EncodingError(rowNumber);
             if (map is null)
             {
                 map = HeaderMap(record);
@@ -259,8 +257,6 @@ public static class AssetImportReader
                 break;
             if (string.IsNullOrWhiteSpace(line))
                 continue;
-            if (line.Contains('\0', StringComparison.Ordinal))
-                throw EncodingError(rowNumber);
             rowNumber++;
             // The same checks as a single registration's body: I-JSON, text, types (no numbers in strings), bounds.
             if (StrictJson.Check(Encoding.UTF8.GetBytes(line), typeof(RegisterAssetRequest), RowJson) is { } refused)
