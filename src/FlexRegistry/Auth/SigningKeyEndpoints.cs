@@ -17,13 +17,13 @@ public static class SigningKeyEndpoints
             .WithSummary("The published token signing keys and their schedule (registry operator)");
 
         group.MapPost("/rotate", async Task<Ok<IReadOnlyList<SigningKeyResponse>>> (
-                RotateSigningKeyRequest request, SigningKeys keys, RegistryDbContext db, TimeProvider time, HttpContext http, CancellationToken ct) =>
+                RotateSigningKeyRequest request, SigningKeys keys, Journal journal, TimeProvider time, HttpContext http, CancellationToken ct) =>
             {
                 var immediately = request.Immediately == true;
                 var key = keys.Rotate(immediately);
-                db.Audit(AuditEntry.By(Caller.From(http.User), immediately ? "signing_key.rotate_immediately" : "signing_key.rotate",
+                journal.Append(AuditEntry.By(Caller.From(http.User), immediately ? "signing_key.rotate_immediately" : "signing_key.rotate",
                     "signing_key", key.KeyId, null, "immediately"));
-                await db.SaveChangesAsync(ct);
+                await journal.SaveAsync(ct);
                 return TypedResults.Ok(List(keys, time));
             })
             .WithName("RotateSigningKey")

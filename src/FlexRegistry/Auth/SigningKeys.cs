@@ -61,7 +61,7 @@ public sealed class SigningKeys
     /// <summary>The key file before rollover: one key, which signed both tokens and audit checkpoints.</summary>
     private sealed record LegacyKeyFile(string? SigningKeyPem, string? EncryptionKey);
 
-    private sealed record State(IReadOnlyList<SigningKey> Keys, AuditCheckpointKey Audit, SecurityKey Encryption, KeyFile Stored);
+    private sealed record State(IReadOnlyList<SigningKey> Keys, AuditSigningKey Audit, SecurityKey Encryption, KeyFile Stored);
 
     private static readonly JsonSerializerOptions FileJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
@@ -75,7 +75,7 @@ public sealed class SigningKeys
     }
 
     /// <summary>Signs audit checkpoints; published in the JWKS under its own <c>kid</c>, and never accepted for access tokens.</summary>
-    public AuditCheckpointKey AuditKey => _state.Audit;
+    public AuditSigningKey AuditKey => _state.Audit;
 
     /// <summary>OpenIddict's encryption key (access tokens are not encrypted; other tokens the server may make are).</summary>
     public SecurityKey EncryptionKey => _state.Encryption;
@@ -276,7 +276,7 @@ public sealed class SigningKeys
             .Select(k => new SigningKey(k.KeyId, new RsaSecurityKey(Import(k.PrivateKeyPem)) { KeyId = k.KeyId }, k.CreatedAt, k.ActivatesAt))
             .ToList();
         var audit = Import(stored.AuditKeyPem);
-        return new State(keys, new AuditCheckpointKey(audit, KeyIdOf(audit)), new SymmetricSecurityKey(Convert.FromBase64String(stored.EncryptionKey)), stored);
+        return new State(keys, new AuditSigningKey(audit, KeyIdOf(audit)), new SymmetricSecurityKey(Convert.FromBase64String(stored.EncryptionKey)), stored);
     }
 
     private static RSA Import(string pem)
