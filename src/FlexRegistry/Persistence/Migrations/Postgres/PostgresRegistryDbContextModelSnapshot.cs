@@ -86,6 +86,12 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                     b.Property<double?>("ImportCapacityKw")
                         .HasColumnType("double precision");
 
+                    b.Property<Guid?>("ImportId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("ImportRow")
+                        .HasColumnType("integer");
+
                     b.Property<double?>("Latitude")
                         .HasColumnType("double precision");
 
@@ -269,6 +275,9 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                     b.HasIndex("DnoDistributorId", "Type");
 
                     b.HasIndex("GspGroup", "Type");
+
+                    b.HasIndex("ImportId", "ImportRow")
+                        .HasFilter("\"ImportId\" IS NOT NULL");
 
                     b.HasIndex("Postcode", "Type");
 
@@ -551,6 +560,9 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("ResourceIds")
+                        .HasColumnType("text");
+
                     b.Property<string>("ResourceType")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -563,7 +575,8 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                     b.Property<long>("TransactionId")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
-                        .HasDefaultValueSql("(pg_current_xact_id()::text::bigint)");
+                        .HasDefaultValueSql("(pg_current_xact_id()::text::bigint)")
+                        .HasAnnotation("FlexRegistry:WriterTransaction", true);
 
                     b.HasKey("Position");
 
@@ -851,7 +864,8 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                     b.Property<long>("TransactionId")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
-                        .HasDefaultValueSql("(pg_current_xact_id()::text::bigint)");
+                        .HasDefaultValueSql("(pg_current_xact_id()::text::bigint)")
+                        .HasAnnotation("FlexRegistry:WriterTransaction", true);
 
                     b.Property<string>("Type")
                         .IsRequired()

@@ -81,6 +81,12 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.Property<double?>("ImportCapacityKw")
                         .HasColumnType("REAL");
 
+                    b.Property<Guid?>("ImportId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ImportRow")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double?>("Latitude")
                         .HasColumnType("REAL");
 
@@ -264,6 +270,9 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.HasIndex("DnoDistributorId", "Type");
 
                     b.HasIndex("GspGroup", "Type");
+
+                    b.HasIndex("ImportId", "ImportRow")
+                        .HasFilter("\"ImportId\" IS NOT NULL");
 
                     b.HasIndex("Postcode", "Type");
 
@@ -540,6 +549,9 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ResourceIds")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ResourceType")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -552,7 +564,8 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.Property<long>("TransactionId")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER")
-                        .HasDefaultValue(0L);
+                        .HasDefaultValue(0L)
+                        .HasAnnotation("FlexRegistry:WriterTransaction", true);
 
                     b.HasKey("Position");
 
@@ -838,7 +851,8 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.Property<long>("TransactionId")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER")
-                        .HasDefaultValue(0L);
+                        .HasDefaultValue(0L)
+                        .HasAnnotation("FlexRegistry:WriterTransaction", true);
 
                     b.Property<string>("Type")
                         .IsRequired()
