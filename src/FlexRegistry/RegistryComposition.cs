@@ -29,9 +29,7 @@ public static class RegistryComposition
         services.AddProblemMapping();
         services.Configure<JsonOptions>(json =>
         {
-            // Unknown members are refused, so server-owned fields (IDs, status, roles) cannot be mass-assigned.
-            json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-            json.SerializerOptions.MaxDepth = 32;
+            StrictJson.Configure(json.SerializerOptions);
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -138,6 +136,7 @@ public static class RegistryComposition
 
     public static WebApplication UseRegistry(this WebApplication app)
     {
+        app.UseTrustedProxies(app.Configuration);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestLimitsMiddleware>();
@@ -146,7 +145,9 @@ public static class RegistryComposition
         app.UseMiddleware<LiveTokenCheck>();
         app.UseMiddleware<CertificateBoundTokenCheck>();
         app.UseAuthorization();
+        app.UseRateLimitHeaders();
         app.UseRateLimiter();
+        app.UseMiddleware<RequestBodies>();
         app.UseBacklogGauges();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
@@ -156,6 +157,7 @@ public static class RegistryComposition
             .AllowAnonymous();
 
         app.MapTokenEndpoint();
+        app.MapSigningKeyEndpoints();
         app.MapParticipantEndpoints();
         app.MapRelationshipEndpoints();
         app.MapApiClientEndpoints();

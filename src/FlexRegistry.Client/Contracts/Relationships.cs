@@ -1,12 +1,15 @@
+using System.ComponentModel.DataAnnotations;
 namespace FlexRegistry.Client.Contracts;
 
 /// <summary>Body of <c>POST /api/v1/participants/{id}/market-interests</c> (BUC.4 step 5).</summary>
 public sealed record ExpressInterestRequest
 {
     /// <summary>The participant that runs the markets (role market-operator, system-operator or marketplace-platform).</summary>
+    [MaxLength(50)]
     public string? MarketOperatorId { get; init; }
 
     /// <summary>Optional free text for the market operator, e.g. which markets or products (at most 500 characters).</summary>
+    [MaxLength(500), DataType(DataType.MultilineText)]
     public string? Note { get; init; }
 }
 
@@ -23,15 +26,19 @@ public sealed record MarketInterestResponse(
 /// <summary>Body of <c>POST /api/v1/participants/{id}/data-sharing-grants</c> (BUC.4 step 4). Name exactly one grantee.</summary>
 public sealed record GiveGrantRequest
 {
+    [MaxLength(50)]
     public string? GranteeParticipantId { get; init; }
 
     /// <summary>Every participant holding this role, e.g. <c>market-operator</c>.</summary>
+    [MaxLength(50)]
     public string? GranteeRole { get; init; }
 
     /// <summary>The part of the grantor's data, e.g. <c>commercial-information.bank-details</c>; see the docs for the list.</summary>
+    [MaxLength(100)]
     public string? Part { get; init; }
 
     /// <summary>Why the grantee may see it (at most 500 characters).</summary>
+    [MaxLength(500), DataType(DataType.MultilineText)]
     public string? Purpose { get; init; }
 
     /// <summary>When the grant lapses: in the future, at most five years ahead.</summary>
@@ -40,6 +47,7 @@ public sealed record GiveGrantRequest
 
 public sealed record RevokeGrantRequest
 {
+    [MaxLength(1000), DataType(DataType.MultilineText)]
     public string? Reason { get; init; }
 }
 

@@ -2,7 +2,6 @@ using FlexRegistry.Assets;
 using FlexRegistry.Audit;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
-using FlexRegistry.Participants;
 using FlexRegistry.Persistence;
 using FlexRegistry.Shared;
 using Microsoft.EntityFrameworkCore;
@@ -52,7 +51,7 @@ public sealed class DefineProduct(RegistryDbContext db, Journal journal, Idempot
             ?? throw new DomainRuleException(MarketErrors.ProductNotFound, $"No product {id}.");
         if (product.OwnerId != caller.ParticipantId && !caller.IsRegistryOperator)
             throw new DomainRuleException(MarketErrors.ProductNotOwner, $"Product {id} is {product.OwnerId}'s; only its owner changes it.");
-        if (!ifMatch.Value.IsMetBy(product.Version))
+        if (!ifMatch.IsMetBy(product.Version))
             throw new DomainRuleException(CommonErrors.PreconditionFailed, "The product changed since you read it; GET it again and reapply your change.");
 
         var data = ProductData.Validate(request);

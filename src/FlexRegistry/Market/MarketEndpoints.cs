@@ -1,7 +1,7 @@
 using FlexRegistry.Assets;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
-using FlexRegistry.Participants;
+using FlexRegistry.Shared;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -48,7 +48,7 @@ public static class MarketEndpoints
                 DefineProduct handler, HttpContext http, CancellationToken ct) =>
             {
                 var (response, version) = await handler.CreateAsync(request, idempotencyKey, Caller.From(http.User), ct);
-                http.Response.Headers.ETag = ParticipantEndpoints.ETag(version);
+                http.Response.Headers.ETag = EntityTags.ETag(version);
                 return TypedResults.Created($"/api/v1/products/{response.ProductId}", response);
             })
             .RequireAuthorization(Policies.Scope(Scopes.ProductsManage))
@@ -69,7 +69,7 @@ public static class MarketEndpoints
         group.MapGet("/{id}", async Task<Ok<ProductResponse>> (string id, ProductQueries queries, HttpContext http, CancellationToken ct) =>
             {
                 var product = await queries.LoadAsync(ProductQueries.ParseId(id), ct);
-                http.Response.Headers.ETag = ParticipantEndpoints.ETag(product.Version);
+                http.Response.Headers.ETag = EntityTags.ETag(product.Version);
                 return TypedResults.Ok(product.ToResponse());
             })
             .RequireAuthorization(Policies.Participant)
@@ -79,8 +79,8 @@ public static class MarketEndpoints
 
         group.MapPut("/{id}", async Task<Ok<ProductResponse>> (string id, ProductRequest request, DefineProduct handler, HttpContext http, CancellationToken ct) =>
             {
-                var (response, version) = await handler.ChangeAsync(ProductQueries.ParseId(id), request, ParticipantEndpoints.IfMatch(http), Caller.From(http.User), ct);
-                http.Response.Headers.ETag = ParticipantEndpoints.ETag(version);
+                var (response, version) = await handler.ChangeAsync(ProductQueries.ParseId(id), request, EntityTags.IfMatch(http), Caller.From(http.User), ct);
+                http.Response.Headers.ETag = EntityTags.ETag(version);
                 return TypedResults.Ok(response);
             })
             .RequireAuthorization(Policies.Scope(Scopes.ProductsManage))

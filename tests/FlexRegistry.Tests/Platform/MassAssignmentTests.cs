@@ -66,6 +66,7 @@ public abstract class MassAssignmentTests(RegistryApp app)
             ["grantId", "grantorId", "status", "grantedAt", "endedAt", "endReason"]),
         ["POST /api/v1/participants/{id}/data-sharing-grants/{grantId}/revoke"] = (() => new RevokeGrantRequest { Reason = "test" },
             ["grantId", "grantorId", "status", "endedAt"]),
+        ["POST /api/v1/signing-keys/rotate"] = (() => new RotateSigningKeyRequest { Immediately = false }, ["keyId", "state", "createdAt", "activatesAt"]),
         ["POST /api/v1/assets"] = (() => TestData.Chargepoint(), AssetServerOwned),
         ["POST /api/v1/assets/check"] = (() => TestData.Chargepoint(), AssetServerOwned),
         ["POST /api/v1/products"] = (() => Market.MarketTestData.Product("dso-sustain"), ProductServerOwned),
