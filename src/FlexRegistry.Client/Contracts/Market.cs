@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace FlexRegistry.Client.Contracts;
 
 // Products, portfolios, operator claims, contracts, the conflict register and the flex owner's view (BUC.2 steps 1b, 3
@@ -24,6 +26,7 @@ public sealed record LocationScopeDto
 {
     public IReadOnlyList<int>? DnoAreas { get; init; }
     public IReadOnlyList<string>? GspGroups { get; init; }
+    [MaxLength(500)]
     public IReadOnlyList<string>? PostcodeDistricts { get; init; }
 }
 
@@ -92,6 +95,7 @@ public sealed record ProductRequirementsResponse(
 /// <summary>Body of <c>POST /api/v1/products/{id}/eligibility-check</c>: name assets, or a portfolio (its current members).</summary>
 public sealed record EligibilityCheckRequest
 {
+    [MaxLength(10_000)]
     public IReadOnlyList<string>? AssetIds { get; init; }
     public string? PortfolioId { get; init; }
 }
@@ -108,7 +112,7 @@ public sealed record AssetEligibility(
 /// <summary>An existing commitment of the asset that delivering the product would conflict with.</summary>
 public sealed record CommitmentClash(string Rule, string ProductId, string ProductName, string Template, OverlapDto Overlap);
 
-public sealed record EligibilityCheckResponse(string ProductId, int Eligible, int NotEligible, IReadOnlyList<AssetEligibility> Assets);
+public sealed record EligibilityCheckResponse(string ProductId, int Eligible, int NotEligible, [property: MaxLength(10_000)] IReadOnlyList<AssetEligibility> Assets);
 
 /// <summary>One product template of the published catalogue, with its service class and default data requirements.</summary>
 public sealed record ProductTemplateResponse(
@@ -142,6 +146,7 @@ public sealed record PortfolioMemberDto
 /// <summary>Body of <c>POST /api/v1/portfolios/{id}/members</c>: members from <see cref="From"/> (default now) to <see cref="To"/> (open-ended when absent).</summary>
 public sealed record AddPortfolioMembersRequest
 {
+    [MaxLength(10_000)]
     public IReadOnlyList<PortfolioMemberDto>? Members { get; init; }
     public DateTimeOffset? From { get; init; }
     public DateTimeOffset? To { get; init; }
@@ -150,6 +155,7 @@ public sealed record AddPortfolioMembersRequest
 /// <summary>Body of <c>POST /api/v1/portfolios/{id}/members/remove</c>: memberships end at <see cref="At"/> (default now).</summary>
 public sealed record RemovePortfolioMembersRequest
 {
+    [MaxLength(10_000)]
     public IReadOnlyList<string>? AssetIds { get; init; }
     public DateTimeOffset? At { get; init; }
 }
@@ -163,7 +169,7 @@ public sealed record PortfolioMemberResponse(
     DateTimeOffset From,
     DateTimeOffset? To);
 
-public sealed record PortfolioMembersChangedResponse(string PortfolioId, IReadOnlyList<PortfolioMemberResponse> Changed, PortfolioResponse Portfolio);
+public sealed record PortfolioMembersChangedResponse(string PortfolioId, [property: MaxLength(10_000)] IReadOnlyList<PortfolioMemberResponse> Changed, PortfolioResponse Portfolio);
 
 /// <summary>A portfolio (an asset of type portfolio) and the aggregate derived from its current members.</summary>
 public sealed record PortfolioResponse(
@@ -263,7 +269,7 @@ public sealed record ContractResponse(
     IReadOnlyList<string> Warnings);
 
 /// <summary>A contract and the conflicts it is in (on a proposal: the conflicts accepting it would create).</summary>
-public sealed record ContractWithConflictsResponse(ContractResponse Contract, IReadOnlyList<ConflictResponse> Conflicts);
+public sealed record ContractWithConflictsResponse(ContractResponse Contract, [property: MaxLength(500)] IReadOnlyList<ConflictResponse> Conflicts);
 
 /// <summary>When two commitments' service windows overlap: the first and last overlapping occurrence and how many there are.</summary>
 public sealed record OverlapDto(DateTimeOffset FirstStart, DateTimeOffset FirstEnd, DateTimeOffset LastEnd, int Occurrences);
@@ -320,7 +326,7 @@ public sealed record DetectConflictsRequest
     public string? ContractId { get; init; }
 }
 
-public sealed record DetectConflictsResponse(int Open, int Detected, int Cleared, IReadOnlyList<ConflictResponse> Conflicts);
+public sealed record DetectConflictsResponse(int Open, int Detected, int Cleared, [property: MaxLength(500)] IReadOnlyList<ConflictResponse> Conflicts);
 
 /// <summary>Body of <c>POST /api/v1/owner-access</c>: a householder proves control of one asset.</summary>
 public sealed record OwnerAccessRequest

@@ -64,7 +64,7 @@ public sealed class CheckEligibility(RegistryDbContext db, ProductQueries produc
             names[c.B.Product].Template, c.Overlap.ToDto()));
         var requirements = product.Requirements();
         var results = distinct.Select(id => assets.TryGetValue(id, out var asset) && visible.Contains(id)
-                ? Assess(asset, requirements, product, [.. clashes[id]])
+                ? Assess(asset, requirements, product, [.. clashes[id].Take(100)])
                 : new AssetEligibility(id.Value, false, [], [], [new FieldErrorDto("assetId", AssetErrors.NotFound.Code, $"No asset {id} is visible to you.")], []))
             .ToList();
         return new EligibilityCheckResponse(product.Id.ToString(), results.Count(r => r.Eligible), results.Count(r => !r.Eligible), results);

@@ -46,7 +46,7 @@ public sealed class ConflictRegister(RegistryDbContext db, Journal journal, Conf
         var status = filters.Status ?? "open";
         if (status is not ("open" or "resolved" or "cleared" or "all"))
             errors.Add("status", "field.invalid", "status is open, resolved, cleared or all.");
-        var size = errors.PageSize(filters.Limit, 50, 200);
+        var size = errors.PageSize(filters.Limit, 50, 100);
         ConflictId after = default;
         if (filters.Cursor is not null && !ConflictId.TryParse(filters.Cursor, out after))
             errors.Add("cursor", "cursor.invalid", "cursor is not one this API issued.");

@@ -19,6 +19,9 @@ public sealed class ManageContracts(RegistryDbContext db, Journal journal, Idemp
 {
     private const string Operation = "POST /api/v1/contracts";
 
+    /// <summary>A contract's answer lists at most this many of its conflicts; <c>GET /api/v1/conflicts?portfolio=</c> pages through all.</summary>
+    public const int MaxConflictsShown = 500;
+
     public static ContractId ParseId(string id) =>
         ContractId.TryParse(id, out var contractId) ? contractId : throw new DomainRuleException(MarketErrors.ContractNotFound, "No such contract.");
 
@@ -109,7 +112,7 @@ public sealed class ManageContracts(RegistryDbContext db, Journal journal, Idemp
             throw new DomainRuleException(CommonErrors.ConcurrencyConflict, "The contract changed meanwhile; read it again.");
         }
         var outcome = queued is null ? null : await checks.RunAsync(queued, ct);
-        var conflicts = outcome?.Conflicts.Where(c => c.Status == ConflictStatus.Open).ToList() ?? [];
+        var conflicts = outcome?.Conflicts.Where(c => c.Status == ConflictStatus.Open).Take(MaxConflictsShown).ToList() ?? [];
         return new ContractWithConflictsResponse(contract.ToResponse(),
             await ConflictView.ToResponsesAsync(db, conflicts, caller.ParticipantId, caller.IsRegistryOperator, ct));
     }
@@ -120,7 +123,7 @@ public sealed class ManageContracts(RegistryDbContext db, Journal journal, Idemp
         if (contract is null || !MarketVisibility.CanSeeContract(contract, caller))
             throw new DomainRuleException(MarketErrors.ContractNotFound, $"No contract {id} is visible to you.");
         var conflicts = await db.Conflicts.AsNoTracking().Where(c => (c.ContractA == id || c.ContractB == id) && c.Status == ConflictStatus.Open)
-            .OrderBy(c => c.Id).Take(500).ToListAsync(ct);
+            .OrderBy(c => c.Id).Take(MaxConflictsShown).ToListAsync(ct);
         return new ContractWithConflictsResponse(contract.ToResponse(),
             await ConflictView.ToResponsesAsync(db, conflicts, caller.ParticipantId, caller.IsRegistryOperator, ct));
     }
@@ -144,7 +147,7 @@ public sealed class ManageContracts(RegistryDbContext db, Journal journal, Idemp
         ProductId productId = default;
         if (product is not null && !ProductId.TryParse(product, out productId))
             errors.Add("product", "field.invalid", "product is a product ID.");
-        var size = errors.PageSize(limit, 50, 200);
+        var size = errors.PageSize(limit, 50, 100);
         ContractId after = default;
         if (cursor is not null && !ContractId.TryParse(cursor, out after))
             errors.Add("cursor", "cursor.invalid", "cursor is not one this API issued.");
@@ -171,7 +174,7 @@ public sealed class ManageContracts(RegistryDbContext db, Journal journal, Idemp
     private async Task<IReadOnlyList<ConflictResponse>> PreviewResponsesAsync(IReadOnlyList<FoundConflict> found, Caller caller, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var transient = found.Select(f => Conflict.Detect(f, now)).ToList();
+        var transient = found.Take(MaxConflictsShown).Select(f => Conflict.Detect(f, now)).ToList();
         var views = await ConflictView.ToResponsesAsync(db, transient, caller.ParticipantId, caller.IsRegistryOperator, ct);
         return [.. views.Select(v => v with { ConflictId = "preview", Status = "potential" })];
     }

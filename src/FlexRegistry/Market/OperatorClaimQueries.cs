@@ -40,7 +40,7 @@ public sealed class OperatorClaimQueries(RegistryDbContext db, TimeProvider time
             errors.Add("asset", AssetErrors.InvalidId.Code, "asset is an asset ID.");
         if (serviceClass is not null && ServiceClass.Find(serviceClass) is null)
             errors.Add("serviceClass", "field.invalid", $"serviceClass is one of {string.Join(", ", ServiceClass.All.Select(c => c.Code))}.");
-        var size = errors.PageSize(limit, 50, 200);
+        var size = errors.PageSize(limit, 50, 100);
         Guid after = default;
         if (cursor is not null && !Guid.TryParse(cursor, out after))
             errors.Add("cursor", "cursor.invalid", "cursor is not one this API issued.");

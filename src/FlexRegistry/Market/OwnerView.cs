@@ -58,7 +58,7 @@ public sealed class OwnerView(RegistryDbContext db, Journal journal, TimeProvide
             var party = " " + viewer.Participant!.ParticipantId.Value + " ";
             q = q.Where(a => a.Parties.Contains(party));
         }
-        var assets = await q.OrderBy(a => a.Id).Take(200).Select(a => new { a.Id, a.Type, a.Status }).ToListAsync(ct);
+        var assets = await q.OrderBy(a => a.Id).Take(100).Select(a => new { a.Id, a.Type, a.Status }).ToListAsync(ct);
         var ids = assets.Select(a => a.Id).ToList();
         var operators = await db.OperatorClaims.AsNoTracking()
             .Where(c => ids.Contains(c.AssetId) && c.From <= now && (c.To == null || c.To > now))

@@ -45,7 +45,7 @@ public sealed class PortfolioQueries(RegistryDbContext db, TimeProvider time)
     public async Task<Page<PortfolioResponse>> ListAsync(string? cursor, int? limit, Caller caller, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        var size = errors.PageSize(limit, 50, 200);
+        var size = errors.PageSize(limit, 50, 100);
         AssetId after = default;
         if (cursor is not null && !AssetId.TryParse(cursor, out after))
             errors.Add("cursor", "cursor.invalid", "cursor is not one this API issued.");
@@ -87,7 +87,7 @@ public sealed class PortfolioQueries(RegistryDbContext db, TimeProvider time)
         CancellationToken ct)
     {
         var errors = new FieldErrors();
-        var size = errors.PageSize(limit, 200, 1000);
+        var size = errors.PageSize(limit, 100, 100);
         MembershipId? after = null;
         if (cursor is not null)
         {

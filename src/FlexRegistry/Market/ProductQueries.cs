@@ -28,7 +28,7 @@ public sealed class ProductQueries(RegistryDbContext db)
         ParticipantId ownerId = default;
         if (owner is not null && !ParticipantId.TryParse(owner, out ownerId))
             errors.Add("owner", ParticipantErrors.InvalidId.Code, "owner is a participant ID.");
-        var size = errors.PageSize(limit, 50, 200);
+        var size = errors.PageSize(limit, 50, 100);
         ProductId after = default;
         if (cursor is not null && !ProductId.TryParse(cursor, out after))
             errors.Add("cursor", "cursor.invalid", "cursor is not one this API issued.");
