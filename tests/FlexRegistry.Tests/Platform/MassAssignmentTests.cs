@@ -60,10 +60,12 @@ public abstract class MassAssignmentTests(RegistryApp app)
             ["id", "cursor", "participantId"]),
         ["POST /api/v1/participants/{id}/market-interests"] = (() => new ExpressInterestRequest { MarketOperatorId = "FRP-SMUGGLED" },
             ["interestId", "participantId", "status", "expressedAt", "withdrawnAt"]),
-        ["POST /api/v1/participants/{id}/data-sharing-grants"] = (() => new GiveGrantRequest { GranteeRole = "market-operator", Part = "commercial-information", Purpose = "test" },
+        ["POST /api/v1/participants/{id}/data-sharing-grants"] = (() => new GiveGrantRequest { GranteeRole = "market-operator", Part = "commercial-information", Purpose = "onboarding" },
             ["grantId", "grantorId", "status", "grantedAt", "endedAt", "endReason"]),
         ["POST /api/v1/participants/{id}/data-sharing-grants/{grantId}/revoke"] = (() => new RevokeGrantRequest { Reason = "test" },
             ["grantId", "grantorId", "status", "endedAt"]),
+        ["PUT /api/v1/participants/{id}/access-notifications"] = (() => new AccessNotificationsRequest { AllAssets = true },
+            ["participantId", "updatedAt", "updatedBy"]),
         ["POST /api/v1/assets"] = (() => TestData.Chargepoint(), AssetServerOwned),
         ["POST /api/v1/assets/check"] = (() => TestData.Chargepoint(), AssetServerOwned),
     };
