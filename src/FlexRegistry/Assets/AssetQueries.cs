@@ -194,15 +194,14 @@ internal sealed record AssetFilter(
         if (s.Type is not null)
         {
             types = [];
-            foreach (var code in s.Type.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            var codes = s.Type.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            foreach (var code in codes)
             {
                 if (AssetType.Find(code) is { } type)
                     types.Add(type.Code);
-                else
-                    errors.Add("type", ValidationRule.TypeUnknown.Code, $"type is one or more (comma-separated) of {string.Join(", ", AssetType.All.Select(t => t.Code))}.");
             }
-            if (types.Count == 0)
-                errors.Add("type", ValidationRule.TypeUnknown.Code, "type names at least one asset type.");
+            if (codes.Length == 0 || types.Count < codes.Length)
+                errors.Add("type", ValidationRule.TypeUnknown.Code, $"type is one or more (comma-separated) of {string.Join(", ", AssetType.All.Select(t => t.Code))}.");
         }
         int? dno = null;
         if (s.DnoArea is not null)
@@ -241,15 +240,14 @@ internal sealed record AssetFilter(
         if (s.Status is not null)
         {
             statuses = [];
-            foreach (var value in s.Status.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            var values = s.Status.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            foreach (var value in values)
             {
                 if (value is "planned" or "commissioned")
                     statuses.Add(value == "planned" ? AssetStatus.Planned : AssetStatus.Commissioned);
-                else
-                    errors.Add("status", "field.invalid", "status is planned and/or commissioned (comma-separated).");
             }
-            if (statuses.Count == 0)
-                errors.Add("status", "field.invalid", "status names at least one status.");
+            if (values.Length == 0 || statuses.Count < values.Length)
+                errors.Add("status", "field.invalid", "status is planned and/or commissioned (comma-separated).");
             groups = groups.With(AssetGroups.Technical);
         }
         ParticipantId? op = null;
