@@ -94,6 +94,7 @@ public static class RegistryComposition
         services.AddScoped<AssetRelations>();
         services.AddScoped<AssetVisibility>();
         services.AddScoped<AssetQueries>();
+        services.AddSingleton(configuration.GetSection("AssetExport").Get<ExportOptions>() ?? new ExportOptions());
         services.AddScoped<ExportAssets>();
         services.AddSingleton(configuration.GetSection("AssetAccess").Get<AssetAccessOptions>() ?? new AssetAccessOptions());
         services.AddSingleton<AccessLogRecorder>();

@@ -13,15 +13,14 @@ namespace FlexRegistry.Assets;
 /// <summary>
 /// BUC.2 step 6 at procurement scale: a search streamed as CSV or NDJSON, under the same visibility rule and the same
 /// access logging as the search itself. Rows come from one forward-only query in ID order; every
-/// <see cref="ChunkSize"/> rows are logged as one access-log entry (a batch record) and only then written to the
+/// <see cref="ExportOptions.ChunkSize"/> rows are logged as one access-log entry (a batch record) and only then written to the
 /// response, so no row leaves before its read is recorded. If logging fails mid-export, the response is cut off
 /// (the client sees an incomplete transfer, never unlogged rows).
 /// </summary>
-public sealed class ExportAssets(AssetQueries queries)
+public sealed class ExportAssets(AssetQueries queries, ExportOptions options)
 {
     public const string Csv = "csv";
     public const string Ndjson = "ndjson";
-    public const int ChunkSize = 5000;
 
     /// <summary>Checks the request (every error at once, before anything is streamed) and returns the streaming result.</summary>
     public async Task<AssetExportResult> PrepareAsync(AssetSearch search, string? format, Caller caller, CancellationToken ct)
@@ -34,12 +33,19 @@ public sealed class ExportAssets(AssetQueries queries)
         if (search.Cursor is not null || search.Limit is not null)
             errors.Add(search.Cursor is not null ? "cursor" : "limit", "field.not_applicable", "An export streams every matching asset; cursor and limit are for the paged search.");
         await queries.PrepareAsync(search, caller, errors, ct);
-        return new AssetExportResult(search, chosen, caller);
+        return new AssetExportResult(search, chosen, caller, Math.Max(1, options.ChunkSize));
     }
 }
 
+/// <summary>Configuration section <c>AssetExport</c>.</summary>
+public sealed class ExportOptions
+{
+    /// <summary>Rows per access-log entry: each chunk is one commit of the log, written to the client once committed.</summary>
+    public int ChunkSize { get; set; } = 5000;
+}
+
 /// <summary>The streamed export (see <see cref="ExportAssets"/>).</summary>
-public sealed class AssetExportResult(AssetSearch search, string format, Caller caller) : IResult, IEndpointMetadataProvider
+public sealed class AssetExportResult(AssetSearch search, string format, Caller caller, int chunkSize) : IResult, IEndpointMetadataProvider
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -58,21 +64,20 @@ public sealed class AssetExportResult(AssetSearch search, string format, Caller 
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = format == ExportAssets.Csv ? "text/csv; charset=utf-8" : "application/x-ndjson";
         response.Headers.ContentDisposition = $"attachment; filename=\"assets.{format}\"";
-        var output = new StreamWriter(response.BodyWriter.AsStream(leaveOpen: true), new UTF8Encoding(false), 64 * 1024);
+        // Made at the first write, so that a read refused before anything is sent leaves the response untouched (a problem).
+        StreamWriter? output = null;
         try
         {
-            if (format == ExportAssets.Csv)
-                await output.WriteLineAsync(CsvColumns.Header);
             Task? logging = null;
             List<AssetResponse>? waiting = null;
-            var chunk = new List<Asset>(ExportAssets.ChunkSize);
+            var chunk = new List<Asset>(chunkSize);
             await foreach (var asset in query.OrderBy(a => a.Id).AsAsyncEnumerable().WithCancellation(ct))
             {
                 chunk.Add(asset);
-                if (chunk.Count < ExportAssets.ChunkSize)
+                if (chunk.Count < chunkSize)
                     continue;
                 (logging, waiting) = await NextAsync(chunk, logging, waiting);
-                chunk = new List<Asset>(ExportAssets.ChunkSize);
+                chunk = new List<Asset>(chunkSize);
             }
             if (chunk.Count > 0)
                 (logging, waiting) = await NextAsync(chunk, logging, waiting);
@@ -81,7 +86,7 @@ public sealed class AssetExportResult(AssetSearch search, string format, Caller 
                 await logging;
                 await WriteAsync(waiting!);
             }
-            await output.FlushAsync(ct);
+            await WriteAsync([]);
         }
         catch (Exception) when (response.HasStarted)
         {
@@ -90,7 +95,8 @@ public sealed class AssetExportResult(AssetSearch search, string format, Caller 
         }
         finally
         {
-            await output.DisposeAsync();
+            if (output is not null && response.HasStarted)
+                await output.DisposeAsync();
         }
 
         // One chunk's log commit runs while the next chunk is read: a chunk is written once its own log has committed.
@@ -118,6 +124,12 @@ public sealed class AssetExportResult(AssetSearch search, string format, Caller 
 
         async Task WriteAsync(List<AssetResponse> rows)
         {
+            if (output is null)
+            {
+                output = new StreamWriter(response.BodyWriter.AsStream(leaveOpen: true), new UTF8Encoding(false), 64 * 1024);
+                if (format == ExportAssets.Csv)
+                    await output.WriteLineAsync(CsvColumns.Header);
+            }
             foreach (var row in rows)
             {
                 if (format == ExportAssets.Csv)
