@@ -12,6 +12,7 @@ internal static class BenchMain
         "import" => await ImportBench.ImportAsync(Args.Parse(args[1..])),
         "reads-load" => await ReadsBench.LoadAsync(Args.Parse(args[1..])),
         "reads" => await ReadsBench.RunAsync(Args.Parse(args[1..])),
+        "inclusion" => await InclusionBench.RunAsync(Args.Parse(args[1..])),
         _ => Usage(),
     };
 
@@ -27,6 +28,7 @@ internal static class BenchMain
               reads-load    --url URL --files FILE[,FILE...]                          register assets through POST /api/v1/asset-imports
               reads         --target get|bare-get|search|export|raw-read --provider P --connection CS --url URL --operator-secret S
                             [--bare-url URL] [--rate R] --duration S --concurrency C   market-operator reads (issue 16)
+              inclusion     --provider postgres|sqlite --connection CS --since ISO-TIME       commit -> signed tree head, from the register's tables
             """);
         return 1;
     }

@@ -119,7 +119,7 @@ public sealed class AccessLogEntry
     /// The subject is named when the read concerned one participant's data, so that it finds the record in its audit trail.
     /// </summary>
     internal AuditEntry ToAudit(string readerClientId, ParticipantId? onlySubject) =>
-        new(ReaderId.Value, readerClientId, "access." + Action, "access_log_entry", Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        new(ReaderId.Value, readerClientId, "access_log." + Action, "access_log_entry", Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
             onlySubject?.Value,
             [.. FieldGroups.Split(',', StringSplitOptions.RemoveEmptyEntries), AuditPurpose + Purpose, AuditRecords + Records.ToString(System.Globalization.CultureInfo.InvariantCulture), AuditDigest + Digest]);
 

@@ -201,7 +201,7 @@ public sealed class AccessLogVerification(RegistryDbContext db)
             var existing = await db.AccessLogEntries.AsNoTracking().Select(e => e.Id).ToListAsync(ct);
             var known = existing.Select(e => e.ToString(CultureInfo.InvariantCulture)).ToHashSet();
             var missing = await db.AuditRecords.AsNoTracking().Where(r => r.ResourceType == AuditResourceType)
-                .OrderBy(r => r.Sequence).Select(r => r.ResourceId).ToListAsync(ct);
+                .OrderBy(r => r.Position).Select(r => r.ResourceId).ToListAsync(ct);
             var gone = missing.FirstOrDefault(m => !known.Contains(m));
             return Broken(checkedEntries, gone, $"The audit chain records {audits} access-log entries but {checkedEntries} exist: entries were deleted.");
         }

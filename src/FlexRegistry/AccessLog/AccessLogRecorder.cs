@@ -80,9 +80,10 @@ public sealed class AccessLogRecorder(IServiceScopeFactory scopes, TimeProvider 
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+            var journal = scope.ServiceProvider.GetRequiredService<Journal>();
             var notifications = scope.ServiceProvider.GetRequiredService<AccessNotifications>();
             // Not the service's stopping token: a batch that has started commits or fails as a whole.
-            await WriteAsync(db, notifications, [.. batch.Select(p => p.Read)], CancellationToken.None);
+            await WriteAsync(db, journal, notifications, [.. batch.Select(p => p.Read)], CancellationToken.None);
             foreach (var pending in batch)
                 pending.Done.TrySetResult();
         }
@@ -98,9 +99,10 @@ public sealed class AccessLogRecorder(IServiceScopeFactory scopes, TimeProvider 
 
     /// <summary>
     /// Writes the entries (their IDs come back from the database), then their records and subjects in bulk, their
-    /// audit records and the 6a counters, and commits: all or nothing.
+    /// audit records (one per entry, handed to the journal: a leaf of the audit log covering the entry's records through its
+    /// digest) and the 6a counters, and commits: all or nothing.
     /// </summary>
-    private async Task WriteAsync(RegistryDbContext db, AccessNotifications notifications, IReadOnlyList<AccessRead> reads, CancellationToken ct)
+    private async Task WriteAsync(RegistryDbContext db, Journal journal, AccessNotifications notifications, IReadOnlyList<AccessRead> reads, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -117,13 +119,12 @@ public sealed class AccessLogRecorder(IServiceScopeFactory scopes, TimeProvider 
                 records.AddRange(read.Records.Select(r => new AccessLogRecord(entry.Id, AssetId.Parse(r.ResourceId), r.Groups.Bits)));
             var entrySubjects = AccessLogEntry.Subjects(read);
             subjects.AddRange(entrySubjects.Select(s => new AccessLogSubject(entry.Id, s.Key, s.Value)));
-            db.Audit(entry.ToAudit(read.ReaderClientId, entrySubjects.Count == 1 ? entrySubjects.Keys.First() : null));
+            journal.Append(entry.ToAudit(read.ReaderClientId, entrySubjects.Count == 1 ? entrySubjects.Keys.First() : null));
         }
         var bulk = BulkWriter.For(db);
         await bulk.InsertAsync(db, records, ct);
         await bulk.InsertAsync(db, subjects, ct);
         await notifications.CountAsync([.. entries.Zip(reads)], ct);
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        await journal.CommitAsync(transaction, ct);
     }
 }

@@ -110,7 +110,7 @@ public sealed class AssetAccessOptions
 }
 
 /// <summary>BUC.2 step 6a: opting in, counting logged reads into windows, and publishing closed windows.</summary>
-public sealed class AccessNotifications(RegistryDbContext db, AssetRelations relations, AssetAccessOptions options, TimeProvider time)
+public sealed class AccessNotifications(RegistryDbContext db, Journal journal, AssetRelations relations, AssetAccessOptions options, TimeProvider time)
 {
     public const int MaxNamedAssets = 10_000;
     public const int MaxAssetIdsInEvent = 100;
@@ -162,11 +162,10 @@ public sealed class AccessNotifications(RegistryDbContext db, AssetRelations rel
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.AccessNotificationAssets.Where(a => a.ParticipantId == id).ExecuteDeleteAsync(ct);
         db.AccessNotificationAssets.AddRange(named.Select(a => new AccessNotificationAsset(id, a)));
-        db.Audit(AuditEntry.By(caller, "access_notifications.put", "access_notifications", id.Value, id.Value, "allAssets", "assetIds"));
+        journal.Append(AuditEntry.By(caller, "access_notifications.put", "access_notifications", id.Value, id.Value, "allAssets", "assetIds"));
         try
         {
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
+            await journal.CommitAsync(transaction, ct);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation() || e is DbUpdateConcurrencyException)
         {
@@ -255,10 +254,11 @@ public sealed class AccessNotifications(RegistryDbContext db, AssetRelations rel
         {
             var (sample, distinct) = await AssetsReadAsync(window, ct);
             window.Publish(sample, distinct, now);
+            journal.Append(window.TakeEvents());
         }
         try
         {
-            await db.SaveChangesAsync(ct);
+            await journal.SaveAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {

@@ -137,7 +137,9 @@ internal static class HousekeepingClock
             services.AddSingleton(sp => new AccessLogRecorder(sp.GetRequiredService<IServiceScopeFactory>(), clock, sp.GetRequiredService<ILogger<AccessLogRecorder>>()));
             services.RemoveAll<AccessNotifications>();
             services.AddScoped(sp => new AccessNotifications(
-                sp.GetRequiredService<RegistryDbContext>(), sp.GetRequiredService<AssetRelations>(), sp.GetRequiredService<AssetAccessOptions>(), clock));
+                sp.GetRequiredService<RegistryDbContext>(),
+                new Journal(sp.GetRequiredService<RegistryDbContext>(), sp.GetRequiredService<EventSequencer>(), sp.GetRequiredService<FlexRegistry.Audit.AuditSequencer>(), clock),
+                sp.GetRequiredService<AssetRelations>(), sp.GetRequiredService<AssetAccessOptions>(), clock));
         });
     }
 }

@@ -162,7 +162,7 @@ public abstract class AssetReadTests(RegistryApp app)
             // Each entry is in the audit trail with the same digest, and the log verifies.
             var audit = await (await op.GetAsync($"/api/v1/audit?resource={log[0].EntryId}")).Read<Page<AuditRecordResponse>>();
             var record = Assert.Single(audit.Items);
-            Assert.Equal("access.asset.read", record.Action);
+            Assert.Equal("access_log.asset.read", record.Action);
             Assert.Equal(soId, record.ActorParticipantId);
             Assert.Contains("sha256:" + log[0].Sha256, record.Fields);
             Assert.Contains("purpose:network-planning", record.Fields);

@@ -182,7 +182,7 @@ public abstract class GrantReadTests(RegistryApp app)
             Assert.Equal(["commercial-information.contacts", "commercial-information.insurance"], entry.FieldGroups);
             // Its audit trail names it too (the read concerned its data alone).
             var audit = await (await fsp.GetAsync($"/api/v1/audit?resource={entry.EntryId}")).Read<Page<AuditRecordResponse>>();
-            Assert.Equal("access.commercial_information.read", Assert.Single(audit.Items).Action);
+            Assert.Equal("access_log.commercial_information.read", Assert.Single(audit.Items).Action);
 
             // Revoked: the next read shows the section no more.
             await fsp.RevokeAsync(fspId, contacts.GrantId);

@@ -12,191 +12,14 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace FlexRegistry.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteRegistryDbContext))]
-    [Migration("20261206163635_ReadsVisibilityAccessLog")]
-    partial class ReadsVisibilityAccessLog
+    [Migration("20261206162205_AppendLog")]
+    partial class AppendLog
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
-
-            modelBuilder.Entity("FlexRegistry.AccessLog.AccessLogEntry", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Action")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Digest")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("FieldGroups")
-                        .IsRequired()
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Purpose")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ReaderActor")
-                        .IsRequired()
-                        .HasMaxLength(110)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ReaderId")
-                        .IsRequired()
-                        .HasMaxLength(17)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Records")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Resource")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ReaderId", "At");
-
-                    b.ToTable("access_log_entries", (string)null);
-                });
-
-            modelBuilder.Entity("FlexRegistry.AccessLog.AccessLogRecord", b =>
-                {
-                    b.Property<string>("AssetId")
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("EntryId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Groups")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("AssetId", "EntryId");
-
-                    b.HasIndex("EntryId");
-
-                    b.ToTable("access_log_records", (string)null);
-                });
-
-            modelBuilder.Entity("FlexRegistry.AccessLog.AccessLogSubject", b =>
-                {
-                    b.Property<string>("ParticipantId")
-                        .HasMaxLength(17)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("EntryId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Records")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("ParticipantId", "EntryId");
-
-                    b.HasIndex("EntryId");
-
-                    b.ToTable("access_log_subjects", (string)null);
-                });
-
-            modelBuilder.Entity("FlexRegistry.AccessLog.AccessNotificationAsset", b =>
-                {
-                    b.Property<string>("ParticipantId")
-                        .HasMaxLength(17)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("AssetId")
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("ParticipantId", "AssetId");
-
-                    b.ToTable("access_notification_assets", (string)null);
-                });
-
-            modelBuilder.Entity("FlexRegistry.AccessLog.AccessNotificationSetting", b =>
-                {
-                    b.Property<string>("ParticipantId")
-                        .HasMaxLength(17)
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("AllAssets")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("UpdatedBy")
-                        .IsRequired()
-                        .HasMaxLength(110)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("ParticipantId");
-
-                    b.ToTable("access_notification_settings", (string)null);
-                });
-
-            modelBuilder.Entity("FlexRegistry.AccessLog.AssetAccessWindow", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("FirstAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("LastAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ParticipantId")
-                        .IsRequired()
-                        .HasMaxLength(17)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("PublishedAt")
-                        .IsConcurrencyToken()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ReaderId")
-                        .IsRequired()
-                        .HasMaxLength(17)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Reads")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Records")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("WindowEnd")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("WindowStart")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("PublishedAt", "WindowEnd");
-
-                    b.HasIndex("ParticipantId", "ReaderId", "WindowStart")
-                        .IsUnique();
-
-                    b.ToTable("asset_access_windows", (string)null);
-                });
 
             modelBuilder.Entity("FlexRegistry.Assets.Asset", b =>
                 {
@@ -445,11 +268,54 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
 
                     b.HasIndex("GspGroup", "Type");
 
-                    b.HasIndex("Latitude", "Longitude");
-
                     b.HasIndex("Postcode", "Type");
 
                     b.ToTable("assets", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.Assets.AssetAccessWindow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AssetId")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirstAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PublishedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReaderId")
+                        .IsRequired()
+                        .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("WindowEnd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PublishedAt", "WindowEnd");
+
+                    b.HasIndex("AssetId", "ReaderId", "WindowStart")
+                        .IsUnique();
+
+                    b.ToTable("asset_access_windows", (string)null);
                 });
 
             modelBuilder.Entity("FlexRegistry.Assets.IdempotencyRecord", b =>
@@ -624,37 +490,26 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.ToTable("asset_import_rows", (string)null);
                 });
 
-            modelBuilder.Entity("FlexRegistry.Audit.AuditCheckpoint", b =>
+            modelBuilder.Entity("FlexRegistry.Audit.AuditLeaf", b =>
                 {
-                    b.Property<long>("Sequence")
+                    b.Property<long>("LeafIndex")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long>("CreatedAt")
+                    b.Property<long>("RecordPosition")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("HeadHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                    b.HasKey("LeafIndex");
 
-                    b.Property<string>("KeyId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                    b.HasIndex("RecordPosition")
+                        .IsUnique();
 
-                    b.Property<string>("Signature")
-                        .IsRequired()
-                        .HasMaxLength(1024)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Sequence");
-
-                    b.ToTable("audit_checkpoints", (string)null);
+                    b.ToTable("audit_leaves", (string)null);
                 });
 
             modelBuilder.Entity("FlexRegistry.Audit.AuditRecord", b =>
                 {
-                    b.Property<long>("Sequence")
+                    b.Property<long>("Position")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Action")
@@ -675,22 +530,12 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Hash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
                     b.Property<long>("OccurredAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PreviousHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ResourceId")
@@ -707,13 +552,63 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
-                    b.HasKey("Sequence");
+                    b.Property<long>("TransactionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
 
-                    b.HasIndex("ResourceId", "Sequence");
+                    b.HasKey("Position");
 
-                    b.HasIndex("SubjectParticipantId", "Sequence");
+                    b.HasIndex("ResourceId", "Position");
+
+                    b.HasIndex("SubjectParticipantId", "Position");
+
+                    b.HasIndex("TransactionId", "Position");
 
                     b.ToTable("audit_records", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.Audit.AuditTreeHead", b =>
+                {
+                    b.Property<long>("TreeSize")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("RootHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("Signature")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TreeSize");
+
+                    b.ToTable("audit_tree_heads", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.Audit.AuditTreeNode", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("audit_tree_nodes", (string)null);
                 });
 
             modelBuilder.Entity("FlexRegistry.Auth.ApiClient", b =>
@@ -732,10 +627,6 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
-
-                    b.Property<string>("DefaultPurpose")
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -924,7 +815,7 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("FlexRegistry.Events.EventRecord", b =>
                 {
-                    b.Property<long>("Sequence")
+                    b.Property<long>("Position")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
@@ -947,19 +838,42 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.Property<long>("Time")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("TransactionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.HasKey("Sequence");
+                    b.HasKey("Position");
 
                     b.HasIndex("Id")
                         .IsUnique();
 
-                    b.HasIndex("Subject", "Sequence");
+                    b.HasIndex("Subject", "Position");
+
+                    b.HasIndex("TransactionId", "Position");
 
                     b.ToTable("events", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.Events.SequencedEvent", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("Position")
+                        .IsUnique();
+
+                    b.ToTable("event_sequence", (string)null);
                 });
 
             modelBuilder.Entity("FlexRegistry.Events.Subscription", b =>
@@ -1167,9 +1081,6 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                         .HasMaxLength(17)
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("NamedAssets")
-                        .HasColumnType("INTEGER");
-
                     b.Property<string>("Part")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -1183,39 +1094,18 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.Property<bool>("Revoked")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Scope")
-                        .IsRequired()
-                        .ValueGeneratedOnAdd()
-                        .HasMaxLength(80)
-                        .HasColumnType("TEXT")
-                        .HasDefaultValue("all");
-
                     b.HasKey("Id");
 
                     b.HasIndex("Grantee");
 
                     b.HasIndex("GranteeId");
 
-                    b.HasIndex("GrantorId", "Grantee", "Part", "Purpose", "Scope")
+                    b.HasIndex("GrantorId", "Grantee", "Part")
                         .IsUnique()
                         .HasDatabaseName("ux_data_sharing_grants_open")
                         .HasFilter("\"EndedAt\" IS NULL");
 
                     b.ToTable("data_sharing_grants", (string)null);
-                });
-
-            modelBuilder.Entity("FlexRegistry.Participants.DataSharingGrantAsset", b =>
-                {
-                    b.Property<Guid>("GrantId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("AssetId")
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("GrantId", "AssetId");
-
-                    b.ToTable("data_sharing_grant_assets", (string)null);
                 });
 
             modelBuilder.Entity("FlexRegistry.Participants.MarketInterest", b =>
@@ -1702,7 +1592,7 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("FlexRegistry.Events.WebhookDelivery", b =>
                 {
-                    b.HasOne("FlexRegistry.Events.EventRecord", null)
+                    b.HasOne("FlexRegistry.Events.SequencedEvent", null)
                         .WithMany()
                         .HasForeignKey("EventSequence")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -1735,15 +1625,6 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("GrantorId")
                         .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("FlexRegistry.Participants.DataSharingGrantAsset", b =>
-                {
-                    b.HasOne("FlexRegistry.Participants.DataSharingGrant", null)
-                        .WithMany()
-                        .HasForeignKey("GrantId")
-                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
