@@ -89,11 +89,13 @@ public abstract class AccessLogIntegrityTests(RegistryApp app)
                         received.Add(line);
                 });
             }
-            // Chunks of two rows; the first commit of the log holds the first chunk, perhaps the second: whatever was sent was logged.
+            // Chunks of two rows; the first commit of the log holds the first chunk, perhaps the second: whatever was sent was
+            // logged. (The in-process test server may drop bytes already written when the response is aborted, so the
+            // client can see fewer rows than were logged, never more.)
             var logged = await fsp.AccessLogAsync($"/api/v1/participants/{fspId}/access-log?reader={moId}");
             Assert.NotEmpty(logged);
-            Assert.Equal(logged.Sum(e => e.Records), received.Count(l => l.EndsWith('}')));
-            Assert.True(received.Count < 5);
+            Assert.InRange(received.Count(l => l.EndsWith('}')), 0, logged.Sum(e => e.Records));
+            Assert.InRange(logged.Sum(e => e.Records), 2, 4);
         }
     }
 
