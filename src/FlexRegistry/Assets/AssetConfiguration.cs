@@ -43,6 +43,8 @@ internal sealed class AssetConfiguration : IEntityTypeConfiguration<Asset>
         // Bounding-box searches (on a 0.01° grid, see AssetQueries).
         a.HasIndex(x => new { x.Latitude, x.Longitude });
         a.HasIndex(x => x.ConfirmationDueAt);
+        // An import's registered rows, by row: its results and its near-duplicate sweep read them here.
+        a.HasIndex(x => new { x.ImportId, x.ImportRow }).HasFilter("\"ImportId\" IS NOT NULL");
         a.Property(x => x.ConfirmationNote).HasMaxLength(1000);
 
         Provenance(a, x => x.IdentityProvenance, "Identity");

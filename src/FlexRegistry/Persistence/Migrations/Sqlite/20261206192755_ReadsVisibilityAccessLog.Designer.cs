@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace FlexRegistry.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteRegistryDbContext))]
-    [Migration("20261206184747_ReadsVisibilityAccessLog")]
+    [Migration("20261206192755_ReadsVisibilityAccessLog")]
     partial class ReadsVisibilityAccessLog
     {
         /// <inheritdoc />
@@ -261,6 +261,12 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.Property<double?>("ImportCapacityKw")
                         .HasColumnType("REAL");
 
+                    b.Property<Guid?>("ImportId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ImportRow")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double?>("Latitude")
                         .HasColumnType("REAL");
 
@@ -444,6 +450,9 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.HasIndex("DnoDistributorId", "Type");
 
                     b.HasIndex("GspGroup", "Type");
+
+                    b.HasIndex("ImportId", "ImportRow")
+                        .HasFilter("\"ImportId\" IS NOT NULL");
 
                     b.HasIndex("Latitude", "Longitude");
 
@@ -675,6 +684,9 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.Property<string>("ResourceId")
                         .IsRequired()
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResourceIds")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ResourceType")

@@ -1,10 +1,9 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace FlexRegistry.Persistence.Migrations.Postgres
+namespace FlexRegistry.Persistence.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class ReadsVisibilityAccessLog : Migration
@@ -12,10 +11,6 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            // Windows were counted per asset before; they are now per participant told. Counts still pending at the upgrade
-            // cannot be attributed (nobody had opted in per participant), so they are dropped rather than misreported.
-            migrationBuilder.Sql("DELETE FROM asset_access_windows;");
-
             migrationBuilder.DropIndex(
                 name: "ux_data_sharing_grants_open",
                 table: "data_sharing_grants");
@@ -36,14 +31,14 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
             migrationBuilder.AddColumn<bool>(
                 name: "NamedAssets",
                 table: "data_sharing_grants",
-                type: "boolean",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: false);
 
             migrationBuilder.AddColumn<string>(
                 name: "Scope",
                 table: "data_sharing_grants",
-                type: "character varying(80)",
+                type: "TEXT",
                 maxLength: 80,
                 nullable: false,
                 defaultValue: "all");
@@ -51,7 +46,7 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
             migrationBuilder.AddColumn<string>(
                 name: "ParticipantId",
                 table: "asset_access_windows",
-                type: "character varying(17)",
+                type: "TEXT",
                 maxLength: 17,
                 nullable: false,
                 defaultValue: "");
@@ -59,14 +54,14 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
             migrationBuilder.AddColumn<int>(
                 name: "Reads",
                 table: "asset_access_windows",
-                type: "integer",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: 0);
 
             migrationBuilder.AddColumn<string>(
                 name: "DefaultPurpose",
                 table: "api_clients",
-                type: "character varying(40)",
+                type: "TEXT",
                 maxLength: 40,
                 nullable: true);
 
@@ -74,17 +69,17 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                 name: "access_log_entries",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    ReaderId = table.Column<string>(type: "character varying(17)", maxLength: 17, nullable: false),
-                    ReaderActor = table.Column<string>(type: "character varying(110)", maxLength: 110, nullable: false),
-                    Purpose = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    Action = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    Resource = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    FieldGroups = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
-                    Records = table.Column<int>(type: "integer", nullable: false),
-                    Digest = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    ReaderId = table.Column<string>(type: "TEXT", maxLength: 17, nullable: false),
+                    ReaderActor = table.Column<string>(type: "TEXT", maxLength: 110, nullable: false),
+                    Purpose = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Resource = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    FieldGroups = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    Records = table.Column<int>(type: "INTEGER", nullable: false),
+                    Digest = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -95,9 +90,9 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                 name: "access_log_records",
                 columns: table => new
                 {
-                    AssetId = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    EntryId = table.Column<long>(type: "bigint", nullable: false),
-                    Groups = table.Column<int>(type: "integer", nullable: false)
+                    AssetId = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    EntryId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Groups = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -108,9 +103,9 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                 name: "access_log_subjects",
                 columns: table => new
                 {
-                    ParticipantId = table.Column<string>(type: "character varying(17)", maxLength: 17, nullable: false),
-                    EntryId = table.Column<long>(type: "bigint", nullable: false),
-                    Records = table.Column<int>(type: "integer", nullable: false)
+                    ParticipantId = table.Column<string>(type: "TEXT", maxLength: 17, nullable: false),
+                    EntryId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Records = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -121,8 +116,8 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                 name: "access_notification_assets",
                 columns: table => new
                 {
-                    ParticipantId = table.Column<string>(type: "character varying(17)", maxLength: 17, nullable: false),
-                    AssetId = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false)
+                    ParticipantId = table.Column<string>(type: "TEXT", maxLength: 17, nullable: false),
+                    AssetId = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -133,10 +128,10 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                 name: "access_notification_settings",
                 columns: table => new
                 {
-                    ParticipantId = table.Column<string>(type: "character varying(17)", maxLength: 17, nullable: false),
-                    AllAssets = table.Column<bool>(type: "boolean", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedBy = table.Column<string>(type: "character varying(110)", maxLength: 110, nullable: false)
+                    ParticipantId = table.Column<string>(type: "TEXT", maxLength: 17, nullable: false),
+                    AllAssets = table.Column<bool>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedBy = table.Column<string>(type: "TEXT", maxLength: 110, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -147,8 +142,8 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                 name: "data_sharing_grant_assets",
                 columns: table => new
                 {
-                    GrantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    AssetId = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false)
+                    GrantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AssetId = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -256,7 +251,7 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
             migrationBuilder.AddColumn<string>(
                 name: "AssetId",
                 table: "asset_access_windows",
-                type: "character varying(20)",
+                type: "TEXT",
                 maxLength: 20,
                 nullable: false,
                 defaultValue: "");
