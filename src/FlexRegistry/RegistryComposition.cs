@@ -30,9 +30,7 @@ public static class RegistryComposition
         services.AddProblemMapping();
         services.Configure<JsonOptions>(json =>
         {
-            // Unknown members are refused, so server-owned fields (IDs, status, roles) cannot be mass-assigned.
-            json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-            json.SerializerOptions.MaxDepth = 32;
+            StrictJson.Configure(json.SerializerOptions);
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -148,6 +146,7 @@ public static class RegistryComposition
 
     public static WebApplication UseRegistry(this WebApplication app)
     {
+        app.UseTrustedProxies(app.Configuration);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestLimitsMiddleware>();
@@ -156,7 +155,9 @@ public static class RegistryComposition
         app.UseMiddleware<LiveTokenCheck>();
         app.UseMiddleware<CertificateBoundTokenCheck>();
         app.UseAuthorization();
+        app.UseRateLimitHeaders();
         app.UseRateLimiter();
+        app.UseMiddleware<RequestBodies>();
         app.UseBacklogGauges();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
@@ -166,6 +167,7 @@ public static class RegistryComposition
             .AllowAnonymous();
 
         app.MapTokenEndpoint();
+        app.MapSigningKeyEndpoints();
         app.MapParticipantEndpoints();
         app.MapRelationshipEndpoints();
         app.MapApiClientEndpoints();

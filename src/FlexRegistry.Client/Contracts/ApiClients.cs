@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 
 namespace FlexRegistry.Client.Contracts;
@@ -9,7 +10,9 @@ namespace FlexRegistry.Client.Contracts;
 /// </summary>
 public sealed record CreateApiClientRequest
 {
+    [MaxLength(200)]
     public string? Name { get; init; }
+    [MaxLength(20)]
     public IReadOnlyList<string>? Permissions { get; init; }
     public JsonElement? Jwks { get; init; }
 
@@ -34,7 +37,9 @@ public sealed record CreateApiClientRequest
 /// </summary>
 public sealed record ClientCertificateDto
 {
+    [MaxLength(100)]
     public string? Thumbprint { get; init; }
+    [MaxLength(500)]
     public string? SubjectDn { get; init; }
 }
 

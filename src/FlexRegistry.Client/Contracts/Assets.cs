@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 namespace FlexRegistry.Client.Contracts;
 
 /// <summary>
@@ -8,11 +9,17 @@ namespace FlexRegistry.Client.Contracts;
 public sealed record RegisterAssetRequest
 {
     /// <summary>Taxonomy code: heat-pump, ev-chargepoint, v2g-chargepoint, battery-storage, solar-pv, wind, generator, ic-demand, other-der, portfolio.</summary>
+    [MaxLength(50)]
     public string? Type { get; init; }
+    [MaxLength(50)]
     public string? Mpan { get; init; }
+    [MaxLength(50)]
     public string? ExportMpan { get; init; }
+    [MaxLength(100)]
     public string? Manufacturer { get; init; }
+    [MaxLength(100)]
     public string? Model { get; init; }
+    [MaxLength(100)]
     public string? SerialNumber { get; init; }
     public AssetAddressDto? Address { get; init; }
     public LocationDto? Location { get; init; }
@@ -22,32 +29,41 @@ public sealed record RegisterAssetRequest
     public decimal? ConnectionVoltageKv { get; init; }
 
     /// <summary>planned or commissioned.</summary>
+    [MaxLength(20)]
     public string? Status { get; init; }
     public DateOnly? CommissioningDate { get; init; }
     public OwnerConsentDto? OwnerConsent { get; init; }
 
     /// <summary>Markets or services the asset is already qualified in (BUC.2 step 2b fast-track).</summary>
+    [MaxLength(20)]
     public IReadOnlyList<string>? MarketQualifications { get; init; }
 }
 
 public sealed record AssetAddressDto
 {
+    [MaxLength(200)]
     public string? Line1 { get; init; }
+    [MaxLength(100)]
     public string? Town { get; init; }
+    [MaxLength(20)]
     public string? Postcode { get; init; }
 }
 
 public sealed record LocationDto
 {
+    [Range(-90.0, 90.0)]
     public double? Latitude { get; init; }
+    [Range(-180.0, 180.0)]
     public double? Longitude { get; init; }
 }
 
 public sealed record OwnerConsentDto
 {
+    [MaxLength(200)]
     public string? Reference { get; init; }
 
     /// <summary>How consent was given, e.g. signed-contract, online-form, installer-declaration.</summary>
+    [MaxLength(200)]
     public string? Method { get; init; }
     public DateOnly? Date { get; init; }
 }

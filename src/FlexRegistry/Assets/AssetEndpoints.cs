@@ -1,8 +1,8 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using FlexRegistry.AccessLog;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
-using FlexRegistry.Participants;
 using FlexRegistry.Shared;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -20,7 +20,7 @@ public static class AssetEndpoints
                 RegisterAsset handler, HttpContext http, CancellationToken ct) =>
             {
                 var (response, version) = await handler.HandleAsync(request, idempotencyKey, Caller.From(http.User), ct);
-                http.Response.Headers.ETag = ParticipantEndpoints.ETag(version);
+                http.Response.Headers.ETag = EntityTags.ETag(version);
                 return TypedResults.Created($"/api/v1/assets/{response.AssetId}", response);
             })
             .RequireAuthorization(Policies.Scope(Scopes.AssetsWrite))
@@ -39,7 +39,7 @@ public static class AssetEndpoints
             .ProducesProblem(400);
 
         group.MapGet("", async Task<Ok<Page<AssetSummary>>> (
-                [AsParameters] AssetSearchParameters search, [FromQuery] string? cursor, [FromQuery] int? limit,
+                [AsParameters] AssetSearchParameters search, [FromQuery] string? cursor, [FromQuery, Range(1, 200)] int? limit,
                 AssetQueries queries, HttpContext http, CancellationToken ct) =>
                 TypedResults.Ok(await queries.SearchAsync(search.ToSearch() with { Cursor = cursor, Limit = limit }, Caller.From(http.User), ct)))
             .RequireAuthorization(Policies.Scope(Scopes.AssetsRead))
@@ -69,7 +69,7 @@ public static class AssetEndpoints
         group.MapGet("/{id}", async Task<Ok<AssetResponse>> (string id, [FromQuery] string? purpose, AssetQueries queries, HttpContext http, CancellationToken ct) =>
             {
                 var (response, version) = await queries.GetAsync(AssetQueries.ParseId(id), purpose, Caller.From(http.User), ct);
-                http.Response.Headers.ETag = ParticipantEndpoints.ETag(version);
+                http.Response.Headers.ETag = EntityTags.ETag(version);
                 return TypedResults.Ok(response);
             })
             .RequireAuthorization(Policies.Scope(Scopes.AssetsRead))
@@ -105,8 +105,8 @@ public static class AssetEndpoints
                 {
                     throw new DomainRuleException(CommonErrors.MalformedJson, "The body is not valid JSON: " + e.Message);
                 }
-                var (response, version) = await handler.HandleAsync(assetId, patch, ParticipantEndpoints.IfMatch(http), Caller.From(http.User), ct);
-                http.Response.Headers.ETag = ParticipantEndpoints.ETag(version);
+                var (response, version) = await handler.HandleAsync(assetId, patch, EntityTags.IfMatch(http), Caller.From(http.User), ct);
+                http.Response.Headers.ETag = EntityTags.ETag(version);
                 return TypedResults.Ok(response);
             })
             .RequireAuthorization(Policies.Scope(Scopes.AssetsWrite))

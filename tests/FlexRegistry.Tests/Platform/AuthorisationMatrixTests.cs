@@ -89,7 +89,7 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
         public async Task<string> FreshSuspendedClient()
         {
             var id = await FreshClient();
-            await PostOkAsync(Own, $"/api/v1/participants/{a}/clients/{id}/suspend", Json(new StatusActionRequest { Reason = "Set-up" }));
+            await PostOkAsync(Own, $"/api/v1/participants/{a}/clients/{id}/suspend", null);
             return id;
         }
 
@@ -322,6 +322,10 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
             StatusRow("reinstate", "suspended", 200),
             StatusRow("deregister", "active", 200),
             new("POST /api/v1/audit/verify", (_, _) => Fixed("/api/v1/audit/verify"), null, OnlyRoles(200, Who.Operator)),
+            new("GET /api/v1/signing-keys", (_, _) => Fixed("/api/v1/signing-keys"), null, OnlyRoles(200, Who.Operator)),
+            // Published ahead, never immediately: the other cells' tokens stay valid.
+            new("POST /api/v1/signing-keys/rotate", (_, _) => Fixed("/api/v1/signing-keys/rotate"),
+                Send(() => Json(new RotateSigningKeyRequest { Immediately = false })), OnlyRoles(200, Who.Operator)),
             new("GET /api/v1/audit/tree-head", (_, _) => Fixed("/api/v1/audit/tree-head"), null, AnyParticipant(200)),
             new("GET /api/v1/audit/consistency-proof", (_, _) => Fixed("/api/v1/audit/consistency-proof?first=1&second=1"), null, AnyParticipant(200)),
             // A's audit record: A and the operator may prove it; to anyone else it does not exist.
@@ -348,9 +352,9 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
             new("GET /api/v1/participants/{id}/clients",
                 OfA("/clients"), null, OwnerOrOperator(200)),
             new("POST /api/v1/participants/{id}/clients/{clientId}/suspend",
-                ChildOfA("clients", w => w.FreshClient(), "/suspend"), statusAction, OwnerOrOperator(200)),
+                ChildOfA("clients", w => w.FreshClient(), "/suspend"), null, OwnerOrOperator(200)),
             new("POST /api/v1/participants/{id}/clients/{clientId}/reinstate",
-                ChildOfA("clients", w => w.FreshSuspendedClient(), "/reinstate"), statusAction, OwnerOrOperator(200)),
+                ChildOfA("clients", w => w.FreshSuspendedClient(), "/reinstate"), null, OwnerOrOperator(200)),
             new("PUT /api/v1/participants/{id}/clients/{clientId}/keys",
                 ChildOfA("clients", w => w.FreshClient(), "/keys"), Send(() => Json(new ReplaceApiClientKeysRequest { Jwks = NewJwks() })),
                 OwnerOrOperator(200)),

@@ -66,6 +66,7 @@ public abstract class MassAssignmentTests(RegistryApp app)
             ["grantId", "grantorId", "status", "endedAt"]),
         ["PUT /api/v1/participants/{id}/access-notifications"] = (() => new AccessNotificationsRequest { AllAssets = true },
             ["participantId", "updatedAt", "updatedBy"]),
+        ["POST /api/v1/signing-keys/rotate"] = (() => new RotateSigningKeyRequest { Immediately = false }, ["keyId", "state", "createdAt", "activatesAt"]),
         ["POST /api/v1/assets"] = (() => TestData.Chargepoint(), AssetServerOwned),
         ["POST /api/v1/assets/check"] = (() => TestData.Chargepoint(), AssetServerOwned),
     };
