@@ -28,14 +28,23 @@ public abstract class AssetSearchTests(RegistryApp app)
             var small = await fsp.RegisterAssetAsync(ReadTestData.FullChargepoint(latitude: lat, longitude: lon));
             var planned = await fsp.RegisterAssetAsync(ReadTestData.FullChargepoint(latitude: lat + 0.001, longitude: lon) with
             {
-                Status = "planned", CommissioningDate = null,
+                Status = "planned",
+                CommissioningDate = null,
             });
             var battery = await fsp.RegisterAssetAsync(new RegisterAssetRequest
             {
-                Type = "battery-storage", Mpan = TestData.Mpan(10), Manufacturer = "Tesla", Model = "Powerwall 2", SerialNumber = TestData.Serial(),
+                Type = "battery-storage",
+                Mpan = TestData.Mpan(10),
+                Manufacturer = "Tesla",
+                Model = "Powerwall 2",
+                SerialNumber = TestData.Serial(),
                 Address = new AssetAddressDto { Line1 = "3 Mill Lane", Town = "Cambridge", Postcode = TestData.Postcode() },
                 Location = new LocationDto { Latitude = lat + 0.002, Longitude = lon + 0.002 },
-                ImportCapacityKw = 5m, ExportCapacityKw = 5m, StorageCapacityKwh = 13.5m, ConnectionVoltageKv = 0.23m, Status = "commissioned",
+                ImportCapacityKw = 5m,
+                ExportCapacityKw = 5m,
+                StorageCapacityKwh = 13.5m,
+                ConnectionVoltageKv = 0.23m,
+                Status = "commissioned",
                 CommissioningDate = new DateOnly(2023, 1, 1),
                 OwnerConsent = new OwnerConsentDto { Reference = "C-" + Guid.NewGuid().ToString("N")[..8], Method = "signed-contract", Date = new DateOnly(2022, 12, 1) },
             });

@@ -94,7 +94,10 @@ public abstract class GrantReadTests(RegistryApp app)
                 var theirs = await stranger.RegisterAssetAsync(ReadTestData.FullChargepoint());
                 using var foreign = await fsp.PostAsJsonAsync($"/api/v1/participants/{fspId}/data-sharing-grants", new GiveGrantRequest
                 {
-                    GranteeParticipantId = moId, Part = "asset.address", Purpose = "procurement", AssetIds = [theirs],
+                    GranteeParticipantId = moId,
+                    Part = "asset.address",
+                    Purpose = "procurement",
+                    AssetIds = [theirs],
                     ExpiresAt = TimeProvider.System.GetUtcNow().AddDays(1),
                 });
                 Assert.Equal("grant.asset_unknown", Assert.Single((await foreign.ReadProblem(HttpStatusCode.BadRequest, "request.validation_failed")).Errors!).Code);
@@ -218,7 +221,10 @@ public abstract class GrantReadTests(RegistryApp app)
             await fsp.GrantAsync(fspId, "asset.address", "settlement", grantee: moId);
             using var again = await fsp.PostAsJsonAsync($"/api/v1/participants/{fspId}/data-sharing-grants", new GiveGrantRequest
             {
-                GranteeParticipantId = moId, Part = "asset.address", Purpose = "procurement", ExpiresAt = TimeProvider.System.GetUtcNow().AddDays(1),
+                GranteeParticipantId = moId,
+                Part = "asset.address",
+                Purpose = "procurement",
+                ExpiresAt = TimeProvider.System.GetUtcNow().AddDays(1),
             });
             await again.ReadProblem(HttpStatusCode.Conflict, "participant.grant_exists");
         }

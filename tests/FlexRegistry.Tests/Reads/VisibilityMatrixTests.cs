@@ -163,7 +163,7 @@ public abstract class VisibilityMatrixTests(RegistryApp app)
             var checkedEvents = 0;
             foreach (var reader in readers.Where(r => r.Hook is not null))
             {
-                var feed = (await reader.Client.ReadFeedAsync(types: string.Join(',', types))).Events;
+                var feed = (await reader.Client.ReadFeedAsync()).Events; // every type (the list of all of them is longer than a query value may be)
                 var since = feed.Where(e => e.Seq() > subscribedAt[reader.Name]).Select(e => e.Id).ToHashSet();
                 // Every event of its feed since it subscribed reaches its webhook too, the same.
                 var hooks = await EventTestData.Eventually(() => Task.FromResult(Receiver.At(reader.Hook!)), h => since.IsSubsetOf(h.Select(w => w.Event.GetProperty("id").GetString()!)), seconds: 60);
