@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FlexRegistry.AccessLog;
 using FlexRegistry.Assets;
 using FlexRegistry.Assets.Confirmation;
 using FlexRegistry.Assets.Imports;
@@ -13,6 +14,7 @@ using FlexRegistry.Participants.Verification;
 using FlexRegistry.Persistence;
 using FlexRegistry.Reference;
 using FlexRegistry.Shared;
+using FlexRegistry.Visibility;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
@@ -95,9 +97,19 @@ public static class RegistryComposition
             services.AddHostedService(sp => sp.GetRequiredService<EventHousekeeping>());
         services.AddScoped<RegisterAsset>();
         services.AddScoped<AssetMatching>();
+        services.AddScoped<Readers>();
+        services.AddScoped<IAssetRelationshipSource, RegistrantRelationships>();
+        services.AddScoped<AssetRelations>();
+        services.AddScoped<AssetVisibility>();
         services.AddScoped<AssetQueries>();
+        services.AddSingleton(configuration.GetSection("AssetExport").Get<ExportOptions>() ?? new ExportOptions());
+        services.AddScoped<ExportAssets>();
         services.AddSingleton(configuration.GetSection("AssetAccess").Get<AssetAccessOptions>() ?? new AssetAccessOptions());
-        services.AddScoped<RecordAssetAccess>();
+        services.AddSingleton<AccessLogRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<AccessLogRecorder>());
+        services.AddScoped<AccessNotifications>();
+        services.AddScoped<AccessLogQueries>();
+        services.AddScoped<AccessLogVerification>();
         services.AddScoped<UpdateAsset>();
         services.AddSingleton(configuration.GetSection("AssetConfirmation").Get<AssetConfirmationOptions>() ?? new AssetConfirmationOptions());
         services.AddSingleton(configuration.GetSection("OemCloud").Get<OemCloudOptions>() ?? new OemCloudOptions());
@@ -169,6 +181,7 @@ public static class RegistryComposition
         app.MapAssetEndpoints();
         app.MapAssetImportEndpoints();
         app.MapMarketEndpoints();
+        app.MapAccessLogEndpoints();
         app.MapRegistryMetrics();
         return app;
     }

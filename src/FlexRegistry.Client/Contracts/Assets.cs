@@ -79,12 +79,16 @@ public sealed record RegisterAssetResponse(
 /// <summary>Answer to a dry-run check: nothing is stored.</summary>
 public sealed record AssetCheckResponse(bool Valid, IReadOnlyList<FieldErrorDto> Errors, IReadOnlyList<FieldErrorDto> Warnings, string? DnoArea, string? GspGroup);
 
-/// <summary>An asset, as its parties and the registry operator see it.</summary>
+/// <summary>
+/// An asset as the reader may see it: each field group the visibility rule withholds from this reader
+/// (<c>GET /api/v1/reference/visibility</c>) is null and named in <see cref="WithheldGroups"/>. Its parties and the
+/// registry operator see everything.
+/// </summary>
 public sealed record AssetResponse(
     string AssetId,
     string Type,
-    string Status,
-    string DataStatus,
+    string? Status,
+    string? DataStatus,
     string? ConfirmationNote,
     string? MergedInto,
     string? Mpan,
@@ -103,28 +107,31 @@ public sealed record AssetResponse(
     decimal? ConnectionVoltageKv,
     DateOnly? CommissioningDate,
     OwnerConsentDto? OwnerConsent,
-    IReadOnlyList<string> MarketQualifications,
-    bool FastTracked,
-    string RegistrantId,
-    IReadOnlyDictionary<string, ProvenanceDto> Provenance,
-    DateTimeOffset RegisteredAt,
-    DateTimeOffset UpdatedAt);
+    IReadOnlyList<string>? MarketQualifications,
+    bool? FastTracked,
+    string? RegistrantId,
+    IReadOnlyDictionary<string, ProvenanceDto>? Provenance,
+    DateTimeOffset? RegisteredAt,
+    DateTimeOffset? UpdatedAt,
+    LocationDto? ApproximateLocation = null,
+    IReadOnlyList<string>? WithheldGroups = null);
 
 /// <summary>Where a field group's values came from: who declared them, which trusted source confirmed them and when.</summary>
 public sealed record ProvenanceDto(string DeclaredBy, string? ConfirmedBy, DateTimeOffset? ConfirmedAt, string State);
 
-/// <summary>One search hit.</summary>
+/// <summary>One search hit: the asset's identity, technical and coarse-location fields that the reader may see (withheld ones are null and named).</summary>
 public sealed record AssetSummary(
     string AssetId,
     string Type,
-    string Status,
-    string DataStatus,
+    string? Status,
+    string? DataStatus,
     string? PostcodeDistrict,
     string? DnoArea,
     string? GspGroup,
     decimal? ImportCapacityKw,
     decimal? ExportCapacityKw,
-    string RegistrantId);
+    string? RegistrantId,
+    IReadOnlyList<string>? WithheldGroups = null);
 
 /// <summary>An entry of the published asset taxonomy.</summary>
 public sealed record AssetTypeResponse(

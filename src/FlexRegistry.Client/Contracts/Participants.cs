@@ -158,12 +158,18 @@ public sealed record InsuranceDto
     public DateOnly? ExpiresOn { get; init; }
 }
 
+/// <summary>
+/// Commercial information as the reader may see it: the participant itself and the registry operator see all of it; a
+/// grantee sees the sections its grants cover for the declared purpose, the rest null and named in
+/// <see cref="WithheldGroups"/>, and neither who changed it nor how it meets the requirements.
+/// </summary>
 public sealed record CommercialInformationResponse(
     string ParticipantId,
     CommercialInformationRequest Information,
     DateTimeOffset UpdatedAt,
-    string UpdatedBy,
-    IReadOnlyList<RequirementResult> Requirements);
+    string? UpdatedBy,
+    IReadOnlyList<RequirementResult> Requirements,
+    IReadOnlyList<string>? WithheldGroups = null);
 
 /// <summary>The result of checking commercial information against the published requirements, without storing it.</summary>
 public sealed record CommercialInformationCheckResponse(bool Valid, IReadOnlyList<FieldErrorDto> Errors, IReadOnlyList<RequirementResult> Requirements);

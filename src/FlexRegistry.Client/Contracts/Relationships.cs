@@ -33,13 +33,20 @@ public sealed record GiveGrantRequest
     [MaxLength(50)]
     public string? GranteeRole { get; init; }
 
-    /// <summary>The part of the grantor's data, e.g. <c>commercial-information.bank-details</c>; see the docs for the list.</summary>
+    /// <summary>
+    /// The part of the grantor's data: an asset field group (e.g. <c>asset.address</c>), a section of its commercial
+    /// information (e.g. <c>commercial-information.bank-details</c>) or <c>commercial-information</c> for all of it
+    /// (the list: <c>GET /api/v1/reference/visibility</c>, <c>grantParts</c>).
+    /// </summary>
     [MaxLength(100)]
     public string? Part { get; init; }
 
-    /// <summary>Why the grantee may see it (at most 500 characters).</summary>
-    [MaxLength(500), DataType(DataType.MultilineText)]
+    /// <summary>The published purpose the grantee may read it for (<c>GET /api/v1/reference/purposes</c>), e.g. <c>procurement</c>.</summary>
+    [MaxLength(50)]
     public string? Purpose { get; init; }
+
+    /// <summary>For an asset part: the grantor's assets it covers (at most 1000). Absent: all of the grantor's assets, present and future.</summary>
+    public IReadOnlyList<string>? AssetIds { get; init; }
 
     /// <summary>When the grant lapses: in the future, at most five years ahead.</summary>
     public DateTimeOffset? ExpiresAt { get; init; }
@@ -63,4 +70,5 @@ public sealed record GrantResponse(
     string Status,
     DateTimeOffset GrantedAt,
     DateTimeOffset? EndedAt,
-    string? EndReason);
+    string? EndReason,
+    IReadOnlyList<string>? AssetIds = null);

@@ -41,7 +41,7 @@ public sealed class UpdateAsset(RegistryDbContext db, Journal journal, IOptions<
                 AssetErrors.FieldNotPatchable);
 
         var asset = await db.Assets.FirstOrDefaultAsync(a => a.Id == id, ct);
-        if (asset is null || !AssetQueries.CanSee(asset, caller))
+        if (asset is null || !AssetQueries.CanChange(asset, caller))
             throw new DomainRuleException(AssetErrors.NotFound, $"No asset {id} is visible to you.");
         if (!ifMatch.IsMetBy(asset.Version))
             throw new DomainRuleException(CommonErrors.PreconditionFailed, "The asset changed since you read it; GET it again and reapply your change.");
@@ -84,7 +84,7 @@ public sealed class UpdateAsset(RegistryDbContext db, Journal journal, IOptions<
         }
         if (asset.ConfirmationDueAt is not null)
             confirmations.Wake();
-        return (AssetQueries.ToResponse(asset), asset.Version);
+        return (AssetVisibility.ToResponse(asset, Visibility.VisibilityRule.Everything(Visibility.VisibilityRule.Asset)), asset.Version);
     }
 
     private static RegisterAssetRequest ToRequest(Asset a) => new()

@@ -13,7 +13,7 @@ namespace FlexRegistry.Market;
 /// does not take — and which of the asset's existing commitments delivering the product would conflict with. Nothing is
 /// stored. Assets the caller cannot see are reported as not found, exactly like missing ones.
 /// </summary>
-public sealed class CheckEligibility(RegistryDbContext db, ProductQueries products, ConflictDetection detection, TimeProvider time)
+public sealed class CheckEligibility(RegistryDbContext db, ProductQueries products, ConflictDetection detection, AssetRelations relations, TimeProvider time)
 {
     public const int MaxAssets = 10_000;
 
@@ -55,7 +55,10 @@ public sealed class CheckEligibility(RegistryDbContext db, ProductQueries produc
 
         var distinct = ids.Distinct().ToList();
         var assets = await db.Assets.AsNoTracking().Where(a => distinct.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
-        var visible = assets.Values.Where(a => AssetQueries.CanSee(a, caller) || request.PortfolioId is not null).Select(a => a.Id).ToHashSet();
+        // A portfolio's members are checked as its owner sees them; named assets only where the caller is one of their parties.
+        var visible = request.PortfolioId is not null || caller.IsRegistryOperator
+            ? assets.Keys.ToHashSet()
+            : [.. await relations.HeldAsync(assets.Keys, caller.ParticipantId, ct)];
         // The product as if contracted with each whole asset is side A (its contract ID is empty); side B is the existing commitment.
         var found = await detection.ClashesAsync(visible, product, caller.ParticipantId, ct);
         var committed = found.Select(c => c.B.Product).Distinct().ToList();

@@ -15,7 +15,7 @@ namespace FlexRegistry.Market;
 /// registry operator sees all. Filters never reveal more than the entries show: a non-operator filters by its own ID
 /// only, and by a portfolio only on the sides it is a party to.
 /// </summary>
-public sealed class ConflictRegister(RegistryDbContext db, Journal journal, ConflictDetection detection, PortfolioQueries portfolios, TimeProvider time)
+public sealed class ConflictRegister(RegistryDbContext db, Journal journal, ConflictDetection detection, PortfolioQueries portfolios, AssetRelations relations, TimeProvider time)
 {
     public static ConflictId ParseId(string id) =>
         ConflictId.TryParse(id, out var conflictId) ? conflictId : throw new DomainRuleException(MarketErrors.ConflictNotFound, "No such conflict.");
@@ -141,7 +141,7 @@ public sealed class ConflictRegister(RegistryDbContext db, Journal journal, Conf
         {
             var asset = AssetQueries.ParseId(request.AssetId);
             var found = await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == asset, ct);
-            if (found is null || !AssetQueries.CanSee(found, caller))
+            if (found is null || (!caller.IsRegistryOperator && !(await relations.HeldAsync([asset], caller.ParticipantId, ct)).Contains(asset)))
                 throw new DomainRuleException(AssetErrors.NotFound, $"No asset {asset} is visible to you.");
             scope = ConflictScope.OfAsset(asset);
         }

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using FlexRegistry.Assets;
 using FlexRegistry.Auth;
 using FlexRegistry.Events;
 using FlexRegistry.Participants;
@@ -39,6 +40,7 @@ public static class MarketSetup
         services.AddScoped<OwnerView>();
         services.AddScoped<INoticeSource, MarketNotices>();
         services.AddScoped<IRelationshipSource, ContractRelationships>();
+        services.AddScoped<IAssetRelationshipSource, OperatorClaimRelationships>();
         services.AddSingleton<ConflictCheckSignal>();
         services.AddHostedService<ConflictCheckWorker>();
 

@@ -85,10 +85,15 @@ public sealed class OwnerView(RegistryDbContext db, Journal journal, TimeProvide
         var owners = await db.Assets.AsNoTracking().Where(a => portfolioIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.RegistrantId, ct);
         var conflicts = await db.Conflicts.AsNoTracking().Where(c => c.AssetId == id && c.Status != ConflictStatus.Cleared)
             .OrderByDescending(c => c.DetectedAt).Take(100).ToListAsync(ct);
-        var reads = await db.AssetAccessWindows.AsNoTracking().Where(w => w.AssetId == id)
-            .OrderByDescending(w => w.WindowStart).Take(100).ToListAsync(ct);
+        // Who read the asset's data: the access log (issue 16), per reader — how often, first and last.
+        var readers = await db.AccessLogRecords.AsNoTracking().Where(r => r.AssetId == id)
+            .Join(db.AccessLogEntries.AsNoTracking(), r => r.EntryId, e => e.Id, (r, e) => new { e.ReaderId, e.Id })
+            .GroupBy(x => x.ReaderId).Select(g => new { ReaderId = g.Key, Count = g.Count(), First = g.Min(x => x.Id), Last = g.Max(x => x.Id) })
+            .OrderByDescending(g => g.Last).Take(100).ToListAsync(ct);
+        var ends = readers.SelectMany(r => new[] { r.First, r.Last }).Distinct().ToList();
+        var at = await db.AccessLogEntries.AsNoTracking().Where(e => ends.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.At, ct);
 
-        var named = claims.Select(c => c.OperatorId).Concat(owners.Values).Concat(contracts.Select(c => c.BuyerId)).Concat(reads.Select(r => r.ReaderId))
+        var named = claims.Select(c => c.OperatorId).Concat(owners.Values).Concat(contracts.Select(c => c.BuyerId)).Concat(readers.Select(r => r.ReaderId))
             .Distinct().ToList();
         // Organisations' names are in the public directory; an individual's name is personal data and is not shown.
         var names = await db.Participants.AsNoTracking().Where(p => named.Contains(p.Id) && !p.Individual)
@@ -115,7 +120,7 @@ public sealed class OwnerView(RegistryDbContext db, Journal journal, TimeProvide
                 c.From, c.To, c.StatusAt(now), new ConsentEvidenceDto { Reference = c.ConsentReference, Method = c.ConsentMethod, Date = c.ConsentDate }))],
             commitments,
             await ConflictView.ToResponsesAsync(db, conflicts, viewer.Participant?.ParticipantId, viewer.IsRegistryOperator, ct),
-            [.. reads.Select(r => new OwnerReadEntry(r.ReaderId.Value, names.GetValueOrDefault(r.ReaderId), r.Count, r.FirstAt, r.LastAt))]);
+            [.. readers.Select(r => new OwnerReadEntry(r.ReaderId.Value, names.GetValueOrDefault(r.ReaderId), r.Count, at[r.First], at[r.Last]))]);
     }
 
     /// <summary>The owner withdraws consent for an operator claim on the asset: it ends now and the operator is told.</summary>

@@ -80,16 +80,20 @@ public static class ParticipantEndpoints
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(412).ProducesProblem(422);
 
         group.MapGet("/{id}/commercial-information", async Task<Ok<CommercialInformationResponse>> (
-                string id, SubmitCommercialInformation handler, HttpContext http, CancellationToken ct) =>
+                string id, [FromQuery] string? purpose, SubmitCommercialInformation handler, HttpContext http, CancellationToken ct) =>
             {
-                var (response, version) = await handler.GetAsync(ParticipantQueries.ParseId(id), Caller.From(http.User), ct);
+                var (response, version) = await handler.GetAsync(ParticipantQueries.ParseId(id), purpose, Caller.From(http.User), ct);
                 http.Response.Headers.ETag = EntityTags.ETag(version);
                 return TypedResults.Ok(response);
             })
             .RequireAuthorization(Policies.Scope(Scopes.CommercialRead))
             .WithName("GetCommercialInformation")
-            .WithSummary("Read commercial information (the participant itself and the registry operator only)")
-            .ProducesProblem(400).ProducesProblem(404);
+            .WithSummary("Read commercial information: the participant itself and the registry operator; grantees the sections granted (BUC.4 step 6)")
+            .WithDescription("A grantee (named, or through its role) declares the purpose its grant names (?purpose=, or its client's default) and sees " +
+                             "exactly the sections its active grants cover; the rest are null and named in withheldGroups. Revocation and expiry take effect " +
+                             "on the next request. Every read by another participant is access-logged before it is answered (503 access_log.unavailable if " +
+                             "it cannot be). To anyone else it answers 404 like a missing participant.")
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(503);
 
         group.MapPost("/{id}/commercial-information/check", async Task<Ok<CommercialInformationCheckResponse>> (
                 string id, CommercialInformationRequest request, SubmitCommercialInformation handler, HttpContext http, CancellationToken ct) =>

@@ -248,6 +248,45 @@ public abstract class OperatorClaimTests(RegistryApp app)
             await past.ReadProblem(HttpStatusCode.UnprocessableEntity, "operator_claim.end_invalid");
         }
     }
+
+    [Fact]
+    public async Task BUC2_Step3_TheOperatingFsp_ReadsTheAssetAsTheVisibilityRuleShowsItsColumn_OnlyWhileItsClaimHolds()
+    {
+        var (_, owner) = await app.RegisterActiveAsync();
+        var (_, fspClient) = await app.RegisterActiveAsync();
+        using (owner)
+        using (fspClient)
+        {
+            var (asset, request) = await owner.RegisterChargepointAsync();
+            var rule = await (await fspClient.GetAsync("/api/v1/reference/visibility")).Read<VisibilityResponse>();
+            var shown = rule.Resources.Single(r => r.Resource == "asset").FieldGroups
+                .Where(g => g.Access["operating-fsp"] == "shown").Select(g => g.Code).ToList();
+            Assert.Contains("identifiers", shown);
+
+            // Before its claim the FSP is no party to the asset: the meter point is not shown to it.
+            Assert.Null(await MpanSeenAsync(fspClient, asset));
+
+            using var created = await fspClient.PostAsJsonAsync("/api/v1/operator-claims", MarketTestData.Claim(asset, Dso, MarketTestData.Now));
+            var claim = (await created.Read<ClaimAcceptedResponse>(HttpStatusCode.Created)).Claim;
+            using (var read = await fspClient.GetAsync($"/api/v1/assets/{asset}"))
+            {
+                var seen = await read.Read<AssetResponse>();
+                Assert.Equal(request.Mpan, seen.Mpan);
+                Assert.Empty((seen.WithheldGroups ?? []).Intersect(shown));
+            }
+
+            // Once the claim has ended, the relationship is gone.
+            using (var ended = await fspClient.PostAsJsonAsync($"/api/v1/operator-claims/{claim.ClaimId}/end", new EndClaimRequest()))
+                await ended.ShouldHave(HttpStatusCode.OK);
+            Assert.Null(await MpanSeenAsync(fspClient, asset));
+        }
+
+        static async Task<string?> MpanSeenAsync(HttpClient client, string asset)
+        {
+            using var read = await client.GetAsync($"/api/v1/assets/{asset}");
+            return read.StatusCode == HttpStatusCode.NotFound ? null : (await read.Read<AssetResponse>()).Mpan;
+        }
+    }
 }
 
 public sealed class OperatorClaimTests_Sqlite(SqliteApp app) : OperatorClaimTests(app), IClassFixture<SqliteApp>;

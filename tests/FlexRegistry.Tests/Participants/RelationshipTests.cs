@@ -16,7 +16,7 @@ public abstract class RelationshipTests(RegistryApp app)
         GranteeParticipantId = grantee,
         GranteeRole = role,
         Part = part,
-        Purpose = "Paying for flexibility services",
+        Purpose = "onboarding",
         ExpiresAt = TimeProvider.System.GetUtcNow().AddDays(30),
     };
 

@@ -239,7 +239,8 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
         Func<Who, Target, HttpStatusCode> Expected,
         Func<World, string>? MustNotShowToOthers = null,
         string? IfMatch = null,
-        string? MissingCode = null);
+        string? MissingCode = null,
+        Who[]? MayShowTo = null);
 
     private static readonly string MissingParticipant = FlexRegistry.Participants.ParticipantId.New().Value;
 
@@ -260,7 +261,7 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
     {
         GranteeParticipantId = grantee,
         Part = "commercial-information.contacts",
-        Purpose = "Authorisation matrix",
+        Purpose = "onboarding",
         ExpiresAt = TimeProvider.System.GetUtcNow().AddDays(30),
     };
 
@@ -352,7 +353,14 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
             new("GET /api/v1/events", (_, _) => Fixed("/api/v1/events"), null, AnyParticipant(200), w => w.AssetId),
             new("GET /api/v1/events/types", (_, _) => Fixed("/api/v1/events/types"), null, AnyParticipant(200)),
             new("GET /api/v1/subscriptions", (_, _) => Fixed("/api/v1/subscriptions"), null, AnyParticipant(200), w => w.SubscriptionId),
-            new("GET /api/v1/assets", (_, _) => Fixed("/api/v1/assets"), null, AnyParticipant(200), w => w.AssetId),
+            // A market operator (with a purpose) finds every registered asset; another FSP none of A's.
+            new("GET /api/v1/assets", (_, _) => Fixed("/api/v1/assets?purpose=procurement"), null, AnyParticipant(200), w => w.AssetId, MayShowTo: [Who.OtherRole]),
+            new("GET /api/v1/assets/export", (_, _) => Fixed("/api/v1/assets/export?purpose=procurement"), null, AnyParticipant(200), w => w.AssetId,
+                MayShowTo: [Who.OtherRole]),
+            new("GET /api/v1/reference/visibility", (_, _) => Fixed("/api/v1/reference/visibility"), null, AnyParticipant(200)),
+            new("GET /api/v1/reference/purposes", (_, _) => Fixed("/api/v1/reference/purposes"), null, AnyParticipant(200)),
+            new("GET /api/v1/access-log", (_, _) => Fixed("/api/v1/access-log"), null, OnlyRoles(200, Who.Operator)),
+            new("POST /api/v1/access-log/verify", (_, _) => Fixed("/api/v1/access-log/verify"), null, OnlyRoles(200, Who.Operator)),
             new("GET /api/v1/reference/dno-areas", (_, _) => Fixed("/api/v1/reference/dno-areas"), null, AnyParticipant(200)),
             new("GET /api/v1/reference/asset-types", (_, _) => Fixed("/api/v1/reference/asset-types"), null, AnyParticipant(200)),
             new("GET /api/v1/reference/validation-rules", (_, _) => Fixed("/api/v1/reference/validation-rules"), null, AnyParticipant(200)),
@@ -416,7 +424,12 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
                 ChildOfA("clients", w => w.FreshClient()), null, OwnerOrOperator(204)),
 
             // Assets: parties and the operator see them; a market operator without a relationship sees nothing and cannot write.
-            new("GET /api/v1/assets/{id}", (w, t) => Fixed($"/api/v1/assets/{(t == Target.Missing ? MissingAsset : w.AssetId)}"), null, OwnerOrOperator(200)),
+            // Reads declare a purpose: the market operator then sees A's asset (identity, technical, coarse location); another FSP nothing.
+            new("GET /api/v1/assets/{id}", (w, t) => Fixed($"/api/v1/assets/{(t == Target.Missing ? MissingAsset : w.AssetId)}?purpose=procurement"), null,
+                (who, target) => Gate(who) ?? (target == Target.Missing ? HttpStatusCode.NotFound
+                    : who is Who.Own or Who.Operator or Who.OtherRole ? HttpStatusCode.OK : HttpStatusCode.NotFound)),
+            new("GET /api/v1/assets/{id}/access-log", (w, t) => Fixed($"/api/v1/assets/{(t == Target.Missing ? MissingAsset : w.AssetId)}/access-log"), null,
+                OwnerOrOperator(200)),
             new("PATCH /api/v1/assets/{id}", (w, t) => Fixed($"/api/v1/assets/{(t == Target.Missing ? MissingAsset : w.AssetId)}"),
                 Send(() => MergePatch("""{"model":"zappi v2.1 7kW"}""")), OwnerOrOperator(200, [Who.OtherRole]), IfMatch: "*"),
 
@@ -494,6 +507,12 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
                 ChildOfA("market-interests", w => w.FreshInterest()), null, OwnerOrOperator(204)),
             new("GET /api/v1/participants/{id}/data-sharing-grants",
                 OfA("/data-sharing-grants"), null, OwnerOrOperator(200)),
+
+            // Access log and read notifications: the participant's and the operator's.
+            new("GET /api/v1/participants/{id}/access-log", OfA("/access-log"), null, OwnerOrOperator(200)),
+            new("GET /api/v1/participants/{id}/access-notifications", OfA("/access-notifications"), null, OwnerOrOperator(200)),
+            new("PUT /api/v1/participants/{id}/access-notifications", OfA("/access-notifications"),
+                Send(() => Json(new AccessNotificationsRequest { AllAssets = true })), OwnerOrOperator(200)),
             new("POST /api/v1/participants/{id}/data-sharing-grants",
                 OfA("/data-sharing-grants"),
                 async (w, t) => Json(Grant(t == Target.Missing ? w.M : await w.FreshMarketOperator())), OwnerOrOperator(201)),
@@ -667,7 +686,8 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
                             if (code is null || !code.EndsWith("not_found", StringComparison.Ordinal) || code != missingCodes.GetValueOrDefault(who))
                                 mismatches.Add($"{row.Route} [{who}] 404 with code {code} for A's record, {missingCodes.GetValueOrDefault(who)} for a missing one");
                         }
-                        if (row.MustNotShowToOthers is { } secret && who is Who.SameRole or Who.OtherRole && body.Contains(secret(world), StringComparison.Ordinal))
+                        if (row.MustNotShowToOthers is { } secret && who is Who.SameRole or Who.OtherRole && row.MayShowTo?.Contains(who) != true
+                            && body.Contains(secret(world), StringComparison.Ordinal))
                             mismatches.Add($"{row.Route} [{who}] shows A's record {secret(world)}");
                     }
                 }

@@ -249,7 +249,7 @@ public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, 
                 }
                 // BUC.2 step 5a, as for a single registration: the row learns the existing ID, the asset's parties hear of the attempt.
                 var existing = first.Inserted ? first.Asset! : first.Holder!;
-                existing.RecordDuplicateAttempt(import.ParticipantId);
+                existing.RecordDuplicateAttempt();
                 events.AddRange(TakeEvents(existing, now));
                 results.Add(AssetImportResult.Create(import.Id, plan.RowNumber, AssetImportResult.DuplicateOutcome, null, existing.Id.Value, null));
                 counts.Duplicates++;
