@@ -198,7 +198,9 @@ public static class ConflictBench
                 var owner = sellers[j % sellers.Count];
                 var asset = Register(new RegisterAssetRequest
                 {
-                    Type = "portfolio", SerialNumber = "BENCH-PF-" + j.ToString(CultureInfo.InvariantCulture), Status = "commissioned",
+                    Type = "portfolio",
+                    SerialNumber = "BENCH-PF-" + j.ToString(CultureInfo.InvariantCulture),
+                    Status = "commissioned",
                     CommissioningDate = new DateOnly(2025, 1, 1),
                 }, owner);
                 batch.Add(asset);
@@ -218,9 +220,13 @@ public static class ConflictBench
                 {
                     Type = "ev-chargepoint",
                     Mpan = Shared.Mpan.WithCheckDigit("12" + i.ToString("D10", CultureInfo.InvariantCulture)),
-                    Manufacturer = "Bench Chargers Ltd", Model = "B7", SerialNumber = "BENCH-" + i.ToString(CultureInfo.InvariantCulture),
+                    Manufacturer = "Bench Chargers Ltd",
+                    Model = "B7",
+                    SerialNumber = "BENCH-" + i.ToString(CultureInfo.InvariantCulture),
                     Address = new AssetAddressDto { Line1 = "1 Bench Street", Town = "Cambridge", Postcode = "CB1 2AB" },
-                    ImportCapacityKw = 7.4m, Status = "commissioned", CommissioningDate = new DateOnly(2025, 1, 1),
+                    ImportCapacityKw = 7.4m,
+                    Status = "commissioned",
+                    CommissioningDate = new DateOnly(2025, 1, 1),
                     OwnerConsent = new OwnerConsentDto { Reference = "BENCH", Method = "signed-contract", Date = new DateOnly(2025, 1, 1) },
                 }, sellers[i % sellers.Count]);
                 batch.Add(asset);

@@ -129,9 +129,23 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
                                  > a.RatedCapacityKw.Value + CapacityTolerance))
                 select new
                 {
-                    a.Id, a.RatedCapacityKw, a.Parties, MK1 = m1.CapacityKw, MF1 = m1.From, MT1 = m1.To,
-                    C2 = c2.Id, c2.ProductId, c2.PortfolioId, c2.SellerId, c2.BuyerId, c2.ContractedCapacityKw, CF2 = c2.From, CT2 = c2.To,
-                    MK2 = m2.CapacityKw, MF2 = m2.From, MT2 = m2.To,
+                    a.Id,
+                    a.RatedCapacityKw,
+                    a.Parties,
+                    MK1 = m1.CapacityKw,
+                    MF1 = m1.From,
+                    MT1 = m1.To,
+                    C2 = c2.Id,
+                    c2.ProductId,
+                    c2.PortfolioId,
+                    c2.SellerId,
+                    c2.BuyerId,
+                    c2.ContractedCapacityKw,
+                    CF2 = c2.From,
+                    CT2 = c2.To,
+                    MK2 = m2.CapacityKw,
+                    MF2 = m2.From,
+                    MT2 = m2.To,
                 })
             .AsNoTracking().ToListAsync(ct);
         var pairs = rows.Select(r => (
@@ -169,9 +183,20 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
                       && (notStackableWith.Contains(p2.Template) || a.RatedCapacityKw != null)
                 select new
                 {
-                    a.Id, a.RatedCapacityKw, a.Parties,
-                    C2 = c2.Id, c2.ProductId, c2.PortfolioId, c2.SellerId, c2.BuyerId, c2.ContractedCapacityKw, CF2 = c2.From, CT2 = c2.To,
-                    MK2 = m2.CapacityKw, MF2 = m2.From, MT2 = m2.To,
+                    a.Id,
+                    a.RatedCapacityKw,
+                    a.Parties,
+                    C2 = c2.Id,
+                    c2.ProductId,
+                    c2.PortfolioId,
+                    c2.SellerId,
+                    c2.BuyerId,
+                    c2.ContractedCapacityKw,
+                    CF2 = c2.From,
+                    CT2 = c2.To,
+                    MK2 = m2.CapacityKw,
+                    MF2 = m2.From,
+                    MT2 = m2.To,
                 })
             .AsNoTracking().ToListAsync(ct);
         // The product's delivery by this asset, as if contracted with the whole asset: its ID is empty, it is nobody's contract yet.
@@ -243,11 +268,31 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
                              + Math.Min(m2.CapacityKw ?? a.RatedCapacityKw.Value, c2.ContractedCapacityKw) > a.RatedCapacityKw.Value + CapacityTolerance))
             select new
             {
-                a.Id, a.RatedCapacityKw, a.Parties,
-                C1 = c1.Id, P1 = c1.ProductId, F1 = c1.PortfolioId, S1 = c1.SellerId, B1 = c1.BuyerId, K1 = c1.ContractedCapacityKw, CF1 = c1.From, CT1 = c1.To,
-                MK1 = m1.CapacityKw, MF1 = m1.From, MT1 = m1.To,
-                C2 = c2.Id, P2 = c2.ProductId, F2 = c2.PortfolioId, S2 = c2.SellerId, B2 = c2.BuyerId, K2 = c2.ContractedCapacityKw, CF2 = c2.From, CT2 = c2.To,
-                MK2 = m2.CapacityKw, MF2 = m2.From, MT2 = m2.To,
+                a.Id,
+                a.RatedCapacityKw,
+                a.Parties,
+                C1 = c1.Id,
+                P1 = c1.ProductId,
+                F1 = c1.PortfolioId,
+                S1 = c1.SellerId,
+                B1 = c1.BuyerId,
+                K1 = c1.ContractedCapacityKw,
+                CF1 = c1.From,
+                CT1 = c1.To,
+                MK1 = m1.CapacityKw,
+                MF1 = m1.From,
+                MT1 = m1.To,
+                C2 = c2.Id,
+                P2 = c2.ProductId,
+                F2 = c2.PortfolioId,
+                S2 = c2.SellerId,
+                B2 = c2.BuyerId,
+                K2 = c2.ContractedCapacityKw,
+                CF2 = c2.From,
+                CT2 = c2.To,
+                MK2 = m2.CapacityKw,
+                MF2 = m2.From,
+                MT2 = m2.To,
             };
 
         var pairs = new List<(Commitment, Commitment)>();
