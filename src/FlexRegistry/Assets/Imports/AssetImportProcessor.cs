@@ -132,7 +132,7 @@ public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, 
         // Rows are numbered 1..RowsReceived as staged, so a batch is a bounded range of the key. The bound matters: with
         // only `RowNumber > from … LIMIT`, PostgreSQL sometimes planned a scan of every remaining row and a sort, per
         // batch (a 1M-row import spent 80 s of its 160 s in this query; other runs 2 s).
-        var size = Math.Max(1, options.BatchSize);
+        var size = Math.Clamp(options.BatchSize, 1, AssetImportOptions.MaxBatchSize);
         var rows = await context.AssetImportRows.AsNoTracking()
             .Where(r => r.ImportId == import.Id && r.RowNumber > from && r.RowNumber <= from + size)
             .OrderBy(r => r.RowNumber)
