@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using FlexRegistry.Assets;
 using FlexRegistry.Assets.Confirmation;
 using FlexRegistry.Assets.Imports;
+using FlexRegistry.Assets.Matching;
 using FlexRegistry.Audit;
 using FlexRegistry.Auth;
 using FlexRegistry.Auth.Users;

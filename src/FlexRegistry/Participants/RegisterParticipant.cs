@@ -138,7 +138,7 @@ public sealed class RegisterParticipant(
                 ["legalName"] = Math.Round(nameScore, 4),
                 ["registeredAddress.postcode"] = 1.0,
             };
-            db.DuplicateCases.Add(DuplicateCase.Open("participant", participant.Id.Value, neighbour.Id.Value, nameScore,
+            db.DuplicateCases.Add(DuplicateCase.Open("participant", participant.Id.Value, neighbour.Id.Value, nameScore, 0,
                 JsonSerializer.Serialize(evidence), [participant.Id.Value, neighbour.Id.Value], now));
         }
         if (db.ChangeTracker.HasChanges())
