@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using FlexRegistry.Assets;
+using FlexRegistry.Assets.Matching;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Persistence;
 using FlexRegistry.Tests.Infrastructure;
@@ -286,7 +287,7 @@ public abstract class AssetRegistrationTests(RegistryApp app)
             Assert.Equal(existing.AssetId, duplicateCase.CandidateId);
             Assert.Equal(1.0, duplicateCase.Evidence["mpan"]);
             Assert.True(duplicateCase.Evidence["ratedCapacityKw"] is > 0.9 and < 1.0);
-            Assert.True(duplicateCase.Score >= AssetMatching.Threshold);
+            Assert.True(duplicateCase.MatchWeight >= AssetMatcher.ReviewWeight);
             // Both registrants are parties: A sees the case too.
             await (await a.GetAsync($"/api/v1/duplicate-cases/{flagged.DuplicateCaseId}")).ShouldHave(HttpStatusCode.OK);
 

@@ -77,7 +77,15 @@ public static class Manufacturers
     /// <summary>One key per maker: compact upper-case letters and digits, corporate words dropped, aliases resolved.</summary>
     public static string Canonical(string? name)
     {
-        var words = Text.Words(name);
+        var words = new List<string>();
+        foreach (var word in Text.Words(name))
+        {
+            // Initials written with stops ("B.V.", "S.A.") are one word.
+            if (word.Length == 1 && words.Count > 0 && words[^1].Length < 3 && words[^1].All(char.IsAsciiLetter) && char.IsAsciiLetter(word[0]))
+                words[^1] += word;
+            else
+                words.Add(word);
+        }
         while (words.Count > 1 && CorporateWords.Contains(words[^1]))
             words.RemoveAt(words.Count - 1);
         var compact = string.Concat(words);

@@ -18,7 +18,7 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.14")
+                .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
@@ -28,6 +28,10 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                     b.Property<string>("Id")
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
+
+                    b.Property<string>("AddressKey")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
 
                     b.Property<string>("AddressLine1")
                         .HasMaxLength(200)
@@ -74,6 +78,10 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                     b.Property<string>("ExportMpan")
                         .HasMaxLength(13)
                         .HasColumnType("character varying(13)");
+
+                    b.Property<string>("GeoCell")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<string>("GspGroup")
                         .HasMaxLength(2)
@@ -139,6 +147,10 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(17)
                         .HasColumnType("character varying(17)");
+
+                    b.Property<string>("SerialKey")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
 
                     b.Property<string>("SerialNumber")
                         .HasMaxLength(100)
@@ -250,7 +262,11 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AddressKey");
+
                     b.HasIndex("ConfirmationDueAt");
+
+                    b.HasIndex("GeoCell");
 
                     b.HasIndex("IdentityKey")
                         .IsUnique()
@@ -265,6 +281,8 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                     b.HasIndex("PostcodeDistrict");
 
                     b.HasIndex("RegistrantId");
+
+                    b.HasIndex("SerialKey");
 
                     b.HasIndex("DnoDistributorId", "Type");
 
@@ -743,6 +761,9 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<double?>("MatchWeight")
+                        .HasColumnType("double precision");
 
                     b.Property<DateTimeOffset>("OpenedAt")
                         .HasColumnType("timestamp with time zone");

@@ -16,12 +16,16 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
         protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
             modelBuilder.Entity("FlexRegistry.Assets.Asset", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AddressKey")
+                        .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("AddressLine1")
@@ -68,6 +72,10 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
 
                     b.Property<string>("ExportMpan")
                         .HasMaxLength(13)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GeoCell")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("GspGroup")
@@ -133,6 +141,10 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.Property<string>("RegistrantId")
                         .IsRequired()
                         .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SerialKey")
+                        .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SerialNumber")
@@ -245,7 +257,11 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AddressKey");
+
                     b.HasIndex("ConfirmationDueAt");
+
+                    b.HasIndex("GeoCell");
 
                     b.HasIndex("IdentityKey")
                         .IsUnique()
@@ -260,6 +276,8 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.HasIndex("PostcodeDistrict");
 
                     b.HasIndex("RegistrantId");
+
+                    b.HasIndex("SerialKey");
 
                     b.HasIndex("DnoDistributorId", "Type");
 
@@ -734,6 +752,9 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<double?>("MatchWeight")
+                        .HasColumnType("REAL");
 
                     b.Property<long>("OpenedAt")
                         .HasColumnType("INTEGER");
