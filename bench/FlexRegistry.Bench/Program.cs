@@ -10,6 +10,7 @@ internal static class BenchMain
         "webhooks" => await WebhookBench.RunAsync(Args.Parse(args[1..])),
         "copy-baseline" => await ImportBench.CopyBaselineAsync(Args.Parse(args[1..])),
         "import" => await ImportBench.ImportAsync(Args.Parse(args[1..])),
+        "quality" => QualityBench.Run(Args.Parse(args[1..])),
         _ => Usage(),
     };
 
@@ -22,6 +23,7 @@ internal static class BenchMain
               webhooks      --url URL --receiver-port P --events N --rate R --duration S [--import-rows N] [--post-rate R]
               copy-baseline --provider postgres|sqlite --connection CS --existing FILE --new FILE
               import        --url URL [--client-id ID --client-secret S] --existing FILE --new FILE
+              quality       [--register N] [--incoming N] [--seeds S1,S2]                 matching quality on the labelled set
             """);
         return 1;
     }

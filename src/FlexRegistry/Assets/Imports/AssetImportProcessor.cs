@@ -407,16 +407,30 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
         // stopping at the first other asset), then every unmerged asset in their blocks, the batch's own among them. Nearly
         // every asset of a large import is alone in its blocks: it has nothing to compare and is never read back whole.
         var shared = ids.Count == 0 ? [] : await SharingABlock(db, ids).ToListAsync(ct);
-        var candidates = new List<Asset>();
-        var seen = new HashSet<AssetId>();
+        var candidates = new List<Asset>(shared);
+        var seen = shared.Select(a => a.Id).ToHashSet();
         foreach (var kind in Enum.GetValues<BlockKind>())
         {
             var values = shared.Select(a => AssetBlocking.Key(a, kind)).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
             if (values.Count == 0)
                 continue;
-            // One index-served read per key, not one OR-ed query (which PostgreSQL answers with a scan of the whole table).
-            candidates.AddRange((await db.Assets.AsNoTracking().Where(AssetMatching.InBlocks(kind, values)).ToListAsync(ct))
-                .Where(a => a.Status != AssetStatus.Merged && seen.Add(a.Id)));
+            // Index-served reads per key, not one OR-ed query (which PostgreSQL answers with a scan of the whole table). A
+            // block larger than a single registration reads (one address written for thousands of assets) is read as a
+            // single registration reads it, its longest-registered assets only, so it costs no more than a normal one.
+            var sizes = await db.Assets.Where(AssetMatching.InBlocks(kind, values)).GroupBy(AssetMatching.KeyOf(kind))
+                .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+            var small = sizes.Where(b => b.Count <= AssetBlocking.MaxPerBlock).Select(b => b.Key!).ToList();
+            if (small.Count > 0)
+            {
+                candidates.AddRange((await db.Assets.AsNoTracking().Where(AssetMatching.InBlocks(kind, small)).Where(a => a.Status != AssetStatus.Merged).ToListAsync(ct))
+                    .Where(a => seen.Add(a.Id)));
+            }
+            foreach (var large in sizes.Where(b => b.Count > AssetBlocking.MaxPerBlock))
+            {
+                candidates.AddRange((await db.Assets.AsNoTracking().Where(AssetMatching.InBlock(kind, large.Key!)).Where(a => a.Status != AssetStatus.Merged)
+                        .OrderBy(a => a.RegisteredAt).Take(AssetBlocking.MaxPerBlock).ToListAsync(ct))
+                    .Where(a => seen.Add(a.Id)));
+            }
         }
         // Rows of this import after `to` may be committed while this sweep reads (it runs behind the batches): they are
         // compared with these rows when they are swept themselves, never here (their registration time normally says so,
@@ -460,10 +474,10 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
         return new SweepResult(from, to, cases, flagged, definite);
     }
 
-    /// <summary>The blocking keys of those of <paramref name="ids"/> that share a block with another asset.</summary>
+    /// <summary>Those of <paramref name="ids"/> (unmerged) that share a block with another asset.</summary>
     private static IQueryable<Asset> SharingABlock(RegistryDbContext db, List<AssetId> ids) =>
         db.Assets.AsNoTracking()
-            .Where(a => ids.Contains(a.Id))
+            .Where(a => ids.Contains(a.Id) && a.Status != AssetStatus.Merged)
             .Where(a => (a.Mpan != null && db.Assets.Any(b => b.Mpan == a.Mpan && b.Id != a.Id))
                 || (a.Postcode != null && db.Assets.Any(b => b.Postcode == a.Postcode && b.Id != a.Id))
                 || (a.SerialKey != null && db.Assets.Any(b => b.SerialKey == a.SerialKey && b.Id != a.Id))

@@ -293,7 +293,19 @@ internal sealed record AssetProfile(
     double? Storage,
     DateOnly? Commissioned)
 {
-    public static AssetProfile Of(Asset a)
+    /// <summary>Profiles by asset object, kept while the asset's data is unchanged (its <see cref="Asset.Version"/> moves with every change).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Asset, Tuple<Guid, AssetProfile>> Cache = [];
+
+    public static AssetProfile Of(Asset asset)
+    {
+        if (Cache.TryGetValue(asset, out var cached) && cached.Item1 == asset.Version)
+            return cached.Item2;
+        var profile = Build(asset);
+        Cache.AddOrUpdate(asset, Tuple.Create(asset.Version, profile));
+        return profile;
+    }
+
+    private static AssetProfile Build(Asset a)
     {
         var maker = Manufacturers.Canonical(a.Manufacturer);
         var makerWords = Text.Words(a.Manufacturer).ToHashSet(StringComparer.Ordinal);

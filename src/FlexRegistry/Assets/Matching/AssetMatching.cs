@@ -75,6 +75,15 @@ public sealed class AssetMatching(RegistryDbContext db)
         _ => a => a.GeoCell == value,
     };
 
+    public static Expression<Func<Asset, string?>> KeyOf(BlockKind kind) => kind switch
+    {
+        BlockKind.Mpan => a => a.Mpan,
+        BlockKind.Postcode => a => a.Postcode,
+        BlockKind.Serial => a => a.SerialKey,
+        BlockKind.Address => a => a.AddressKey,
+        _ => a => a.GeoCell,
+    };
+
     /// <summary>The blocks holding any of <paramref name="values"/> of one key, for a set of assets at once (an import's sweep).</summary>
     public static Expression<Func<Asset, bool>> InBlocks(BlockKind kind, List<string> values) => kind switch
     {
