@@ -11,6 +11,7 @@ internal static class BenchMain
         "copy-baseline" => await ImportBench.CopyBaselineAsync(Args.Parse(args[1..])),
         "import" => await ImportBench.ImportAsync(Args.Parse(args[1..])),
         "quality" => QualityBench.Run(Args.Parse(args[1..])),
+        "inclusion" => await InclusionBench.RunAsync(Args.Parse(args[1..])),
         _ => Usage(),
     };
 
@@ -24,6 +25,7 @@ internal static class BenchMain
               copy-baseline --provider postgres|sqlite --connection CS --existing FILE --new FILE
               import        --url URL [--client-id ID --client-secret S] --existing FILE --new FILE
               quality       [--register N] [--incoming N] [--seeds S1,S2]                 matching quality on the labelled set
+              inclusion     --provider postgres|sqlite --connection CS --since ISO-TIME       commit -> signed tree head, from the register's tables
             """);
         return 1;
     }

@@ -12,7 +12,7 @@ namespace FlexRegistry.Assets.Matching;
 /// opened with their per-field evidence. A definite match is returned for the caller to answer like an exact duplicate.
 /// Round trips: one for the advisory locks (PostgreSQL only), one for the candidates, and one more only when cases are opened.
 /// </summary>
-public sealed class AssetMatching(RegistryDbContext db)
+public sealed class AssetMatching(RegistryDbContext db, Journal journal)
 {
     public async Task<AssetMatchOutcome> MatchAsync(Asset asset, DateTimeOffset now, CancellationToken ct)
     {
@@ -35,6 +35,7 @@ public sealed class AssetMatching(RegistryDbContext db)
             return AssetMatchOutcome.None;
         var cases = match.Cases.Select(c => OpenCase(asset, c, now)).ToList();
         db.DuplicateCases.AddRange(cases);
+        journal.Append([.. cases.SelectMany(c => c.TakeEvents())]);
         await db.SaveChangesAsync(ct);
         return new AssetMatchOutcome(null, cases[0]);
     }
