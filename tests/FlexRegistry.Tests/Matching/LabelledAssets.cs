@@ -201,8 +201,17 @@ public sealed class LabelledAssets
 
     private static string TownOf(string area) => area switch
     {
-        "CB" => "Cambridge", "LS" => "Leeds", "M" => "Manchester", "B" => "Birmingham", "G" => "Glasgow", "EH" => "Edinburgh",
-        "CF" => "Cardiff", "BS" => "Bristol", "NE" => "Newcastle upon Tyne", "NR" => "Norwich", "OX" => "Oxford",
+        "CB" => "Cambridge",
+        "LS" => "Leeds",
+        "M" => "Manchester",
+        "B" => "Birmingham",
+        "G" => "Glasgow",
+        "EH" => "Edinburgh",
+        "CF" => "Cardiff",
+        "BS" => "Bristol",
+        "NE" => "Newcastle upon Tyne",
+        "NR" => "Norwich",
+        "OX" => "Oxford",
         _ => area.Length == 1 ? "London" : area + " town",
     };
 
@@ -723,7 +732,16 @@ public sealed class LabelledAssets
 
     private static readonly Dictionary<char, string> KeyboardNeighbours = new()
     {
-        ['0'] = "9", ['1'] = "2", ['2'] = "13", ['3'] = "24", ['4'] = "35", ['5'] = "46", ['6'] = "57", ['7'] = "68", ['8'] = "79", ['9'] = "80",
+        ['0'] = "9",
+        ['1'] = "2",
+        ['2'] = "13",
+        ['3'] = "24",
+        ['4'] = "35",
+        ['5'] = "46",
+        ['6'] = "57",
+        ['7'] = "68",
+        ['8'] = "79",
+        ['9'] = "80",
     };
 
     private static readonly (char, char)[] LookAlikes = [('0', 'O'), ('1', 'I'), ('5', 'S'), ('8', 'B'), ('2', 'Z'), ('O', '0'), ('I', '1'), ('S', '5'), ('B', '8')];

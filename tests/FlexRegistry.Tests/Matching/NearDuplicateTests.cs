@@ -123,8 +123,13 @@ public abstract class NearDuplicateTests(RegistryApp app)
         },
         ["battery-beside-the-chargepoint"] = o => o with
         {
-            Type = "battery-storage", Manufacturer = "Tesla", Model = "Powerwall 3", SerialNumber = "TG1" + Serial()[2..],
-            ImportCapacityKw = 5m, ExportCapacityKw = 5m, StorageCapacityKwh = 13.5m,
+            Type = "battery-storage",
+            Manufacturer = "Tesla",
+            Model = "Powerwall 3",
+            SerialNumber = "TG1" + Serial()[2..],
+            ImportCapacityKw = 5m,
+            ExportCapacityKw = 5m,
+            StorageCapacityKwh = 13.5m,
         },
     };
 

@@ -231,7 +231,10 @@ public static class AssetMatcher
 
     private static readonly Dictionary<string, double> RoundingTolerance = new(StringComparer.Ordinal)
     {
-        ["ev-chargepoint"] = 0.06, ["v2g-chargepoint"] = 0.06, ["heat-pump"] = 0.12, ["solar-pv"] = 0.12,
+        ["ev-chargepoint"] = 0.06,
+        ["v2g-chargepoint"] = 0.06,
+        ["heat-pump"] = 0.12,
+        ["solar-pv"] = 0.12,
     };
 
     private static string? CapacityLevel(AssetProfile a, AssetProfile b)
