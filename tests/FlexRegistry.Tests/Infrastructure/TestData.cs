@@ -95,7 +95,7 @@ public static class TestData
         Manufacturer = "Myenergi Ltd",
         Model = "zappi v2 7kW",
         SerialNumber = serial ?? Serial(),
-        Address = new AssetAddressDto { Line1 = $"{1 + (n % 397)} Mill Lane", Town = "Cambridge", Postcode = postcode ?? Postcode() },
+        Address = new AssetAddressDto { Line1 = $"{1 + (n % 9973)} Mill Lane", Town = "Cambridge", Postcode = postcode ?? Postcode() },
         ImportCapacityKw = 7.4m,
         ConnectionVoltageKv = 0.23m,
         Status = "commissioned",
