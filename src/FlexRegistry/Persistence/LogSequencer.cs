@@ -47,6 +47,7 @@ public abstract class LogSequencer(IServiceScopeFactory scopes, SequencingOption
     protected TimeProvider Time => time;
 
     private readonly SemaphoreSlim _wake = new(0, 1);
+    private bool _idle = true;
     private TaskCompletionSource _passEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The log's name in logs and metrics: <c>events</c>, <c>audit</c>.</summary>
@@ -95,6 +96,10 @@ public abstract class LogSequencer(IServiceScopeFactory scopes, SequencingOption
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+            // Idle, a pass first looks (a read) before it opens a write transaction: on SQLite that transaction would make
+            // the register's writers wait for nothing, every poll.
+            if (_idle && await PendingThroughAsync(db, null, ct) is null)
+                return 0;
             var (rows, oldest) = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
             {
                 db.ChangeTracker.Clear();
@@ -105,6 +110,7 @@ public abstract class LogSequencer(IServiceScopeFactory scopes, SequencingOption
                 await transaction.CommitAsync(ct);
                 return pass;
             });
+            _idle = rows == 0;
             if (rows > 0)
             {
                 metrics.Sequenced(Log, rows, oldest is { } o ? time.GetUtcNow() - o : TimeSpan.Zero);

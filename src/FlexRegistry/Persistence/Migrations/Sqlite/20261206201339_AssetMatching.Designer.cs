@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace FlexRegistry.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteRegistryDbContext))]
-    [Migration("20261206181536_AssetMatching")]
+    [Migration("20261206201339_AssetMatching")]
     partial class AssetMatching
     {
         /// <inheritdoc />
@@ -91,6 +91,12 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
 
                     b.Property<double?>("ImportCapacityKw")
                         .HasColumnType("REAL");
+
+                    b.Property<Guid?>("ImportId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ImportRow")
+                        .HasColumnType("INTEGER");
 
                     b.Property<double?>("Latitude")
                         .HasColumnType("REAL");
@@ -285,6 +291,9 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.HasIndex("DnoDistributorId", "Type");
 
                     b.HasIndex("GspGroup", "Type");
+
+                    b.HasIndex("ImportId", "ImportRow")
+                        .HasFilter("\"ImportId\" IS NOT NULL");
 
                     b.HasIndex("Postcode", "Type");
 
@@ -559,6 +568,9 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.Property<string>("ResourceId")
                         .IsRequired()
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResourceIds")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ResourceType")

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace FlexRegistry.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresRegistryDbContext))]
-    [Migration("20261206181552_AssetMatching")]
+    [Migration("20261206201441_AssetMatching")]
     partial class AssetMatching
     {
         /// <inheritdoc />
@@ -96,6 +96,12 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
 
                     b.Property<double?>("ImportCapacityKw")
                         .HasColumnType("double precision");
+
+                    b.Property<Guid?>("ImportId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("ImportRow")
+                        .HasColumnType("integer");
 
                     b.Property<double?>("Latitude")
                         .HasColumnType("double precision");
@@ -290,6 +296,9 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                     b.HasIndex("DnoDistributorId", "Type");
 
                     b.HasIndex("GspGroup", "Type");
+
+                    b.HasIndex("ImportId", "ImportRow")
+                        .HasFilter("\"ImportId\" IS NOT NULL");
 
                     b.HasIndex("Postcode", "Type");
 
@@ -571,6 +580,9 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ResourceIds")
+                        .HasColumnType("text");
 
                     b.Property<string>("ResourceType")
                         .IsRequired()
