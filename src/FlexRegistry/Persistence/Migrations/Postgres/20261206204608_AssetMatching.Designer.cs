@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace FlexRegistry.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresRegistryDbContext))]
-    [Migration("20261206201441_AssetMatching")]
+    [Migration("20261206204608_AssetMatching")]
     partial class AssetMatching
     {
         /// <inheritdoc />
