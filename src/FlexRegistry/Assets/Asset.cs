@@ -235,7 +235,7 @@ public sealed class Asset : EventSource
         Record("asset.merged", Id.Value,
             EventData(("from", from.ToWire()), ("mergedInto", existing.Id.Value), ("reason", "definite duplicate of an existing asset")),
             [.. PartyList]);
-        existing.RecordDuplicateAttempt(RegistrantId);
+        existing.RecordDuplicateAttempt();
     }
 
     /// <summary>A trusted source confirmed the identity and technical groups.</summary>

@@ -99,7 +99,7 @@ public sealed class RegisterAsset(RegistryDbContext db, Journal journal, AssetMa
             throw await DuplicateAsync(winner.Value, caller, ct);
         }
         if (definiteMatch is { } existing)
-            throw await DuplicateAsync(existing, caller.ParticipantId, ct);
+            throw await DuplicateAsync(existing, caller, ct);
 
         logger.LogInformation("Registered asset {AssetId} of type {AssetType} for {ParticipantId}", asset.Id, asset.Type, caller.ParticipantId);
         if (confirmable)
