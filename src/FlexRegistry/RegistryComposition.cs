@@ -4,6 +4,7 @@ using FlexRegistry.Assets.Confirmation;
 using FlexRegistry.Assets.Imports;
 using FlexRegistry.Audit;
 using FlexRegistry.Auth;
+using FlexRegistry.Auth.People;
 using FlexRegistry.Auth.Users;
 using FlexRegistry.Duplicates;
 using FlexRegistry.Events;
@@ -11,7 +12,9 @@ using FlexRegistry.Participants;
 using FlexRegistry.Participants.Verification;
 using FlexRegistry.Persistence;
 using FlexRegistry.Reference;
+using FlexRegistry.Pages;
 using FlexRegistry.Shared;
+using FlexRegistry.Shared.Mail;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
@@ -37,8 +40,12 @@ public static class RegistryComposition
         var requestLimits = configuration.GetSection("Requests").Get<RequestLimitOptions>() ?? new RequestLimitOptions();
         requestLimits.Uploads[AssetImportEndpoints.UploadPath] = configuration.GetSection("Imports").Get<AssetImportOptions>()?.MaxBodyBytes ?? new AssetImportOptions().MaxBodyBytes;
         services.AddSingleton(requestLimits);
+        requestLimits.Uploads[Pages.Assets.ImportModel.UploadPath] = requestLimits.Uploads[AssetImportEndpoints.UploadPath];
         services.AddRegistryDatabase(configuration);
+        services.AddRegistryDataProtection(configuration);
         services.AddRegistryAuth(configuration);
+        Emails.AddEmail(services, configuration);
+        services.AddRegistryWeb(configuration.GetValue<bool>("Auth:RequireHttps"));
         services.AddRegistryRateLimiting(configuration);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddRegistryOpenApi();
@@ -56,6 +63,7 @@ public static class RegistryComposition
         services.AddScoped<ManageApiClients>();
         services.AddSingleton(configuration.GetSection("Users").Get<UserOptions>() ?? new UserOptions());
         services.AddScoped<ManageUsers>();
+        services.AddSingleton<WebLinks>();
         services.AddScoped<AcceptInvitation>();
         services.AddSingleton(configuration.GetSection("Audit").Get<AuditOptions>() ?? new AuditOptions());
         services.AddScoped<AuditQueries>();
@@ -127,11 +135,11 @@ public static class RegistryComposition
 
     public static WebApplication UseRegistry(this WebApplication app)
     {
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseRegistryWebHeaders();
         app.UseMiddleware<RequestLimitsMiddleware>();
         app.UseRouting();
         app.UseAuthentication();
+        app.UseWebSessions();
         app.UseMiddleware<LiveTokenCheck>();
         app.UseMiddleware<CertificateBoundTokenCheck>();
         app.UseAuthorization();
@@ -154,6 +162,7 @@ public static class RegistryComposition
         app.MapReferenceEndpoints();
         app.MapAssetEndpoints();
         app.MapAssetImportEndpoints();
+        app.MapRazorPages();
         return app;
     }
 }

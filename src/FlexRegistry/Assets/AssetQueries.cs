@@ -92,6 +92,24 @@ public sealed class AssetQueries(RegistryDbContext db, RecordAssetAccess accesse
         return new Page<AssetSummary>(items, rows.Count > size ? rows[size - 1].Id.Value : null);
     }
 
+    /// <summary>
+    /// How many of the assets visible to the caller (the same rule as <see cref="SearchAsync"/>) lie in each DNO licence
+    /// area: the dashboard's and the search page's chart. Assets with no derivable area are counted under null.
+    /// </summary>
+    public async Task<IReadOnlyList<AreaCount>> CountByAreaAsync(Caller caller, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var q = db.Assets.AsNoTracking().Where(a => a.Status != AssetStatus.Merged);
+        if (!caller.IsRegistryOperator)
+        {
+            var party = " " + caller.ParticipantId.Value + " ";
+            q = q.Where(a => a.Parties.Contains(party));
+        }
+        var counts = await q.GroupBy(a => a.DnoDistributorId).Select(g => new { Area = g.Key, Count = g.LongCount() }).ToListAsync(ct);
+        return [.. counts.Select(c => new AreaCount(c.Area, c.Area is { } d ? DnoArea.FindByDistributorId(d)?.Name : null, c.Count))
+            .OrderBy(c => c.DistributorId ?? int.MaxValue)];
+    }
+
     public static AssetResponse ToResponse(Asset a)
     {
         ArgumentNullException.ThrowIfNull(a);
@@ -130,3 +148,6 @@ public sealed class AssetQueries(RegistryDbContext db, RecordAssetAccess accesse
 /// <summary>Filters of <c>GET /api/v1/assets</c>.</summary>
 public sealed record AssetSearch(
     string? Type, string? DnoArea, string? GspGroup, string? PostcodeDistrict, decimal? MinCapacityKw, decimal? MaxCapacityKw, string? Cursor, int? Limit);
+
+/// <summary>Visible assets in one DNO licence area (<see cref="DistributorId"/> null: no area could be derived).</summary>
+public sealed record AreaCount(int? DistributorId, string? Name, long Count);

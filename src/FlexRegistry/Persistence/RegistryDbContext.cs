@@ -5,6 +5,7 @@ using FlexRegistry.Auth;
 using FlexRegistry.Duplicates;
 using FlexRegistry.Events;
 using FlexRegistry.Participants;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -16,7 +17,7 @@ namespace FlexRegistry.Persistence;
 /// The unit of work for the whole register. One model serves SQLite and PostgreSQL; the provider-specific
 /// subclasses exist only so each provider has its own migration set.
 /// </summary>
-public abstract class RegistryDbContext(DbContextOptions options, TimeProvider time) : DbContext(options)
+public abstract class RegistryDbContext(DbContextOptions options, TimeProvider time) : DbContext(options), IDataProtectionKeyContext
 {
     internal static readonly JsonSerializerOptions EventJson = new(JsonSerializerDefaults.Web);
 
@@ -34,6 +35,9 @@ public abstract class RegistryDbContext(DbContextOptions options, TimeProvider t
     public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
     public DbSet<Subscription> Subscriptions => Set<Subscription>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
+    /// <summary>The Data Protection key ring (each key encrypted at rest; see <see cref="DataProtectionKeys"/>).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>Key of the PostgreSQL advisory lock that serialises event-log appends (arbitrary, fixed forever).</summary>
     internal const long EventLogLockKey = 0x466C_6578_4C6F_67; // "FlexLog"

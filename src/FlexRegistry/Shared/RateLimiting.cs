@@ -12,6 +12,10 @@ public sealed class RateLimitOptions
     public int RegistrationsPerWindow { get; set; } = 20;
     public TimeSpan RegistrationWindow { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Sign-in attempts (password, code, emailed link requests) allowed per client address per window; each account also locks after 5 wrong passwords.</summary>
+    public int SignInsPerWindow { get; set; } = 30;
+    public TimeSpan SignInWindow { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Sustained requests per second allowed to each API client (token bucket refill).</summary>
     public int ClientRequestsPerSecond { get; set; } = 50;
 
@@ -22,6 +26,7 @@ public sealed class RateLimitOptions
 public static class RateLimiting
 {
     public const string AnonymousRegistration = "anonymous-registration";
+    public const string SignIn = "sign-in";
 
     public static IServiceCollection AddRegistryRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
@@ -64,6 +69,12 @@ public static class RateLimiting
                 ? RateLimitPartition.GetFixedWindowLimiter(
                     http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = options.RegistrationsPerWindow, Window = options.RegistrationWindow, QueueLimit = 0 })
+                : RateLimitPartition.GetNoLimiter("off"));
+            // The registration throttle extended to sign-in: per client address, whichever way the person signs in.
+            limiter.AddPolicy(SignIn, http => options.Enabled
+                ? RateLimitPartition.GetFixedWindowLimiter(
+                    http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = options.SignInsPerWindow, Window = options.SignInWindow, QueueLimit = 0 })
                 : RateLimitPartition.GetNoLimiter("off"));
         });
         return services;
