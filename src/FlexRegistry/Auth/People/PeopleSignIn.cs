@@ -64,6 +64,8 @@ public static class PeopleSignIn
             .AddDefaultTokenProviders()
             .AddClaimsPrincipalFactory<WebAccountClaims>();
         services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = web.SignInLinkLifetime);
+        // A passkey sign-in must prove the person (PIN or biometric on the device), so it counts as two factors.
+        services.Configure<IdentityPasskeyOptions>(o => o.UserVerificationRequirement = "required");
 
         var secure = auth.RequireHttps ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
         var authentication = services.AddAuthentication();

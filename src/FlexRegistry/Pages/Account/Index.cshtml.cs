@@ -30,6 +30,37 @@ public sealed class AccountModel(UserManager<WebAccount> accounts, RegistryDbCon
         }
     }
 
+    /// <summary>Adding a passkey, step 1 (script): the WebAuthn creation options for this account.</summary>
+    public async Task<IActionResult> OnPostPasskeyOptionsAsync([FromServices] SignInManager<WebAccount> signIn)
+    {
+        if (!LocalAccount || await accounts.FindByIdAsync(Person!.Subject) is not { } account)
+            return NotFound();
+        var options = await signIn.MakePasskeyCreationOptionsAsync(new PasskeyUserEntity { Id = account.Id, Name = account.UserName!, DisplayName = account.Email! });
+        return Content(options, "application/json");
+    }
+
+    /// <summary>Adding a passkey, step 2: the browser's attestation is verified and the passkey stored.</summary>
+    public async Task<IActionResult> OnPostPasskeyAsync(string? credential, [FromServices] SignInManager<WebAccount> signIn)
+    {
+        if (!LocalAccount || await accounts.FindByIdAsync(Person!.Subject) is not { } account || string.IsNullOrEmpty(credential))
+            return NotFound();
+        var attestation = await signIn.PerformPasskeyAttestationAsync(credential);
+        if (!attestation.Succeeded || attestation.UserEntity.Id != account.Id)
+        {
+            AddError("", "auth.passkey_failed", "The passkey could not be added. Try again");
+            await OnGetAsync(null);
+            return Page();
+        }
+        var added = await accounts.AddOrUpdatePasskeyAsync(account, attestation.Passkey);
+        if (!added.Succeeded)
+        {
+            AddError("", "auth.passkey_failed", "The passkey could not be added. Try again");
+            await OnGetAsync(null);
+            return Page();
+        }
+        return Redirect("/account?done=passkey");
+    }
+
     /// <summary>Deletes every session of this identity; the person is signed out here too.</summary>
     public async Task<IActionResult> OnPostEndSessionsAsync(CancellationToken ct)
     {

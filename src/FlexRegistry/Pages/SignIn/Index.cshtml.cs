@@ -43,4 +43,28 @@ public sealed class SignInModel(SignInManager<WebAccount> signIn, ExternalIssuer
             AddError("email", "auth.invalid_credentials", "The email address or password is not right");
         return Page();
     }
+
+    /// <summary>Passkey sign-in, step 1 (script): the WebAuthn request options; the challenge is kept in a short-lived cookie.</summary>
+    public async Task<IActionResult> OnPostPasskeyOptionsAsync() =>
+        Content(await signIn.MakePasskeyRequestOptionsAsync(null), "application/json");
+
+    /// <summary>
+    /// Passkey sign-in, step 2: the browser's assertion. Passkeys require user verification (PIN or biometric on the
+    /// device), so the session counts as two-factor, which registry-operator accounts need.
+    /// </summary>
+    public async Task<IActionResult> OnPostPasskeyAsync(string? credential, string? returnUrl, [FromServices] UserManager<WebAccount> accounts)
+    {
+        ReturnUrl = SafeReturnUrl(returnUrl);
+        if (string.IsNullOrEmpty(credential))
+            return BadRequest();
+        var result = await signIn.PerformPasskeyAssertionAsync(credential);
+        if (!result.Succeeded || await accounts.IsLockedOutAsync(result.User))
+        {
+            AddError("email", "auth.passkey_failed", "Your passkey could not be used. Sign in with your password instead");
+            return Page();
+        }
+        await accounts.AddOrUpdatePasskeyAsync(result.User, result.Passkey);
+        await signIn.SignInWithClaimsAsync(result.User, isPersistent: false, [new System.Security.Claims.Claim("amr", "mfa"), new System.Security.Claims.Claim("amr", "hwk")]);
+        return LocalRedirect(ReturnUrl);
+    }
 }
