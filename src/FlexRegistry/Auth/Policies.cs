@@ -22,6 +22,13 @@ public static class Policies
     /// <summary>Pages only: any signed-in person, bound to a register user or not (their own account, accepting an invitation).</summary>
     public const string SignedIn = "page:signed-in";
 
+    /// <summary>
+    /// Pages open to everyone (start, register, sign in). Not <c>[AllowAnonymous]</c>: that would leave the person's
+    /// session unread (the fallback policy authenticates bearer tokens), so the page would not know who is signed in and
+    /// its forms' antiforgery tokens would not match theirs.
+    /// </summary>
+    public const string Anyone = "page:anyone";
+
     public const string PagePrefix = "page:";
 
     public const string ScopePrefix = "scope:";
@@ -66,6 +73,7 @@ public static class Policies
             });
         }
         builder.AddPolicy(SignedIn, p => p.AddAuthenticationSchemes(PeopleSignIn.Scheme).RequireAuthenticatedUser());
+        builder.AddPolicy(Anyone, p => p.AddAuthenticationSchemes(PeopleSignIn.Scheme).RequireAssertion(_ => true));
         return services;
     }
 

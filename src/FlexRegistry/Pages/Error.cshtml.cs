@@ -1,10 +1,11 @@
+using FlexRegistry.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FlexRegistry.Pages;
 
 /// <summary>The HTML answer for web requests that end in an error status (re-executed by the status code pages).</summary>
-[AllowAnonymous]
+[Authorize(Policy = Policies.Anyone)]
 [IgnoreAntiforgeryToken]
 public sealed class ErrorModel : RegistryPage
 {

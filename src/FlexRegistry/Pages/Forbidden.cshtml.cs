@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Authorization;
 namespace FlexRegistry.Pages;
 
 /// <summary>Where a signed-in person lands when a page's policy refuses them (the cookie handler's access-denied path).</summary>
-[AllowAnonymous]
+[Authorize(Policy = Policies.Anyone)]
 public sealed class ForbiddenModel : RegistryPage
 {
     public override string Title => "You do not have permission to see this page";

@@ -1,8 +1,9 @@
+using FlexRegistry.Auth;
 using Microsoft.AspNetCore.Authorization;
 
 namespace FlexRegistry.Pages;
 
-[AllowAnonymous]
+[Authorize(Policy = Policies.Anyone)]
 public sealed class IndexModel : RegistryPage
 {
     public override string Title => "Register flexibility assets and participants";

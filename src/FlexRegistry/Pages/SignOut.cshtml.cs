@@ -1,12 +1,13 @@
 using FlexRegistry.Auth.People;
 using Microsoft.AspNetCore.Authentication;
+using FlexRegistry.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FlexRegistry.Pages;
 
 /// <summary>Signing out deletes the server-side session, so the old cookie is worthless even if it was copied.</summary>
-[AllowAnonymous]
+[Authorize(Policy = Policies.Anyone)]
 public sealed class SignOutModel : RegistryPage
 {
     public override string Title => "You have signed out";

@@ -15,7 +15,7 @@ namespace FlexRegistry.Pages.Account;
 /// through the sign-in and is accepted on return) or creates a local account: a password now, then passkeys or an
 /// authenticator app. Either way the same use case as the API's accept endpoint binds the identity to the user.
 /// </summary>
-[AllowAnonymous]
+[Authorize(Policy = Policies.Anyone)]
 [EnableRateLimiting(RateLimiting.SignIn)]
 public sealed class AcceptInvitationModel(AcceptInvitation accept, UserManager<WebAccount> accounts, SignInManager<WebAccount> signIn,
     ExternalIssuerRegistry issuers, TimeProvider time) : RegistryPage

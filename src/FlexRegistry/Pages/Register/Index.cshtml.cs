@@ -13,7 +13,7 @@ namespace FlexRegistry.Pages.Register;
 /// BUC.4 steps 1–2 as a form: the same <see cref="RegisterParticipant"/> use case as <c>POST /api/v1/participants</c>,
 /// under the same anonymous-registration throttle. Then the Authorised Person is invited, by email, to the first account.
 /// </summary>
-[AllowAnonymous]
+[Authorize(Policy = Policies.Anyone)]
 [EnableRateLimiting(RateLimiting.AnonymousRegistration)]
 public sealed class RegisterOrganisationModel(RegisterParticipant register, ManageUsers users) : RegistryPage
 {

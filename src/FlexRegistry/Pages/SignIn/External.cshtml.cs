@@ -12,7 +12,7 @@ namespace FlexRegistry.Pages.SignIn;
 /// Starts sign-in at an organisation's OpenID provider (authorization code flow with PKCE). A link, not a form: the
 /// provider is another origin, which the Content-Security-Policy's form-action does not allow forms to reach.
 /// </summary>
-[AllowAnonymous]
+[Authorize(Policy = Policies.Anyone)]
 [EnableRateLimiting(RateLimiting.SignIn)]
 public sealed class ExternalSignInModel(ExternalIssuerRegistry issuers) : RegistryPage
 {

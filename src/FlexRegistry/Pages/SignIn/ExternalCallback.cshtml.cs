@@ -13,7 +13,7 @@ namespace FlexRegistry.Pages.SignIn;
 /// Back from the provider: the proven identity (issuer, subject, email) starts a session. When the person came from an
 /// invitation, it is accepted first with the same use case as <c>POST /api/v1/invitations/accept</c>.
 /// </summary>
-[AllowAnonymous]
+[Authorize(Policy = Policies.Anyone)]
 public sealed class ExternalCallbackModel(AcceptInvitation accept) : RegistryPage
 {
     public override string Title => "You could not be signed in";

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace FlexRegistry.Pages.SignIn;
 
 /// <summary>Sign in with a local account's password (then an authenticator code where required), or choose a provider.</summary>
-[AllowAnonymous]
+[Authorize(Policy = Policies.Anyone)]
 [EnableRateLimiting(RateLimiting.SignIn)]
 public sealed class SignInModel(SignInManager<WebAccount> signIn, ExternalIssuerRegistry issuers) : RegistryPage
 {

@@ -1,6 +1,7 @@
 using FlexRegistry.Auth.People;
 using FlexRegistry.Shared;
 using FlexRegistry.Shared.Mail;
+using FlexRegistry.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -9,7 +10,7 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace FlexRegistry.Pages.SignIn;
 
 /// <summary>Asks for an emailed one-time sign-in link. The answer is the same whether or not the address has an account.</summary>
-[AllowAnonymous]
+[Authorize(Policy = Policies.Anyone)]
 [EnableRateLimiting(RateLimiting.SignIn)]
 public sealed class SignInLinkModel(UserManager<WebAccount> accounts, Emails emails, WebLinks links) : RegistryPage
 {

@@ -1,5 +1,6 @@
 using FlexRegistry.Auth.People;
 using FlexRegistry.Shared;
+using FlexRegistry.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -12,7 +13,7 @@ namespace FlexRegistry.Pages.SignIn;
 /// presses Continue (POST), which spends the link: the account's security stamp changes, so the link never works again.
 /// Accounts with a second factor (registry operator) cannot sign in with a link alone.
 /// </summary>
-[AllowAnonymous]
+[Authorize(Policy = Policies.Anyone)]
 [EnableRateLimiting(RateLimiting.SignIn)]
 public sealed class SignInLinkContinueModel(UserManager<WebAccount> accounts, SignInManager<WebAccount> signIn) : RegistryPage
 {

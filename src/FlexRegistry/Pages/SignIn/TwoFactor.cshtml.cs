@@ -1,5 +1,6 @@
 using FlexRegistry.Auth.People;
 using FlexRegistry.Shared;
+using FlexRegistry.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -8,7 +9,7 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace FlexRegistry.Pages.SignIn;
 
 /// <summary>The second step of a password sign-in for accounts with a second factor: the authenticator (TOTP) code.</summary>
-[AllowAnonymous]
+[Authorize(Policy = Policies.Anyone)]
 [EnableRateLimiting(RateLimiting.SignIn)]
 public sealed class TwoFactorModel(SignInManager<WebAccount> signIn) : RegistryPage
 {
