@@ -40,8 +40,9 @@ public static class WebSetup
                 headers.ContentSecurityPolicy = ContentSecurityPolicy;
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
-                // Sign-in links and invitations carry tokens in the URL: never send it on to another site.
-                headers["Referrer-Policy"] = "no-referrer";
+                // Sign-in links and invitations carry tokens in the URL: never send it on to another site. (Not no-referrer:
+                // browsers then send "Origin: null" on the site's own form posts, which passkey checks refuse.)
+                headers["Referrer-Policy"] = "same-origin";
                 headers["Cross-Origin-Opener-Policy"] = "same-origin";
                 headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
                 if (!IsStaticFile(path))

@@ -24,6 +24,8 @@ public static class Repository
 /// </summary>
 public sealed class Chromium : IAsyncDisposable
 {
+    internal static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, List<string>> ScriptErrors = new();
+
     public const string ExecutablePath = "/usr/bin/chromium";
     private readonly IPlaywright _playwright;
     private readonly IBrowser _browser;
@@ -56,7 +58,16 @@ public sealed class Chromium : IAsyncDisposable
             AcceptDownloads = true,
         });
         context.SetDefaultTimeout(30_000);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        // Script errors and console errors (a CSP refusal shows up there) fail the page's next check.
+        var errors = ScriptErrors.GetOrCreateValue(page);
+        page.PageError += (_, error) => errors.Add(error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+                errors.Add(message.Text);
+        };
+        return page;
     }
 
     public async ValueTask DisposeAsync()
@@ -92,6 +103,8 @@ public static class Axe
             }
             """);
         Assert.True(violations.GetArrayLength() == 0, $"axe found WCAG 2.2 AA violations on {page.Url}: {violations}");
+        if (Chromium.ScriptErrors.TryGetValue(page, out var errors))
+            Assert.True(errors.Count == 0, $"script or console errors before {page.Url}: {string.Join(" | ", errors)}");
     }
 }
 
@@ -165,7 +178,8 @@ public sealed class BrowserSqliteApp : SqliteApp, IBrowserApp
     public FakeSmtpServer Mail { get; } = new();
     public FakeOidcIssuer Idp { get; } = new();
     public Chromium Browser => _browser ?? throw new InvalidOperationException("Not started.");
-    public Uri Address => KestrelAddress.Of(Services);
+    /// <summary>By name, not by IP: WebAuthn relying-party IDs (passkeys) must be domains, and localhost is one.</summary>
+    public Uri Address => new UriBuilder(KestrelAddress.Of(Services)) { Host = "localhost" }.Uri;
 
     protected override IEnumerable<KeyValuePair<string, string?>> Settings => [.. Idp.Settings, .. Mail.Settings];
 
@@ -195,7 +209,8 @@ public sealed class BrowserPostgresApp : PostgresApp, IBrowserApp
     public FakeSmtpServer Mail { get; } = new();
     public FakeOidcIssuer Idp { get; } = new();
     public Chromium Browser => _browser ?? throw new InvalidOperationException("Not started.");
-    public Uri Address => KestrelAddress.Of(Services);
+    /// <summary>By name, not by IP: WebAuthn relying-party IDs (passkeys) must be domains, and localhost is one.</summary>
+    public Uri Address => new UriBuilder(KestrelAddress.Of(Services)) { Host = "localhost" }.Uri;
 
     protected override IEnumerable<KeyValuePair<string, string?>> Settings => [.. Idp.Settings, .. Mail.Settings];
 

@@ -59,7 +59,7 @@ public sealed class FakeOidcIssuer : IAsyncDisposable
             if (q["response_type"] != "code" || q["client_id"] != WebClientId || q["code_challenge_method"] != "S256" || string.IsNullOrEmpty(q["code_challenge"]))
                 return Results.BadRequest("authorization code flow with PKCE (S256) only");
             string Hidden(string name) => $"<input type=\"hidden\" name=\"{name}\" value=\"{System.Net.WebUtility.HtmlEncode(q[name].ToString())}\">";
-            var html = "<!DOCTYPE html><html lang=\"en\"><head><title>Fake identity provider</title></head><body><main><h1>Sign in to your organisation</h1>" +
+            var html = "<!DOCTYPE html><html lang=\"en\"><head><title>Fake identity provider</title><link rel=\"icon\" href=\"data:,\"></head><body><main><h1>Sign in to your organisation</h1>" +
                        "<form method=\"post\" action=\"/authorize\">" + Hidden("client_id") + Hidden("redirect_uri") + Hidden("state") + Hidden("nonce") + Hidden("code_challenge") +
                        "<label for=\"email\">Email</label><input id=\"email\" name=\"email\">" +
                        "<label for=\"subject\">Subject</label><input id=\"subject\" name=\"subject\">" +

@@ -34,6 +34,16 @@ public abstract class BrowserJourneyTests(IBrowserApp web, RegistryApp app)
 
     protected static Task ClickAsync(IPage page, string button) => page.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
 
+    /// <summary>Submits a form that should succeed: if the page comes back with an error summary, the test says what it lists.</summary>
+    protected static async Task SubmitAsync(IPage page, string button)
+    {
+        await ClickAsync(page, button);
+        await page.WaitForLoadStateAsync();
+        var summary = page.Locator(".govuk-error-summary");
+        if (await summary.CountAsync() > 0)
+            Assert.Fail($"{page.Url} refused the form: {await summary.InnerTextAsync()}");
+    }
+
     /// <summary>BUC.4 step 1 through the form; returns the new participant ID.</summary>
     protected static async Task<string> RegisterOrganisationAsync(IPage page, string name, string authorisedPersonEmail, bool showErrorsFirst)
     {
@@ -123,7 +133,7 @@ public sealed class BrowserJourneyTests_Sqlite(BrowserSqliteApp app) : BrowserJo
         await olivia.GetByLabel("Verify").CheckAsync();
         await olivia.Locator("#reason").FillAsync("Company checked against the Companies House record.");
         await ClickAsync(olivia, "Confirm");
-        await Assertions.Expect(olivia.Locator(".govuk-tag").First).ToHaveTextAsync("active");
+        await Assertions.Expect(olivia.Locator("#main-content .govuk-tag").First).ToHaveTextAsync("active");
 
         // BUC.4 step 4: the Authorised Person's emailed invitation; a local account.
         ada = await AcceptWithLocalAccountAsync("ada@octoflex.example", "accept-invitation");
@@ -165,16 +175,18 @@ public sealed class BrowserJourneyTests_Sqlite(BrowserSqliteApp app) : BrowserJo
         await ben.Locator("#address-postcode").FillAsync(asset.Address.Postcode!);
         await ben.Locator("#importCapacityKw").FillAsync("7.4");
         await ben.GetByLabel("Yes, it is commissioned").CheckAsync();
+        await ben.Locator("#commissioningDate").FillAsync("2024-05-01");
         await ben.Locator("#ownerConsent-reference").FillAsync(asset.OwnerConsent!.Reference!);
         await ben.Locator("#ownerConsent-method").SelectOptionAsync("signed-contract");
         await ben.Locator("#ownerConsent-date").FillAsync("2024-04-20");
         await ClickAsync(ben, "Register the asset");
+        await Assertions.Expect(ben.Locator(".govuk-error-summary li")).ToHaveCountAsync(1);
         await Assertions.Expect(ben.Locator(".govuk-error-summary")).ToContainTextAsync("MPAN");
         await CheckAsync(ben, "register-asset-errors");
         await ben.Locator(".govuk-error-summary a[href='#mpan']").ClickAsync();
         await Assertions.Expect(ben.Locator("#mpan")).ToBeFocusedAsync();
         await ben.Locator("#mpan").FillAsync(asset.Mpan);
-        await ClickAsync(ben, "Register the asset");
+        await SubmitAsync(ben, "Register the asset");
         await Assertions.Expect(ben.Locator(".govuk-notification-banner__heading")).ToContainTextAsync("Asset registered as FRA-EV-");
         await CheckAsync(ben, "asset");
 
@@ -209,7 +221,7 @@ public sealed class BrowserJourneyTests_Sqlite(BrowserSqliteApp app) : BrowserJo
         await CheckAsync(olivia, "duplicate-case");
         await olivia.Locator("#reason").FillAsync("Same serial plate photographed by the installer.");
         await ClickAsync(olivia, "Merge the records");
-        await Assertions.Expect(olivia.Locator(".govuk-tag").First).ToHaveTextAsync("merged");
+        await Assertions.Expect(olivia.Locator("#main-content .govuk-tag").First).ToHaveTextAsync("merged");
         await CheckAsync(olivia);
         await VisitAsync(olivia, "/operator/audit", "operator-audit");
         await ClickAsync(olivia, "Verify the audit chain");
@@ -279,6 +291,17 @@ public sealed class BrowserJourneyTests_Sqlite(BrowserSqliteApp app) : BrowserJo
         await ClickAsync(page, "Create account");
         await VisitAsync(page, "/account", "account");
         await ClickAsync(page, "Add a passkey");
+        try
+        {
+            await page.WaitForURLAsync(new Regex("done=passkey|handler=Passkey"));
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail("No passkey was added; script errors: " + string.Join(" | ", Chromium.ScriptErrors.TryGetValue(page, out var e) ? e : []));
+        }
+        if (!page.Url.Contains("done=passkey", StringComparison.Ordinal))
+            Assert.Fail($"Adding the passkey answered {page.Url}: {await page.Locator("main").InnerTextAsync()}");
+        await CheckAsync(page);
         await Assertions.Expect(page.Locator(".govuk-notification-banner__heading")).ToHaveTextAsync("Your passkey has been added");
 
         await page.Context.ClearCookiesAsync();
@@ -342,7 +365,11 @@ public sealed class BrowserJourneyTests_Postgres(BrowserPostgresApp app) : Brows
         await page.Locator("#address-postcode").FillAsync("LS1 4AP");
         await page.Locator("#importCapacityKw").FillAsync("6");
         await page.GetByLabel("Yes, it is commissioned").CheckAsync();
-        await ClickAsync(page, "Register the asset");
+        await page.Locator("#commissioningDate").FillAsync("2023-11-30");
+        await page.Locator("#ownerConsent-reference").FillAsync("CONSENT-" + Guid.NewGuid().ToString("N")[..8]);
+        await page.Locator("#ownerConsent-method").SelectOptionAsync("installer-declaration");
+        await page.Locator("#ownerConsent-date").FillAsync("2023-11-01");
+        await SubmitAsync(page, "Register the asset");
         await Assertions.Expect(page.Locator(".govuk-notification-banner__heading")).ToContainTextAsync("Asset registered as FRA-HP-");
         await CheckAsync(page);
     }

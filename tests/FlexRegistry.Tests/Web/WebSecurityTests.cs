@@ -75,6 +75,33 @@ public abstract class WebSecurityTests(RegistryApp app)
     }
 
     [Fact]
+    public async Task SessionFixation_AnAttackersOwnSessionPlantedOnTheVictim_NeverBecomesTheVictims()
+    {
+        using var victim = await app.SignedInPersonAsync();
+        using var attacker = await app.SignedInPersonAsync();
+        var planted = CookieHeader(attacker.Web);
+        var token = WebSessions.AntiforgeryToken(await WithCookies(planted).HtmlAsync("/signin"));
+
+        using var browser = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var signIn = new HttpRequestMessage(HttpMethod.Post, "/signin")
+        {
+            Content = new FormUrlEncodedContent([new("email", victim.Email), new("password", Password), new("__RequestVerificationToken", token)]),
+        };
+        signIn.Headers.Add("Cookie", planted);
+        using var signedIn = await browser.SendAsync(signIn);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        var session = signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("flexreg.session=", StringComparison.Ordinal)).Split(';')[0];
+        Assert.DoesNotContain(session, planted, StringComparison.Ordinal);
+
+        // The attacker's cookie is still the attacker's own session, never the victim's.
+        var account = await WithCookies(planted).HtmlAsync("/account");
+        Assert.Contains(attacker.Email, account, StringComparison.Ordinal);
+        Assert.DoesNotContain(victim.Email, account, StringComparison.Ordinal);
+        var victims = await WithCookies(session).HtmlAsync("/account");
+        Assert.Contains(victim.Email, victims, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SignOut_DeletesTheSession_SoACopiedCookieIsRefusedAfterwards()
     {
         using var person = await app.SignedInPersonAsync();
@@ -125,7 +152,7 @@ public abstract class WebSecurityTests(RegistryApp app)
             Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
             Assert.DoesNotContain("unsafe-eval", csp, StringComparison.Ordinal);
             Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
-            Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+            Assert.Equal("same-origin", response.Headers.GetValues("Referrer-Policy").Single());
             var document = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
             Assert.All(document.QuerySelectorAll("script"), s => Assert.False(string.IsNullOrEmpty(s.GetAttribute("src")), $"{path} has an inline script"));
             Assert.Empty(document.QuerySelectorAll("[style]"));
@@ -202,6 +229,38 @@ public abstract class WebSecurityTests(RegistryApp app)
         using var after = await person.Web.GetAsync(new Uri("/dashboard", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
         Assert.Equal("/signin", PathOf(after));
+    }
+
+    [Fact]
+    public async Task RegistryOperatorAccounts_ActOnlyAfterTheirAuthenticatorCode()
+    {
+        using var op = await app.OperatorAsync();
+        var token = await app.TokenAsync(FlexRegistry.Auth.ApiClient.BootstrapClientId, RegistryApp.OperatorSecret);
+        var operatorId = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token).GetClaim("participant_id").Value;
+        var domain = "ops" + Guid.NewGuid().ToString("N")[..6] + ".example";
+        (await op.PostAsJsonAsync($"/api/v1/participants/{operatorId}/email-domains", new ApproveEmailDomainRequest { Domain = domain })).EnsureSuccessStatusCode();
+        using var person = await op.InviteAndAcceptAsync(app, operatorId, "olivia@" + domain, [.. FlexRegistry.Auth.Scopes.All]);
+
+        // Signed in with the password alone: not yet able to act for the registry operator.
+        using (var refused = await person.Web.GetAsync(new Uri("/operator/participants", UriKind.Relative)))
+            Assert.Equal("/forbidden", PathOf(refused));
+        var setup = await person.Web.HtmlAsync("/account/two-factor");
+        var key = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(setup).QuerySelector("#authenticator-key")!.TextContent;
+        using (var wrong = await person.Web.SubmitAsync("/account/two-factor", [new("code", "000000")]))
+            Assert.Contains(WebSessions.ErrorSummary(await wrong.Content.ReadAsStringAsync()), e => e.StartsWith("The code is not right", StringComparison.Ordinal));
+        using (var right = await person.Web.SubmitAsync("/account/two-factor", [new("code", Totp.Code(key))]))
+            Assert.True(right.StatusCode == HttpStatusCode.Redirect, $"{(int)right.StatusCode} {await right.Content.ReadAsStringAsync()}");
+        using (var queue = await person.Web.GetAsync(new Uri("/operator/participants", UriKind.Relative)))
+            Assert.Equal(HttpStatusCode.OK, queue.StatusCode);
+
+        // Next time: password, then the code.
+        using var fresh = app.WebClient();
+        using (var password = await fresh.SubmitAsync("/signin", [new("email", person.Email), new("password", Password)]))
+            Assert.Equal("/signin/two-factor", PathOf(password));
+        using (var code = await fresh.SubmitAsync("/signin/two-factor", [new("code", Totp.Code(key))]))
+            Assert.Equal("/dashboard", PathOf(code));
+        using (var queue = await fresh.GetAsync(new Uri("/operator/participants", UriKind.Relative)))
+            Assert.Equal(HttpStatusCode.OK, queue.StatusCode);
     }
 
     internal static IEnumerable<KeyValuePair<string, string>> Form(RegisterAssetRequest a) =>

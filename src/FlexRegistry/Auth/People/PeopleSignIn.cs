@@ -18,14 +18,17 @@ public sealed class WebOptions
     /// <summary>A session ends after this long without a request.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>A session ends after this long however active it is.</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
+
     /// <summary>How long an emailed sign-in link works.</summary>
     public TimeSpan SignInLinkLifetime { get; set; } = TimeSpan.FromMinutes(15);
 }
 
 /// <summary>
 /// Sign-in for people on the web pages. A session cookie (HttpOnly, SameSite=Lax, Secure over HTTPS and always when
-/// <c>Auth:RequireHttps</c>) carries only the key of a server-side session (<see cref="WebSessionStore"/>), whose ticket
-/// holds the identity the person proved: a local account (ASP.NET Core Identity: password, passkey or emailed link;
+/// <c>Auth:RequireHttps</c>), encrypted with Data Protection, names a server-side session (<see cref="WebSession"/>, new
+/// at every sign-in, deleted at sign-out) and holds the identity the person proved: a local account (ASP.NET Core Identity: password, passkey or emailed link;
 /// registry-operator accounts with an authenticator code too) or an external OpenID provider (authorization code flow
 /// with PKCE). On every request the register user bound to that identity is looked up, uncached, and the principal gets
 /// the claims an API token of that user would carry, so a suspension bites at once and pages authorise like the API.
@@ -82,6 +85,8 @@ public static class PeopleSignIn
             o.ExpireTimeSpan = web.IdleTimeout;
             o.SlidingExpiration = true;
             o.Events.OnValidatePrincipal = ValidateAsync;
+            o.Events.OnSigningIn = WebSessions.SigningInAsync;
+            o.Events.OnSigningOut = WebSessions.SigningOutAsync;
         });
         authentication.AddCookie(ExternalScheme, o =>
         {
@@ -99,8 +104,6 @@ public static class PeopleSignIn
             o.Cookie.SecurePolicy = secure;
             o.ExpireTimeSpan = TimeSpan.FromMinutes(5);
         });
-        services.AddSingleton<WebSessionStore>();
-        services.AddOptions<CookieAuthenticationOptions>(Scheme).Configure<WebSessionStore>(WebSessionStore.Configure);
 
         for (var i = 0; i < issuers.Count; i++)
         {
@@ -176,6 +179,15 @@ public static class PeopleSignIn
             return;
         }
         var db = ctx.HttpContext.RequestServices.GetRequiredService<RegistryDbContext>();
+        var sessionId = ctx.Principal!.FindFirst(WebSession.IdClaim)?.Value;
+        var now = ctx.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (!await WebSessions.IsLiveAsync(db, sessionId, now, ctx.HttpContext.RequestAborted))
+        {
+            // Signed out (here or everywhere), or past its lifetime: the cookie is worthless.
+            ctx.RejectPrincipal();
+            await ctx.HttpContext.SignOutAsync(Scheme);
+            return;
+        }
         var (state, user, participant) = await RegistryUserClaims.FindAsync(db, person.Issuer, person.Subject, ctx.HttpContext.RequestAborted);
         if (state == BindingState.Refused)
         {
@@ -185,6 +197,7 @@ public static class PeopleSignIn
         }
         var identity = new ClaimsIdentity(Scheme, RegistryUserClaims.NameClaim, OpenIddictConstants.Claims.Role);
         identity.AddClaims(person.Claims());
+        identity.AddClaim(new Claim(WebSession.IdClaim, sessionId!));
         if (state == BindingState.Bound)
         {
             identity.AddClaim(new Claim(RegistryUserClaims.NameClaim, user!.Name));

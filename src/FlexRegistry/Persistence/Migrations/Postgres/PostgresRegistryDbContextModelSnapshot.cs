@@ -702,14 +702,14 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
 
             modelBuilder.Entity("FlexRegistry.Auth.People.WebSession", b =>
                 {
-                    b.Property<string>("Key")
+                    b.Property<string>("Id")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<DateTimeOffset?>("ExpiresAt")
+                    b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Subject")
@@ -717,11 +717,7 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                         .HasMaxLength(800)
                         .HasColumnType("character varying(800)");
 
-                    b.Property<byte[]>("Ticket")
-                        .IsRequired()
-                        .HasColumnType("bytea");
-
-                    b.HasKey("Key");
+                    b.HasKey("Id");
 
                     b.HasIndex("ExpiresAt");
 

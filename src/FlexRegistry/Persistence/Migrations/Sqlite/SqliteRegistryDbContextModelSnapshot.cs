@@ -693,14 +693,14 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("FlexRegistry.Auth.People.WebSession", b =>
                 {
-                    b.Property<string>("Key")
+                    b.Property<string>("Id")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long?>("ExpiresAt")
+                    b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Subject")
@@ -708,11 +708,7 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                         .HasMaxLength(800)
                         .HasColumnType("TEXT");
 
-                    b.Property<byte[]>("Ticket")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
-
-                    b.HasKey("Key");
+                    b.HasKey("Id");
 
                     b.HasIndex("ExpiresAt");
 
