@@ -11,6 +11,7 @@ public static class AuditCommand
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(connection);
         var verify = new Command("verify", "Verify the hash-chained audit trail and its signed checkpoints; exit code 2 if the chain is broken");
+        connection.AddTo(verify);
         verify.SetAction(async (parsed, ct) =>
         {
             var client = connection.CreateClient(parsed);
