@@ -10,6 +10,7 @@ internal static class BenchMain
         "webhooks" => await WebhookBench.RunAsync(Args.Parse(args[1..])),
         "copy-baseline" => await ImportBench.CopyBaselineAsync(Args.Parse(args[1..])),
         "import" => await ImportBench.ImportAsync(Args.Parse(args[1..])),
+        "inclusion" => await InclusionBench.RunAsync(Args.Parse(args[1..])),
         _ => Usage(),
     };
 
@@ -22,6 +23,7 @@ internal static class BenchMain
               webhooks      --url URL --receiver-port P --events N --rate R --duration S [--import-rows N] [--post-rate R]
               copy-baseline --provider postgres|sqlite --connection CS --existing FILE --new FILE
               import        --url URL [--client-id ID --client-secret S] --existing FILE --new FILE
+              inclusion     --provider postgres|sqlite --connection CS --since ISO-TIME       commit -> signed tree head, from the register's tables
             """);
         return 1;
     }

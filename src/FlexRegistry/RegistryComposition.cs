@@ -49,6 +49,15 @@ public static class RegistryComposition
         services.AddRegistryRateLimiting(configuration);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddRegistryOpenApi();
+        services.AddRegistryMetrics(configuration);
+
+        // The append path: use cases hand events and audit records to the journal; the sequencers order them after commit.
+        services.AddSingleton(configuration.GetSection("Sequencing").Get<SequencingOptions>() ?? new SequencingOptions());
+        services.AddScoped<Journal>();
+        services.AddSingleton<EventSequencer>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventSequencer>());
+        services.AddSingleton<AuditSequencer>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditSequencer>());
 
         services.AddScoped<RegisterParticipant>();
         services.AddScoped<ParticipantQueries>();
@@ -144,6 +153,7 @@ public static class RegistryComposition
         app.UseMiddleware<CertificateBoundTokenCheck>();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseBacklogGauges();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
@@ -163,6 +173,7 @@ public static class RegistryComposition
         app.MapAssetEndpoints();
         app.MapAssetImportEndpoints();
         app.MapRazorPages();
+        app.MapRegistryMetrics();
         return app;
     }
 }

@@ -3,14 +3,14 @@ using Spectre.Console;
 
 namespace FlexRegistry.Cli.Audit;
 
-/// <summary><c>flexreg audit verify</c>: asks the register to verify its audit chain (registry operator only).</summary>
+/// <summary><c>flexreg audit verify</c>: asks the register to verify its audit log (registry operator only).</summary>
 public static class AuditCommand
 {
     public static Command Create(CliContext context, ConnectionOptions connection)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(connection);
-        var verify = new Command("verify", "Verify the hash-chained audit trail and its signed checkpoints; exit code 2 if the chain is broken");
+        var verify = new Command("verify", "Verify the audit log (every record against its Merkle leaf, every signed tree head against the tree); exit code 2 if it is broken");
         connection.AddTo(verify);
         verify.SetAction(async (parsed, ct) =>
         {
@@ -18,14 +18,14 @@ public static class AuditCommand
             var result = await client.VerifyAuditAsync(ct);
             if (result.Valid)
             {
-                context.Console.MarkupLineInterpolated($"[green]Audit chain valid[/]: {result.Records} records, {result.Checkpoints} signed checkpoints.");
+                context.Console.MarkupLineInterpolated($"[green]Audit log valid[/]: {result.Records} records, {result.TreeHeads} signed tree heads.");
                 return Flexreg.Ok;
             }
             context.Console.MarkupLineInterpolated(
-                $"[red]Audit chain BROKEN[/] at sequence {result.FirstBrokenSequence?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}: {result.Reason} ({result.Records} records, {result.Checkpoints} checkpoints).");
+                $"[red]Audit log BROKEN[/] at leaf {result.FirstBrokenLeafIndex?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}: {result.Reason} ({result.Records} records, {result.TreeHeads} tree heads).");
             return Flexreg.CheckFailed;
         });
-        var audit = new Command("audit", "The tamper-evident audit trail");
+        var audit = new Command("audit", "The verifiable audit log");
         audit.Subcommands.Add(verify);
         return audit;
     }

@@ -68,7 +68,7 @@ public sealed class AssetAccessOptions
 /// The recorder other features call when asset data is read: reads by a party to the asset are not counted; any
 /// other reader's are (today: the registry operator; tomorrow market operators reading under a grant).
 /// </summary>
-public sealed class RecordAssetAccess(RegistryDbContext db, AssetAccessOptions options, TimeProvider time)
+public sealed class RecordAssetAccess(RegistryDbContext db, Journal journal, AssetAccessOptions options, TimeProvider time)
 {
     public async Task RecordAsync(Asset asset, Caller caller, CancellationToken ct)
     {
@@ -113,10 +113,13 @@ public sealed class RecordAssetAccess(RegistryDbContext db, AssetAccessOptions o
         var parties = await db.Assets.AsNoTracking().Where(a => assetIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.PartyList, ct);
         var now = time.GetUtcNow();
         foreach (var window in windows)
+        {
             window.Publish(parties.GetValueOrDefault(window.AssetId) ?? [], now);
+            journal.Append(window.TakeEvents());
+        }
         try
         {
-            await db.SaveChangesAsync(ct);
+            await journal.SaveAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {

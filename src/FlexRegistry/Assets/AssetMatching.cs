@@ -12,7 +12,7 @@ namespace FlexRegistry.Assets;
 /// (both indexed), never the whole register. Each pair is scored per field; at or above <see cref="Threshold"/> a
 /// duplicate case is opened with the per-field evidence and the new asset stays provisional.
 /// </summary>
-public sealed class AssetMatching(RegistryDbContext db)
+public sealed class AssetMatching(RegistryDbContext db, Journal journal)
 {
     public const double Threshold = 0.8;
 
@@ -62,6 +62,7 @@ public sealed class AssetMatching(RegistryDbContext db)
             var duplicateCase = DuplicateCase.Open("asset", asset.Id.Value, candidate.Id.Value, score, JsonSerializer.Serialize(evidence),
                 [.. candidate.PartyList, .. asset.PartyList], now);
             db.DuplicateCases.Add(duplicateCase);
+            journal.Append(duplicateCase.TakeEvents());
             first ??= duplicateCase;
         }
         if (first is not null)

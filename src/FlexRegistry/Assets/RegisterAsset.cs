@@ -19,7 +19,7 @@ namespace FlexRegistry.Assets;
 /// and a 409 naming it; near duplicates are registered and flagged for review. The registrant becomes the asset's
 /// first party.
 /// </summary>
-public sealed class RegisterAsset(RegistryDbContext db, AssetMatching matching, AssetConfirmationQueue confirmations,
+public sealed class RegisterAsset(RegistryDbContext db, Journal journal, AssetMatching matching, AssetConfirmationQueue confirmations,
     IEnumerable<IAssetDataSource> sources, TimeProvider time, ILogger<RegisterAsset> logger)
 {
     private const string Operation = "POST /api/v1/assets";
@@ -68,7 +68,7 @@ public sealed class RegisterAsset(RegistryDbContext db, AssetMatching matching, 
                 // it), so EF's per-save savepoints would only add two round trips to each save.
                 db.Database.AutoSavepointsEnabled = false;
                 db.Assets.Add(asset);
-                db.Audit(AuditEntry.By(caller, "asset.register", "asset", asset.Id.Value, caller.ParticipantId.Value, [.. SuppliedFields(request)]));
+                journal.Append(asset.TakeEvents(), AuditEntry.By(caller, "asset.register", "asset", asset.Id.Value, caller.ParticipantId.Value, [.. SuppliedFields(request)]));
                 await db.SaveChangesAsync(ct);
                 duplicateCase = await matching.FlagNearDuplicatesAsync(asset, now, ct);
                 response = response with { DuplicateCaseId = duplicateCase?.Id.ToString() };
@@ -76,9 +76,8 @@ public sealed class RegisterAsset(RegistryDbContext db, AssetMatching matching, 
                 {
                     db.IdempotencyRecords.Add(IdempotencyRecord.Create(caller.ParticipantId, idempotencyKey, Operation, requestHash!, asset.Id.Value,
                         JsonSerializer.Serialize(response, Json), now));
-                    await db.SaveChangesAsync(ct);
                 }
-                await transaction.CommitAsync(ct);
+                await journal.CommitAsync(transaction, ct);
             });
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
@@ -134,7 +133,8 @@ public sealed class RegisterAsset(RegistryDbContext db, AssetMatching matching, 
         db.ChangeTracker.Clear();
         var asset = await db.Assets.FirstAsync(a => a.Id == existing, ct);
         asset.RecordDuplicateAttempt(attemptedBy);
-        await db.SaveChangesAsync(ct);
+        journal.Append(asset.TakeEvents());
+        await journal.SaveAsync(ct);
         db.ChangeTracker.Clear();
         return new DomainRuleException(AssetErrors.Duplicate, $"This asset is already registered as {existing}.",
             new Dictionary<string, object?> { ["existingAssetId"] = existing.Value });

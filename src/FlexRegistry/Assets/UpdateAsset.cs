@@ -18,7 +18,7 @@ namespace FlexRegistry.Assets;
 /// If-Match so simultaneous divergent updates never silently overwrite each other. The patched asset is validated
 /// again by the same published rules; server-owned fields and the type (embedded in the ID) cannot be patched.
 /// </summary>
-public sealed class UpdateAsset(RegistryDbContext db, IOptions<JsonOptions> jsonOptions, AssetConfirmationQueue confirmations, TimeProvider time)
+public sealed class UpdateAsset(RegistryDbContext db, Journal journal, IOptions<JsonOptions> jsonOptions, AssetConfirmationQueue confirmations, TimeProvider time)
 {
     public const string MediaType = "application/merge-patch+json";
 
@@ -64,10 +64,10 @@ public sealed class UpdateAsset(RegistryDbContext db, IOptions<JsonOptions> json
 
         var data = AssetValidation.Validate(request, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)).ThrowIfInvalid();
         asset.Update(data, caller.ParticipantId, time.GetUtcNow());
-        db.Audit(AuditEntry.By(caller, "asset.update", "asset", id.Value, asset.RegistrantId.Value, [.. patchObject.Select(p => p.Key)]));
+        journal.Append(asset.TakeEvents(), AuditEntry.By(caller, "asset.update", "asset", id.Value, asset.RegistrantId.Value, [.. patchObject.Select(p => p.Key)]));
         try
         {
-            await db.SaveChangesAsync(ct);
+            await journal.SaveAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {

@@ -3,8 +3,8 @@ using FlexRegistry.Auth;
 namespace FlexRegistry.Audit;
 
 /// <summary>
-/// One action to be recorded, before it has its place in the chain. Carries identifiers and field names only: never
-/// names, emails, addresses or values, so that erasing personal data never breaks the chain.
+/// One action to be recorded, before it has its place in the log. Carries identifiers and field names only: never
+/// names, emails, addresses or values, so that erasing personal data never breaks the log.
 /// </summary>
 /// <param name="ActorParticipantId">The participant acting; null for an anonymous registration.</param>
 /// <param name="ActorClientId">The API client acting; null for an anonymous registration.</param>

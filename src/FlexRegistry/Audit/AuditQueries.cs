@@ -7,8 +7,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FlexRegistry.Audit;
 
-/// <summary>Reading the audit trail (a participant: records about its own data; the registry operator: all) and verifying it.</summary>
-public sealed class AuditQueries(RegistryDbContext db, AuditCheckpointKey key)
+/// <summary>
+/// Reading the audit log (a participant: records about its own data; the registry operator: all), its signed tree
+/// heads and proofs, and verifying it whole.
+/// </summary>
+public sealed class AuditQueries(RegistryDbContext db, AuditSequencer sequencer, AuditSigningKey key)
 {
     public const int MaxPageSize = 500;
 
@@ -16,68 +19,142 @@ public sealed class AuditQueries(RegistryDbContext db, AuditCheckpointKey key)
     {
         var errors = new FieldErrors();
         var size = errors.PageSize(limit, 100, MaxPageSize);
-        long after = 0;
-        if (cursor is not null && (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out after) || after < 0))
+        long after = -1;
+        if (cursor is not null && (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out after)))
             errors.Add("cursor", "cursor.invalid", "cursor is not one this API issued.");
         errors.ThrowIfAny();
 
-        var query = db.AuditRecords.AsNoTracking().Where(r => r.Sequence > after);
+        // Read your writes: what committed before this request is in the log before it is listed.
+        await sequencer.CatchUpAsync(db, ct);
+        var records = db.AuditRecords.AsNoTracking();
         if (!caller.IsRegistryOperator)
         {
             var own = caller.ParticipantId.Value;
-            query = query.Where(r => r.SubjectParticipantId == own);
+            records = records.Where(r => r.SubjectParticipantId == own);
         }
         if (!string.IsNullOrEmpty(resource))
-            query = query.Where(r => r.ResourceId == resource);
-        var rows = await query.OrderBy(r => r.Sequence).Take(size + 1).ToListAsync(ct);
-        var next = rows.Count > size ? rows[size - 1].Sequence.ToString(CultureInfo.InvariantCulture) : null;
-        return new Page<AuditRecordResponse>([.. rows.Take(size).Select(ToResponse)], next);
+            records = records.Where(r => r.ResourceId == resource);
+        var rows = await (
+                from l in db.AuditLeaves
+                where l.LeafIndex > after
+                join r in records on l.RecordPosition equals r.Position
+                orderby l.LeafIndex
+                select new { l.LeafIndex, Record = r })
+            .Take(size + 1).ToListAsync(ct);
+        var next = rows.Count > size ? rows[size - 1].LeafIndex.ToString(CultureInfo.InvariantCulture) : null;
+        return new Page<AuditRecordResponse>([.. rows.Take(size).Select(r => ToResponse(r.LeafIndex, r.Record))], next);
+    }
+
+    public async Task<SignedTreeHeadResponse> TreeHeadAsync(CancellationToken ct) =>
+        ToResponse(await LatestHeadAsync(ct) ?? throw new DomainRuleException(AuditErrors.NoTreeHead, "No tree head has been signed yet."));
+
+    /// <summary>The inclusion proof of the record at <paramref name="leafIndex"/> (one the caller may read) in the tree of <paramref name="treeSize"/> leaves (default: the latest signed).</summary>
+    public async Task<InclusionProofResponse> InclusionProofAsync(string leafIndex, long? treeSize, Caller caller, CancellationToken ct)
+    {
+        if (!long.TryParse(leafIndex, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+            throw new DomainRuleException(AuditErrors.RecordNotFound, $"{leafIndex} is not a leaf index.");
+        var record = await (
+                from l in db.AuditLeaves
+                where l.LeafIndex == index
+                join r in db.AuditRecords on l.RecordPosition equals r.Position
+                select r)
+            .AsNoTracking().FirstOrDefaultAsync(ct);
+        // Another participant's record answers exactly as a missing one.
+        if (record is null || (!caller.IsRegistryOperator && record.SubjectParticipantId != caller.ParticipantId.Value))
+            throw new DomainRuleException(AuditErrors.RecordNotFound, $"No audit record you may read is at leaf {index}.");
+        var latest = await LatestHeadAsync(ct);
+        var size = treeSize ?? latest?.TreeSize ?? 0;
+        var errors = new FieldErrors();
+        if (size <= index || size > (latest?.TreeSize ?? 0))
+            errors.Add("treeSize", "field.out_of_range",
+                $"treeSize must be above the leaf index ({index}) and at most the latest signed tree size ({latest?.TreeSize ?? 0}).");
+        errors.ThrowIfAny();
+        var path = await AuditTree.RangeHashesAsync(db, MerkleTree.InclusionRanges(index, size), ct);
+        var head = size == latest!.TreeSize ? latest : await db.AuditTreeHeads.AsNoTracking().FirstOrDefaultAsync(h => h.TreeSize == size, ct);
+        return new InclusionProofResponse(index, size, Convert.ToBase64String(record.LeafData()), Convert.ToBase64String(record.LeafHash()),
+            [.. path.Select(Convert.ToBase64String)], head is null ? null : ToResponse(head));
+    }
+
+    /// <summary>The consistency proof between the trees of <paramref name="first"/> and <paramref name="second"/> leaves.</summary>
+    public async Task<ConsistencyProofResponse> ConsistencyProofAsync(long? first, long? second, CancellationToken ct)
+    {
+        var latest = (await LatestHeadAsync(ct))?.TreeSize ?? 0;
+        var errors = new FieldErrors();
+        if (first is null)
+            errors.Add("first", "field.required", "first is required.");
+        if (second is null)
+            errors.Add("second", "field.required", "second is required.");
+        if (first is < 1)
+            errors.Add("first", "field.out_of_range", "first must be at least 1.");
+        if (second is { } s && (s > latest || (first is { } f && s < f)))
+            errors.Add("second", "field.out_of_range", $"second must be at least first and at most the latest signed tree size ({latest}).");
+        errors.ThrowIfAny();
+        var proof = await AuditTree.RangeHashesAsync(db, MerkleTree.ConsistencyRanges(first!.Value, second!.Value), ct);
+        return new ConsistencyProofResponse(first.Value, second.Value, [.. proof.Select(Convert.ToBase64String)]);
     }
 
     /// <summary>
-    /// Walks the chain in sequence order: sequences must be gapless from 1, each record must name its predecessor's
-    /// hash and hash to its stored value; every checkpoint must be validly signed and name a record that still
-    /// exists with the same hash. The first failure is reported.
+    /// Walks the log in leaf order: leaf indexes must be gapless from 0, every leaf's record must exist and hash to the
+    /// stored leaf hash, and at each signed tree head's size the recomputed root must equal the signed one, under a valid
+    /// signature; a head beyond the last leaf means the log was cut short. The first failure is reported.
     /// </summary>
     public async Task<AuditVerificationResponse> VerifyAsync(CancellationToken ct)
     {
-        // Checkpoints are read before the records: a checkpoint commits with the record it names, so every checkpoint
-        // seen here names a record the walk below will see, even while other writers append (reading the records first
-        // would let a concurrent append add a checkpoint past the records already read and look like truncation).
-        var checkpoints = await db.AuditCheckpoints.AsNoTracking().OrderBy(c => c.Sequence).ToListAsync(ct);
-        long expected = 1;
-        var previous = AuditRecord.Genesis;
-        var hashes = new Dictionary<long, string>();
-        await foreach (var record in db.AuditRecords.AsNoTracking().OrderBy(r => r.Sequence).AsAsyncEnumerable().WithCancellation(ct))
+        // Heads are read before the leaves: a head commits with the leaves it covers, so every head read here covers
+        // only leaves the walk below will see, even while the sequencer appends.
+        var heads = await db.AuditTreeHeads.AsNoTracking().OrderBy(h => h.TreeSize).ToListAsync(ct);
+        var frontier = new MerkleTree.Frontier(0, []);
+        var scratch = new List<(MerkleTree.Node, byte[])>();
+        var next = 0;
+        long verifiedThrough = 0;
+        var walk =
+            from l in db.AuditLeaves.AsNoTracking()
+            join r0 in db.AuditRecords.AsNoTracking() on l.RecordPosition equals r0.Position into records
+            from r in records.DefaultIfEmpty()
+            join n0 in db.AuditTreeNodes.AsNoTracking() on l.LeafIndex equals n0.Id into nodes
+            from n in nodes.DefaultIfEmpty()
+            orderby l.LeafIndex
+            select new { l.LeafIndex, Record = r, Stored = n == null ? null : n.Hash };
+        await foreach (var leaf in walk.AsAsyncEnumerable().WithCancellation(ct))
         {
-            if (record.Sequence != expected)
-                return Broken(expected - 1, expected, $"Record {expected} is missing (the next record is {record.Sequence}).");
-            if (record.PreviousHash != previous)
-                return Broken(expected - 1, expected, $"Record {expected} does not follow record {expected - 1}: its previous hash differs.");
-            if (record.ComputeHash() != record.Hash)
-                return Broken(expected - 1, expected, $"Record {expected} was changed: its content does not match its hash.");
-            hashes[record.Sequence] = record.Hash;
-            previous = record.Hash;
-            expected++;
+            var at = frontier.Size;
+            if (leaf.LeafIndex != at)
+                return Broken(at, at, $"Leaf {at} is missing (the next leaf is {leaf.LeafIndex}).", heads.Count);
+            if (leaf.Record is null)
+                return Broken(at, at, $"The record of leaf {at} is missing.", heads.Count);
+            var hash = leaf.Record.LeafHash();
+            if (leaf.Stored is null || !hash.AsSpan().SequenceEqual(leaf.Stored))
+                return Broken(at, at, $"The record at leaf {at} was changed or moved: it does not hash to the leaf stored there.", heads.Count);
+            frontier.Append(hash, scratch);
+            scratch.Clear();
+            for (; next < heads.Count && heads[next].TreeSize == frontier.Size; next++)
+            {
+                var head = heads[next];
+                if (!head.HasValidSignature(key))
+                    return Broken(frontier.Size, verifiedThrough, $"The tree head of size {head.TreeSize} is not validly signed by key {key.KeyId}.", heads.Count);
+                if (!head.RootHash.AsSpan().SequenceEqual(frontier.Root()))
+                    return Broken(frontier.Size, verifiedThrough, $"The tree of {head.TreeSize} leaves differs from its signed tree head: a leaf after {verifiedThrough - 1} was changed.", heads.Count);
+                verifiedThrough = head.TreeSize;
+            }
         }
-        var count = expected - 1;
-
-        foreach (var checkpoint in checkpoints)
+        if (next < heads.Count)
         {
-            if (!checkpoint.HasValidSignature(key))
-                return Broken(count, checkpoint.Sequence, $"The checkpoint at record {checkpoint.Sequence} is not validly signed by key {key.KeyId}.", checkpoints.Count);
-            if (!hashes.TryGetValue(checkpoint.Sequence, out var hash))
-                return Broken(count, count + 1, $"Records after {count} are missing: a signed checkpoint names record {checkpoint.Sequence} (the chain was truncated).", checkpoints.Count);
-            if (hash != checkpoint.HeadHash)
-                return Broken(count, checkpoint.Sequence, $"Record {checkpoint.Sequence} differs from the head its signed checkpoint names.", checkpoints.Count);
+            var beyond = heads[next];
+            return Broken(frontier.Size, frontier.Size,
+                $"Leaves from {frontier.Size} on are missing: a signed tree head covers {beyond.TreeSize} leaves (the log was truncated).", heads.Count);
         }
-        return new AuditVerificationResponse(true, count, checkpoints.Count, null, null);
+        return new AuditVerificationResponse(true, frontier.Size, heads.Count, null, null);
     }
 
-    private static AuditVerificationResponse Broken(long records, long at, string reason, long checkpoints = 0) =>
-        new(false, records, checkpoints, at, reason);
+    private static AuditVerificationResponse Broken(long records, long at, string reason, long heads) => new(false, records, heads, at, reason);
 
-    private static AuditRecordResponse ToResponse(AuditRecord r) => new(
-        r.Sequence, r.OccurredAt, r.ActorParticipantId, r.ActorClientId, r.Action, r.ResourceType, r.ResourceId, r.SubjectParticipantId,
-        r.Fields.Length == 0 ? [] : r.Fields.Split(','), r.Outcome, r.PreviousHash, r.Hash);
+    private Task<AuditTreeHead?> LatestHeadAsync(CancellationToken ct) =>
+        db.AuditTreeHeads.AsNoTracking().OrderByDescending(h => h.TreeSize).FirstOrDefaultAsync(ct);
+
+    private static SignedTreeHeadResponse ToResponse(AuditTreeHead h) => new(
+        h.TreeSize, Convert.ToBase64String(h.RootHash), h.Timestamp.ToUnixTimeMilliseconds(), h.KeyId, Convert.ToBase64String(h.Signature));
+
+    private static AuditRecordResponse ToResponse(long leafIndex, AuditRecord r) => new(
+        leafIndex, r.OccurredAt, r.ActorParticipantId, r.ActorClientId, r.Action, r.ResourceType, r.ResourceId, r.SubjectParticipantId,
+        r.FieldList, r.Outcome, Convert.ToBase64String(r.LeafHash()));
 }

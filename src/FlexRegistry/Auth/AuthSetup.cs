@@ -20,7 +20,7 @@ public static class AuthSetup
         var (signing, encryption) = KeyRing.LoadOrCreate(options.KeyFile);
         // Audit checkpoints are signed with the token signing key, whose public half is published at /.well-known/jwks.
         var rsa = (RsaSecurityKey)signing;
-        services.AddSingleton(new AuditCheckpointKey(rsa.Rsa ?? throw new InvalidOperationException("The signing key has no RSA key."), rsa.KeyId));
+        services.AddSingleton(new AuditSigningKey(rsa.Rsa ?? throw new InvalidOperationException("The signing key has no RSA key."), rsa.KeyId));
 
         services.AddOpenIddict()
             .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<RegistryDbContext>())

@@ -17,7 +17,7 @@ namespace FlexRegistry.Auth;
 /// reinstate or remove them. The client's credential lives in OpenIddict's application store in the same transaction.
 /// </summary>
 public sealed class ManageApiClients(
-    RegistryDbContext db, IOpenIddictApplicationManager applications, AuthOptions options, ClientCertificates certificates, TimeProvider time)
+    RegistryDbContext db, Journal journal, IOpenIddictApplicationManager applications, AuthOptions options, ClientCertificates certificates, TimeProvider time)
 {
     public const string PrivateKeyJwt = "private_key_jwt";
     public const string ClientSecret = "client_secret";
@@ -54,11 +54,11 @@ public sealed class ManageApiClients(
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             db.ApiClients.Add(client);
-            db.Audit(AuditEntry.By(caller, "api_client.create", "api_client", client.ClientId, id.Value,
+            journal.Append(client.TakeEvents(), AuditEntry.By(caller, "api_client.create", "api_client", client.ClientId, id.Value,
                 [.. ((string?[])["name", "permissions", jwks is null ? null : "jwks", certificate is null ? null : "certificate"]).OfType<string>()]));
             await db.SaveChangesAsync(ct);
             await applications.CreateAsync(descriptor, ct);
-            await transaction.CommitAsync(ct);
+            await journal.CommitAsync(transaction, ct);
         });
         return new CreateApiClientResponse(client.ClientId, secret, client.Name, client.Permissions, Wire(client.Status), authentication, Certificate(client));
     }
@@ -108,11 +108,11 @@ public sealed class ManageApiClients(
         await strategy.ExecuteAsync(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            db.Audit(AuditEntry.By(caller, action, "api_client", client.ClientId, id.Value, "status"));
+            journal.Append(client.TakeEvents(), AuditEntry.By(caller, action, "api_client", client.ClientId, id.Value, "status"));
             await db.SaveChangesAsync(ct);
             if (client.Status == ApiClientStatus.Removed && application is not null)
                 await applications.DeleteAsync(application, ct);
-            await transaction.CommitAsync(ct);
+            await journal.CommitAsync(transaction, ct);
         });
         return new ApiClientResponse(client.ClientId, client.Name, client.Permissions, Wire(client.Status),
             client.Status == ApiClientStatus.Removed ? "none" : authentication, client.CreatedAt, Certificate(client));
@@ -152,10 +152,10 @@ public sealed class ManageApiClients(
         await strategy.ExecuteAsync(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            db.Audit(AuditEntry.By(caller, "api_client.replace_keys", "api_client", client.ClientId, id.Value, "jwks"));
+            journal.Append(client.TakeEvents(), AuditEntry.By(caller, "api_client.replace_keys", "api_client", client.ClientId, id.Value, "jwks"));
             await db.SaveChangesAsync(ct);
             await applications.UpdateAsync(application, descriptor, ct);
-            await transaction.CommitAsync(ct);
+            await journal.CommitAsync(transaction, ct);
         });
         return new ApiClientResponse(client.ClientId, client.Name, client.Permissions, Wire(client.Status), PrivateKeyJwt, client.CreatedAt, Certificate(client));
     }

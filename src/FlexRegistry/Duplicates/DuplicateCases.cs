@@ -3,6 +3,7 @@ using FlexRegistry.Assets;
 using FlexRegistry.Audit;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
+using FlexRegistry.Events;
 using FlexRegistry.Participants;
 using FlexRegistry.Persistence;
 using FlexRegistry.Shared;
@@ -11,7 +12,7 @@ using Microsoft.EntityFrameworkCore;
 namespace FlexRegistry.Duplicates;
 
 /// <summary>The review queue of possible duplicates: the registry operator sees all, a party the cases it is in.</summary>
-public sealed class DuplicateCases(RegistryDbContext db, TimeProvider time)
+public sealed class DuplicateCases(RegistryDbContext db, Journal journal, TimeProvider time)
 {
     public async Task<Page<DuplicateCaseResponse>> ListAsync(string? kind, string? status, string? cursor, int? limit, Caller caller, CancellationToken ct)
     {
@@ -66,7 +67,8 @@ public sealed class DuplicateCases(RegistryDbContext db, TimeProvider time)
         var survivorId = request.SurvivorId ?? duplicateCase.CandidateId;
         var now = time.GetUtcNow();
         duplicateCase.Merge(survivorId, request.Reason!.Trim(), caller.Actor, now);
-        AuditForEachParty(duplicateCase, caller, "duplicate_case.merge", "status", "survivorId", "reason");
+        var audit = AuditForEachParty(duplicateCase, caller, "duplicate_case.merge", "status", "survivorId", "reason");
+        List<EventSource> changed = [duplicateCase];
 
         if (duplicateCase.Kind == "participant")
         {
@@ -77,8 +79,12 @@ public sealed class DuplicateCases(RegistryDbContext db, TimeProvider time)
             if (survivorRecord.Status is ParticipantStatus.Merged or ParticipantStatus.Rejected or ParticipantStatus.Deregistered)
                 throw new DomainRuleException(DuplicateErrors.SurvivorNotInCase, $"The survivor {survivor} is {survivorRecord.Status.ToWire()} and cannot absorb another record.");
             db.ParticipantStatusChanges.Add(merged.MergeInto(survivor, $"Duplicate case {id}: {request.Reason}", caller.Actor, now));
+            changed.Add(merged);
             foreach (var client in await db.ApiClients.Where(c => c.ParticipantId == mergedId).ToListAsync(ct))
+            {
                 client.TransferTo(survivor);
+                changed.Add(client);
+            }
         }
         else if (duplicateCase.Kind == "asset")
         {
@@ -87,7 +93,9 @@ public sealed class DuplicateCases(RegistryDbContext db, TimeProvider time)
             var survivor = await db.Assets.FirstAsync(a => a.Id == survivorAssetId, ct);
             var merged = await db.Assets.FirstAsync(a => a.Id == mergedAssetId, ct);
             merged.MergeInto(survivor, $"Duplicate case {id}: {request.Reason}", now);
+            changed.AddRange([merged, survivor]);
         }
+        journal.Append([.. changed.SelectMany(c => c.TakeEvents())], audit);
         await SaveAsync(ct);
         return ToResponse(duplicateCase);
     }
@@ -114,23 +122,20 @@ public sealed class DuplicateCases(RegistryDbContext db, TimeProvider time)
         var duplicateCase = await LoadVisibleAsync(id, caller, ct);
         EnsureMayResolve(duplicateCase, caller);
         duplicateCase.Dismiss(request.Reason!.Trim(), caller.Actor, time.GetUtcNow());
-        AuditForEachParty(duplicateCase, caller, "duplicate_case.dismiss", "status", "reason");
+        journal.Append(duplicateCase.TakeEvents(), AuditForEachParty(duplicateCase, caller, "duplicate_case.dismiss", "status", "reason"));
         await SaveAsync(ct);
         return ToResponse(duplicateCase);
     }
 
     /// <summary>One record per participant concerned, so that each can read it among the records about its own data.</summary>
-    private void AuditForEachParty(DuplicateCase duplicateCase, Caller caller, string action, params string[] fields)
-    {
-        foreach (var party in duplicateCase.PartyList)
-            db.Audit(AuditEntry.By(caller, action, "duplicate_case", duplicateCase.Id.ToString(), party, fields));
-    }
+    private static AuditEntry[] AuditForEachParty(DuplicateCase duplicateCase, Caller caller, string action, params string[] fields) =>
+        [.. duplicateCase.PartyList.Select(party => AuditEntry.By(caller, action, "duplicate_case", duplicateCase.Id.ToString(), party, fields))];
 
     private async Task SaveAsync(CancellationToken ct)
     {
         try
         {
-            await db.SaveChangesAsync(ct);
+            await journal.SaveAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {

@@ -7,24 +7,31 @@ namespace FlexRegistry.Events;
 /// </summary>
 public sealed record DomainEvent(string Type, string Subject, IReadOnlyDictionary<string, object?> Data, IReadOnlyList<string> Audience);
 
-/// <summary>An aggregate that records events; the DbContext writes them to the event log in the same commit.</summary>
-public interface IRecordsEvents
-{
-    IReadOnlyList<DomainEvent> PendingEvents { get; }
-    void ClearPendingEvents();
-}
-
-/// <summary>Base for aggregates that record events.</summary>
-public abstract class EventSource : IRecordsEvents
+/// <summary>
+/// Base for aggregates that record events. The use case takes them (<see cref="TakeEvents"/>) and hands them to the
+/// <see cref="Persistence.Journal"/> with the change; saving an aggregate whose events were not taken fails (see
+/// <see cref="Persistence.RegistryDbContext"/>), so an event is never silently dropped.
+/// </summary>
+public abstract class EventSource
 {
     private readonly List<DomainEvent> _pending = [];
 
-    IReadOnlyList<DomainEvent> IRecordsEvents.PendingEvents => _pending;
-    void IRecordsEvents.ClearPendingEvents() => _pending.Clear();
+    /// <summary>Whether events were recorded and not yet taken.</summary>
+    internal bool HasPendingEvents => _pending.Count > 0;
+
+    /// <summary>The events recorded since the last call; the aggregate no longer holds them.</summary>
+    public IReadOnlyList<DomainEvent> TakeEvents()
+    {
+        if (_pending.Count == 0)
+            return [];
+        DomainEvent[] taken = [.. _pending];
+        _pending.Clear();
+        return taken;
+    }
 
     /// <summary>
     /// Adds participants with a legitimate interest (e.g. those related to the subject, computed by the use case when
-    /// the change is made) to every event recorded but not yet saved.
+    /// the change is made) to every event recorded but not yet taken.
     /// </summary>
     public void ShareWith(IEnumerable<string> participants)
     {

@@ -34,7 +34,7 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         d.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
         d.Property(x => x.LastError).HasMaxLength(500);
         d.HasOne<Subscription>().WithMany().HasForeignKey(x => x.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
-        d.HasOne<EventRecord>().WithMany().HasForeignKey(x => x.EventSequence).OnDelete(DeleteBehavior.Restrict);
+        d.HasOne<SequencedEvent>().WithMany().HasForeignKey(x => x.EventSequence).OnDelete(DeleteBehavior.Restrict);
         // The dispatcher's two questions: what is due, and is an earlier delivery of this subject still pending.
         d.HasIndex(x => new { x.Status, x.NextAttemptAt });
         d.HasIndex(x => new { x.SubscriptionId, x.Subject, x.Status, x.EventSequence });

@@ -10,10 +10,11 @@ using Microsoft.EntityFrameworkCore;
 namespace FlexRegistry.Events;
 
 /// <summary>
-/// The pull feed: the caller's events after a sequence number, in log order. Because event-log appends commit in
-/// sequence order (see <see cref="RegistryDbContext"/>), every page is a gap-free continuation of the last one.
+/// The pull feed: the caller's events after a sequence number, in log order. Only sequenced events are read, and a
+/// sequence is given only once no earlier one can still appear (see <see cref="EventSequencer"/>), so every page is a
+/// gap-free continuation of the last one.
 /// </summary>
-public sealed class EventFeed(RegistryDbContext db, EventsOptions options)
+public sealed class EventFeed(RegistryDbContext db, EventSequencer sequencer, EventsOptions options)
 {
     public const int DefaultLimit = 100;
 
@@ -32,7 +33,9 @@ public sealed class EventFeed(RegistryDbContext db, EventsOptions options)
         var size = errors.PageSize(limit, DefaultLimit, MaxLimit);
         errors.ThrowIfAny();
 
-        var q = db.Events.Where(e => e.Sequence > from);
+        // Read your writes: what committed before this request is sequenced before it is read (bounded wait).
+        await sequencer.CatchUpAsync(db, ct);
+        var q = db.Events.AsQueryable();
         if (!caller.IsRegistryOperator)
         {
             var audience = " " + caller.ParticipantId.Value + " ";
@@ -48,9 +51,13 @@ public sealed class EventFeed(RegistryDbContext db, EventsOptions options)
             q = q.Where(e => !optIn.Contains(e.Type));
         }
         // Straight to the wire shape: the columns the page needs, no entities, no parsing of data.
-        var rows = await q.OrderBy(e => e.Sequence).Take(size)
-            .Select(e => new EventFeedRow(e.Sequence, e.Id, e.Type, e.Subject, e.Time, e.DataJson))
-            .ToListAsync(ct);
+        var rows = await (
+                from s in db.SequencedEvents
+                where s.Sequence > @from
+                join e in q on s.Position equals e.Position
+                orderby s.Sequence
+                select new EventFeedRow(s.Sequence, e.Id, e.Type, e.Subject, e.Time, e.DataJson))
+            .Take(size).ToListAsync(ct);
         return new EventFeedPage(options.Source, rows, rows.Count > 0 ? rows[^1].Sequence : from);
     }
 }

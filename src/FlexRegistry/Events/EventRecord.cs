@@ -1,14 +1,22 @@
 namespace FlexRegistry.Events;
 
 /// <summary>
-/// One entry of the durable, ordered event log (the transactional outbox). <see cref="Sequence"/> is assigned by the
-/// database; appends commit in sequence order (SQLite's single writer; on PostgreSQL the advisory lock taken in
-/// <c>RegistryDbContext.FlushAppendsAsync</c>, held from the append to commit), so readers always see a gap-free prefix. The row is written in the same
-/// transaction as the change it describes.
+/// One entry of the durable event log (the transactional outbox), written by <see cref="Persistence.Journal"/> in the
+/// same transaction as the change it describes. <see cref="Position"/> is the order of insertion, which on PostgreSQL is
+/// not the order of commit; the public, gap-free <c>sequence</c> is assigned after commit by the
+/// <see cref="EventSequencer"/> (a <see cref="SequencedEvent"/>), and readers see only sequenced events.
 /// </summary>
 public sealed class EventRecord
 {
-    public long Sequence { get; private set; }
+    /// <summary>Assigned by the database at insert.</summary>
+    public long Position { get; private set; }
+
+    /// <summary>
+    /// The writer's transaction (PostgreSQL: <c>pg_current_xact_id()</c>, set by the column's default; SQLite: 0, its
+    /// single writer commits in insert order). The sequencer orders by (transaction, position).
+    /// </summary>
+    public long TransactionId { get; private set; }
+
     public Guid Id { get; private set; }
     public string Type { get; private set; } = "";
     public string Subject { get; private set; } = "";
@@ -19,12 +27,6 @@ public sealed class EventRecord
     public string Audience { get; private set; } = " ";
 
     private EventRecord() { }
-
-    /// <summary>
-    /// Sets <see cref="Time"/> to the moment its writer holds the event-log lock, when the row was built earlier (a bulk
-    /// import prepares a batch's rows in the background): the time readers see is the commit's.
-    /// </summary>
-    internal void StampAt(DateTimeOffset time) => Time = time;
 
     /// <summary>The log row of a domain event, its data serialised as the feed and webhooks carry it.</summary>
     public static EventRecord From(DomainEvent domainEvent, DateTimeOffset time) =>
@@ -39,4 +41,21 @@ public sealed class EventRecord
         DataJson = dataJson,
         Audience = " " + string.Join(' ', domainEvent.Audience.Distinct(StringComparer.Ordinal)) + " ",
     };
+}
+
+/// <summary>
+/// The public place of an event in the log: <see cref="Sequence"/> 1, 2, 3, … without gaps, in the order the writers'
+/// transactions were assigned (which for every event a reader can see is a final order: see <see cref="EventSequencer"/>).
+/// Written only by the sequencer; never updated.
+/// </summary>
+public sealed class SequencedEvent
+{
+    private SequencedEvent() { }
+
+    public long Sequence { get; private set; }
+
+    /// <summary>The <see cref="EventRecord.Position"/> of the event.</summary>
+    public long Position { get; private set; }
+
+    public static SequencedEvent At(long sequence, long position) => new() { Sequence = sequence, Position = position };
 }

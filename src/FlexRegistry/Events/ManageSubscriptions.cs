@@ -9,7 +9,8 @@ using Microsoft.EntityFrameworkCore;
 namespace FlexRegistry.Events;
 
 /// <summary>Create, read, change, rotate, replay and delete webhook subscriptions. A subscription is its owner's (and the registry operator's) only.</summary>
-public sealed class ManageSubscriptions(RegistryDbContext db, WebhookUrlPolicy urls, WebhookOptions options, EventLogSignal newEvents, TimeProvider time)
+public sealed class ManageSubscriptions(RegistryDbContext db, WebhookUrlPolicy urls, WebhookOptions options, EventLogSignal newEvents, EventSequencer sequencer,
+    TimeProvider time)
 {
     public const int MaxTypes = 100;
     public const int MaxFilterValues = 500;
@@ -23,7 +24,10 @@ public sealed class ManageSubscriptions(RegistryDbContext db, WebhookUrlPolicy u
         var filters = CheckFilters(request.Filters ?? new SubscriptionFiltersDto(), errors);
         errors.ThrowIfAny();
 
-        var endOfLog = await db.Events.MaxAsync(e => (long?)e.Sequence, ct) ?? 0;
+        // The subscription starts after the events committed before it: those are sequenced first (as for a read of the
+        // feed), then the end of the log is its cursor.
+        await sequencer.CatchUpAsync(db, ct);
+        var endOfLog = await db.SequencedEvents.MaxAsync(e => (long?)e.Sequence, ct) ?? 0;
         var subscription = Subscription.Create(caller.ParticipantId, caller.IsRegistryOperator, url!, types, filters, endOfLog, time.GetUtcNow());
         db.Subscriptions.Add(subscription);
         await db.SaveChangesAsync(ct);
@@ -124,10 +128,11 @@ public sealed class ManageSubscriptions(RegistryDbContext db, WebhookUrlPolicy u
         var subscription = await LoadAsync(id, caller, ct);
         var rows = await (
                 from d in db.WebhookDeliveries.AsNoTracking()
-                join e in db.Events.AsNoTracking() on d.EventSequence equals e.Sequence
+                join q in db.SequencedEvents.AsNoTracking() on d.EventSequence equals q.Sequence
+                join e in db.Events.AsNoTracking() on q.Position equals e.Position
                 where d.SubscriptionId == subscription.Id && d.Status == DeliveryStatus.DeadLettered && d.Id > after
                 orderby d.Id
-                select new { d.Id, EventId = e.Id, e.Sequence, e.Type, e.Subject, d.Attempts, d.LastStatusCode, d.LastError, d.CompletedAt })
+                select new { d.Id, EventId = e.Id, q.Sequence, e.Type, e.Subject, d.Attempts, d.LastStatusCode, d.LastError, d.CompletedAt })
             .Take(size + 1).ToListAsync(ct);
         var items = rows.Take(size).Select(r => new DeadLetterResponse(
             r.Id.ToString(CultureInfo.InvariantCulture), r.EventId.ToString(), r.Sequence.ToString(CultureInfo.InvariantCulture),

@@ -51,11 +51,17 @@ public sealed class Notices(RegistryDbContext db)
         return [.. notices.OrderBy(n => n.RaisedAt)];
     }
 
-    private Task<EventRecord?> RaisedByAsync(string type, string subject, string? dataContains, CancellationToken ct)
+    /// <summary>The latest sequenced event of that type about that subject (one committed a moment ago may not be sequenced yet).</summary>
+    private Task<RaisedBy?> RaisedByAsync(string type, string subject, string? dataContains, CancellationToken ct)
     {
         var q = db.Events.AsNoTracking().Where(e => e.Type == type && e.Subject == subject);
         if (dataContains is not null)
             q = q.Where(e => e.DataJson.Contains(dataContains));
-        return q.OrderByDescending(e => e.Sequence).FirstOrDefaultAsync(ct);
+        return (from e in q
+                join s in db.SequencedEvents on e.Position equals s.Position
+                orderby s.Sequence descending
+                select new RaisedBy(e.Id, s.Sequence)).FirstOrDefaultAsync(ct);
     }
+
+    private sealed record RaisedBy(Guid Id, long Sequence);
 }

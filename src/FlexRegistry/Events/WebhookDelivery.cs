@@ -37,10 +37,10 @@ public sealed class WebhookDelivery
     public Guid? LeaseOwner { get; private set; }
     public DateTimeOffset? LeaseUntil { get; private set; }
 
-    public static WebhookDelivery For(Guid subscriptionId, EventRecord e, DateTimeOffset now) => new()
+    public static WebhookDelivery For(Guid subscriptionId, long sequence, EventRecord e, DateTimeOffset now) => new()
     {
         SubscriptionId = subscriptionId,
-        EventSequence = e.Sequence,
+        EventSequence = sequence,
         Subject = e.Subject,
         Status = DeliveryStatus.Pending,
         NextAttemptAt = now,

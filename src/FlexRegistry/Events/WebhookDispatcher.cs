@@ -6,6 +6,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using FlexRegistry.Persistence;
+using FlexRegistry.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlexRegistry.Events;
@@ -27,6 +28,7 @@ public sealed class WebhookDispatcher(
     EventsOptions eventsOptions,
     TimeProvider time,
     EventLogSignal newEvents,
+    RegistryMetrics metrics,
     ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     public const string HttpClientName = "webhooks";
@@ -153,7 +155,14 @@ public sealed class WebhookDispatcher(
         if (subscriptions.Count == 0)
             return 0;
         var from = subscriptions.Min(s => s.Cursor);
-        var events = await db.Events.AsNoTracking().Where(e => e.Sequence > from).OrderBy(e => e.Sequence).Take(Math.Max(1, options.FanOutBatch)).ToListAsync(ct);
+        // Sequenced events only: their order is final (see EventSequencer), so a cursor never moves past a later commit.
+        var events = await (
+                from s in db.SequencedEvents
+                where s.Sequence > @from
+                join e in db.Events on s.Position equals e.Position
+                orderby s.Sequence
+                select new { s.Sequence, Event = e })
+            .AsNoTracking().Take(Math.Max(1, options.FanOutBatch)).ToListAsync(ct);
         if (events.Count == 0)
             return 0;
         var last = events[^1].Sequence;
@@ -162,8 +171,8 @@ public sealed class WebhookDispatcher(
         foreach (var subscription in subscriptions.Where(s => s.Cursor < last))
         {
             var filter = new SubscriptionFilter(subscription.Filters);
-            var deliveries = events.Where(e => e.Sequence > subscription.Cursor && subscription.Wants(e, filter))
-                .Select(e => WebhookDelivery.For(subscription.Id, e, now)).ToList();
+            var deliveries = events.Where(e => e.Sequence > subscription.Cursor && subscription.Wants(e.Event, filter))
+                .Select(e => WebhookDelivery.For(subscription.Id, e.Sequence, e.Event, now)).ToList();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             // Conditional on the cursor read above: a replay or another pass that moved it meanwhile wins, and this
             // batch is rolled back rather than delivered twice or skipped.
@@ -246,11 +255,12 @@ public sealed class WebhookDispatcher(
             due = await (
                     from d in db.WebhookDeliveries
                     join s in db.Subscriptions on d.SubscriptionId equals s.Id
-                    join e in db.Events on d.EventSequence equals e.Sequence
+                    join q in db.SequencedEvents on d.EventSequence equals q.Sequence
+                    join e in db.Events on q.Position equals e.Position
                     where d.LeaseOwner == lease && d.Status == DeliveryStatus.Pending
                     orderby d.Id
                     select new Due(d.Id, d.Attempts, s.Id, s.Url, s.Secret, s.PreviousSecret, s.PreviousSecretExpiresAt,
-                        e.Sequence, e.Id, e.Type, e.Subject, e.Time, e.DataJson, lease))
+                        q.Sequence, e.Id, e.Type, e.Subject, e.Time, e.DataJson, lease))
                 .AsNoTracking().ToListAsync(ct);
         }
         if (due.Count == 0)
@@ -351,6 +361,7 @@ public sealed class WebhookDispatcher(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
         var now = time.GetUtcNow();
+        metrics.Delivered("delivered", delivered.Count);
         foreach (var byStatus in delivered.GroupBy(d => d.Status))
         {
             int? status = byStatus.Key;
@@ -384,6 +395,7 @@ public sealed class WebhookDispatcher(
         {
             // 410: the receiver says the endpoint is gone for good. Stop sending; the delivery waits in case the subscriber resumes.
             logger.LogInformation("Subscription {SubscriptionId} disabled: its receiver answered 410 Gone", due.SubscriptionId);
+            metrics.Delivered("gone");
             await db.Subscriptions.Where(s => s.Id == due.SubscriptionId).ExecuteUpdateAsync(s => s
                 .SetProperty(x => x.Status, SubscriptionStatus.Disabled)
                 .SetProperty(x => x.DisabledReason, "The receiver answered 410 Gone.")
@@ -396,12 +408,14 @@ public sealed class WebhookDispatcher(
         {
             logger.LogWarning("Webhook {DeliveryId} for subscription {SubscriptionId} dead-lettered after {Attempts} attempts",
                 due.DeliveryId, due.SubscriptionId, attempts);
+            metrics.Delivered("dead_lettered");
             await deliveries.ExecuteUpdateAsync(d => d
                 .SetProperty(x => x.Status, DeliveryStatus.DeadLettered).SetProperty(x => x.Attempts, attempts)
                 .SetProperty(x => x.LastStatusCode, status).SetProperty(x => x.LastError, error).SetProperty(x => x.CompletedAt, now)
                 .SetProperty(x => x.LeaseOwner, (Guid?)null).SetProperty(x => x.LeaseUntil, (DateTimeOffset?)null), ct);
             return;
         }
+        metrics.Delivered("failed");
         var next = now + NextDelay(attempts, retryAfter);
         await deliveries.ExecuteUpdateAsync(d => d
             .SetProperty(x => x.Attempts, attempts).SetProperty(x => x.NextAttemptAt, next)

@@ -17,7 +17,7 @@ public enum StatusAction
 }
 
 /// <summary>The registry operator verifies, rejects, suspends, reinstates or deregisters a participant, always with a reason.</summary>
-public sealed class ChangeParticipantStatus(RegistryDbContext db, IParticipantRelationships relationships, TimeProvider time)
+public sealed class ChangeParticipantStatus(RegistryDbContext db, Journal journal, IParticipantRelationships relationships, TimeProvider time)
 {
     public async Task<ParticipantResponse> HandleAsync(ParticipantId id, StatusAction action, StatusActionRequest request, Caller caller, CancellationToken ct)
     {
@@ -47,8 +47,9 @@ public sealed class ChangeParticipantStatus(RegistryDbContext db, IParticipantRe
         db.ParticipantStatusChanges.Add(change);
         // Those working with the participant learn that it was suspended, reinstated or deregistered.
         participant.ShareWith((await relationships.RelatedToAsync(id, now, ct)).Select(p => p.Value));
-        db.Audit(AuditEntry.By(caller, "participant." + action.ToString().ToLowerInvariant(), "participant", id.Value, id.Value, "status", "reason"));
-        await db.SaveChangesAsync(ct);
+        journal.Append(participant.TakeEvents(),
+            AuditEntry.By(caller, "participant." + action.ToString().ToLowerInvariant(), "participant", id.Value, id.Value, "status", "reason"));
+        await journal.SaveAsync(ct);
         var history = await db.ParticipantStatusChanges.AsNoTracking().Where(s => s.ParticipantId == id).OrderBy(s => s.Id).ToListAsync(ct);
         return ParticipantQueries.ToFullResponse(participant, history);
     }

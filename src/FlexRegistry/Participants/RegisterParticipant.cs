@@ -18,6 +18,7 @@ namespace FlexRegistry.Participants;
 /// </summary>
 public sealed class RegisterParticipant(
     RegistryDbContext db,
+    Journal journal,
     IOpenIddictApplicationManager applications,
     VerificationQueue verificationQueue,
     AuthOptions authOptions,
@@ -57,13 +58,14 @@ public sealed class RegisterParticipant(
                 db.Participants.Add(participant);
                 db.ApiClients.Add(client);
                 // Anonymous: the actor is the registration itself. Field names only, never the values.
-                db.Audit(new AuditEntry(null, null, "participant.register", "participant", participant.Id.Value, participant.Id.Value, RegistrationFields(request)));
-                db.Audit(new AuditEntry(null, null, "api_client.create", "api_client", client.ClientId, participant.Id.Value,
-                    secret is null ? ["name", "permissions", "jwks"] : ["name", "permissions"]));
+                journal.Append([.. participant.TakeEvents(), .. client.TakeEvents()],
+                    new AuditEntry(null, null, "participant.register", "participant", participant.Id.Value, participant.Id.Value, RegistrationFields(request)),
+                    new AuditEntry(null, null, "api_client.create", "api_client", client.ClientId, participant.Id.Value,
+                        secret is null ? ["name", "permissions", "jwks"] : ["name", "permissions"]));
                 await db.SaveChangesAsync(ct);
                 await FlagNearDuplicatesAsync(participant, now, ct);
                 await applications.CreateAsync(credential, ct);
-                await transaction.CommitAsync(ct);
+                await journal.CommitAsync(transaction, ct);
             });
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
@@ -138,8 +140,10 @@ public sealed class RegisterParticipant(
                 ["legalName"] = Math.Round(nameScore, 4),
                 ["registeredAddress.postcode"] = 1.0,
             };
-            db.DuplicateCases.Add(DuplicateCase.Open("participant", participant.Id.Value, neighbour.Id.Value, nameScore,
-                JsonSerializer.Serialize(evidence), [participant.Id.Value, neighbour.Id.Value], now));
+            var duplicateCase = DuplicateCase.Open("participant", participant.Id.Value, neighbour.Id.Value, nameScore,
+                JsonSerializer.Serialize(evidence), [participant.Id.Value, neighbour.Id.Value], now);
+            db.DuplicateCases.Add(duplicateCase);
+            journal.Append(duplicateCase.TakeEvents());
         }
         if (db.ChangeTracker.HasChanges())
             await db.SaveChangesAsync(ct);

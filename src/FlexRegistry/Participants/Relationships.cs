@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace FlexRegistry.Participants;
 
 /// <summary>BUC.4 step 5: a provider expresses (and withdraws) interest in a market operator's markets.</summary>
-public sealed class MarketInterests(RegistryDbContext db, TimeProvider time)
+public sealed class MarketInterests(RegistryDbContext db, Journal journal, TimeProvider time)
 {
     /// <summary>Roles that express interest.</summary>
     public static readonly IReadOnlyList<string> ProviderRoles = [ParticipantRole.Fsp, ParticipantRole.Aggregator];
@@ -36,10 +36,10 @@ public sealed class MarketInterests(RegistryDbContext db, TimeProvider time)
 
         var interest = MarketInterest.Express(id, marketOperator, string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim(), caller.Actor, time.GetUtcNow());
         db.MarketInterests.Add(interest);
-        db.Audit(AuditEntry.By(caller, "market_interest.express", "market_interest", interest.Id.ToString(), id.Value, "marketOperatorId", "note"));
+        journal.Append(interest.TakeEvents(), AuditEntry.By(caller, "market_interest.express", "market_interest", interest.Id.ToString(), id.Value, "marketOperatorId", "note"));
         try
         {
-            await db.SaveChangesAsync(ct);
+            await journal.SaveAsync(ct);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
@@ -61,8 +61,8 @@ public sealed class MarketInterests(RegistryDbContext db, TimeProvider time)
         if (interest is null)
             throw new DomainRuleException(ParticipantErrors.InterestNotFound, $"{id} has no active interest {interestId}.");
         interest.Withdraw(caller.Actor, time.GetUtcNow());
-        db.Audit(AuditEntry.By(caller, "market_interest.withdraw", "market_interest", interest.Id.ToString(), id.Value));
-        await db.SaveChangesAsync(ct);
+        journal.Append(interest.TakeEvents(), AuditEntry.By(caller, "market_interest.withdraw", "market_interest", interest.Id.ToString(), id.Value));
+        await journal.SaveAsync(ct);
     }
 
     /// <summary>Interests the participant expressed (<c>given</c>) or that name it as market operator (<c>received</c>), newest first.</summary>
@@ -82,7 +82,7 @@ public sealed class MarketInterests(RegistryDbContext db, TimeProvider time)
 }
 
 /// <summary>BUC.4 step 4: data-sharing grants, given and revoked by the grantor, listed by both sides.</summary>
-public sealed class DataSharingGrants(RegistryDbContext db, TimeProvider time)
+public sealed class DataSharingGrants(RegistryDbContext db, Journal journal, TimeProvider time)
 {
     public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(5 * 366);
 
@@ -127,13 +127,16 @@ public sealed class DataSharingGrants(RegistryDbContext db, TimeProvider time)
         var key = grantee?.Value ?? DataSharingGrant.RolePrefix + role;
         // An expired grant still holds the open slot until it is given again: close it in the same transaction.
         foreach (var expired in await db.DataSharingGrants.Where(g => g.GrantorId == id && g.Grantee == key && g.Part == part && g.EndedAt == null && g.ExpiresAt <= now).ToListAsync(ct))
+        {
             expired.CloseExpired(caller.Actor, now);
+            journal.Append(expired.TakeEvents());
+        }
         var grant = DataSharingGrant.Give(id, grantee, role, part, request.Purpose!.Trim(), request.ExpiresAt!.Value.ToUniversalTime(), caller.Actor, now);
         db.DataSharingGrants.Add(grant);
-        db.Audit(AuditEntry.By(caller, "data_sharing_grant.give", "data_sharing_grant", grant.Id.ToString(), id.Value, "grantee", "part", "purpose", "expiresAt"));
+        journal.Append(grant.TakeEvents(), AuditEntry.By(caller, "data_sharing_grant.give", "data_sharing_grant", grant.Id.ToString(), id.Value, "grantee", "part", "purpose", "expiresAt"));
         try
         {
-            await db.SaveChangesAsync(ct);
+            await journal.SaveAsync(ct);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
@@ -158,8 +161,8 @@ public sealed class DataSharingGrants(RegistryDbContext db, TimeProvider time)
             : null) ?? throw new DomainRuleException(ParticipantErrors.GrantNotFound, $"{id} has given no grant {grantId}.");
         var now = time.GetUtcNow();
         grant.Revoke(request.Reason!.Trim(), caller.Actor, now);
-        db.Audit(AuditEntry.By(caller, "data_sharing_grant.revoke", "data_sharing_grant", grant.Id.ToString(), id.Value, "reason"));
-        await db.SaveChangesAsync(ct);
+        journal.Append(grant.TakeEvents(), AuditEntry.By(caller, "data_sharing_grant.revoke", "data_sharing_grant", grant.Id.ToString(), id.Value, "reason"));
+        await journal.SaveAsync(ct);
         return ToResponse(grant, now);
     }
 

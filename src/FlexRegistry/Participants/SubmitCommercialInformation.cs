@@ -12,7 +12,7 @@ namespace FlexRegistry.Participants;
 /// BUC.4 step 3: the participant submits commercial information against its ID; the same rules answer the dry-run
 /// check. Visible only to the participant itself and the registry operator.
 /// </summary>
-public sealed class SubmitCommercialInformation(RegistryDbContext db, IParticipantRelationships relationships, TimeProvider time)
+public sealed class SubmitCommercialInformation(RegistryDbContext db, Journal journal, IParticipantRelationships relationships, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -53,10 +53,10 @@ public sealed class SubmitCommercialInformation(RegistryDbContext db, IParticipa
         participant.UpdateCommercialInformation(now);
         // BUC.4 step 9: changed once, told to every participant related to it now (interest, grants, later contracts).
         participant.ShareWith((await relationships.RelatedToAsync(id, now, ct)).Select(p => p.Value));
-        db.Audit(AuditEntry.By(caller, "commercial_information.put", "commercial_information", id.Value, id.Value, [.. FieldNames(json)]));
+        journal.Append(participant.TakeEvents(), AuditEntry.By(caller, "commercial_information.put", "commercial_information", id.Value, id.Value, [.. FieldNames(json)]));
         try
         {
-            await db.SaveChangesAsync(ct);
+            await journal.SaveAsync(ct);
         }
         catch (DbUpdateConcurrencyException e) when (e.Entries.All(entry => entry.Entity is Participant))
         {
@@ -76,8 +76,8 @@ public sealed class SubmitCommercialInformation(RegistryDbContext db, IParticipa
             ?? throw new DomainRuleException(CommonErrors.NotFound, $"{id} has not submitted commercial information yet.");
         var info = JsonSerializer.Deserialize<CommercialInformationRequest>(stored.DocumentJson, Json)!;
         // Recorded before anything is returned: if the record cannot be written, the caller gets nothing.
-        db.Audit(AuditEntry.By(caller, "commercial_information.read", "commercial_information", id.Value, id.Value, [.. FieldNames(stored.DocumentJson)]));
-        await db.SaveChangesAsync(ct);
+        journal.Append(AuditEntry.By(caller, "commercial_information.read", "commercial_information", id.Value, id.Value, [.. FieldNames(stored.DocumentJson)]));
+        await journal.SaveAsync(ct);
         var (_, results) = CommercialRequirements.Check(info, participant.Roles, Today());
         return (new CommercialInformationResponse(id.Value, info, stored.UpdatedAt, stored.UpdatedBy, results), stored.Version);
     }

@@ -76,6 +76,9 @@ public abstract class BulkWriter
             // Database-assigned identities (e.g. the event log's sequence) are left to the database.
             if (property.IsPrimaryKey() && property.ValueGenerated != ValueGenerated.Never && property.ClrType == typeof(long))
                 continue;
+            // So are columns the database fills in at insert (a log row's writer transaction).
+            if (property.FindAnnotation(RegistryDbContext.WriterTransactionAnnotation) is not null)
+                continue;
             properties.Add(property);
         }
         foreach (var complex in entity.GetComplexProperties())

@@ -1,14 +1,17 @@
 using System.Net;
 using System.Net.Http.Json;
 using FlexRegistry.Client.Contracts;
+using FlexRegistry.Persistence;
 using FlexRegistry.Tests.Infrastructure;
 using FlexRegistry.Tests.Participants;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlexRegistry.Tests.Audit;
 
 /// <summary>
-/// The tamper-evident audit trail: every write and every read of commercial information is recorded in the same
-/// transaction (fail closed), chained by hashes, checkpointed with signatures, and verifiable by the registry operator.
+/// The verifiable audit log: every write and every read of commercial information is recorded in the same transaction
+/// (fail closed), joins an RFC 9162 Merkle tree under signed tree heads, and is verifiable by the registry operator.
 /// Tests in one class run one after another, so tampering with the fixture's database is undone before the next.
 /// </summary>
 public abstract class AuditTrailTests(RegistryApp app)
@@ -118,7 +121,7 @@ public abstract class AuditTrailTests(RegistryApp app)
     }
 
     [Fact]
-    public async Task ConcurrentWrites_KeepTheChainLinearAndGapless()
+    public async Task ConcurrentWrites_AllJoinTheLog_WithGaplessLeavesUnderSignedTreeHeads()
     {
         var participants = new List<(RegisterParticipantResponse Registration, HttpClient Client)>();
         for (var i = 0; i < 6; i++)
@@ -131,15 +134,21 @@ public abstract class AuditTrailTests(RegistryApp app)
                 await put.ShouldHave(HttpStatusCode.OK);
             }
         }));
+        // Every write is in the log as soon as it can be read: three records per participant's puts, leaves without gaps.
         foreach (var p in participants)
+        {
+            using var list = await p.Client.GetAsync($"/api/v1/audit?resource={p.Registration.ParticipantId}&limit=500");
+            var records = (await list.Read<Page<AuditRecordResponse>>()).Items;
+            Assert.Equal(3, records.Count(r => r.Action == "commercial_information.put"));
             p.Client.Dispose();
+        }
         var result = await AssertValidAsync();
         Assert.True(result.Records >= 6 * 5, $"expected at least 30 records, got {result.Records}");
-        Assert.True(result.Checkpoints >= 6, $"expected checkpoints every 5 records, got {result.Checkpoints}");
+        Assert.True(result.TreeHeads >= 1, "no signed tree head");
     }
 
     [Fact]
-    public async Task Verify_DetectsEditedDeletedReorderedAndTruncatedRecords()
+    public async Task Verify_DetectsEditedDeletedReorderedAndTruncatedRecords_AndForgedTreeHeads()
     {
         var (registered, client) = await app.RegisterActiveAsync();
         using (client)
@@ -153,60 +162,87 @@ public abstract class AuditTrailTests(RegistryApp app)
         var before = await AssertValidAsync();
         using var op = await app.OperatorAsync();
         var mine = (await (await op.GetAsync($"/api/v1/audit?resource={registered.ParticipantId}&limit=500")).Read<Page<AuditRecordResponse>>()).Items;
-        var k = mine[3].Sequence;
-        Assert.True(k < before.Records);
+        var k = mine[3].LeafIndex;
+        Assert.True(k < before.Records - 1);
+        var recordAtK = $"(SELECT \"RecordPosition\" FROM audit_leaves WHERE \"LeafIndex\" = {k})";
 
-        await app.ExecuteSqlAsync("CREATE TABLE audit_backup AS SELECT * FROM audit_records");
-        await app.ExecuteSqlAsync("CREATE TABLE audit_checkpoints_backup AS SELECT * FROM audit_checkpoints");
+        string[] tables = ["audit_records", "audit_leaves", "audit_tree_nodes", "audit_tree_heads"];
+        foreach (var table in tables)
+            await app.ExecuteSqlAsync($"CREATE TABLE {table}_backup AS SELECT * FROM {table}");
         try
         {
             // Edited: one field of one record.
-            await app.ExecuteSqlAsync($"UPDATE audit_records SET \"Action\" = 'commercial_information.put', \"Fields\" = 'tradingNames' WHERE \"Sequence\" = {k}");
+            await app.ExecuteSqlAsync($"UPDATE audit_records SET \"Action\" = 'commercial_information.put', \"Fields\" = 'tradingNames' WHERE \"Position\" = {recordAtK}");
             await AssertBrokenAsync(k, "changed");
             await RestoreAsync();
 
             // Edited: who acted.
-            await app.ExecuteSqlAsync($"UPDATE audit_records SET \"ActorClientId\" = 'someone-else' WHERE \"Sequence\" = {k}");
+            await app.ExecuteSqlAsync($"UPDATE audit_records SET \"ActorClientId\" = 'someone-else' WHERE \"Position\" = {recordAtK}");
             await AssertBrokenAsync(k, "changed");
             await RestoreAsync();
 
+            // Edited, and the stored leaf hash recomputed to match: the signed tree heads still know the old tree.
+            await app.ExecuteSqlAsync($"UPDATE audit_records SET \"ActorClientId\" = 'someone-else' WHERE \"Position\" = {recordAtK}");
+            await RewriteLeafHashAsync(k);
+            var rewritten = await VerifyAsync();
+            Assert.False(rewritten.Valid, "a rewritten leaf went undetected");
+            Assert.Contains("signed tree head", rewritten.Reason, StringComparison.Ordinal);
+            Assert.True(rewritten.FirstBrokenLeafIndex <= k);
+            await RestoreAsync();
+
             // Deleted.
-            await app.ExecuteSqlAsync($"DELETE FROM audit_records WHERE \"Sequence\" = {k}");
+            await app.ExecuteSqlAsync($"DELETE FROM audit_records WHERE \"Position\" = {recordAtK}");
             await AssertBrokenAsync(k, "missing");
             await RestoreAsync();
 
-            // Reordered: two neighbours swap places.
-            await app.ExecuteSqlAsync($"UPDATE audit_records SET \"Sequence\" = -1 WHERE \"Sequence\" = {k}");
-            await app.ExecuteSqlAsync($"UPDATE audit_records SET \"Sequence\" = {k} WHERE \"Sequence\" = {k + 1}");
-            await app.ExecuteSqlAsync($"UPDATE audit_records SET \"Sequence\" = {k + 1} WHERE \"Sequence\" = -1");
-            await AssertBrokenAsync(k, null);
+            // Reordered: two neighbouring records swap places in the log.
+            await app.ExecuteSqlAsync($"UPDATE audit_leaves SET \"RecordPosition\" = -1 WHERE \"LeafIndex\" = {k}");
+            await app.ExecuteSqlAsync($"UPDATE audit_leaves SET \"RecordPosition\" = (SELECT \"RecordPosition\" FROM audit_leaves_backup WHERE \"LeafIndex\" = {k}) WHERE \"LeafIndex\" = {k + 1}");
+            await app.ExecuteSqlAsync($"UPDATE audit_leaves SET \"RecordPosition\" = (SELECT \"RecordPosition\" FROM audit_leaves_backup WHERE \"LeafIndex\" = {k + 1}) WHERE \"LeafIndex\" = {k}");
+            await AssertBrokenAsync(k, "moved");
             await RestoreAsync();
 
-            // Truncated: the tail cut off from the last checkpointed record on; the signed checkpoint still names it.
-            var lastCheckpoint = before.Records - (before.Records % 5);
-            await app.ExecuteSqlAsync($"DELETE FROM audit_records WHERE \"Sequence\" >= {lastCheckpoint}");
-            await AssertBrokenAsync(lastCheckpoint, "truncated");
+            // Truncated: the tail cut off from leaf k on (records, leaves and hashes); the signed tree heads still cover it.
+            await app.ExecuteSqlAsync($"DELETE FROM audit_records WHERE \"Position\" IN (SELECT \"RecordPosition\" FROM audit_leaves WHERE \"LeafIndex\" >= {k})");
+            await app.ExecuteSqlAsync($"DELETE FROM audit_leaves WHERE \"LeafIndex\" >= {k}");
+            await app.ExecuteSqlAsync($"DELETE FROM audit_tree_nodes WHERE \"Id\" >= {k} AND \"Id\" < {1L << 56}");
+            await AssertBrokenAsync(k, "truncated");
             await RestoreAsync();
 
-            // A forged checkpoint (head hash replaced) fails its signature.
-            await app.ExecuteSqlAsync($"UPDATE audit_checkpoints SET \"HeadHash\" = '{new string('a', 64)}' WHERE \"Sequence\" = {lastCheckpoint}");
-            await AssertBrokenAsync(lastCheckpoint, "signed");
+            // A forged tree head (root replaced) fails its signature.
+            var forged = app.Provider == "Postgres" ? $"decode('{new string('a', 64)}', 'hex')" : $"X'{new string('a', 64)}'";
+            await app.ExecuteSqlAsync($"UPDATE audit_tree_heads SET \"RootHash\" = {forged} WHERE \"TreeSize\" = (SELECT MAX(\"TreeSize\") FROM audit_tree_heads_backup)");
+            var forgedResult = await VerifyAsync();
+            Assert.False(forgedResult.Valid, "a forged tree head went undetected");
+            Assert.Contains("not validly signed", forgedResult.Reason, StringComparison.Ordinal);
         }
         finally
         {
             await RestoreAsync();
-            await app.ExecuteSqlAsync("DROP TABLE audit_backup");
-            await app.ExecuteSqlAsync("DROP TABLE audit_checkpoints_backup");
+            foreach (var table in tables)
+                await app.ExecuteSqlAsync($"DROP TABLE {table}_backup");
         }
         await AssertValidAsync();
 
         async Task RestoreAsync()
         {
-            await app.ExecuteSqlAsync("DELETE FROM audit_records");
-            await app.ExecuteSqlAsync("INSERT INTO audit_records SELECT * FROM audit_backup");
-            await app.ExecuteSqlAsync("DELETE FROM audit_checkpoints");
-            await app.ExecuteSqlAsync("INSERT INTO audit_checkpoints SELECT * FROM audit_checkpoints_backup");
+            foreach (var table in tables)
+            {
+                await app.ExecuteSqlAsync($"DELETE FROM {table}");
+                await app.ExecuteSqlAsync($"INSERT INTO {table} SELECT * FROM {table}_backup");
+            }
         }
+    }
+
+    /// <summary>What an attacker with write access to the database would do after editing a record: store its new leaf hash.</summary>
+    private async Task RewriteLeafHashAsync(long leafIndex)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+        var position = await db.AuditLeaves.Where(l => l.LeafIndex == leafIndex).Select(l => l.RecordPosition).SingleAsync();
+        var record = await db.AuditRecords.AsNoTracking().SingleAsync(r => r.Position == position);
+        var hash = record.LeafHash();
+        await db.AuditTreeNodes.Where(n => n.Id == leafIndex).ExecuteUpdateAsync(n => n.SetProperty(x => x.Hash, hash));
     }
 
     [Fact]
@@ -220,25 +256,27 @@ public abstract class AuditTrailTests(RegistryApp app)
         }
     }
 
-    private async Task<AuditVerificationResponse> AssertValidAsync()
+    private async Task<AuditVerificationResponse> VerifyAsync()
     {
         using var op = await app.OperatorAsync();
         using var response = await op.PostAsync("/api/v1/audit/verify", null);
-        var result = await response.Read<AuditVerificationResponse>();
-        Assert.True(result.Valid, $"chain broken at {result.FirstBrokenSequence}: {result.Reason}");
-        Assert.Null(result.FirstBrokenSequence);
+        return await response.Read<AuditVerificationResponse>();
+    }
+
+    private async Task<AuditVerificationResponse> AssertValidAsync()
+    {
+        var result = await VerifyAsync();
+        Assert.True(result.Valid, $"log broken at {result.FirstBrokenLeafIndex}: {result.Reason}");
+        Assert.Null(result.FirstBrokenLeafIndex);
         return result;
     }
 
-    private async Task AssertBrokenAsync(long at, string? reasonContains)
+    private async Task AssertBrokenAsync(long at, string reasonContains)
     {
-        using var op = await app.OperatorAsync();
-        using var response = await op.PostAsync("/api/v1/audit/verify", null);
-        var result = await response.Read<AuditVerificationResponse>();
+        var result = await VerifyAsync();
         Assert.False(result.Valid, "tampering went undetected");
-        Assert.Equal(at, result.FirstBrokenSequence);
-        if (reasonContains is not null)
-            Assert.Contains(reasonContains, result.Reason, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(at, result.FirstBrokenLeafIndex);
+        Assert.Contains(reasonContains, result.Reason, StringComparison.OrdinalIgnoreCase);
     }
 
     private Task BreakAuditStoreAsync() => app.Provider == "Postgres"

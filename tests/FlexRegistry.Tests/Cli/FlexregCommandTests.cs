@@ -82,7 +82,7 @@ public abstract class FlexregCommandTests(RegistryApp app) : IDisposable
     }
 
     [Fact]
-    public async Task AuditVerify_ExitsZeroOnAnIntactChain_TwoOnATamperedOne_OneWhenRefused()
+    public async Task AuditVerify_ExitsZeroOnAnIntactLog_TwoOnATamperedOne_OneWhenRefused()
     {
         var (_, participant) = await app.RegisterActiveAsync();
         participant.Dispose();
@@ -90,18 +90,19 @@ public abstract class FlexregCommandTests(RegistryApp app) : IDisposable
 
         var (context, output, _) = Context();
         Assert.Equal(Flexreg.Ok, await Flexreg.InvokeAsync(asOperator, context));
-        Assert.Contains("Audit chain valid", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Audit log valid", output.ToString(), StringComparison.Ordinal);
 
-        await app.ExecuteSqlAsync("UPDATE audit_records SET \"Action\" = \"Action\" || 'x' WHERE \"Sequence\" = 2");
+        const string AtLeaf1 = "\"Position\" = (SELECT \"RecordPosition\" FROM audit_leaves WHERE \"LeafIndex\" = 1)";
+        await app.ExecuteSqlAsync($"UPDATE audit_records SET \"Action\" = \"Action\" || 'x' WHERE {AtLeaf1}");
         try
         {
             (context, output, _) = Context();
             Assert.Equal(Flexreg.CheckFailed, await Flexreg.InvokeAsync(asOperator, context));
-            Assert.Contains("Audit chain BROKEN at sequence 2", output.ToString(), StringComparison.Ordinal);
+            Assert.Contains("Audit log BROKEN at leaf 1", output.ToString(), StringComparison.Ordinal);
         }
         finally
         {
-            await app.ExecuteSqlAsync("UPDATE audit_records SET \"Action\" = substr(\"Action\", 1, length(\"Action\") - 1) WHERE \"Sequence\" = 2");
+            await app.ExecuteSqlAsync($"UPDATE audit_records SET \"Action\" = substr(\"Action\", 1, length(\"Action\") - 1) WHERE {AtLeaf1}");
         }
         (context, _, _) = Context();
         Assert.Equal(Flexreg.Ok, await Flexreg.InvokeAsync(asOperator, context));

@@ -132,7 +132,9 @@ internal static class HousekeepingClock
                 sp.GetRequiredService<ILogger<EventHousekeeping>>()));
             services.RemoveAll<RecordAssetAccess>();
             services.AddScoped(sp => new RecordAssetAccess(
-                sp.GetRequiredService<RegistryDbContext>(), sp.GetRequiredService<AssetAccessOptions>(), clock));
+                sp.GetRequiredService<RegistryDbContext>(),
+                new Journal(sp.GetRequiredService<RegistryDbContext>(), sp.GetRequiredService<EventSequencer>(), sp.GetRequiredService<FlexRegistry.Audit.AuditSequencer>(), clock),
+                sp.GetRequiredService<AssetAccessOptions>(), clock));
         });
     }
 }

@@ -31,6 +31,7 @@ public abstract class WebhookBatchTests(RegistryApp app)
         }
 
         // One pass: at most FanOutBatch delivery rows created and DeliveryBatch webhooks sent.
+        await app.EventsSequencedAsync();
         var worked = await Hooks.Dispatcher.RunOnceAsync(CancellationToken.None);
         Assert.InRange(worked, 1, FanOutBatch + DeliveryBatch);
         Assert.InRange(Hooks.Receiver.At(url).Count, 1, DeliveryBatch);

@@ -141,6 +141,7 @@ public abstract class WebhookRetryTests(RegistryApp app)
             await op.SubscribeAsync(url, filters: new SubscriptionFiltersDto { ParticipantIds = [id] });
             await client.UpdateCommercialInformationAsync(id);
 
+            await app.EventsSequencedAsync();
             using (var shutdown = new CancellationTokenSource())
             {
                 var pass = Hooks.Dispatcher.RunOnceAsync(shutdown.Token);

@@ -62,13 +62,17 @@ internal static class WebhookClock
             services.AddSingleton(sp => new WebhookDispatcher(
                 sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<IHttpClientFactory>(),
                 sp.GetRequiredService<WebhookOptions>(), sp.GetRequiredService<EventsOptions>(), clock,
-                sp.GetRequiredService<EventLogSignal>(), sp.GetRequiredService<ILogger<WebhookDispatcher>>()));
+                sp.GetRequiredService<EventLogSignal>(), sp.GetRequiredService<FlexRegistry.Shared.RegistryMetrics>(),
+                sp.GetRequiredService<ILogger<WebhookDispatcher>>()));
         });
     }
 
     /// <summary>Runs dispatcher passes until one finds nothing to do.</summary>
     public static async Task DispatchAsync(this IHaveWebhookClock app, CancellationToken ct = default)
     {
+        // The dispatcher fans out sequenced events: what the test just wrote is sequenced first.
+        if (app is RegistryApp registry)
+            await registry.EventsSequencedAsync();
         for (var i = 0; i < 1000 && await app.Dispatcher.RunOnceAsync(ct) > 0; i++)
         {
         }

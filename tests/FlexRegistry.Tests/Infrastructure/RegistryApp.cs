@@ -37,7 +37,8 @@ public abstract class RegistryApp : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("RateLimits:Enabled", "false");
         builder.UseSetting("Verification:PollInterval", "00:00:00.200");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        builder.UseSetting("Audit:CheckpointEvery", "5");
+        builder.UseSetting("Audit:TreeHeadInterval", "00:00:00.020");
+        builder.UseSetting("Sequencing:PollInterval", "00:00:00.100");
         builder.UseSetting("Webhooks:AllowPrivateNetworks", "true");
         builder.UseSetting("Webhooks:PollInterval", "00:00:00.100");
         // Ephemeral Data Protection certificate and a mail folder of the fixture's own (tests that read mail use a fake SMTP server).
@@ -72,6 +73,14 @@ public abstract class RegistryApp : WebApplicationFactory<Program>, IAsyncLifeti
         await using var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FlexRegistry.Persistence.RegistryDbContext>();
         await db.Database.ExecuteSqlRawAsync(sql);
+    }
+
+    /// <summary>Waits until every event committed so far has its sequence (as any read of the feed does).</summary>
+    public async Task EventsSequencedAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        await Services.GetRequiredService<FlexRegistry.Events.EventSequencer>()
+            .CatchUpAsync(scope.ServiceProvider.GetRequiredService<FlexRegistry.Persistence.RegistryDbContext>(), CancellationToken.None);
     }
 
     public Task<HttpClient> OperatorAsync() => this.AuthenticatedAsync(ApiClient.BootstrapClientId, OperatorSecret);

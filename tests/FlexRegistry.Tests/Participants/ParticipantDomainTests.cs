@@ -145,7 +145,7 @@ public sealed class ParticipantDomainTests
         var change = participant.Verify("ok", "op", now);
         Assert.Equal(ParticipantStatus.Active, participant.Status);
         Assert.Equal((ParticipantStatus.Provisional, ParticipantStatus.Active, "op"), (change.From, change.To, change.Actor));
-        var events = ((FlexRegistry.Events.IRecordsEvents)participant).PendingEvents.Select(e => e.Type);
+        var events = participant.TakeEvents().Select(e => e.Type);
         Assert.Equal(["participant.registered", "participant.verified"], events);
         Assert.Throws<DomainRuleException>(() => participant.MergeInto(participant.Id, "self", "op", now));
     }

@@ -54,6 +54,9 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
         public string CaseId { get; private set; } = "";
         public string ImportId { get; private set; } = "";
 
+        /// <summary>The leaf index of one of A's audit records.</summary>
+        public string AuditLeaf { get; private set; } = "";
+
         /// <summary>The same helpers for B (the same-role caller), whose sub-resources the Foreign cells address under A's ID.</summary>
         public World Other { get; set; } = null!;
 
@@ -69,6 +72,8 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
             using var file = ImportFile();
             using var imported = await Own.PostAsync("/api/v1/asset-imports", file);
             ImportId = (await imported.Read<AssetImportStatus>(HttpStatusCode.Accepted)).ImportId;
+            using var audit = await Own.GetAsync($"/api/v1/audit?resource={a}");
+            AuditLeaf = (await audit.Read<Page<AuditRecordResponse>>()).Items[0].LeafIndex.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         private HttpClient Own => Clients[Who.Own];
@@ -309,6 +314,14 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
             StatusRow("reinstate", "suspended", 200),
             StatusRow("deregister", "active", 200),
             new("POST /api/v1/audit/verify", (_, _) => Fixed("/api/v1/audit/verify"), null, OnlyRoles(200, Who.Operator)),
+            new("GET /api/v1/audit/tree-head", (_, _) => Fixed("/api/v1/audit/tree-head"), null, AnyParticipant(200)),
+            new("GET /api/v1/audit/consistency-proof", (_, _) => Fixed("/api/v1/audit/consistency-proof?first=1&second=1"), null, AnyParticipant(200)),
+            // A's audit record: A and the operator may prove it; to anyone else it does not exist.
+            new("GET /api/v1/audit/records/{leafIndex}/inclusion-proof",
+                (w, t) => Fixed($"/api/v1/audit/records/{(t == Target.Missing ? "999999999" : w.AuditLeaf)}/inclusion-proof"), null,
+                OwnerOrOperator(200), MissingCode: "audit.record_not_found"),
+            // Metrics: the registry operator's token (or a configured network, none here).
+            new("ANY /metrics", (_, _) => Fixed("/metrics"), null, OnlyRoles(200, Who.Operator)),
 
             // Commercial information: the participant's and the operator's; nobody else's, not even to learn it exists.
             new("GET /api/v1/participants/{id}/commercial-information",

@@ -224,8 +224,8 @@ public sealed class BrowserJourneyTests_Sqlite(BrowserSqliteApp app) : BrowserJo
         await Assertions.Expect(olivia.Locator("#main-content .govuk-tag").First).ToHaveTextAsync("merged");
         await CheckAsync(olivia);
         await VisitAsync(olivia, "/operator/audit", "operator-audit");
-        await ClickAsync(olivia, "Verify the audit chain");
-        await Assertions.Expect(olivia.Locator(".govuk-notification-banner__heading")).ToContainTextAsync("The audit chain is intact");
+        await ClickAsync(olivia, "Verify the audit log");
+        await Assertions.Expect(olivia.Locator(".govuk-notification-banner__heading")).ToContainTextAsync("The audit log is intact");
     }
 
     [Fact]

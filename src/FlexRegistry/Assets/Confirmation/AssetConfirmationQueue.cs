@@ -48,6 +48,7 @@ internal sealed class AssetConfirmationWorker(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+        var journal = scope.ServiceProvider.GetRequiredService<Journal>();
         var sources = scope.ServiceProvider.GetServices<IAssetDataSource>().ToList();
         var now = time.GetUtcNow();
         var due = await db.Assets
@@ -68,17 +69,19 @@ internal sealed class AssetConfirmationWorker(
             // A source's verdict (confirmed or mismatch) changes the asset's data status and provenance: recorded in the
             // same transaction, so if it cannot be written the change is not made either. Retries and "no source covers
             // it" leave the data as declared and are not audited (they would add a record per imported asset).
-            if (asset.DataStatus != DataStatus.Provisional)
-                db.Audit(AuditEntry.BySystem("confirmation", "asset.confirmation." + asset.DataStatus.ToWire(), "asset", asset.Id.Value,
-                    asset.RegistrantId.Value, "dataStatus", "provenance"));
+            journal.Append(asset.TakeEvents(), asset.DataStatus == DataStatus.Provisional ? [] :
+                [AuditEntry.BySystem("confirmation", "asset.confirmation." + asset.DataStatus.ToWire(), "asset", asset.Id.Value,
+                    asset.RegistrantId.Value, "dataStatus", "provenance")]);
             try
             {
-                await db.SaveChangesAsync(ct);
+                await journal.SaveAsync(ct);
             }
             catch (DbUpdateConcurrencyException)
             {
-                // The asset was changed meanwhile; a change to its data queues it again, so the next pass re-reads it.
+                // The asset was changed meanwhile; a change to its data queues it again, so the next pass re-reads it (the
+                // rest of this batch too: clearing the tracker detached them).
                 db.ChangeTracker.Clear();
+                break;
             }
         }
         return due.Count;

@@ -8,7 +8,6 @@ using FlexRegistry.Participants;
 using FlexRegistry.Persistence;
 using FlexRegistry.Shared;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace FlexRegistry.Assets.Imports;
 
@@ -18,15 +17,16 @@ namespace FlexRegistry.Assets.Imports;
 /// insert that skips every row whose exact key an asset already holds, registered long ago or a moment ago by a
 /// concurrent registration (<see cref="BulkWriter"/>: on PostgreSQL a look-up of the held keys, then a binary COPY of the
 /// rest; prepared <c>INSERT … ON CONFLICT DO NOTHING</c> on SQLite), and only the skipped rows — duplicates — are looked
-/// up for their holders; then results, events and audit records (linked into the chain as for any write) go in with the
-/// bulk writer too, and the import's resume point advances, all in the same transaction.
+/// up for their holders; then results, events and audit records go in with the bulk writer too (through the
+/// <see cref="Journal"/>; the sequencers order them after commit), and the import's resume point advances, all in the same transaction.
 /// Pipelined: while a batch is written, the next one is read and validated in the background (<see cref="PrepareAsync"/>),
 /// and every <see cref="AssetImportOptions.SweepRows"/> committed rows the near-duplicate sweep reads and scores them in
 /// the background too (<see cref="ComputeSweepAsync"/>); this loop alone writes, one transaction at a time, so a sweep's
 /// cases go in between two batches. The import completes only once every row is committed and swept.
 /// </summary>
-public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOptions options, AssetConfirmationQueue confirmations,
-    IEnumerable<IAssetDataSource> sources, AssetImportSignal signal, IServiceScopeFactory scopes, EventLogSignal newEvents, TimeProvider time, ILogger<AssetImportProcessor> logger)
+public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, AssetImportOptions options, AssetConfirmationQueue confirmations,
+    IEnumerable<IAssetDataSource> sources, AssetImportSignal signal, IServiceScopeFactory scopes, RegistryMetrics metrics, TimeProvider time,
+    ILogger<AssetImportProcessor> logger)
 {
     private const int MaxFailures = 5;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -112,7 +112,7 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
 
         /// <summary>What registering the row's asset appends (prepared ahead; used only if the asset is inserted).</summary>
         public List<EventRecord>? Events { get; set; }
-        public AuditEntry? Audit { get; set; }
+        public AuditRecord? Audit { get; set; }
     }
 
     /// <summary>A batch read from the staging table and validated: nothing written yet, nothing looked up in the register.</summary>
@@ -158,19 +158,14 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
         foreach (var plan in plans.Where(p => p.Asset is not null && p.DuplicateOf is null))
         {
             plan.Events = TakeEvents(plan.Asset!, now);
-            plan.Audit = new AuditEntry(import.ParticipantId.Value, import.ClientId, "asset.register", "asset", plan.Asset!.Id.Value,
-                import.ParticipantId.Value, [.. RegisterAsset.SuppliedFields(plan.Request!), "import:" + import.Id]);
+            plan.Audit = AuditRecord.From(new AuditEntry(import.ParticipantId.Value, import.ClientId, "asset.register", "asset", plan.Asset!.Id.Value,
+                import.ParticipantId.Value, [.. RegisterAsset.SuppliedFields(plan.Request!), "import:" + import.Id]), now);
         }
         return new PreparedBatch(from, last, plans, now);
     }
 
     /// <summary>The events <paramref name="source"/> has recorded, as event-log rows; the source no longer holds them.</summary>
-    private static List<EventRecord> TakeEvents(IRecordsEvents source, DateTimeOffset now)
-    {
-        List<EventRecord> records = [.. source.PendingEvents.Select(e => EventRecord.From(e, now))];
-        source.ClearPendingEvents();
-        return records;
-    }
+    private static List<EventRecord> TakeEvents(EventSource source, DateTimeOffset now) => [.. source.TakeEvents().Select(e => EventRecord.From(e, now))];
 
     /// <summary>Runs <paramref name="work"/> in the background in a scope of its own (its own context and connection).</summary>
     private Task<T> InScopeAsync<T>(Func<IServiceProvider, Task<T>> work, CancellationToken ct) => Task.Run(async () =>
@@ -228,7 +223,7 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
             await FindHoldersAsync([.. candidates.Where(p => !p.Inserted)], required: true, ct);
 
             var results = new List<AssetImportResult>(plans.Count);
-            var audit = new List<AuditEntry>();
+            var audit = new List<AuditRecord>();
             var events = new List<EventRecord>(plans.Count);
             foreach (var plan in plans)
             {
@@ -255,21 +250,10 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
                 results.Add(AssetImportResult.Create(import.Id, plan.RowNumber, AssetImportResult.DuplicateOutcome, null, existing.Id.Value, null));
                 counts.Duplicates++;
             }
-            // The register-wide append locks, taken as late as possible and held to commit: the events' sequence follows
-            // commit order and the audit chain stays linear, while single registrations wait only for this tail of the batch.
-            await db.LockAppendLogsAsync(ct);
-            // The audit records are linked (hashes, signed checkpoints) from the head read under the lock, on another
-            // thread while the database takes the results and the events.
-            var linking = LinkAudit(audit, audit.Count == 0 ? null : await AuditChain.ReadHeadAsync(db, ct), now, ct);
             await writer.InsertAsync(db, results, ct);
-            // The events' time is stamped under the locks, as for a single registration: the time of the commit that follows
-            // (they were serialised while the batch was prepared).
-            var stamped = time.GetUtcNow();
-            events.ForEach(e => e.StampAt(stamped));
-            await writer.InsertAsync(db, events, ct);
-            var (records, checkpoints) = await linking;
-            await writer.InsertAsync(db, records, ct);
-            await writer.InsertAsync(db, checkpoints, ct);
+            // The batch's events and audit records, prepared ahead, go in with the bulk writer; the sequencers order them
+            // after commit, so the batch holds no lock that other writers wait for.
+            await journal.AppendInBulkAsync(events, audit, ct);
             var registered = counts.Registered;
             var duplicates = counts.Duplicates;
             var invalid = counts.Invalid;
@@ -278,7 +262,7 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
                 .SetProperty(i => i.Registered, i => i.Registered + registered)
                 .SetProperty(i => i.Duplicates, i => i.Duplicates + duplicates)
                 .SetProperty(i => i.Invalid, i => i.Invalid + invalid), ct);
-            await transaction.CommitAsync(ct);
+            await journal.CommitAsync(transaction, ct);
             return true;
         });
         db.ChangeTracker.Clear();
@@ -287,24 +271,8 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
             logger.LogInformation("Import {ImportId}: rows {From}–{To} committed ({Registered} registered, {Duplicates} duplicates, {Invalid} invalid)",
                 import.Id, from + 1, last, counts.Registered, counts.Duplicates, counts.Invalid);
             confirmations.Wake();
-            // The batch's events are in the log: the webhook dispatcher fans them out now, not at its next poll.
-            newEvents.Wake();
+            metrics.ImportRows(counts.Registered, counts.Duplicates, counts.Invalid);
         }
-    }
-
-    /// <summary>
-    /// The batch's audit records, linked into the chain exactly as for any other write (<see cref="AuditChain"/>: the
-    /// head read under the chain lock, the hashes, the signed checkpoints); the caller writes them with the bulk writer
-    /// rather than by one EF insert each, never passing through the change tracker. The linking (CPU only) runs on the
-    /// thread pool, so the caller's connection can be used meanwhile.
-    /// </summary>
-    private Task<(List<AuditRecord> Records, List<AuditCheckpoint> Checkpoints)> LinkAudit(List<AuditEntry> entries,
-        (long Sequence, string Hash)? head, DateTimeOffset now, CancellationToken ct)
-    {
-        if (entries.Count == 0)
-            return Task.FromResult<(List<AuditRecord>, List<AuditCheckpoint>)>(([], []));
-        var (options, key) = (db.GetService<AuditOptions>(), db.GetService<AuditCheckpointKey>());
-        return Task.Run(() => AuditChain.Link(entries, head, now, options, key), ct);
     }
 
     private static List<Plan> Validate(ParticipantId registrant, List<AssetImportRow> rows, DateTimeOffset now)
@@ -486,6 +454,7 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
             if (claimed == 0)
                 return;
             db.DuplicateCases.AddRange(cases);
+            journal.Append([.. cases.SelectMany(c => c.TakeEvents())]);
             await db.SaveChangesAsync(ct);
             foreach (var (row, caseId) in flagged)
             {
@@ -493,7 +462,7 @@ public sealed class AssetImportProcessor(RegistryDbContext db, AssetImportOption
                 await db.AssetImportResults.Where(r => r.ImportId == import.Id && r.RowNumber == row)
                     .ExecuteUpdateAsync(s => s.SetProperty(r => r.DuplicateCaseId, value), ct);
             }
-            await transaction.CommitAsync(ct);
+            await journal.CommitAsync(transaction, ct);
         });
         db.ChangeTracker.Clear();
     }

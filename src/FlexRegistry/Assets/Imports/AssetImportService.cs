@@ -120,7 +120,7 @@ public sealed class AssetImportSignal : WorkSignal
 /// in chunks, then answers at once; <see cref="AssetImportWorker"/> registers the rows. Public so that a benchmark can
 /// run an import in-process: <see cref="StartAsync"/> takes any stream, then <see cref="AssetImportProcessor.RunToCompletionAsync"/>.
 /// </summary>
-public sealed class AssetImportService(RegistryDbContext db, AssetImportOptions options, AssetImportSignal signal, TimeProvider time,
+public sealed class AssetImportService(RegistryDbContext db, Journal journal, AssetImportOptions options, AssetImportSignal signal, TimeProvider time,
     ILogger<AssetImportService> logger)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -164,9 +164,9 @@ public sealed class AssetImportService(RegistryDbContext db, AssetImportOptions 
         {
             var staged = await db.AssetImports.FirstAsync(i => i.Id == import.Id, ct);
             staged.Received(rows, hash, idempotencyKey);
-            db.Audit(AuditEntry.By(caller, "asset_import.start", "asset_import", import.Id.ToString(), caller.ParticipantId.Value,
+            journal.Append(AuditEntry.By(caller, "asset_import.start", "asset_import", import.Id.ToString(), caller.ParticipantId.Value,
                 [.. new[] { "file", "format", idempotencyKey is null ? null : "idempotencyKey" }.OfType<string>()]));
-            await db.SaveChangesAsync(ct);
+            await journal.SaveAsync(ct);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation() && idempotencyKey is not null)
         {

@@ -11,7 +11,7 @@ namespace FlexRegistry.Auth.Users;
 /// identity (issuer, subject) is bound to the user, whose permissions the identity's tokens carry from then on.
 /// Unknown, used, expired and withdrawn tokens all get the same answer.
 /// </summary>
-public sealed class AcceptInvitation(RegistryDbContext db, TimeProvider time)
+public sealed class AcceptInvitation(RegistryDbContext db, Journal journal, TimeProvider time)
 {
     /// <summary>
     /// What the invitation page shows the token holder before they accept: the invited email and the organisation. Null
@@ -46,10 +46,11 @@ public sealed class AcceptInvitation(RegistryDbContext db, TimeProvider time)
             throw new DomainRuleException(UserErrors.InvitationInvalid, UserErrors.InvitationInvalidDetail);
 
         user.AcceptInvitation(identity.Issuer, identity.Subject, now);
-        db.Audit(new AuditEntry(user.ParticipantId.Value, user.Id, "user.accept_invitation", "user", user.Id, user.ParticipantId.Value, ["identity", "status"]));
+        journal.Append(user.TakeEvents(),
+            new AuditEntry(user.ParticipantId.Value, user.Id, "user.accept_invitation", "user", user.Id, user.ParticipantId.Value, ["identity", "status"]));
         try
         {
-            await db.SaveChangesAsync(ct);
+            await journal.SaveAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {

@@ -19,9 +19,9 @@ public sealed class UserOptions
 /// BUC.4 step 4 (users): the organisation's administrators (callers holding <c>users:manage</c>: the Authorised
 /// Person's initial client, or users given that permission) and the registry operator invite users with a subset of
 /// what the organisation's roles allow, change their permissions, suspend, reinstate and remove them. Audit entries
-/// name fields only; the name and email stay out of the hash chain.
+/// name fields only; the name and email stay out of the audit log.
 /// </summary>
-public sealed class ManageUsers(RegistryDbContext db, UserOptions options, ExternalIssuerRegistry issuers, Emails emails, WebLinks links, TimeProvider time)
+public sealed class ManageUsers(RegistryDbContext db, Journal journal, UserOptions options, ExternalIssuerRegistry issuers, Emails emails, WebLinks links, TimeProvider time)
 {
     public async Task<InviteUserResponse> InviteAsync(ParticipantId id, InviteUserRequest request, Caller caller, CancellationToken ct)
     {
@@ -69,8 +69,8 @@ public sealed class ManageUsers(RegistryDbContext db, UserOptions options, Exter
         var id = participant.Id;
         var (user, token) = OrganisationUser.Invite(id, email, name, permissions, options.InvitationLifetime, time.GetUtcNow());
         db.Users.Add(user);
-        db.Audit(AuditEntry.By(caller, "user.invite", "user", user.Id, id.Value, "email", "name", "permissions"));
-        await db.SaveChangesAsync(ct);
+        journal.Append(user.TakeEvents(), AuditEntry.By(caller, "user.invite", "user", user.Id, id.Value, "email", "name", "permissions"));
+        await journal.SaveAsync(ct);
         var link = links.To("/account/accept?token=" + Uri.EscapeDataString(token));
         var sent = await emails.TrySendAsync(user.Email, $"You are invited to act for {participant.LegalName} in FlexRegistry",
             $"""
@@ -148,10 +148,10 @@ public sealed class ManageUsers(RegistryDbContext db, UserOptions options, Exter
         }
         var approved = EmailDomain.Approve(id, domain!, caller.Actor, time.GetUtcNow());
         db.EmailDomains.Add(approved);
-        db.Audit(AuditEntry.By(caller, "email_domain.approve", "participant", id.Value, id.Value, "emailDomains"));
+        journal.Append(approved.TakeEvents(), AuditEntry.By(caller, "email_domain.approve", "participant", id.Value, id.Value, "emailDomains"));
         try
         {
-            await db.SaveChangesAsync(ct);
+            await journal.SaveAsync(ct);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
@@ -169,8 +169,8 @@ public sealed class ManageUsers(RegistryDbContext db, UserOptions options, Exter
             ?? throw new DomainRuleException(UserErrors.EmailDomainNotFound, $"{id} has no approved domain {Truncate(domain)}.");
         approved.Withdraw();
         db.EmailDomains.Remove(approved);
-        db.Audit(AuditEntry.By(caller, "email_domain.withdraw", "participant", id.Value, id.Value, "emailDomains"));
-        await db.SaveChangesAsync(ct);
+        journal.Append(approved.TakeEvents(), AuditEntry.By(caller, "email_domain.withdraw", "participant", id.Value, id.Value, "emailDomains"));
+        await journal.SaveAsync(ct);
     }
 
     private async Task<List<EmailDomainResponse>> DomainsAsync(Participant participant, CancellationToken ct)
@@ -193,10 +193,10 @@ public sealed class ManageUsers(RegistryDbContext db, UserOptions options, Exter
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId && u.ParticipantId == id, ct)
             ?? throw new DomainRuleException(UserErrors.NotFound, $"{id} has no user {Truncate(userId)}.");
         change(user);
-        db.Audit(AuditEntry.By(caller, action, "user", user.Id, id.Value, field));
+        journal.Append(user.TakeEvents(), AuditEntry.By(caller, action, "user", user.Id, id.Value, field));
         try
         {
-            await db.SaveChangesAsync(ct);
+            await journal.SaveAsync(ct);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {

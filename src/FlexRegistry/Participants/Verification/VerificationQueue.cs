@@ -35,6 +35,7 @@ internal sealed class VerificationWorker(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+        var journal = scope.ServiceProvider.GetRequiredService<Journal>();
         var verifiers = scope.ServiceProvider.GetServices<IOrganisationVerifier>().ToList();
         var now = time.GetUtcNow();
         var due = await db.Participants
@@ -60,16 +61,18 @@ internal sealed class VerificationWorker(
                 Apply(participant, verifier.Source, result, now, db);
             }
             // Recorded in the same transaction as the change; if it cannot be written, the change is not made either.
-            db.Audit(AuditEntry.BySystem("verification", "participant.verification." + Outcome(participant.Verification.Stage),
+            journal.Append(participant.TakeEvents(), AuditEntry.BySystem("verification", "participant.verification." + Outcome(participant.Verification.Stage),
                 "participant", participant.Id.Value, participant.Id.Value, "status", "verification"));
             try
             {
-                await db.SaveChangesAsync(ct);
+                await journal.SaveAsync(ct);
             }
             catch (DbUpdateConcurrencyException)
             {
-                // The registry operator acted on it meanwhile; their decision stands and the next pass re-reads it.
+                // The registry operator acted on it meanwhile; their decision stands and the next pass re-reads it (the
+                // rest of this batch too: clearing the tracker detached them).
                 db.ChangeTracker.Clear();
+                break;
             }
         }
         return due.Count;

@@ -487,37 +487,26 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.ToTable("asset_import_rows", (string)null);
                 });
 
-            modelBuilder.Entity("FlexRegistry.Audit.AuditCheckpoint", b =>
+            modelBuilder.Entity("FlexRegistry.Audit.AuditLeaf", b =>
                 {
-                    b.Property<long>("Sequence")
+                    b.Property<long>("LeafIndex")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long>("CreatedAt")
+                    b.Property<long>("RecordPosition")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("HeadHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                    b.HasKey("LeafIndex");
 
-                    b.Property<string>("KeyId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                    b.HasIndex("RecordPosition")
+                        .IsUnique();
 
-                    b.Property<string>("Signature")
-                        .IsRequired()
-                        .HasMaxLength(1024)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Sequence");
-
-                    b.ToTable("audit_checkpoints", (string)null);
+                    b.ToTable("audit_leaves", (string)null);
                 });
 
             modelBuilder.Entity("FlexRegistry.Audit.AuditRecord", b =>
                 {
-                    b.Property<long>("Sequence")
+                    b.Property<long>("Position")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Action")
@@ -538,22 +527,12 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Hash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
                     b.Property<long>("OccurredAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PreviousHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ResourceId")
@@ -570,13 +549,64 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
-                    b.HasKey("Sequence");
+                    b.Property<long>("TransactionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L)
+                        .HasAnnotation("FlexRegistry:WriterTransaction", true);
 
-                    b.HasIndex("ResourceId", "Sequence");
+                    b.HasKey("Position");
 
-                    b.HasIndex("SubjectParticipantId", "Sequence");
+                    b.HasIndex("ResourceId", "Position");
+
+                    b.HasIndex("SubjectParticipantId", "Position");
+
+                    b.HasIndex("TransactionId", "Position");
 
                     b.ToTable("audit_records", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.Audit.AuditTreeHead", b =>
+                {
+                    b.Property<long>("TreeSize")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("RootHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("Signature")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TreeSize");
+
+                    b.ToTable("audit_tree_heads", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.Audit.AuditTreeNode", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("audit_tree_nodes", (string)null);
                 });
 
             modelBuilder.Entity("FlexRegistry.Auth.ApiClient", b =>
@@ -878,7 +908,7 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("FlexRegistry.Events.EventRecord", b =>
                 {
-                    b.Property<long>("Sequence")
+                    b.Property<long>("Position")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
@@ -901,19 +931,43 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.Property<long>("Time")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("TransactionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L)
+                        .HasAnnotation("FlexRegistry:WriterTransaction", true);
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.HasKey("Sequence");
+                    b.HasKey("Position");
 
                     b.HasIndex("Id")
                         .IsUnique();
 
-                    b.HasIndex("Subject", "Sequence");
+                    b.HasIndex("Subject", "Position");
+
+                    b.HasIndex("TransactionId", "Position");
 
                     b.ToTable("events", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.Events.SequencedEvent", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("Position")
+                        .IsUnique();
+
+                    b.ToTable("event_sequence", (string)null);
                 });
 
             modelBuilder.Entity("FlexRegistry.Events.Subscription", b =>
@@ -1734,7 +1788,7 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("FlexRegistry.Events.WebhookDelivery", b =>
                 {
-                    b.HasOne("FlexRegistry.Events.EventRecord", null)
+                    b.HasOne("FlexRegistry.Events.SequencedEvent", null)
                         .WithMany()
                         .HasForeignKey("EventSequence")
                         .OnDelete(DeleteBehavior.Restrict)

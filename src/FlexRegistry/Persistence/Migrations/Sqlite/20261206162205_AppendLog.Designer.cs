@@ -12,8 +12,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace FlexRegistry.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteRegistryDbContext))]
-    [Migration("20261206173546_WebUi")]
-    partial class WebUi
+    [Migration("20261206162205_AppendLog")]
+    partial class AppendLog
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -490,37 +490,26 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.ToTable("asset_import_rows", (string)null);
                 });
 
-            modelBuilder.Entity("FlexRegistry.Audit.AuditCheckpoint", b =>
+            modelBuilder.Entity("FlexRegistry.Audit.AuditLeaf", b =>
                 {
-                    b.Property<long>("Sequence")
+                    b.Property<long>("LeafIndex")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long>("CreatedAt")
+                    b.Property<long>("RecordPosition")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("HeadHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                    b.HasKey("LeafIndex");
 
-                    b.Property<string>("KeyId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                    b.HasIndex("RecordPosition")
+                        .IsUnique();
 
-                    b.Property<string>("Signature")
-                        .IsRequired()
-                        .HasMaxLength(1024)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Sequence");
-
-                    b.ToTable("audit_checkpoints", (string)null);
+                    b.ToTable("audit_leaves", (string)null);
                 });
 
             modelBuilder.Entity("FlexRegistry.Audit.AuditRecord", b =>
                 {
-                    b.Property<long>("Sequence")
+                    b.Property<long>("Position")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Action")
@@ -541,22 +530,12 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Hash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
                     b.Property<long>("OccurredAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PreviousHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ResourceId")
@@ -573,13 +552,63 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
-                    b.HasKey("Sequence");
+                    b.Property<long>("TransactionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
 
-                    b.HasIndex("ResourceId", "Sequence");
+                    b.HasKey("Position");
 
-                    b.HasIndex("SubjectParticipantId", "Sequence");
+                    b.HasIndex("ResourceId", "Position");
+
+                    b.HasIndex("SubjectParticipantId", "Position");
+
+                    b.HasIndex("TransactionId", "Position");
 
                     b.ToTable("audit_records", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.Audit.AuditTreeHead", b =>
+                {
+                    b.Property<long>("TreeSize")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("RootHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("Signature")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TreeSize");
+
+                    b.ToTable("audit_tree_heads", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.Audit.AuditTreeNode", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("audit_tree_nodes", (string)null);
                 });
 
             modelBuilder.Entity("FlexRegistry.Auth.ApiClient", b =>
@@ -623,101 +652,6 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.HasIndex("ParticipantId");
 
                     b.ToTable("api_clients", (string)null);
-                });
-
-            modelBuilder.Entity("FlexRegistry.Auth.People.WebAccount", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("AccessFailedCount")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ConcurrencyStamp")
-                        .IsConcurrencyToken()
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Email")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("EmailConfirmed")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("LockoutEnabled")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("LockoutEnd")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("NormalizedEmail")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NormalizedUserName")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PasswordHash")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PhoneNumber")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("PhoneNumberConfirmed")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("SecurityStamp")
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("TwoFactorEnabled")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("UserName")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("NormalizedEmail")
-                        .HasDatabaseName("ix_web_accounts_email");
-
-                    b.HasIndex("NormalizedUserName")
-                        .IsUnique()
-                        .HasDatabaseName("ux_web_accounts_user_name");
-
-                    b.ToTable("web_accounts", (string)null);
-                });
-
-            modelBuilder.Entity("FlexRegistry.Auth.People.WebSession", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("ExpiresAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Subject")
-                        .IsRequired()
-                        .HasMaxLength(800)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ExpiresAt");
-
-                    b.HasIndex("Subject");
-
-                    b.ToTable("web_sessions", (string)null);
                 });
 
             modelBuilder.Entity("FlexRegistry.Auth.Users.EmailDomain", b =>
@@ -881,7 +815,7 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("FlexRegistry.Events.EventRecord", b =>
                 {
-                    b.Property<long>("Sequence")
+                    b.Property<long>("Position")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
@@ -904,19 +838,42 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.Property<long>("Time")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("TransactionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.HasKey("Sequence");
+                    b.HasKey("Position");
 
                     b.HasIndex("Id")
                         .IsUnique();
 
-                    b.HasIndex("Subject", "Sequence");
+                    b.HasIndex("Subject", "Position");
+
+                    b.HasIndex("TransactionId", "Position");
 
                     b.ToTable("events", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.Events.SequencedEvent", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("Position")
+                        .IsUnique();
+
+                    b.ToTable("event_sequence", (string)null);
                 });
 
             modelBuilder.Entity("FlexRegistry.Events.Subscription", b =>
@@ -1398,108 +1355,6 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.ToTable("participant_status_changes", (string)null);
                 });
 
-            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("FriendlyName")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Xml")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("data_protection_keys", (string)null);
-                });
-
-            modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<string>", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ClaimType")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ClaimValue")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("UserId");
-
-                    b.ToTable("web_account_claims", (string)null);
-                });
-
-            modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserLogin<string>", b =>
-                {
-                    b.Property<string>("LoginProvider")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ProviderKey")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ProviderDisplayName")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("LoginProvider", "ProviderKey");
-
-                    b.HasIndex("UserId");
-
-                    b.ToTable("web_account_logins", (string)null);
-                });
-
-            modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserPasskey<string>", b =>
-                {
-                    b.Property<byte[]>("CredentialId")
-                        .HasMaxLength(1024)
-                        .HasColumnType("BLOB");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("CredentialId");
-
-                    b.HasIndex("UserId");
-
-                    b.ToTable("web_account_passkeys", (string)null);
-                });
-
-            modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<string>", b =>
-                {
-                    b.Property<string>("UserId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("LoginProvider")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Name")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Value")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("UserId", "LoginProvider", "Name");
-
-                    b.ToTable("web_account_tokens", (string)null);
-                });
-
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication", b =>
                 {
                     b.Property<string>("Id")
@@ -1737,7 +1592,7 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("FlexRegistry.Events.WebhookDelivery", b =>
                 {
-                    b.HasOne("FlexRegistry.Events.EventRecord", null)
+                    b.HasOne("FlexRegistry.Events.SequencedEvent", null)
                         .WithMany()
                         .HasForeignKey("EventSequence")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -1793,84 +1648,6 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.HasOne("FlexRegistry.Participants.Participant", null)
                         .WithMany()
                         .HasForeignKey("ParticipantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<string>", b =>
-                {
-                    b.HasOne("FlexRegistry.Auth.People.WebAccount", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserLogin<string>", b =>
-                {
-                    b.HasOne("FlexRegistry.Auth.People.WebAccount", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserPasskey<string>", b =>
-                {
-                    b.HasOne("FlexRegistry.Auth.People.WebAccount", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.OwnsOne("Microsoft.AspNetCore.Identity.IdentityPasskeyData", "Data", b1 =>
-                        {
-                            b1.Property<byte[]>("IdentityUserPasskeyCredentialId");
-
-                            b1.Property<byte[]>("AttestationObject")
-                                .IsRequired();
-
-                            b1.Property<byte[]>("ClientDataJson")
-                                .IsRequired();
-
-                            b1.Property<long>("CreatedAt");
-
-                            b1.Property<bool>("IsBackedUp");
-
-                            b1.Property<bool>("IsBackupEligible");
-
-                            b1.Property<bool>("IsUserVerified");
-
-                            b1.Property<string>("Name");
-
-                            b1.Property<byte[]>("PublicKey")
-                                .IsRequired();
-
-                            b1.Property<uint>("SignCount");
-
-                            b1.PrimitiveCollection<string>("Transports");
-
-                            b1.HasKey("IdentityUserPasskeyCredentialId");
-
-                            b1.ToTable("web_account_passkeys");
-
-                            b1
-                                .ToJson("Data")
-                                .HasColumnType("TEXT");
-
-                            b1.WithOwner()
-                                .HasForeignKey("IdentityUserPasskeyCredentialId");
-                        });
-
-                    b.Navigation("Data")
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<string>", b =>
-                {
-                    b.HasOne("FlexRegistry.Auth.People.WebAccount", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

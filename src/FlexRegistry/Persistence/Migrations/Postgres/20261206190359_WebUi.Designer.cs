@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace FlexRegistry.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresRegistryDbContext))]
-    [Migration("20261206173907_WebUi")]
+    [Migration("20261206190359_WebUi")]
     partial class WebUi
     {
         /// <inheritdoc />
@@ -499,38 +499,29 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                     b.ToTable("asset_import_rows", (string)null);
                 });
 
-            modelBuilder.Entity("FlexRegistry.Audit.AuditCheckpoint", b =>
+            modelBuilder.Entity("FlexRegistry.Audit.AuditLeaf", b =>
                 {
-                    b.Property<long>("Sequence")
+                    b.Property<long>("LeafIndex")
                         .HasColumnType("bigint");
 
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
+                    b.Property<long>("RecordPosition")
+                        .HasColumnType("bigint");
 
-                    b.Property<string>("HeadHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                    b.HasKey("LeafIndex");
 
-                    b.Property<string>("KeyId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                    b.HasIndex("RecordPosition")
+                        .IsUnique();
 
-                    b.Property<string>("Signature")
-                        .IsRequired()
-                        .HasMaxLength(1024)
-                        .HasColumnType("character varying(1024)");
-
-                    b.HasKey("Sequence");
-
-                    b.ToTable("audit_checkpoints", (string)null);
+                    b.ToTable("audit_leaves", (string)null);
                 });
 
             modelBuilder.Entity("FlexRegistry.Audit.AuditRecord", b =>
                 {
-                    b.Property<long>("Sequence")
+                    b.Property<long>("Position")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Position"));
 
                     b.Property<string>("Action")
                         .IsRequired()
@@ -550,11 +541,6 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
-                    b.Property<string>("Hash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
                     b.Property<DateTimeOffset>("OccurredAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -562,11 +548,6 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
-
-                    b.Property<string>("PreviousHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("ResourceId")
                         .IsRequired()
@@ -582,13 +563,64 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
-                    b.HasKey("Sequence");
+                    b.Property<long>("TransactionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValueSql("(pg_current_xact_id()::text::bigint)")
+                        .HasAnnotation("FlexRegistry:WriterTransaction", true);
 
-                    b.HasIndex("ResourceId", "Sequence");
+                    b.HasKey("Position");
 
-                    b.HasIndex("SubjectParticipantId", "Sequence");
+                    b.HasIndex("ResourceId", "Position");
+
+                    b.HasIndex("SubjectParticipantId", "Position");
+
+                    b.HasIndex("TransactionId", "Position");
 
                     b.ToTable("audit_records", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.Audit.AuditTreeHead", b =>
+                {
+                    b.Property<long>("TreeSize")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<byte[]>("RootHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.Property<byte[]>("Signature")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTimeOffset>("Timestamp")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("TreeSize");
+
+                    b.ToTable("audit_tree_heads", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.Audit.AuditTreeNode", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("audit_tree_nodes", (string)null);
                 });
 
             modelBuilder.Entity("FlexRegistry.Auth.ApiClient", b =>
@@ -890,11 +922,11 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
 
             modelBuilder.Entity("FlexRegistry.Events.EventRecord", b =>
                 {
-                    b.Property<long>("Sequence")
+                    b.Property<long>("Position")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Position"));
 
                     b.Property<string>("Audience")
                         .IsRequired()
@@ -915,19 +947,43 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset>("Time")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long>("TransactionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValueSql("(pg_current_xact_id()::text::bigint)")
+                        .HasAnnotation("FlexRegistry:WriterTransaction", true);
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
-                    b.HasKey("Sequence");
+                    b.HasKey("Position");
 
                     b.HasIndex("Id")
                         .IsUnique();
 
-                    b.HasIndex("Subject", "Sequence");
+                    b.HasIndex("Subject", "Position");
+
+                    b.HasIndex("TransactionId", "Position");
 
                     b.ToTable("events", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.Events.SequencedEvent", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("Position")
+                        .IsUnique();
+
+                    b.ToTable("event_sequence", (string)null);
                 });
 
             modelBuilder.Entity("FlexRegistry.Events.Subscription", b =>
@@ -1756,7 +1812,7 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
 
             modelBuilder.Entity("FlexRegistry.Events.WebhookDelivery", b =>
                 {
-                    b.HasOne("FlexRegistry.Events.EventRecord", null)
+                    b.HasOne("FlexRegistry.Events.SequencedEvent", null)
                         .WithMany()
                         .HasForeignKey("EventSequence")
                         .OnDelete(DeleteBehavior.Restrict)
