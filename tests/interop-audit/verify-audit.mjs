@@ -68,7 +68,8 @@ function consistent(first, second, firstHash, secondHash, proof) {
 function leafDescribes(data, record) {
   const leaf = JSON.parse(data.toString('utf8'));
   return leaf[0] === 'flexregistry.audit.v1' && leaf[1] === Date.parse(record.occurredAt) && leaf[2] === record.actorParticipantId
-    && leaf[3] === record.actorClientId && leaf[4] === record.action && leaf[5] === record.resourceType && leaf[6] === record.resourceId
+    && leaf[3] === record.actorClientId && leaf[4] === record.action && leaf[5] === record.resourceType
+    && JSON.stringify(leaf[6]) === JSON.stringify(record.resourceIds) && leaf[6][0] === record.resourceId
     && leaf[7] === record.subjectParticipantId && JSON.stringify(leaf[8]) === JSON.stringify(record.fields) && leaf[9] === record.outcome;
 }
 

@@ -2,7 +2,8 @@ namespace FlexRegistry.Client.Contracts;
 
 /// <summary>
 /// One audit record: who did what to which resource, which fields, when, with what outcome; and its place in the
-/// verifiable log (leaf <see cref="LeafIndex"/>, whose hash is <see cref="LeafHash"/>, base64).
+/// verifiable log (leaf <see cref="LeafIndex"/>, whose hash is <see cref="LeafHash"/>, base64). <see cref="ResourceIds"/>
+/// lists every resource the record covers: <see cref="ResourceId"/> alone, or a batch record's many (an import batch).
 /// </summary>
 public sealed record AuditRecordResponse(
     long LeafIndex,
@@ -12,6 +13,7 @@ public sealed record AuditRecordResponse(
     string Action,
     string ResourceType,
     string ResourceId,
+    IReadOnlyList<string> ResourceIds,
     string? SubjectParticipantId,
     IReadOnlyList<string> Fields,
     string Outcome,

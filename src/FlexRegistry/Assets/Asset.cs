@@ -78,10 +78,24 @@ public sealed class Asset : EventSource
     public string? ConfirmationNote { get; private set; }
 
     public DateTimeOffset RegisteredAt { get; private set; }
+
+    /// <summary>
+    /// The bulk import and row that registered the asset (null for a single registration). A row simply registered has
+    /// no result row of its own: its result is read from here.
+    /// </summary>
+    public Guid? ImportId { get; private set; }
+    public int? ImportRow { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
 
     /// <summary>App-managed optimistic concurrency token; the ETag.</summary>
     public Guid Version { get; private set; }
+
+    /// <summary>Marks the asset as registered by row <paramref name="row"/> of import <paramref name="importId"/>.</summary>
+    internal void RegisteredByImport(Guid importId, int row)
+    {
+        ImportId = importId;
+        ImportRow = row;
+    }
 
     public AssetType AssetType => Assets.AssetType.Find(Type)!;
 

@@ -41,6 +41,8 @@ internal sealed class AssetConfiguration : IEntityTypeConfiguration<Asset>
         a.HasIndex(x => x.PostcodeDistrict);
         a.HasIndex(x => x.RegistrantId);
         a.HasIndex(x => x.ConfirmationDueAt);
+        // An import's registered rows, by row: its results and its near-duplicate sweep read them here.
+        a.HasIndex(x => new { x.ImportId, x.ImportRow }).HasFilter("\"ImportId\" IS NOT NULL");
         a.Property(x => x.ConfirmationNote).HasMaxLength(1000);
 
         Provenance(a, x => x.IdentityProvenance, "Identity");

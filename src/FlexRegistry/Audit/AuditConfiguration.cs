@@ -15,6 +15,7 @@ internal sealed class AuditRecordConfiguration : IEntityTypeConfiguration<AuditR
         r.Property(x => x.Action).HasMaxLength(64);
         r.Property(x => x.ResourceType).HasMaxLength(64);
         r.Property(x => x.ResourceId).HasMaxLength(100);
+        r.Ignore(x => x.ResourceIdList);
         r.Property(x => x.SubjectParticipantId).HasMaxLength(20);
         r.Property(x => x.Fields).HasMaxLength(2000);
         r.Property(x => x.Outcome).HasMaxLength(16);

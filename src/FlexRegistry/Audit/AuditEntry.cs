@@ -24,6 +24,21 @@ public sealed record AuditEntry(
     IReadOnlyList<string> Fields,
     string Outcome = AuditRecord.Success)
 {
+    /// <summary>
+    /// A batch record (one leaf for many resources, e.g. the assets one import batch registered): every resource it
+    /// covers, <see cref="ResourceId"/> first. Null for a record about one resource.
+    /// </summary>
+    public IReadOnlyList<string>? ResourceIds { get; init; }
+
+    /// <summary>One record covering many resources of one type (see <see cref="ResourceIds"/>).</summary>
+    public static AuditEntry Batch(string? actorParticipantId, string? actorClientId, string action, string resourceType, IReadOnlyList<string> resourceIds,
+        string? subjectParticipantId, IReadOnlyList<string> fields)
+    {
+        ArgumentNullException.ThrowIfNull(resourceIds);
+        ArgumentOutOfRangeException.ThrowIfZero(resourceIds.Count);
+        return new(actorParticipantId, actorClientId, action, resourceType, resourceIds[0], subjectParticipantId, fields) { ResourceIds = resourceIds };
+    }
+
     public static AuditEntry By(Caller caller, string action, string resourceType, string resourceId, string? subjectParticipantId, params string[] fields) =>
         new(caller.ParticipantId.Value, caller.ClientId, action, resourceType, resourceId, subjectParticipantId, fields);
 

@@ -33,7 +33,11 @@ public sealed class AuditQueries(RegistryDbContext db, AuditSequencer sequencer,
             records = records.Where(r => r.SubjectParticipantId == own);
         }
         if (!string.IsNullOrEmpty(resource))
-            records = records.Where(r => r.ResourceId == resource);
+        {
+            // A batch record (an import batch's registrations) is found by any of its resources.
+            var member = " " + resource + " ";
+            records = records.Where(r => r.ResourceId == resource || (r.ResourceIds != null && r.ResourceIds.Contains(member)));
+        }
         var rows = await (
                 from l in db.AuditLeaves
                 where l.LeafIndex > after
@@ -155,6 +159,6 @@ public sealed class AuditQueries(RegistryDbContext db, AuditSequencer sequencer,
         h.TreeSize, Convert.ToBase64String(h.RootHash), h.Timestamp.ToUnixTimeMilliseconds(), h.KeyId, Convert.ToBase64String(h.Signature));
 
     private static AuditRecordResponse ToResponse(long leafIndex, AuditRecord r) => new(
-        leafIndex, r.OccurredAt, r.ActorParticipantId, r.ActorClientId, r.Action, r.ResourceType, r.ResourceId, r.SubjectParticipantId,
+        leafIndex, r.OccurredAt, r.ActorParticipantId, r.ActorClientId, r.Action, r.ResourceType, r.ResourceId, r.ResourceIdList, r.SubjectParticipantId,
         r.FieldList, r.Outcome, Convert.ToBase64String(r.LeafHash()));
 }

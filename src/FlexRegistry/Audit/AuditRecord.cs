@@ -30,6 +30,13 @@ public sealed class AuditRecord
     public string Action { get; private set; } = "";
     public string ResourceType { get; private set; } = "";
     public string ResourceId { get; private set; } = "";
+
+    /// <summary>
+    /// A batch record's resources, <see cref="ResourceId"/> first, space-separated with a leading and a trailing space
+    /// (for LIKE matching); null when the record is about one resource.
+    /// </summary>
+    public string? ResourceIds { get; private set; }
+
     public string? SubjectParticipantId { get; private set; }
 
     /// <summary>Field names, comma-separated and sorted.</summary>
@@ -45,6 +52,7 @@ public sealed class AuditRecord
         Action = entry.Action,
         ResourceType = entry.ResourceType,
         ResourceId = entry.ResourceId,
+        ResourceIds = entry.ResourceIds is { Count: > 1 } ids ? " " + string.Join(' ', ids) + " " : null,
         SubjectParticipantId = entry.SubjectParticipantId,
         Fields = string.Join(',', entry.Fields.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)),
         Outcome = entry.Outcome,
@@ -52,10 +60,13 @@ public sealed class AuditRecord
 
     public IReadOnlyList<string> FieldList => Fields.Length == 0 ? [] : Fields.Split(',');
 
+    /// <summary>Every resource the record covers: one, or a batch record's many.</summary>
+    public IReadOnlyList<string> ResourceIdList => ResourceIds is null ? [ResourceId] : ResourceIds.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
     /// <summary>
     /// The leaf data: a compact UTF-8 JSON array in fixed order, <c>["flexregistry.audit.v1", occurredAt (Unix ms),
-    /// actorParticipantId, actorClientId, action, resourceType, resourceId, subjectParticipantId, [fields…], outcome]</c>
-    /// (absent values as null; fields sorted). docs/audit.md documents it for verifiers.
+    /// actorParticipantId, actorClientId, action, resourceType, [resourceIds…], subjectParticipantId, [fields…], outcome]</c>
+    /// (absent values as null; one resource ID, or a batch record's many; fields sorted). docs/audit.md documents it for verifiers.
     /// </summary>
     public byte[] LeafData()
     {
@@ -69,7 +80,10 @@ public sealed class AuditRecord
             json.WriteStringValue(ActorClientId);
             json.WriteStringValue(Action);
             json.WriteStringValue(ResourceType);
-            json.WriteStringValue(ResourceId);
+            json.WriteStartArray();
+            foreach (var resource in ResourceIdList)
+                json.WriteStringValue(resource);
+            json.WriteEndArray();
             json.WriteStringValue(SubjectParticipantId);
             json.WriteStartArray();
             foreach (var field in FieldList)

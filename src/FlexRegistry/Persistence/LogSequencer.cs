@@ -47,6 +47,7 @@ public abstract class LogSequencer(IServiceScopeFactory scopes, SequencingOption
     protected TimeProvider Time => time;
 
     private readonly SemaphoreSlim _wake = new(0, 1);
+    private bool _idle = true;
     private TaskCompletionSource _passEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The log's name in logs and metrics: <c>events</c>, <c>audit</c>.</summary>
@@ -95,9 +96,9 @@ public abstract class LogSequencer(IServiceScopeFactory scopes, SequencingOption
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
-            // SQLite: a pass's transaction takes the single write lock (every writer queues behind it), so an idle poll
-            // looks with a plain read first and takes the lock only when there is something to order.
-            if (!db.Database.IsNpgsql() && await PendingThroughAsync(db, null, ct) is null)
+            // Idle, a pass first looks (a read) before it opens a write transaction: on SQLite that transaction would make
+            // the register's writers wait for nothing, every poll.
+            if (_idle && await PendingThroughAsync(db, null, ct) is null)
                 return 0;
             var (rows, oldest) = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
             {
@@ -109,6 +110,7 @@ public abstract class LogSequencer(IServiceScopeFactory scopes, SequencingOption
                 await transaction.CommitAsync(ct);
                 return pass;
             });
+            _idle = rows == 0;
             if (rows > 0)
             {
                 metrics.Sequenced(Log, rows, oldest is { } o ? time.GetUtcNow() - o : TimeSpan.Zero);

@@ -246,6 +246,9 @@ internal sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionI
     /// <summary>How many writers are waiting for the gate (for tests).</summary>
     internal int Waiting => Volatile.Read(ref _waiting);
 
+    /// <summary>Whether a writer holds the gate now (for tests).</summary>
+    internal bool Held => _gate.CurrentCount == 0;
+
     internal void Release() => _gate.Release();
 
     public void Dispose() => _gate.Dispose();

@@ -39,6 +39,9 @@ public abstract class RegistryApp : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Audit:TreeHeadInterval", "00:00:00.020");
         builder.UseSetting("Sequencing:PollInterval", "00:00:00.100");
+        // Reads wait for earlier commits to be sequenced; on PostgreSQL that waits for the oldest write transaction on the
+        // whole cluster, which on a loaded test machine (other classes' import batches) can take seconds.
+        builder.UseSetting("Sequencing:CatchUpTimeout", "00:00:30");
         builder.UseSetting("Webhooks:AllowPrivateNetworks", "true");
         builder.UseSetting("Webhooks:PollInterval", "00:00:00.100");
         // Ephemeral Data Protection certificate and a mail folder of the fixture's own (tests that read mail use a fake SMTP server).

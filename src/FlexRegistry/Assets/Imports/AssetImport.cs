@@ -85,7 +85,11 @@ public sealed class AssetImportRow
         new() { ImportId = importId, RowNumber = rowNumber, Payload = payload, Errors = errors };
 }
 
-/// <summary>The outcome of one row: registered (asset ID), duplicate (existing asset ID) or invalid (every broken rule).</summary>
+/// <summary>
+/// The outcome of one row that was not simply registered: duplicate (existing asset ID), invalid (every broken rule), or
+/// registered and flagged as a possible duplicate. A row simply registered has no result row: its asset records its
+/// import and row (<see cref="Asset.ImportRow"/>), and the results are read from both.
+/// </summary>
 public sealed class AssetImportResult
 {
     public const string RegisteredOutcome = "registered";
@@ -106,4 +110,8 @@ public sealed class AssetImportResult
 
     public static AssetImportResult Create(Guid importId, int rowNumber, string outcome, string? assetId, string? existingAssetId, string? errors) =>
         new() { ImportId = importId, RowNumber = rowNumber, Outcome = outcome, AssetId = assetId, ExistingAssetId = existingAssetId, Errors = errors };
+
+    /// <summary>A registered row the near-duplicate sweep flagged: no longer simply registered, so it gets a result row.</summary>
+    public static AssetImportResult Flagged(Guid importId, int rowNumber, string assetId, Guid duplicateCaseId) =>
+        new() { ImportId = importId, RowNumber = rowNumber, Outcome = RegisteredOutcome, AssetId = assetId, DuplicateCaseId = duplicateCaseId.ToString() };
 }

@@ -112,7 +112,9 @@ public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, 
 
         /// <summary>What registering the row's asset appends (prepared ahead; used only if the asset is inserted).</summary>
         public List<EventRecord>? Events { get; set; }
-        public AuditRecord? Audit { get; set; }
+
+        /// <summary>The fields the row supplied (names only), for the batch's audit record.</summary>
+        public IEnumerable<string>? SuppliedFields { get; set; }
     }
 
     /// <summary>A batch read from the staging table and validated: nothing written yet, nothing looked up in the register.</summary>
@@ -153,13 +155,13 @@ public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, 
                 keys.ForEach(k => firstByKey[k] = plan);
         }
 
-        // The event and audit entry each new asset will append if inserted, made here so that their serialisation is off
-        // the write path too.
+        // The event each new asset will append if inserted, and the fields its row supplied, made here so that their
+        // serialisation is off the write path too.
         foreach (var plan in plans.Where(p => p.Asset is not null && p.DuplicateOf is null))
         {
+            plan.Asset!.RegisteredByImport(import.Id, plan.RowNumber);
             plan.Events = TakeEvents(plan.Asset!, now);
-            plan.Audit = AuditRecord.From(new AuditEntry(import.ParticipantId.Value, import.ClientId, "asset.register", "asset", plan.Asset!.Id.Value,
-                import.ParticipantId.Value, [.. RegisterAsset.SuppliedFields(plan.Request!), "import:" + import.Id]), now);
+            plan.SuppliedFields = [.. RegisterAsset.SuppliedFields(plan.Request!)];
         }
         return new PreparedBatch(from, last, plans, now);
     }
@@ -223,7 +225,8 @@ public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, 
             await FindHoldersAsync([.. candidates.Where(p => !p.Inserted)], required: true, ct);
 
             var results = new List<AssetImportResult>(plans.Count);
-            var audit = new List<AuditRecord>();
+            var registeredIds = new List<string>(plans.Count);
+            var fields = new HashSet<string>(StringComparer.Ordinal) { "import:" + import.Id };
             var events = new List<EventRecord>(plans.Count);
             foreach (var plan in plans)
             {
@@ -237,9 +240,10 @@ public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, 
                 var first = plan.DuplicateOf ?? plan;
                 if (plan.DuplicateOf is null && plan.Inserted)
                 {
-                    results.Add(AssetImportResult.Create(import.Id, plan.RowNumber, AssetImportResult.RegisteredOutcome, plan.Asset.Id.Value, null, null));
+                    // Simply registered: the asset itself records the import and row; no result row.
                     events.AddRange(plan.Events!);
-                    audit.Add(plan.Audit!);
+                    registeredIds.Add(plan.Asset.Id.Value);
+                    fields.UnionWith(plan.SuppliedFields!);
                     counts.Registered++;
                     continue;
                 }
@@ -251,8 +255,11 @@ public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, 
                 counts.Duplicates++;
             }
             await writer.InsertAsync(db, results, ct);
-            // The batch's events and audit records, prepared ahead, go in with the bulk writer; the sequencers order them
-            // after commit, so the batch holds no lock that other writers wait for.
+            // The batch's events (one per asset, prepared ahead) and ONE audit record for all the assets it registered (a
+            // batch leaf of the audit log, whose data lists every asset ID) go in with the bulk writer; the sequencers
+            // order them after commit, so the batch holds no lock that other writers wait for.
+            AuditRecord[] audit = registeredIds.Count == 0 ? [] : [AuditRecord.From(AuditEntry.Batch(import.ParticipantId.Value, import.ClientId,
+                "asset.register", "asset", registeredIds, import.ParticipantId.Value, [.. fields]), now)];
             await journal.AppendInBulkAsync(events, audit, ct);
             var registered = counts.Registered;
             var duplicates = counts.Duplicates;
@@ -348,7 +355,7 @@ public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, 
     }
 
     /// <summary>The cases a sweep of rows <c>(From, To]</c> opens, and the first case of each flagged row.</summary>
-    internal sealed record SweepResult(int From, int To, List<DuplicateCase> Cases, List<(int Row, Guid CaseId)> Flagged);
+    internal sealed record SweepResult(int From, int To, List<DuplicateCase> Cases, List<(int Row, string AssetId, Guid CaseId)> Flagged);
 
     /// <summary>
     /// Second-level de-duplication for committed rows <c>(from, to]</c>: one blocked query for them all (same MPAN, or
@@ -359,12 +366,12 @@ public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, 
     /// </summary>
     private async Task<SweepResult> ComputeSweepAsync(RegistryDbContext db, Guid importId, int from, int to, CancellationToken ct)
     {
-        var registered = await db.AssetImportResults.AsNoTracking()
-            .Where(r => r.ImportId == importId && r.RowNumber > from && r.RowNumber <= to && r.Outcome == AssetImportResult.RegisteredOutcome)
-            .Select(r => new { r.RowNumber, r.AssetId })
+        var registered = await db.Assets.AsNoTracking()
+            .Where(a => a.ImportId == importId && a.ImportRow > from && a.ImportRow <= to)
+            .Select(a => new { a.ImportRow, a.Id })
             .ToListAsync(ct);
-        var rowOf = registered.ToDictionary(r => r.AssetId!, r => r.RowNumber, StringComparer.Ordinal);
-        var ids = registered.Select(r => AssetId.Parse(r.AssetId!)).ToList();
+        var rowOf = registered.ToDictionary(r => r.Id.Value, r => r.ImportRow!.Value, StringComparer.Ordinal);
+        var ids = registered.Select(r => r.Id).ToList();
         // The batch's assets whose blocks hold another asset (one query: per asset, an index probe at its MPAN and one at
         // its postcode and type, each stopping at the first other asset), then every unmerged asset in their blocks, the
         // batch's own among them. Nearly every asset of a large import is alone in its blocks: it has nothing to compare
@@ -382,16 +389,16 @@ public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, 
         var earliest = candidates.Where(c => rowOf.ContainsKey(c.Id.Value)).Select(c => c.RegisteredAt).DefaultIfEmpty().Min();
         var later = !candidates.Any(c => !rowOf.ContainsKey(c.Id.Value) && c.RegisteredAt >= earliest)
             ? []
-            : (await db.AssetImportResults.AsNoTracking()
-                .Where(r => r.ImportId == importId && r.RowNumber > to && r.AssetId != null)
-                .Select(r => r.AssetId!)
-                .ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+            : (await db.Assets.AsNoTracking()
+                .Where(a => a.ImportId == importId && a.ImportRow > to)
+                .Select(a => a.Id)
+                .ToListAsync(ct)).Select(a => a.Value).ToHashSet(StringComparer.Ordinal);
         if (later.Count > 0)
             candidates = [.. candidates.Where(c => !later.Contains(c.Id.Value))];
         var assets = candidates.Where(a => rowOf.ContainsKey(a.Id.Value)).ToList();
         var now = time.GetUtcNow();
         var cases = new List<DuplicateCase>();
-        var flagged = new List<(int Row, Guid CaseId)>();
+        var flagged = new List<(int Row, string AssetId, Guid CaseId)>();
         // The blocks, indexed once (the candidates' order is kept, so ties in RegisteredAt sort as before).
         var byMpan = candidates.Where(c => c.Mpan is not null).ToLookup(c => c.Mpan!, StringComparer.Ordinal);
         var byPlace = candidates.Where(c => c.Postcode is not null).ToLookup(c => (c.Postcode!, c.Type));
@@ -423,7 +430,7 @@ public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, 
                 first ??= duplicateCase;
             }
             if (first is not null)
-                flagged.Add((row, first.Id));
+                flagged.Add((row, asset.Id.Value, first.Id));
         }
 
         return new SweepResult(from, to, cases, flagged);
@@ -456,12 +463,8 @@ public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, 
             db.DuplicateCases.AddRange(cases);
             journal.Append([.. cases.SelectMany(c => c.TakeEvents())]);
             await db.SaveChangesAsync(ct);
-            foreach (var (row, caseId) in flagged)
-            {
-                var value = caseId.ToString();
-                await db.AssetImportResults.Where(r => r.ImportId == import.Id && r.RowNumber == row)
-                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.DuplicateCaseId, value), ct);
-            }
+            // A flagged row is no longer simply registered: it gets its result row now, naming its case.
+            await BulkWriter.For(db).InsertAsync(db, [.. flagged.Select(f => AssetImportResult.Flagged(import.Id, f.Row, f.AssetId, f.CaseId))], ct);
             await journal.CommitAsync(transaction, ct);
         });
         db.ChangeTracker.Clear();

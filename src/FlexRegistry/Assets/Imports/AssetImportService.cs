@@ -263,6 +263,30 @@ public sealed class AssetImportService(RegistryDbContext db, Journal journal, As
         Failure = i.Failure,
     };
 
+    /// <summary>
+    /// Every processed row's result, in row order: the result rows (duplicates, invalid rows, registered rows flagged as
+    /// possible duplicates) merged with the rows simply registered, read from their assets. Read a bounded range of rows
+    /// at a time from each, so the two reads never need two open readers on one connection.
+    /// </summary>
+    private async IAsyncEnumerable<AssetImportResult> ResultsAsync(AssetImport import, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        const int Range = 5000;
+        for (var from = 0; from < import.RowsReceived; from += Range)
+        {
+            var to = from + Range;
+            var stored = await db.AssetImportResults.AsNoTracking()
+                .Where(r => r.ImportId == import.Id && r.RowNumber > from && r.RowNumber <= to).ToListAsync(ct);
+            var registered = await db.Assets.AsNoTracking()
+                .Where(a => a.ImportId == import.Id && a.ImportRow > from && a.ImportRow <= to)
+                .Select(a => new { a.ImportRow, a.Id }).ToListAsync(ct);
+            var byRow = stored.ToDictionary(r => r.RowNumber);
+            foreach (var r in registered)
+                byRow.TryAdd(r.ImportRow!.Value, AssetImportResult.Create(import.Id, r.ImportRow.Value, AssetImportResult.RegisteredOutcome, r.Id.Value, null, null));
+            foreach (var row in byRow.Keys.Order())
+                yield return byRow[row];
+        }
+    }
+
     /// <summary>Streams the per-row results in row order, as CSV or NDJSON, straight from the database to <paramref name="destination"/>.</summary>
     public async Task WriteResultsAsync(Guid id, Caller caller, string format, Stream destination, CancellationToken ct)
     {
@@ -271,8 +295,7 @@ public sealed class AssetImportService(RegistryDbContext db, Journal journal, As
         await using var writer = new StreamWriter(destination, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
         if (format == AssetImportReader.Csv)
             await writer.WriteAsync("rowNumber,outcome,assetId,existingAssetId,duplicateCaseId,errors\n");
-        var results = db.AssetImportResults.AsNoTracking().Where(r => r.ImportId == import.Id).OrderBy(r => r.RowNumber).AsAsyncEnumerable();
-        await foreach (var r in results.WithCancellation(ct))
+        await foreach (var r in ResultsAsync(import, ct))
         {
             var errors = r.Errors is null ? [] : JsonSerializer.Deserialize<List<FieldErrorDto>>(r.Errors, Json)!;
             if (format == AssetImportReader.Csv)

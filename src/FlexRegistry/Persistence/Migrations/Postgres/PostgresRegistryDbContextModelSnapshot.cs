@@ -86,6 +86,12 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                     b.Property<double?>("ImportCapacityKw")
                         .HasColumnType("double precision");
 
+                    b.Property<Guid?>("ImportId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("ImportRow")
+                        .HasColumnType("integer");
+
                     b.Property<double?>("Latitude")
                         .HasColumnType("double precision");
 
@@ -269,6 +275,9 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                     b.HasIndex("DnoDistributorId", "Type");
 
                     b.HasIndex("GspGroup", "Type");
+
+                    b.HasIndex("ImportId", "ImportRow")
+                        .HasFilter("\"ImportId\" IS NOT NULL");
 
                     b.HasIndex("Postcode", "Type");
 
@@ -550,6 +559,9 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ResourceIds")
+                        .HasColumnType("text");
 
                     b.Property<string>("ResourceType")
                         .IsRequired()

@@ -81,6 +81,12 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.Property<double?>("ImportCapacityKw")
                         .HasColumnType("REAL");
 
+                    b.Property<Guid?>("ImportId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ImportRow")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double?>("Latitude")
                         .HasColumnType("REAL");
 
@@ -264,6 +270,9 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.HasIndex("DnoDistributorId", "Type");
 
                     b.HasIndex("GspGroup", "Type");
+
+                    b.HasIndex("ImportId", "ImportRow")
+                        .HasFilter("\"ImportId\" IS NOT NULL");
 
                     b.HasIndex("Postcode", "Type");
 
@@ -538,6 +547,9 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.Property<string>("ResourceId")
                         .IsRequired()
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResourceIds")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ResourceType")
