@@ -30,7 +30,7 @@ public sealed class FlexregHelpTests
         Assert.Contains("Commands:", lines);
         Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^  sandbox\s+Sandbox and benchmark data$"));
         Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^  assets\s+Assets: bulk registration and export$"));
-        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^  audit\s+The tamper-evident audit trail$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^  audit\s+The verifiable audit log$"));
         // The root itself calls nothing: no connection options there.
         Assert.DoesNotContain("--client-id", help, StringComparison.Ordinal);
     }
