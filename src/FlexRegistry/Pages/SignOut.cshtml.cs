@@ -1,6 +1,6 @@
+using FlexRegistry.Auth;
 using FlexRegistry.Auth.People;
 using Microsoft.AspNetCore.Authentication;
-using FlexRegistry.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 

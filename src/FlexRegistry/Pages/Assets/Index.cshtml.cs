@@ -33,8 +33,12 @@ public sealed class AssetSearchModel(AssetQueries assets) : RegistryPage
 
     public string NextPageUrl => QueryString.Create(new Dictionary<string, string?>
     {
-        ["type"] = Type, ["dnoArea"] = DnoArea, ["postcodeDistrict"] = PostcodeDistrict,
-        ["minCapacityKw"] = MinCapacityKw, ["maxCapacityKw"] = MaxCapacityKw, ["cursor"] = Results?.NextCursor,
+        ["type"] = Type,
+        ["dnoArea"] = DnoArea,
+        ["postcodeDistrict"] = PostcodeDistrict,
+        ["minCapacityKw"] = MinCapacityKw,
+        ["maxCapacityKw"] = MaxCapacityKw,
+        ["cursor"] = Results?.NextCursor,
     }.Where(p => !string.IsNullOrEmpty(p.Value))).ToUriComponent();
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)

@@ -1,7 +1,7 @@
+using FlexRegistry.Auth;
 using FlexRegistry.Auth.People;
 using FlexRegistry.Shared;
 using FlexRegistry.Shared.Mail;
-using FlexRegistry.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;

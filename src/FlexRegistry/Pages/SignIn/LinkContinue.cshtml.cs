@@ -1,6 +1,6 @@
+using FlexRegistry.Auth;
 using FlexRegistry.Auth.People;
 using FlexRegistry.Shared;
-using FlexRegistry.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
