@@ -131,16 +131,17 @@ fi
 begin_stage tool-restore "dotnet tool restore"
 dotnet tool restore
 
-# The independent checks run node: tests/interop (openid-client, OpenIdClientInteropTests) and tests/interop-events
-# (standardwebhooks and cloudevents). Install exactly the locked packages; without node/npm this stage fails, so those
-# tests are never skipped.
-begin_stage npm "npm ci (tests/interop, tests/interop-events, tests/browser, src/FlexRegistry/Frontend)"
+# The independent checks run node: tests/interop (openid-client, OpenIdClientInteropTests), tests/interop-events
+# (standardwebhooks and cloudevents) and tests/lint-openapi (Spectral with the OWASP ruleset, OpenApiLintTests). Install
+# exactly the locked packages; without node/npm this stage fails, so those tests are never skipped.
+begin_stage npm "npm ci (tests/interop, tests/interop-events, tests/lint-openapi, tests/browser, src/FlexRegistry/Frontend)"
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     echo "test.sh: Node.js 20+ and npm are required for the independent checks (apt-get install nodejs npm)" >&2
     exit 1
 fi
 npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
 npm ci --prefix tests/interop-events --no-audit --no-fund --loglevel=error
+npm ci --prefix tests/lint-openapi --no-audit --no-fund --loglevel=error
 # axe-core for the browser tests; GOV.UK Frontend and sass, so a test can rebuild wwwroot and compare it with the checked-in copy.
 npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 npm ci --prefix src/FlexRegistry/Frontend --no-audit --no-fund --loglevel=error

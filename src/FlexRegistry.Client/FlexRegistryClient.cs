@@ -138,29 +138,37 @@ public sealed class FlexRegistryClient(HttpClient http)
     public Task<Page<AssetSummary>> SearchAssetsAsync(AssetFilter filter, string? cursor = null, int? limit = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        return SendAsync<Page<AssetSummary>>(HttpMethod.Get, "api/v1/assets" + Query(
-            ("type", filter.Type), ("dnoArea", filter.DnoArea), ("gspGroup", filter.GspGroup), ("postcodeDistrict", filter.PostcodeDistrict),
-            ("minCapacityKw", filter.MinCapacityKw?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            ("maxCapacityKw", filter.MaxCapacityKw?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            ("cursor", cursor), ("limit", limit?.ToString(System.Globalization.CultureInfo.InvariantCulture))), null, ct);
+        return SendAsync<Page<AssetSummary>>(HttpMethod.Get, "api/v1/assets" + Query([.. FilterParameters(filter),
+            ("cursor", cursor), ("limit", limit?.ToString(System.Globalization.CultureInfo.InvariantCulture))]), null, ct);
     }
 
     /// <summary>
-    /// Every asset the search matches, as a stream. Today it pages through the search (200 at a time, by cursor); when
-    /// the register publishes a streamed export endpoint, this one method switches to it and its callers stay as they are.
+    /// Every asset the search matches, as the register shows each to the caller, streamed by
+    /// <c>GET /api/v1/assets/export?format=ndjson</c> one line at a time (never held whole). A response cut off before its
+    /// end throws, so a caller never takes a partial export for a whole one.
     /// </summary>
-    public async IAsyncEnumerable<AssetSummary> ExportAssetsAsync(AssetFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    public async IAsyncEnumerable<AssetResponse> ExportAssetsAsync(AssetFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
-        string? cursor = null;
-        do
+        ArgumentNullException.ThrowIfNull(filter);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/assets/export" + Query([("format", "ndjson"), .. FilterParameters(filter)]));
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        await ThrowIfProblemAsync(response, ct);
+        await using var body = await response.Content.ReadAsStreamAsync(ct);
+        using var lines = new StreamReader(body, System.Text.Encoding.UTF8);
+        while (await lines.ReadLineAsync(ct) is { } line)
         {
-            var page = await SearchAssetsAsync(filter, cursor, 200, ct);
-            foreach (var asset in page.Items)
-                yield return asset;
-            cursor = page.NextCursor;
+            if (line.Length > 0)
+                yield return JsonSerializer.Deserialize<AssetResponse>(line, Json) ?? throw new JsonException("The register sent an empty asset line.");
         }
-        while (cursor is not null);
     }
+
+    private static (string, string?)[] FilterParameters(AssetFilter filter) =>
+    [
+        ("type", filter.Type), ("dnoArea", filter.DnoArea), ("gspGroup", filter.GspGroup), ("postcodeDistrict", filter.PostcodeDistrict),
+        ("minCapacityKw", filter.MinCapacityKw?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ("maxCapacityKw", filter.MaxCapacityKw?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ("purpose", filter.Purpose),
+    ];
 
     /// <summary>The CSV template: the header row and one example row.</summary>
     public async Task<string> GetAssetImportTemplateAsync(CancellationToken ct = default)

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FlexRegistry.AccessLog;
 using FlexRegistry.Assets;
 using FlexRegistry.Assets.Confirmation;
 using FlexRegistry.Assets.Imports;
@@ -15,6 +16,7 @@ using FlexRegistry.Persistence;
 using FlexRegistry.Reference;
 using FlexRegistry.Shared;
 using FlexRegistry.Shared.Mail;
+using FlexRegistry.Visibility;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
@@ -31,9 +33,7 @@ public static class RegistryComposition
         services.AddProblemMapping();
         services.Configure<JsonOptions>(json =>
         {
-            // Unknown members are refused, so server-owned fields (IDs, status, roles) cannot be mass-assigned.
-            json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-            json.SerializerOptions.MaxDepth = 32;
+            StrictJson.Configure(json.SerializerOptions);
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -104,9 +104,19 @@ public static class RegistryComposition
             services.AddHostedService(sp => sp.GetRequiredService<EventHousekeeping>());
         services.AddScoped<RegisterAsset>();
         services.AddScoped<AssetMatching>();
+        services.AddScoped<Readers>();
+        services.AddScoped<IAssetRelationshipSource, RegistrantRelationships>();
+        services.AddScoped<AssetRelations>();
+        services.AddScoped<AssetVisibility>();
         services.AddScoped<AssetQueries>();
+        services.AddSingleton(configuration.GetSection("AssetExport").Get<ExportOptions>() ?? new ExportOptions());
+        services.AddScoped<ExportAssets>();
         services.AddSingleton(configuration.GetSection("AssetAccess").Get<AssetAccessOptions>() ?? new AssetAccessOptions());
-        services.AddScoped<RecordAssetAccess>();
+        services.AddSingleton<AccessLogRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<AccessLogRecorder>());
+        services.AddScoped<AccessNotifications>();
+        services.AddScoped<AccessLogQueries>();
+        services.AddScoped<AccessLogVerification>();
         services.AddScoped<UpdateAsset>();
         services.AddSingleton(configuration.GetSection("AssetConfirmation").Get<AssetConfirmationOptions>() ?? new AssetConfirmationOptions());
         services.AddSingleton(configuration.GetSection("OemCloud").Get<OemCloudOptions>() ?? new OemCloudOptions());
@@ -144,6 +154,7 @@ public static class RegistryComposition
 
     public static WebApplication UseRegistry(this WebApplication app)
     {
+        app.UseTrustedProxies(app.Configuration);
         app.UseRegistryWebHeaders();
         app.UseMiddleware<RequestLimitsMiddleware>();
         app.UseRouting();
@@ -152,7 +163,9 @@ public static class RegistryComposition
         app.UseMiddleware<LiveTokenCheck>();
         app.UseMiddleware<CertificateBoundTokenCheck>();
         app.UseAuthorization();
+        app.UseRateLimitHeaders();
         app.UseRateLimiter();
+        app.UseMiddleware<RequestBodies>();
         app.UseBacklogGauges();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
@@ -162,6 +175,7 @@ public static class RegistryComposition
             .AllowAnonymous();
 
         app.MapTokenEndpoint();
+        app.MapSigningKeyEndpoints();
         app.MapParticipantEndpoints();
         app.MapRelationshipEndpoints();
         app.MapApiClientEndpoints();
@@ -172,7 +186,8 @@ public static class RegistryComposition
         app.MapReferenceEndpoints();
         app.MapAssetEndpoints();
         app.MapAssetImportEndpoints();
-        app.MapRazorPages();
+        app.MapRegistryPages();
+        app.MapAccessLogEndpoints();
         app.MapRegistryMetrics();
         return app;
     }

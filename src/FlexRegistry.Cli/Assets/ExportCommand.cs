@@ -11,7 +11,8 @@ namespace FlexRegistry.Cli.Assets;
 /// <summary>
 /// <c>flexreg assets export --out FILE</c>: every asset an asset search matches (the same filters as
 /// <c>GET /api/v1/assets</c>), streamed to CSV or NDJSON with a running count. The rows come from
-/// <see cref="FlexRegistryClient.ExportAssetsAsync"/>, the one method that will switch to a streamed export endpoint.
+/// <see cref="FlexRegistryClient.ExportAssetsAsync"/>, which streams the register's export endpoint; NDJSON lines are
+/// the assets as the register shows them to the caller, CSV the search's summary columns.
 /// </summary>
 public static class ExportCommand
 {
@@ -33,9 +34,10 @@ public static class ExportCommand
         var district = new Option<string?>("--postcode-district") { Description = "Only this postcode district, e.g. CB1" };
         var minCapacity = new Option<decimal?>("--min-capacity-kw") { Description = "Only assets of at least this capacity (the larger of import and export)" };
         var maxCapacity = new Option<decimal?>("--max-capacity-kw") { Description = "Only assets of at most this capacity" };
+        var purpose = new Option<string?>("--purpose") { Description = "Why you read assets you are not a party to, e.g. procurement (market and system operators); such reads are access-logged" };
         var export = new Command("export", "Export the assets a search matches to CSV or NDJSON, with progress")
         {
-            output, format, type, dnoArea, gspGroup, district, minCapacity, maxCapacity,
+            output, format, type, dnoArea, gspGroup, district, minCapacity, maxCapacity, purpose,
         };
         connection.AddTo(export);
         export.SetAction(async (parsed, ct) =>
@@ -50,6 +52,7 @@ public static class ExportCommand
                 PostcodeDistrict = parsed.GetValue(district),
                 MinCapacityKw = parsed.GetValue(minCapacity),
                 MaxCapacityKw = parsed.GetValue(maxCapacity),
+                Purpose = parsed.GetValue(purpose),
             };
             var client = connection.CreateClient(parsed);
             long written = 0;

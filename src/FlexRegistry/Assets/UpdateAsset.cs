@@ -4,7 +4,6 @@ using FlexRegistry.Assets.Confirmation;
 using FlexRegistry.Audit;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
-using FlexRegistry.Participants;
 using FlexRegistry.Persistence;
 using FlexRegistry.Shared;
 using Microsoft.AspNetCore.Http.Json;
@@ -20,7 +19,7 @@ namespace FlexRegistry.Assets;
 /// </summary>
 public sealed class UpdateAsset(RegistryDbContext db, Journal journal, IOptions<JsonOptions> jsonOptions, AssetConfirmationQueue confirmations, TimeProvider time)
 {
-    public const string MediaType = "application/merge-patch+json";
+    public const string MediaType = Shared.MergePatch.MediaType;
 
     /// <summary>Fields of the asset the server owns or that cannot change; patching them is refused.</summary>
     private static readonly HashSet<string> NotPatchable = new(StringComparer.OrdinalIgnoreCase)
@@ -42,16 +41,16 @@ public sealed class UpdateAsset(RegistryDbContext db, Journal journal, IOptions<
                 AssetErrors.FieldNotPatchable);
 
         var asset = await db.Assets.FirstOrDefaultAsync(a => a.Id == id, ct);
-        if (asset is null || !AssetQueries.CanSee(asset, caller))
+        if (asset is null || !AssetQueries.CanChange(asset, caller))
             throw new DomainRuleException(AssetErrors.NotFound, $"No asset {id} is visible to you.");
-        if (!ifMatch.Value.IsMetBy(asset.Version))
+        if (!ifMatch.IsMetBy(asset.Version))
             throw new DomainRuleException(CommonErrors.PreconditionFailed, "The asset changed since you read it; GET it again and reapply your change.");
         if (asset.Status == AssetStatus.Merged)
             throw new DomainRuleException(AssetErrors.InvalidTransition, $"Asset {id} was merged into {asset.MergedInto}; change the survivor instead.");
 
         var json = jsonOptions.Value.SerializerOptions;
         var current = JsonSerializer.SerializeToNode(ToRequest(asset), json)!.AsObject();
-        var merged = MergePatch(current, patchObject);
+        var merged = Shared.MergePatch.Apply(current, patchObject)!;
         RegisterAssetRequest request;
         try
         {
@@ -85,22 +84,7 @@ public sealed class UpdateAsset(RegistryDbContext db, Journal journal, IOptions<
         }
         if (asset.ConfirmationDueAt is not null)
             confirmations.Wake();
-        return (AssetQueries.ToResponse(asset), asset.Version);
-    }
-
-    /// <summary>RFC 7396: objects merge member by member, null removes, anything else replaces.</summary>
-    internal static JsonObject MergePatch(JsonObject target, JsonObject patch)
-    {
-        foreach (var (key, value) in patch.ToList())
-        {
-            if (value is null)
-                target.Remove(key);
-            else if (value is JsonObject patchChild && target[key] is JsonObject targetChild)
-                MergePatch(targetChild, patchChild);
-            else
-                target[key] = value.DeepClone();
-        }
-        return target;
+        return (AssetVisibility.ToResponse(asset, Visibility.VisibilityRule.Everything(Visibility.VisibilityRule.Asset)), asset.Version);
     }
 
     private static RegisterAssetRequest ToRequest(Asset a) => new()

@@ -1,4 +1,5 @@
 using FlexRegistry.Auth.People;
+using FlexRegistry.Shared;
 
 namespace FlexRegistry.Pages;
 
@@ -66,6 +67,22 @@ public static class WebSetup
         });
         app.UseStaticFiles();
         return app;
+    }
+
+    /// <summary>
+    /// The pages, each taking the bodies an HTML form sends (urlencoded, or multipart for a file): the declaration the
+    /// request-body check holds every body to, as the API's endpoints declare JSON. A page marked
+    /// <see cref="AnonymousLimitedAttribute"/> spends from the same per-address window as the API's anonymous endpoints.
+    /// </summary>
+    public static IEndpointConventionBuilder MapRegistryPages(this IEndpointRouteBuilder endpoints)
+    {
+        var pages = endpoints.MapRazorPages().WithMetadata(new AcceptedMediaTypes("application/x-www-form-urlencoded", "multipart/form-data"));
+        pages.Add(endpoint =>
+        {
+            if (endpoint.Metadata.OfType<AnonymousLimitedAttribute>().Any())
+                endpoint.Metadata.Add(AnonymousLimit.Instance);
+        });
+        return pages;
     }
 
     private static bool IsWebPage(HttpContext http) =>

@@ -33,16 +33,17 @@ public sealed class AssetDetailsModel(AssetQueries assets) : RegistryPage
                 ("Storage capacity", a.StorageCapacityKwh is null ? null : $"{Pages.Shared.Govuk.Number(a.StorageCapacityKwh)} kWh"),
                 ("Commissioned", a.CommissioningDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
                 ("Owner's consent", a.OwnerConsent is null ? null : $"{a.OwnerConsent.Reference} ({a.OwnerConsent.Method})"),
-                ("Market qualifications", a.MarketQualifications.Count == 0 ? null : string.Join(", ", a.MarketQualifications)),
+                ("Market qualifications", a.MarketQualifications is { Count: > 0 } markets ? string.Join(", ", markets) : null),
+                ("Not shown to you", a.WithheldGroups is { Count: > 0 } withheld ? string.Join(", ", withheld) : null),
             }.Where(r => r.Item2 is not null);
         }
     }
 
-    public async Task<IActionResult> OnGetAsync(string id, bool registered, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(string id, string? purpose, bool registered, CancellationToken ct)
     {
         if (!AssetId.TryParse(id, out var assetId))
             return NotFound();
-        var found = await LoadAsync(async () => (await assets.GetAsync(assetId, Caller, ct)).Response);
+        var found = await LoadAsync(async () => (await assets.GetAsync(assetId, string.IsNullOrWhiteSpace(purpose) ? null : purpose, Caller, ct)).Response);
         if (found is null)
             return NotFound();
         Asset = found;

@@ -2,12 +2,17 @@ using System.Globalization;
 using FlexRegistry.Assets;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
+using FlexRegistry.Visibility;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FlexRegistry.Pages.Assets;
 
-/// <summary>Search the assets visible to you: <c>GET /api/v1/assets</c>'s use case and filters, and the chart by area.</summary>
+/// <summary>
+/// Search the assets visible to you: <c>GET /api/v1/assets</c>'s use case, filters and visibility rule (a market or
+/// system operator declares a purpose to see beyond its own assets, and each read is in the access log), and the chart
+/// of your assets by area.
+/// </summary>
 [Authorize(Policy = PagePolicies.AssetsRead)]
 public sealed class AssetSearchModel(AssetQueries assets) : RegistryPage
 {
@@ -18,6 +23,7 @@ public sealed class AssetSearchModel(AssetQueries assets) : RegistryPage
     [BindProperty(SupportsGet = true, Name = "postcodeDistrict")] public string? PostcodeDistrict { get; set; }
     [BindProperty(SupportsGet = true, Name = "minCapacityKw")] public string? MinCapacityKw { get; set; }
     [BindProperty(SupportsGet = true, Name = "maxCapacityKw")] public string? MaxCapacityKw { get; set; }
+    [BindProperty(SupportsGet = true, Name = "purpose")] public string? Purpose { get; set; }
     [BindProperty(SupportsGet = true, Name = "cursor")] public string? Cursor { get; set; }
 
     public Page<AssetSummary>? Results { get; private set; }
@@ -27,6 +33,13 @@ public sealed class AssetSearchModel(AssetQueries assets) : RegistryPage
 
     public IEnumerable<(string, string)> TypeOptions =>
         [("", "Any type"), .. AssetType.All.Select(t => (t.Code, t.Name))];
+
+    public IEnumerable<(string, string)> PurposeOptions =>
+        [("", "None: only assets I am a party to"), .. Purposes.All.Where(p => Caller.IsRegistryOperator || !p.RegistryOperatorOnly).Select(p => (p.Code, p.Name))];
+
+    /// <summary>A search result's link, carrying the purpose the search declared.</summary>
+    public string AssetUrl(string assetId) =>
+        "/assets/" + Uri.EscapeDataString(assetId) + (Blank(Purpose) is { } purpose ? "?purpose=" + Uri.EscapeDataString(purpose) : "");
 
     public IEnumerable<(string, string)> AreaOptions =>
         [("", "Any area"), .. FlexRegistry.Shared.DnoArea.All.Select(a => (a.DistributorId.ToString(CultureInfo.InvariantCulture), a.Name))];
@@ -38,31 +51,19 @@ public sealed class AssetSearchModel(AssetQueries assets) : RegistryPage
         ["postcodeDistrict"] = PostcodeDistrict,
         ["minCapacityKw"] = MinCapacityKw,
         ["maxCapacityKw"] = MaxCapacityKw,
+        ["purpose"] = Purpose,
         ["cursor"] = Results?.NextCursor,
     }.Where(p => !string.IsNullOrEmpty(p.Value))).ToUriComponent();
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        var min = ParseDecimal("minCapacityKw", MinCapacityKw);
-        var max = ParseDecimal("maxCapacityKw", MaxCapacityKw);
-        if (Errors.Count > 0)
-            return Page();
-        var search = new AssetSearch(Blank(Type), Blank(DnoArea), null, Blank(PostcodeDistrict), min, max, Blank(Cursor), 50);
+        var search = new AssetSearch(Type: Blank(Type), DnoArea: Blank(DnoArea), PostcodeDistrict: Blank(PostcodeDistrict),
+            MinCapacityKw: Blank(MinCapacityKw), MaxCapacityKw: Blank(MaxCapacityKw), Purpose: Blank(Purpose), Cursor: Blank(Cursor), Limit: 50);
         if (await RunAsync(async () => Results = await assets.SearchAsync(search, Caller, ct)) is { } failed)
             return failed;
         if (Cursor is null)
             Areas = await assets.CountByAreaAsync(Caller, ct);
         return Page();
-    }
-
-    private decimal? ParseDecimal(string field, string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-            return null;
-        if (decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed))
-            return parsed;
-        AddError(field, "field.invalid", "Enter the capacity as a number, like 7.4");
-        return null;
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

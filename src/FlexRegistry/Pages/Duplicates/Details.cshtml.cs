@@ -75,7 +75,7 @@ public sealed class DuplicateCaseModel(DuplicateCases cases, AssetQueries assets
     private async Task<IReadOnlyList<(string, string?, string?)>> AssetRowsAsync(DuplicateCaseResponse c, CancellationToken ct)
     {
         async Task<AssetResponse?> Read(string id) =>
-            AssetId.TryParse(id, out var assetId) ? await LoadAsync(async () => (await assets.GetAsync(assetId, Caller, ct)).Response) : null;
+            AssetId.TryParse(id, out var assetId) ? await LoadAsync(async () => (await assets.GetAsync(assetId, null, Caller, ct)).Response) : null;
         var s = await Read(c.SubjectId);
         var k = await Read(c.CandidateId);
         static string? N(decimal? v) => v?.ToString("0.###", CultureInfo.InvariantCulture);

@@ -2,10 +2,8 @@ using FlexRegistry.Auth;
 using FlexRegistry.Auth.Users;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Participants;
-using FlexRegistry.Shared;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.RateLimiting;
 
 namespace FlexRegistry.Pages.Register;
 
@@ -14,7 +12,7 @@ namespace FlexRegistry.Pages.Register;
 /// under the same anonymous-registration throttle. Then the Authorised Person is invited, by email, to the first account.
 /// </summary>
 [Authorize(Policy = Policies.Anyone)]
-[EnableRateLimiting(RateLimiting.AnonymousRegistration)]
+[AnonymousLimited]
 public sealed class RegisterOrganisationModel(RegisterParticipant register, ManageUsers users) : RegistryPage
 {
     public override string Title => "Register an organisation";

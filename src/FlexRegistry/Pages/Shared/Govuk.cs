@@ -112,8 +112,8 @@ public static class Govuk
     public static IHtmlContent Tag(string text, string? colour = null) =>
         new HtmlString($"<strong class=\"govuk-tag{(colour is null ? "" : " govuk-tag--" + colour)}\">{E(text)}</strong>");
 
-    /// <summary>The tag colour of a status word used across the register.</summary>
-    public static IHtmlContent StatusTag(string status) => Tag(status, status switch
+    /// <summary>The tag colour of a status word used across the register; nothing for a value withheld from the reader (null).</summary>
+    public static IHtmlContent StatusTag(string? status) => status is null ? HtmlString.Empty : Tag(status, status switch
     {
         "active" or "confirmed" or "completed" or "registered" or "merged" => "green",
         "provisional" or "invited" or "open" or "receiving" or "queued" or "processing" => "yellow",
