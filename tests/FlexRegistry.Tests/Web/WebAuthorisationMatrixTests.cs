@@ -117,12 +117,8 @@ public abstract class WebAuthorisationMatrixTests(RegistryApp app)
     {
         var original = TestData.Chargepoint();
         var asset = await (await api.PostAsJsonAsync("/api/v1/assets", original)).Read<RegisterAssetResponse>(HttpStatusCode.Created);
-        var near = TestData.Chargepoint(mpan: original.Mpan, postcode: original.Address!.Postcode) with
-        {
-            Address = new AssetAddressDto { Line1 = "12 Mill Lane.", Town = "Cambridge", Postcode = original.Address.Postcode },
-            ImportCapacityKw = 7.2m,
-            Manufacturer = "myenergi",
-        };
+        // A near duplicate (a mistyped serial): a review case, not a definite match.
+        var near = original with { SerialNumber = TestData.Transposed(original.SerialNumber!), ImportCapacityKw = 7.2m, Manufacturer = "myenergi" };
         var flagged = await (await api.PostAsJsonAsync("/api/v1/assets", near)).Read<RegisterAssetResponse>(HttpStatusCode.Created);
         using var csv = new StringContent(FlexRegistry.Assets.Imports.AssetImportService.Template(), Encoding.UTF8, "text/csv");
         var import = await (await api.PostAsync(new Uri("/api/v1/asset-imports", UriKind.Relative), csv)).Read<AssetImportStatus>(HttpStatusCode.Accepted);

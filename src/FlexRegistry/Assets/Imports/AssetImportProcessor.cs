@@ -483,8 +483,9 @@ public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, 
             await db.SaveChangesAsync(ct);
             // A flagged row is no longer simply registered: it gets its result row now, naming its case.
             await BulkWriter.For(db).InsertAsync(db, [.. flagged.Select(f => AssetImportResult.Flagged(import.Id, f.Row, f.AssetId, f.CaseId))], ct);
-            // A definite match is answered like an exact duplicate: its row gets a duplicate result naming the existing asset.
-            await BulkWriter.For(db).InsertAsync(db, [.. answered.Select(d => AssetImportResult.Create(import.Id, d.Row, AssetImportResult.DuplicateOutcome, null, d.Existing, null))], ct);
+            // A definite match is answered like an exact duplicate: its row gets a duplicate result naming the existing asset
+            // (and the withdrawn ID it was issued, which keeps resolving to it).
+            await BulkWriter.For(db).InsertAsync(db, [.. answered.Select(d => AssetImportResult.Create(import.Id, d.Row, AssetImportResult.DuplicateOutcome, d.Subject, d.Existing, null))], ct);
             if (answered.Count > 0)
             {
                 var count = answered.Count;
@@ -497,14 +498,14 @@ public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, 
     }
 
     /// <summary>Withdraws each definite match's new asset in favour of the existing one (both read in one query); returns the rows answered.</summary>
-    private async Task<List<(int Row, string Existing)>> WithdrawDefiniteMatchesAsync(List<(int Row, AssetId Subject, AssetId Existing)> definite, CancellationToken ct)
+    private async Task<List<(int Row, string Subject, string Existing)>> WithdrawDefiniteMatchesAsync(List<(int Row, AssetId Subject, AssetId Existing)> definite, CancellationToken ct)
     {
         if (definite.Count == 0)
             return [];
         var ids = definite.SelectMany(d => new[] { d.Subject, d.Existing }).Distinct().ToList();
         var assets = await db.Assets.Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
         var now = time.GetUtcNow();
-        var answered = new List<(int Row, string Existing)>();
+        var answered = new List<(int Row, string Subject, string Existing)>();
         foreach (var (row, subjectId, existingId) in definite)
         {
             // Merged meanwhile (a reviewer acted first): the row stays registered.
@@ -512,7 +513,7 @@ public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, 
                 continue;
             assets[subjectId].WithdrawAsDuplicateOf(assets[existingId], now);
             journal.Append([.. assets[subjectId].TakeEvents(), .. assets[existingId].TakeEvents()]);
-            answered.Add((row, existingId.Value));
+            answered.Add((row, subjectId.Value, existingId.Value));
         }
         return answered;
     }
