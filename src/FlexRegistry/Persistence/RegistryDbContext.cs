@@ -6,6 +6,7 @@ using FlexRegistry.Auth;
 using FlexRegistry.Duplicates;
 using FlexRegistry.Events;
 using FlexRegistry.Participants;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -16,7 +17,7 @@ namespace FlexRegistry.Persistence;
 /// The unit of work for the whole register. One model serves SQLite and PostgreSQL; the provider-specific
 /// subclasses exist only so each provider has its own migration set.
 /// </summary>
-public abstract class RegistryDbContext(DbContextOptions options) : DbContext(options)
+public abstract class RegistryDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     internal static readonly JsonSerializerOptions EventJson = new(JsonSerializerDefaults.Web);
 
@@ -36,6 +37,9 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
     public DbSet<AuditTreeHead> AuditTreeHeads => Set<AuditTreeHead>();
     public DbSet<Subscription> Subscriptions => Set<Subscription>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
+    /// <summary>The Data Protection key ring (each key encrypted at rest; see <see cref="DataProtectionKeys"/>).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Asset> Assets => Set<Asset>();
     public DbSet<AssetAccessWindow> AssetAccessWindows => Set<AssetAccessWindow>();
     public DbSet<AccessLogEntry> AccessLogEntries => Set<AccessLogEntry>();
