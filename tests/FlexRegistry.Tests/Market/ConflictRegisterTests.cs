@@ -157,13 +157,14 @@ public abstract class ConflictRegisterTests(RegistryApp app)
     {
         using var s = await SeedAsync("dso-secure", MarketTestData.WinterPeak, "balancing-mechanism", MarketTestData.EveningAllYear);
         var c1 = MarketTestData.Contract(s.Portfolio1, s.Product1, 6.5m);
-        var c2 = MarketTestData.Contract(s.Portfolio2, s.Product2, 3.25m);
+        var c2 = MarketTestData.Contract(s.Portfolio2, s.Product2, 987.65m);
         var contract1 = await s.So1.AcceptAsync((await s.Fsp1.ProposeAsync(c1)).Contract.ContractId);
         var contract2 = await s.So2.AcceptAsync((await s.Fsp2.ProposeAsync(c2)).Contract.ContractId);
         Assert.Single(contract2.Conflicts);
 
         // Everything FSP-1 and SO-1 can read about the conflict, in every form it takes, carries nothing of Contract-2's.
-        var secrets = new[] { contract2.Contract.ContractId, s.Portfolio2, s.Fsp2Id.ParticipantId, c2.Reference!, "3.25" };
+        // (A price with three digits before the point: no timestamp in a body can contain it, as seconds have two.)
+        var secrets = new[] { contract2.Contract.ContractId, s.Portfolio2, s.Fsp2Id.ParticipantId, c2.Reference!, "987.65" };
         var id = Assert.Single(await s.Fsp1.ConflictsAsync()).ConflictId;
         foreach (var client in new[] { s.Fsp1, s.So1 })
         {
