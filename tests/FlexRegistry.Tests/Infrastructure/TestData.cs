@@ -70,6 +70,13 @@ public static class TestData
     /// The serial as a second FSP might mistype it: its first two (differing) characters swapped. "SN-4012345" becomes
     /// "NS-4012345", which no other test's serial can be.
     /// </summary>
+    /// <summary>
+    /// A near duplicate of <paramref name="original"/> as a second FSP might describe it (a mistyped serial, a rounded
+    /// capacity, the maker's other name): a case for review, not a definite match.
+    /// </summary>
+    public static RegisterAssetRequest NearDuplicateOf(RegisterAssetRequest original) =>
+        original with { SerialNumber = Transposed(original.SerialNumber!), ImportCapacityKw = 7.2m, Manufacturer = "myenergi" };
+
     public static string Transposed(string serial)
     {
         var at = 0;

@@ -102,7 +102,7 @@ public abstract class PortfolioTests(RegistryApp app)
             var original = TestData.Chargepoint();
             using (var first = await client.PostAsJsonAsync("/api/v1/assets", original))
                 await first.ShouldHave(HttpStatusCode.Created);
-            var near = original with { SerialNumber = TestData.Transposed(original.SerialNumber!), ImportCapacityKw = 7.2m, Manufacturer = "myenergi" };
+            var near = TestData.NearDuplicateOf(original);
             var nearOne = await (await client.PostAsJsonAsync("/api/v1/assets", near)).Read<RegisterAssetResponse>(HttpStatusCode.Created);
             using (var merged = await client.PostAsJsonAsync($"/api/v1/duplicate-cases/{nearOne.DuplicateCaseId}/merge", new MergeDuplicateRequest { Reason = "Same chargepoint" }))
                 await merged.ShouldHave(HttpStatusCode.OK);

@@ -156,7 +156,7 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
             var original = TestData.Chargepoint();
             using (var first = await Own.PostAsJsonAsync("/api/v1/assets", original))
                 await first.ShouldHave(HttpStatusCode.Created);
-            var near = original with { SerialNumber = TestData.Transposed(original.SerialNumber!), ImportCapacityKw = 7.2m, Manufacturer = "myenergi" };
+            var near = TestData.NearDuplicateOf(original);
             using var second = await Own.PostAsJsonAsync("/api/v1/assets", near);
             return (await second.Read<RegisterAssetResponse>(HttpStatusCode.Created)).DuplicateCaseId
                 ?? throw new InvalidOperationException("The near duplicate opened no case.");

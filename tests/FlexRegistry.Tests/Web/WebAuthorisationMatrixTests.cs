@@ -118,7 +118,7 @@ public abstract class WebAuthorisationMatrixTests(RegistryApp app)
         var original = TestData.Chargepoint();
         var asset = await (await api.PostAsJsonAsync("/api/v1/assets", original)).Read<RegisterAssetResponse>(HttpStatusCode.Created);
         // A near duplicate (a mistyped serial): a review case, not a definite match.
-        var near = original with { SerialNumber = TestData.Transposed(original.SerialNumber!), ImportCapacityKw = 7.2m, Manufacturer = "myenergi" };
+        var near = TestData.NearDuplicateOf(original);
         var flagged = await (await api.PostAsJsonAsync("/api/v1/assets", near)).Read<RegisterAssetResponse>(HttpStatusCode.Created);
         using var csv = new StringContent(FlexRegistry.Assets.Imports.AssetImportService.Template(), Encoding.UTF8, "text/csv");
         var import = await (await api.PostAsync(new Uri("/api/v1/asset-imports", UriKind.Relative), csv)).Read<AssetImportStatus>(HttpStatusCode.Accepted);
