@@ -100,6 +100,12 @@ public static class RegistryComposition
         services.AddSingleton(configuration.GetSection("AssetAccess").Get<AssetAccessOptions>() ?? new AssetAccessOptions());
         services.AddScoped<RecordAssetAccess>();
         services.AddScoped<UpdateAsset>();
+        services.AddScoped<AssetPartyRoles>();
+        services.AddScoped<IAssetOperators, NoAssetOperators>();
+        services.AddScoped<AssetWrites>();
+        services.AddScoped<AssetParties>();
+        services.AddScoped<AssetHistory>();
+        services.AddScoped<ChangeAssetLifecycle>();
         services.AddSingleton(configuration.GetSection("AssetConfirmation").Get<AssetConfirmationOptions>() ?? new AssetConfirmationOptions());
         services.AddSingleton(configuration.GetSection("OemCloud").Get<OemCloudOptions>() ?? new OemCloudOptions());
         services.AddSingleton<AssetConfirmationQueue>();
@@ -163,6 +169,7 @@ public static class RegistryComposition
         app.MapEventEndpoints();
         app.MapReferenceEndpoints();
         app.MapAssetEndpoints();
+        app.MapAssetLifecycleEndpoints();
         app.MapAssetImportEndpoints();
         app.MapRegistryMetrics();
         return app;

@@ -63,7 +63,11 @@ public sealed record RegisterAssetResponse(
 /// <summary>Answer to a dry-run check: nothing is stored.</summary>
 public sealed record AssetCheckResponse(bool Valid, IReadOnlyList<FieldErrorDto> Errors, IReadOnlyList<FieldErrorDto> Warnings, string? DnoArea, string? GspGroup);
 
-/// <summary>An asset, as its parties and the registry operator see it.</summary>
+/// <summary>
+/// An asset, as its parties and the registry operator see it. <see cref="Version"/> is its version number (1 at
+/// registration, one more with every change; <c>GET /api/v1/assets/{id}/history</c> lists them); the ETag header is the
+/// token to send back in If-Match.
+/// </summary>
 public sealed record AssetResponse(
     string AssetId,
     string Type,
@@ -92,7 +96,8 @@ public sealed record AssetResponse(
     string RegistrantId,
     IReadOnlyDictionary<string, ProvenanceDto> Provenance,
     DateTimeOffset RegisteredAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    long Version);
 
 /// <summary>Where a field group's values came from: who declared them, which trusted source confirmed them and when.</summary>
 public sealed record ProvenanceDto(string DeclaredBy, string? ConfirmedBy, DateTimeOffset? ConfirmedAt, string State);

@@ -50,8 +50,11 @@ public static class AssetEndpoints
                              "Keyset pagination: pass nextCursor as cursor. Merged assets are left out.")
             .ProducesProblem(400);
 
-        group.MapGet("/{id}", async Task<Ok<AssetResponse>> (string id, AssetQueries queries, HttpContext http, CancellationToken ct) =>
+        group.MapGet("/{id}", async Task<Ok<AssetResponse>> (string id, [FromQuery] string? asOf, AssetQueries queries, AssetHistory history, HttpContext http,
+                CancellationToken ct) =>
             {
+                if (asOf is not null)
+                    return TypedResults.Ok(await history.AsOfAsync(AssetQueries.ParseId(id), asOf, Caller.From(http.User), ct));
                 var (response, version) = await queries.GetAsync(AssetQueries.ParseId(id), Caller.From(http.User), ct);
                 http.Response.Headers.ETag = ParticipantEndpoints.ETag(version);
                 return TypedResults.Ok(response);
@@ -59,7 +62,8 @@ public static class AssetEndpoints
             .RequireAuthorization(Policies.Scope(Scopes.AssetsRead))
             .WithName("GetAsset")
             .WithSummary("Read an asset (its parties and the registry operator)")
-            .WithDescription("A merged asset's ID keeps resolving: status is merged and mergedInto names the survivor.")
+            .WithDescription("A merged asset's ID keeps resolving: status is merged and mergedInto names the survivor. asOf (an ISO 8601 instant between " +
+                             "the registration and now) returns the asset as it was then, without an ETag (a past version cannot be changed).")
             .ProducesProblem(400).ProducesProblem(404);
 
         group.MapPatch("/{id}", async Task<Ok<AssetResponse>> (string id, HttpContext http, UpdateAsset handler, CancellationToken ct) =>
@@ -81,6 +85,7 @@ public static class AssetEndpoints
                 return TypedResults.Ok(response);
             })
             .RequireAuthorization(Policies.Scope(Scopes.AssetsWrite))
+            .AddEndpointFilter<ProblemHeadersFilter>()
             .Accepts<RegisterAssetRequest>(UpdateAsset.MediaType)
             .WithName("PatchAsset")
             .WithSummary("Change an asset with a JSON merge patch (If-Match required)")

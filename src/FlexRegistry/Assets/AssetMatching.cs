@@ -46,7 +46,7 @@ public sealed class AssetMatching(RegistryDbContext db, Journal journal)
         }
         var id = asset.Id;
         var candidates = await db.Assets.AsNoTracking()
-            .Where(a => a.Id != id && a.Status != AssetStatus.Merged)
+            .Where(a => a.Id != id && a.Status != AssetStatus.Merged && a.Status != AssetStatus.Decommissioned)
             .Where(a => (mpan != null && a.Mpan == mpan) || (postcode != null && a.Postcode == postcode && a.Type == type))
             .OrderBy(a => a.RegisteredAt)
             .Take(MaxCandidates)

@@ -10,7 +10,7 @@ namespace FlexRegistry.Assets;
 /// Reads of the asset register. An asset is visible to the parties attached to it and to the registry operator;
 /// to anyone else it answers 404 exactly like a missing one.
 /// </summary>
-public sealed class AssetQueries(RegistryDbContext db, RecordAssetAccess accesses)
+public sealed class AssetQueries(RegistryDbContext db, RecordAssetAccess accesses, AssetPartyRoles roles)
 {
     public static AssetId ParseId(string id) =>
         AssetId.TryParse(id, out var assetId)
@@ -20,18 +20,14 @@ public sealed class AssetQueries(RegistryDbContext db, RecordAssetAccess accesse
     public async Task<(AssetResponse Response, Guid Version)> GetAsync(AssetId id, Caller caller, CancellationToken ct)
     {
         var asset = await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
-        if (asset is null || !CanSee(asset, caller))
+        // Its parties (registrant, owner, installer, operating FSP) and the registry operator see it.
+        var held = asset is null ? AssetRoles.None : await roles.OfAsync(asset, caller, ct);
+        if (asset is null || held == AssetRoles.None)
             throw new DomainRuleException(AssetErrors.NotFound, $"No asset {id} is visible to you.");
         // BUC.2 step 6a: a read by someone who is not a party to the asset is counted for the asset.accessed event.
-        await accesses.RecordAsync(asset, caller, ct);
+        if ((held & (AssetRoles.Owner | AssetRoles.Installer | AssetRoles.OperatingFsp)) == AssetRoles.None)
+            await accesses.RecordAsync(asset, caller, ct);
         return (ToResponse(asset), asset.Version);
-    }
-
-    public static bool CanSee(Asset asset, Caller caller)
-    {
-        ArgumentNullException.ThrowIfNull(asset);
-        ArgumentNullException.ThrowIfNull(caller);
-        return caller.IsRegistryOperator || asset.HasParty(caller.ParticipantId);
     }
 
     public async Task<Page<AssetSummary>> SearchAsync(AssetSearch search, Caller caller, CancellationToken ct)
@@ -67,11 +63,13 @@ public sealed class AssetQueries(RegistryDbContext db, RecordAssetAccess accesse
             errors.Add("cursor", "cursor.invalid", "cursor is not one this API issued.");
         errors.ThrowIfAny();
 
-        var q = db.Assets.AsNoTracking().Where(a => a.Status != AssetStatus.Merged);
+        var q = db.Assets.AsNoTracking().Where(a => a.Status != AssetStatus.Merged && a.Status != AssetStatus.Decommissioned);
         if (!caller.IsRegistryOperator)
         {
             var party = " " + caller.ParticipantId.Value + " ";
-            q = q.Where(a => a.Parties.Contains(party));
+            var participant = caller.ParticipantId;
+            q = q.Where(a => a.Parties.Contains(party)
+                || db.AssetParties.Any(p => p.AssetId == a.Id && p.ParticipantId == participant && p.Status == AssetPartyStatus.Active));
         }
         if (type is not null)
             q = q.Where(a => a.Type == type.Code);
@@ -113,7 +111,7 @@ public sealed class AssetQueries(RegistryDbContext db, RecordAssetAccess accesse
                 ["location"] = ToDto(a.LocationProvenance),
                 ["consent"] = ToDto(a.ConsentProvenance),
             },
-            a.RegisteredAt, a.UpdatedAt);
+            a.RegisteredAt, a.UpdatedAt, a.VersionNumber);
     }
 
     private static ProvenanceDto ToDto(Provenance p) =>

@@ -40,7 +40,7 @@ public static class Scopes
                 case ParticipantRole.Fsp or ParticipantRole.Aggregator:
                     allowed.UnionWith([AssetsRead, AssetsWrite, AssetsImport]);
                     break;
-                case ParticipantRole.FlexOwner:
+                case ParticipantRole.FlexOwner or ParticipantRole.Installer:
                     allowed.UnionWith([AssetsRead, AssetsWrite]);
                     break;
                 case ParticipantRole.MarketOperator or ParticipantRole.SystemOperator or ParticipantRole.MarketplacePlatform or ParticipantRole.SpecialUser:

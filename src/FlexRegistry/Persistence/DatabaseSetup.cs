@@ -128,6 +128,15 @@ public static class DatabaseSetup
         }
     }
 
+    /// <summary>True when the exception is a unique-index (or primary key) violation on <paramref name="table"/>, on either provider.</summary>
+    public static bool IsUniqueViolationOn(this DbUpdateException exception, string table) => exception.IsUniqueViolation() && exception.InnerException switch
+    {
+        // SQLite names the columns: "UNIQUE constraint failed: asset_changes.AssetId, asset_changes.Version".
+        SqliteException sqlite => sqlite.Message.Contains(" " + table + ".", StringComparison.Ordinal),
+        PostgresException postgres => postgres.TableName == table,
+        _ => false,
+    };
+
     /// <summary>True when the exception is a unique-index violation on either provider.</summary>
     public static bool IsUniqueViolation(this DbUpdateException exception) => exception.InnerException switch
     {

@@ -36,6 +36,8 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<Asset> Assets => Set<Asset>();
     public DbSet<AssetAccessWindow> AssetAccessWindows => Set<AssetAccessWindow>();
+    public DbSet<AssetChange> AssetChanges => Set<AssetChange>();
+    public DbSet<AssetParty> AssetParties => Set<AssetParty>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<Assets.Imports.AssetImport> AssetImports => Set<Assets.Imports.AssetImport>();
     public DbSet<Assets.Imports.AssetImportRow> AssetImportRows => Set<Assets.Imports.AssetImportRow>();
@@ -51,6 +53,8 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
         configurationBuilder.Properties<AssetStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<DataStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<DuplicateCaseStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<AssetPartyStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<AssetPartyId>().HaveConversion<AssetPartyIdConverter>();
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -110,7 +114,9 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
 
     /// <summary>
     /// Fail closed for events: an aggregate saved with events its use case did not hand to the <see cref="Journal"/>
-    /// would change without telling anyone, so the save is refused. This is a check only; nothing is written here.
+    /// would change without telling anyone, so the save is refused. Likewise an asset saved with a change whose history
+    /// row its use case did not add: a version would be missing from its history. This is a check only; nothing is
+    /// written here.
     /// </summary>
     private void RefuseUntakenEvents()
     {
@@ -118,6 +124,8 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
         {
             if (entry.Entity.HasPendingEvents)
                 throw new InvalidOperationException($"A {entry.Entity.GetType().Name} is saved with events that were not handed to the journal.");
+            if (entry.Entity is Asset { HasPendingChanges: true } asset)
+                throw new InvalidOperationException($"Asset {asset.Id} is saved with a change whose history row was not taken.");
         }
     }
 
@@ -143,6 +151,10 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
     private sealed class ParticipantIdConverter() : ValueConverter<ParticipantId, string>(
         id => id.Value,
         value => ParticipantId.Parse(value));
+
+    private sealed class AssetPartyIdConverter() : ValueConverter<AssetPartyId, Guid>(
+        id => id.Value,
+        value => new AssetPartyId(value));
 
     private sealed class AssetIdConverter() : ValueConverter<AssetId, string>(
         id => id.Value,

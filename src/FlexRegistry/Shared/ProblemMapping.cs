@@ -129,3 +129,27 @@ public static class ProblemMapping
                 : "The request could not be understood.";
     }
 }
+
+/// <summary>
+/// Answers a broken rule that carries response headers (a 412 with the current ETag) from the endpoint itself: the
+/// exception handler middleware strips ETag (and the caching headers) from every answer it writes, so such a problem
+/// must not travel through it. Same problem body as <see cref="ProblemMapping"/> writes.
+/// </summary>
+public sealed class ProblemHeadersFilter : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        try
+        {
+            return await next(context);
+        }
+        catch (DomainRuleException rule) when (rule.Headers.Count > 0)
+        {
+            foreach (var (name, value) in rule.Headers)
+                context.HttpContext.Response.Headers[name] = value;
+            return TypedResults.Problem(ProblemMapping.ToProblem(rule.Error, rule.Message, rule.Extensions));
+        }
+    }
+}

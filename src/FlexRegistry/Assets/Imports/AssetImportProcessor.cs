@@ -381,7 +381,7 @@ public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, 
         var sharedPostcodes = shared.Select(a => a.Postcode).OfType<string>().Distinct().ToList();
         // Two index-served reads, not one OR-ed query (which PostgreSQL answers with a scan of the whole table).
         var candidates = (await AnyOfAsync(db, sharedMpans, a => sharedMpans.Contains(a.Mpan!), sharedPostcodes, a => sharedPostcodes.Contains(a.Postcode!), ct))
-            .Where(a => a.Status != AssetStatus.Merged)
+            .Where(a => !a.Status.IsFinal())
             .ToList();
         // Rows of this import after `to` may be committed while this sweep reads (it runs behind the batches): they are
         // compared with these rows when they are swept themselves, never here (their registration time normally says so,

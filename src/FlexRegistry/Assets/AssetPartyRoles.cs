@@ -1,0 +1,69 @@
+using FlexRegistry.Auth;
+using FlexRegistry.Participants;
+using FlexRegistry.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexRegistry.Assets;
+
+/// <summary>
+/// Who operates an asset now (operator claims: the market layer supplies it). The one touch point between the asset's
+/// parties and operator claims: field ownership (the operating FSP's column) and the audience of asset events ask it.
+/// </summary>
+public interface IAssetOperators
+{
+    /// <summary>The participants holding a current operator claim on the asset, for any service class.</summary>
+    Task<IReadOnlyList<ParticipantId>> OperatorsOfAsync(AssetId asset, DateTimeOffset at, CancellationToken ct);
+}
+
+/// <summary>Until the market layer registers its claims, nobody operates any asset.</summary>
+public sealed class NoAssetOperators : IAssetOperators
+{
+    public Task<IReadOnlyList<ParticipantId>> OperatorsOfAsync(AssetId asset, DateTimeOffset at, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<ParticipantId>>([]);
+}
+
+/// <summary>
+/// The roles participants hold on an asset: registrant (the asset's own party list), owner and installer (active
+/// <see cref="AssetParty"/> attachments), operating FSP (<see cref="IAssetOperators"/>), registry operator (the token).
+/// Field ownership, lifecycle transitions and party decisions are all decided from these roles; the asset's events go
+/// to every participant holding one.
+/// </summary>
+public sealed class AssetPartyRoles(RegistryDbContext db, IAssetOperators operators, TimeProvider time)
+{
+    public async Task<AssetRoles> OfAsync(Asset asset, Caller caller, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(asset);
+        ArgumentNullException.ThrowIfNull(caller);
+        var roles = await OfAsync(asset, caller.ParticipantId, ct);
+        return caller.IsRegistryOperator ? roles | AssetRoles.RegistryOperator : roles;
+    }
+
+    public async Task<AssetRoles> OfAsync(Asset asset, ParticipantId participant, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(asset);
+        var roles = asset.HasParty(participant) ? AssetRoles.Registrant : AssetRoles.None;
+        var assetId = asset.Id;
+        foreach (var role in await db.AssetParties.AsNoTracking()
+                     .Where(p => p.AssetId == assetId && p.ParticipantId == participant && p.Status == AssetPartyStatus.Active)
+                     .Select(p => p.Role).ToListAsync(ct))
+            roles |= PartyRoles.ToRole(role);
+        if ((await operators.OperatorsOfAsync(assetId, time.GetUtcNow(), ct)).Contains(participant))
+            roles |= AssetRoles.OperatingFsp;
+        return roles;
+    }
+
+    /// <summary>Every participant holding a role on the asset now: who hears of its changes.</summary>
+    public async Task<IReadOnlyList<string>> PartiesOfAsync(Asset asset, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(asset);
+        var assetId = asset.Id;
+        var attached = await db.AssetParties.AsNoTracking()
+            .Where(p => p.AssetId == assetId && p.Status == AssetPartyStatus.Active).Select(p => p.ParticipantId).ToListAsync(ct);
+        var operating = await operators.OperatorsOfAsync(assetId, time.GetUtcNow(), ct);
+        return [.. asset.PartyList.Concat(attached.Concat(operating).Select(p => p.Value)).Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The active owners of the asset (at most one: the database keeps it so).</summary>
+    public async Task<AssetParty?> OwnerOfAsync(AssetId asset, CancellationToken ct) =>
+        await db.AssetParties.FirstOrDefaultAsync(p => p.AssetId == asset && p.Role == PartyRoles.Owner && p.Status == AssetPartyStatus.Active, ct);
+}
