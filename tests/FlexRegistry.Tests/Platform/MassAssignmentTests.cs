@@ -23,6 +23,9 @@ public abstract class MassAssignmentTests(RegistryApp app)
     private static readonly string[] AssetServerOwned =
         ["assetId", "registrantId", "dataStatus", "mergedInto", "dnoArea", "gspGroup", "fastTracked", "provenance", "registeredAt"];
 
+    private static readonly string[] AssetPartyServerOwned =
+        ["partyId", "assetId", "status", "initiative", "requestedBy", "requestedAt", "from", "endedAt", "endReason"];
+
     private static readonly Dictionary<string, (Func<object> Body, string[] ServerOwned)> Writes = new()
     {
         ["POST /api/v1/participants"] = (() => TestData.Registration(),
@@ -66,6 +69,14 @@ public abstract class MassAssignmentTests(RegistryApp app)
             ["grantId", "grantorId", "status", "endedAt"]),
         ["POST /api/v1/assets"] = (() => TestData.Chargepoint(), AssetServerOwned),
         ["POST /api/v1/assets/check"] = (() => TestData.Chargepoint(), AssetServerOwned),
+        ["POST /api/v1/assets/{id}/parties"] = (() => new AssetPartyRequest { Role = "installer" }, AssetPartyServerOwned),
+        ["POST /api/v1/assets/{id}/parties/{partyId}/accept"] = (() => new AcceptAssetPartyRequest(), AssetPartyServerOwned),
+        ["POST /api/v1/assets/{id}/parties/{partyId}/decline"] = (() => new AssetPartyDecisionRequest { Reason = "test" }, AssetPartyServerOwned),
+        ["POST /api/v1/assets/{id}/parties/{partyId}/end"] = (() => new AssetPartyDecisionRequest { Reason = "test" }, AssetPartyServerOwned),
+        ["POST /api/v1/assets/{id}/change-owner"] = (() => new ChangeOwnerRequest { Reason = "test" }, [.. AssetServerOwned, "status", "version"]),
+        ["POST /api/v1/assets/{id}/move-meter-point"] = (() => new MoveMeterPointRequest { Mpan = TestData.Mpan() }, [.. AssetServerOwned, "status", "version"]),
+        ["POST /api/v1/assets/{id}/upgrade"] = (() => new UpgradeAssetRequest { ImportCapacityKw = 7m }, [.. AssetServerOwned, "status", "version"]),
+        ["POST /api/v1/assets/{id}/decommission"] = (() => new DecommissionAssetRequest { Reason = "test" }, [.. AssetServerOwned, "status", "version"]),
     };
 
     /// <summary>
