@@ -18,7 +18,8 @@ public abstract class NoticeTests(RegistryApp app)
         var (registration, client) = await app.RegisterAsync();
         using (client)
         {
-            var notices = await EventTestData.Eventually(() => NoticesAsync(client), n => n.Count >= 1);
+            // The notice names its event once the event is sequenced (post-commit; later on a loaded machine).
+            var notices = await EventTestData.Eventually(() => NoticesAsync(client), n => n.Count >= 1 && n[0].EventId is not null);
             var notice = Assert.Single(notices);
             Assert.Equal("verification-review", notice.Kind);
             Assert.Equal(registration.ParticipantId, notice.Subject);
