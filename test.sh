@@ -118,16 +118,17 @@ pg_throwaway_start
 begin_stage tool-restore "dotnet tool restore"
 dotnet tool restore
 
-# The independent checks run node: tests/interop (openid-client, OpenIdClientInteropTests) and tests/interop-events
-# (standardwebhooks and cloudevents). Install exactly the locked packages; without node/npm this stage fails, so those
-# tests are never skipped.
-begin_stage npm "npm ci (tests/interop, tests/interop-events)"
+# The independent checks run node: tests/interop (openid-client, OpenIdClientInteropTests), tests/interop-events
+# (standardwebhooks and cloudevents) and tests/lint-openapi (Spectral with the OWASP ruleset, OpenApiLintTests). Install
+# exactly the locked packages; without node/npm this stage fails, so those tests are never skipped.
+begin_stage npm "npm ci (tests/interop, tests/interop-events, tests/lint-openapi)"
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     echo "test.sh: Node.js 20+ and npm are required for the independent checks (apt-get install nodejs npm)" >&2
     exit 1
 fi
 npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
 npm ci --prefix tests/interop-events --no-audit --no-fund --loglevel=error
+npm ci --prefix tests/lint-openapi --no-audit --no-fund --loglevel=error
 
 begin_stage build "dotnet build $SOLUTION -c $CONFIGURATION"
 dotnet build "$SOLUTION" -c "$CONFIGURATION"

@@ -36,6 +36,14 @@ public static class BareHost
                 var id = await command.ExecuteScalarAsync(ct);
                 return Results.Ok(new { mpan, assetId = id as string });
             });
+            // The same one-row query the register's GET /api/v1/assets/{id} makes (every column, by primary key), as JSON.
+            app.MapGet("/bare/assets/by-id/{id}", async (string id, CancellationToken ct) =>
+            {
+                await using var command = source.CreateCommand("SELECT * FROM assets WHERE \"Id\" = $1");
+                command.Parameters.Add(new NpgsqlParameter { Value = id });
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                return await RowAsync(reader, ct);
+            });
             var columns = await ImportBench.PostgresTableAsync(source, "bench_write");
             var insert = $"INSERT INTO bench_write ({ImportBench.ColumnList(columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => "$" + (i + 1)))})";
             app.MapPost("/bare/assets", async (HttpRequest http, CancellationToken ct) =>
@@ -68,6 +76,16 @@ public static class BareHost
                 command.Parameters.AddWithValue("$mpan", mpan);
                 var id = await command.ExecuteScalarAsync(ct);
                 return Results.Ok(new { mpan, assetId = id as string });
+            });
+            app.MapGet("/bare/assets/by-id/{id}", async (string id, CancellationToken ct) =>
+            {
+                await using var db = new SqliteConnection(connection);
+                await db.OpenAsync(ct);
+                await using var command = db.CreateCommand();
+                command.CommandText = "SELECT * FROM assets WHERE \"Id\" = $id";
+                command.Parameters.AddWithValue("$id", id);
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                return await RowAsync(reader, ct);
             });
             // One connection and one prepared statement, used by one request at a time: SQLite has one writer, and
             // queueing here (as the register's write gate does) avoids the driver's sleep on a busy database. The
@@ -109,6 +127,17 @@ public static class BareHost
     }
 
     private sealed record Row(AssetData Data, string Id, DateTimeOffset Now);
+
+    /// <summary>The row as a JSON object of its columns (404 when there is none).</summary>
+    private static async Task<IResult> RowAsync(System.Data.Common.DbDataReader reader, CancellationToken ct)
+    {
+        if (!await reader.ReadAsync(ct))
+            return Results.NotFound();
+        var row = new Dictionary<string, object?>(reader.FieldCount);
+        for (var i = 0; i < reader.FieldCount; i++)
+            row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+        return Results.Ok(row);
+    }
 
     /// <summary>The body, validated by the register's own rules and given a register ID; null when invalid.</summary>
     private static async Task<Row?> ReadAsync(HttpRequest http, CancellationToken ct)

@@ -77,7 +77,7 @@ public static class ImportBench
         return second.Status.Status == "completed" ? 0 : 2;
     }
 
-    private static async Task<(AssetImportStatus Status, double Seconds)> RunImportAsync(FlexRegistryClient client, string path)
+    internal static async Task<(AssetImportStatus Status, double Seconds)> RunImportAsync(FlexRegistryClient client, string path)
     {
         var clock = Stopwatch.StartNew();
         await using var file = File.OpenRead(path);

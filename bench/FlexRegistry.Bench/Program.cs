@@ -10,6 +10,8 @@ internal static class BenchMain
         "webhooks" => await WebhookBench.RunAsync(Args.Parse(args[1..])),
         "copy-baseline" => await ImportBench.CopyBaselineAsync(Args.Parse(args[1..])),
         "import" => await ImportBench.ImportAsync(Args.Parse(args[1..])),
+        "reads-load" => await ReadsBench.LoadAsync(Args.Parse(args[1..])),
+        "reads" => await ReadsBench.RunAsync(Args.Parse(args[1..])),
         "inclusion" => await InclusionBench.RunAsync(Args.Parse(args[1..])),
         _ => Usage(),
     };
@@ -23,6 +25,9 @@ internal static class BenchMain
               webhooks      --url URL --receiver-port P --events N --rate R --duration S [--import-rows N] [--post-rate R]
               copy-baseline --provider postgres|sqlite --connection CS --existing FILE --new FILE
               import        --url URL [--client-id ID --client-secret S] --existing FILE --new FILE
+              reads-load    --url URL --files FILE[,FILE...]                          register assets through POST /api/v1/asset-imports
+              reads         --target get|bare-get|search|export|raw-read --provider P --connection CS --url URL --operator-secret S
+                            [--bare-url URL] [--rate R] --duration S --concurrency C   market-operator reads (issue 16)
               inclusion     --provider postgres|sqlite --connection CS --since ISO-TIME       commit -> signed tree head, from the register's tables
             """);
         return 1;

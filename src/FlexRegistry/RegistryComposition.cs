@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FlexRegistry.AccessLog;
 using FlexRegistry.Assets;
 using FlexRegistry.Assets.Confirmation;
 using FlexRegistry.Assets.Imports;
@@ -12,6 +13,7 @@ using FlexRegistry.Participants.Verification;
 using FlexRegistry.Persistence;
 using FlexRegistry.Reference;
 using FlexRegistry.Shared;
+using FlexRegistry.Visibility;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
@@ -28,9 +30,7 @@ public static class RegistryComposition
         services.AddProblemMapping();
         services.Configure<JsonOptions>(json =>
         {
-            // Unknown members are refused, so server-owned fields (IDs, status, roles) cannot be mass-assigned.
-            json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-            json.SerializerOptions.MaxDepth = 32;
+            StrictJson.Configure(json.SerializerOptions);
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -96,9 +96,20 @@ public static class RegistryComposition
             services.AddHostedService(sp => sp.GetRequiredService<EventHousekeeping>());
         services.AddScoped<RegisterAsset>();
         services.AddScoped<AssetMatching>();
+        services.AddScoped<Readers>();
+        services.AddScoped<IAssetRelationshipSource, RegistrantRelationships>();
+        services.AddScoped<IAssetRelationshipSource, AssetPartyRelationships>();
+        services.AddScoped<AssetRelations>();
+        services.AddScoped<AssetVisibility>();
         services.AddScoped<AssetQueries>();
+        services.AddSingleton(configuration.GetSection("AssetExport").Get<ExportOptions>() ?? new ExportOptions());
+        services.AddScoped<ExportAssets>();
         services.AddSingleton(configuration.GetSection("AssetAccess").Get<AssetAccessOptions>() ?? new AssetAccessOptions());
-        services.AddScoped<RecordAssetAccess>();
+        services.AddSingleton<AccessLogRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<AccessLogRecorder>());
+        services.AddScoped<AccessNotifications>();
+        services.AddScoped<AccessLogQueries>();
+        services.AddScoped<AccessLogVerification>();
         services.AddScoped<UpdateAsset>();
         services.AddScoped<AssetPartyRoles>();
         services.AddScoped<IAssetOperators, NoAssetOperators>();
@@ -142,6 +153,7 @@ public static class RegistryComposition
 
     public static WebApplication UseRegistry(this WebApplication app)
     {
+        app.UseTrustedProxies(app.Configuration);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestLimitsMiddleware>();
@@ -150,7 +162,9 @@ public static class RegistryComposition
         app.UseMiddleware<LiveTokenCheck>();
         app.UseMiddleware<CertificateBoundTokenCheck>();
         app.UseAuthorization();
+        app.UseRateLimitHeaders();
         app.UseRateLimiter();
+        app.UseMiddleware<RequestBodies>();
         app.UseBacklogGauges();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
@@ -160,6 +174,7 @@ public static class RegistryComposition
             .AllowAnonymous();
 
         app.MapTokenEndpoint();
+        app.MapSigningKeyEndpoints();
         app.MapParticipantEndpoints();
         app.MapRelationshipEndpoints();
         app.MapApiClientEndpoints();
@@ -171,6 +186,7 @@ public static class RegistryComposition
         app.MapAssetEndpoints();
         app.MapAssetLifecycleEndpoints();
         app.MapAssetImportEndpoints();
+        app.MapAccessLogEndpoints();
         app.MapRegistryMetrics();
         return app;
     }

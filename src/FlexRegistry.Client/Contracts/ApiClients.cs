@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 
 namespace FlexRegistry.Client.Contracts;
@@ -9,7 +10,9 @@ namespace FlexRegistry.Client.Contracts;
 /// </summary>
 public sealed record CreateApiClientRequest
 {
+    [MaxLength(200)]
     public string? Name { get; init; }
+    [MaxLength(20)]
     public IReadOnlyList<string>? Permissions { get; init; }
     public JsonElement? Jwks { get; init; }
 
@@ -18,6 +21,13 @@ public sealed record CreateApiClientRequest
     /// mutual TLS with this certificate and carry <c>cnf.x5t#S256</c>.
     /// </summary>
     public ClientCertificateDto? Certificate { get; init; }
+
+    /// <summary>
+    /// The purpose (<c>GET /api/v1/reference/purposes</c>) this client's reads of other participants' data declare when a
+    /// request names none, e.g. <c>procurement</c> for a market operator's procurement system. Without it, such reads
+    /// must name one (query parameter <c>purpose</c>).
+    /// </summary>
+    public string? DefaultPurpose { get; init; }
 }
 
 /// <summary>
@@ -27,7 +37,9 @@ public sealed record CreateApiClientRequest
 /// </summary>
 public sealed record ClientCertificateDto
 {
+    [MaxLength(100)]
     public string? Thumbprint { get; init; }
+    [MaxLength(500)]
     public string? SubjectDn { get; init; }
 }
 
@@ -45,7 +57,8 @@ public sealed record ApiClientResponse(
     string Status,
     string Authentication,
     DateTimeOffset CreatedAt,
-    ClientCertificateDto? Certificate = null);
+    ClientCertificateDto? Certificate = null,
+    string? DefaultPurpose = null);
 
 /// <summary>Answer to creating a client; <see cref="ClientSecret"/> is shown only here and only for secret clients.</summary>
 public sealed record CreateApiClientResponse(
@@ -55,4 +68,5 @@ public sealed record CreateApiClientResponse(
     IReadOnlyList<string> Permissions,
     string Status,
     string Authentication,
-    ClientCertificateDto? Certificate = null);
+    ClientCertificateDto? Certificate = null,
+    string? DefaultPurpose = null);

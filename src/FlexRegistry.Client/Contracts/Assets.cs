@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 namespace FlexRegistry.Client.Contracts;
 
 /// <summary>
@@ -8,11 +9,17 @@ namespace FlexRegistry.Client.Contracts;
 public sealed record RegisterAssetRequest
 {
     /// <summary>Taxonomy code: heat-pump, ev-chargepoint, v2g-chargepoint, battery-storage, solar-pv, wind, generator, ic-demand, other-der, portfolio.</summary>
+    [MaxLength(50)]
     public string? Type { get; init; }
+    [MaxLength(50)]
     public string? Mpan { get; init; }
+    [MaxLength(50)]
     public string? ExportMpan { get; init; }
+    [MaxLength(100)]
     public string? Manufacturer { get; init; }
+    [MaxLength(100)]
     public string? Model { get; init; }
+    [MaxLength(100)]
     public string? SerialNumber { get; init; }
     public AssetAddressDto? Address { get; init; }
     public LocationDto? Location { get; init; }
@@ -22,32 +29,41 @@ public sealed record RegisterAssetRequest
     public decimal? ConnectionVoltageKv { get; init; }
 
     /// <summary>planned or commissioned.</summary>
+    [MaxLength(20)]
     public string? Status { get; init; }
     public DateOnly? CommissioningDate { get; init; }
     public OwnerConsentDto? OwnerConsent { get; init; }
 
     /// <summary>Markets or services the asset is already qualified in (BUC.2 step 2b fast-track).</summary>
+    [MaxLength(20)]
     public IReadOnlyList<string>? MarketQualifications { get; init; }
 }
 
 public sealed record AssetAddressDto
 {
+    [MaxLength(200)]
     public string? Line1 { get; init; }
+    [MaxLength(100)]
     public string? Town { get; init; }
+    [MaxLength(20)]
     public string? Postcode { get; init; }
 }
 
 public sealed record LocationDto
 {
+    [Range(-90.0, 90.0)]
     public double? Latitude { get; init; }
+    [Range(-180.0, 180.0)]
     public double? Longitude { get; init; }
 }
 
 public sealed record OwnerConsentDto
 {
+    [MaxLength(200)]
     public string? Reference { get; init; }
 
     /// <summary>How consent was given, e.g. signed-contract, online-form, installer-declaration.</summary>
+    [MaxLength(200)]
     public string? Method { get; init; }
     public DateOnly? Date { get; init; }
 }
@@ -64,15 +80,16 @@ public sealed record RegisterAssetResponse(
 public sealed record AssetCheckResponse(bool Valid, IReadOnlyList<FieldErrorDto> Errors, IReadOnlyList<FieldErrorDto> Warnings, string? DnoArea, string? GspGroup);
 
 /// <summary>
-/// An asset, as its parties and the registry operator see it. <see cref="Version"/> is its version number (1 at
-/// registration, one more with every change; <c>GET /api/v1/assets/{id}/history</c> lists them); the ETag header is the
-/// token to send back in If-Match.
+/// An asset as the reader may see it: each field group the visibility rule withholds from this reader
+/// (<c>GET /api/v1/reference/visibility</c>) is null and named in <see cref="WithheldGroups"/>. Its parties and the
+/// registry operator see everything. <see cref="Version"/> is its version number (1 at registration, one more with every
+/// change; <c>GET /api/v1/assets/{id}/history</c> lists them); the ETag header is the token to send back in If-Match.
 /// </summary>
 public sealed record AssetResponse(
     string AssetId,
     string Type,
-    string Status,
-    string DataStatus,
+    string? Status,
+    string? DataStatus,
     string? ConfirmationNote,
     string? MergedInto,
     string? Mpan,
@@ -91,29 +108,32 @@ public sealed record AssetResponse(
     decimal? ConnectionVoltageKv,
     DateOnly? CommissioningDate,
     OwnerConsentDto? OwnerConsent,
-    IReadOnlyList<string> MarketQualifications,
-    bool FastTracked,
-    string RegistrantId,
-    IReadOnlyDictionary<string, ProvenanceDto> Provenance,
-    DateTimeOffset RegisteredAt,
-    DateTimeOffset UpdatedAt,
-    long Version);
+    IReadOnlyList<string>? MarketQualifications,
+    bool? FastTracked,
+    string? RegistrantId,
+    IReadOnlyDictionary<string, ProvenanceDto>? Provenance,
+    DateTimeOffset? RegisteredAt,
+    DateTimeOffset? UpdatedAt,
+    long? Version,
+    LocationDto? ApproximateLocation = null,
+    IReadOnlyList<string>? WithheldGroups = null);
 
 /// <summary>Where a field group's values came from: who declared them, which trusted source confirmed them and when.</summary>
 public sealed record ProvenanceDto(string DeclaredBy, string? ConfirmedBy, DateTimeOffset? ConfirmedAt, string State);
 
-/// <summary>One search hit.</summary>
+/// <summary>One search hit: the asset's identity, technical and coarse-location fields that the reader may see (withheld ones are null and named).</summary>
 public sealed record AssetSummary(
     string AssetId,
     string Type,
-    string Status,
-    string DataStatus,
+    string? Status,
+    string? DataStatus,
     string? PostcodeDistrict,
     string? DnoArea,
     string? GspGroup,
     decimal? ImportCapacityKw,
     decimal? ExportCapacityKw,
-    string RegistrantId);
+    string? RegistrantId,
+    IReadOnlyList<string>? WithheldGroups = null);
 
 /// <summary>An entry of the published asset taxonomy.</summary>
 public sealed record AssetTypeResponse(

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace FlexRegistry.Client.Contracts;
 
 /// <summary>
@@ -13,11 +15,15 @@ public sealed record AuditRecordResponse(
     string Action,
     string ResourceType,
     string ResourceId,
-    IReadOnlyList<string> ResourceIds,
+    [property: MaxLength(AuditRecordResponse.MaxResourceIds)] IReadOnlyList<string> ResourceIds,
     string? SubjectParticipantId,
     IReadOnlyList<string> Fields,
     string Outcome,
-    string LeafHash);
+    string LeafHash)
+{
+    /// <summary>The most resources one record covers: an import batch's assets (an import's batch size is capped at this).</summary>
+    public const int MaxResourceIds = 10_000;
+}
 
 /// <summary>
 /// The result of verifying the whole audit log: every record hashes to its stored leaf, leaves are gapless, and every

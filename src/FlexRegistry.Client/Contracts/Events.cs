@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -25,9 +26,11 @@ public sealed record EventPage(IReadOnlyList<CloudEvent> Items, string NextCurso
 public sealed record CreateSubscriptionRequest
 {
     /// <summary>The receiver: https (plain http and private networks only where the registry allows them).</summary>
+    [MaxLength(2000)]
     public string? Url { get; init; }
 
     /// <summary>Event types to receive, e.g. <c>flexregistry.participant.updated</c>; see <c>GET /api/v1/events/types</c>.</summary>
+    [MaxLength(100)]
     public IReadOnlyList<string>? Types { get; init; }
     public SubscriptionFiltersDto? Filters { get; init; }
 }
@@ -38,13 +41,16 @@ public sealed record CreateSubscriptionRequest
 /// </summary>
 public sealed record SubscriptionFiltersDto
 {
+    [MaxLength(500)]
     public IReadOnlyList<string>? ParticipantIds { get; init; }
+    [MaxLength(500)]
     public IReadOnlyList<string>? AssetIds { get; init; }
 
     /// <summary>
     /// Portfolio asset IDs (type portfolio, <c>FRA-PF-…</c>): matches events whose subject, <c>assetId</c> or
     /// <c>portfolioId</c> names one of them. Until portfolio membership is recorded, events about member assets do not match.
     /// </summary>
+    [MaxLength(500)]
     public IReadOnlyList<string>? PortfolioIds { get; init; }
     public AreaFilterDto? Areas { get; init; }
 }
@@ -53,27 +59,35 @@ public sealed record SubscriptionFiltersDto
 public sealed record AreaFilterDto
 {
     /// <summary>DNO licence areas by MPAN distributor ID (10–23).</summary>
+    [MaxLength(14)]
     public IReadOnlyList<int>? DnoAreas { get; init; }
 
     /// <summary>GSP groups, e.g. <c>_A</c>.</summary>
+    [MaxLength(14)]
     public IReadOnlyList<string>? GspGroups { get; init; }
 
     /// <summary>Postcode districts (outward codes), e.g. <c>CB1</c>.</summary>
+    [MaxLength(500)]
     public IReadOnlyList<string>? PostcodeDistricts { get; init; }
     public BoundingBoxDto? Bbox { get; init; }
 }
 
 public sealed record BoundingBoxDto
 {
+    [Range(-90.0, 90.0)]
     public double? MinLatitude { get; init; }
+    [Range(-180.0, 180.0)]
     public double? MinLongitude { get; init; }
+    [Range(-90.0, 90.0)]
     public double? MaxLatitude { get; init; }
+    [Range(-180.0, 180.0)]
     public double? MaxLongitude { get; init; }
 }
 
 /// <summary>Body of <c>PATCH /api/v1/subscriptions/{id}</c>: opt in or out per type, pause or resume. Absent fields stay.</summary>
 public sealed record UpdateSubscriptionRequest
 {
+    [MaxLength(100)]
     public IReadOnlyList<string>? Types { get; init; }
 
     /// <summary>False pauses delivery; true resumes it (also after a receiver answered 410 Gone).</summary>
@@ -97,6 +111,7 @@ public sealed record SubscriptionSecretResponse(string Id, string Secret, DateTi
 
 public sealed record ReplayRequest
 {
+    [Range(typeof(long), "0", "9223372036854775807")]
     public long? FromSequence { get; init; }
 }
 

@@ -1,17 +1,24 @@
+using System.ComponentModel.DataAnnotations;
 namespace FlexRegistry.Client.Contracts;
 
 /// <summary>Body of <c>POST /api/v1/participants</c>. Every field is validated and every broken rule reported at once.</summary>
 public sealed record RegisterParticipantRequest
 {
+    [MaxLength(300)]
     public string? LegalName { get; init; }
+    [MaxLength(20)]
     public string? CompanyNumber { get; init; }
+    [MaxLength(20)]
     public string? EicCode { get; init; }
+    [MaxLength(20)]
     public string? VatNumber { get; init; }
 
     /// <summary>True when a person registers without a company, EIC or VAT number (their address is then personal data).</summary>
     public bool? Individual { get; init; }
     public AddressDto? RegisteredAddress { get; init; }
+    [MaxLength(254)]
     public string? ContactEmail { get; init; }
+    [MaxLength(10)]
     public IReadOnlyList<string>? RequestedRoles { get; init; }
     public AuthorisedPersonDto? AuthorisedPerson { get; init; }
 
@@ -27,15 +34,21 @@ public sealed record RegisterParticipantRequest
 
 public sealed record AddressDto
 {
+    [MaxLength(200)]
     public string? Line1 { get; init; }
+    [MaxLength(200)]
     public string? Line2 { get; init; }
+    [MaxLength(100)]
     public string? Town { get; init; }
+    [MaxLength(20)]
     public string? Postcode { get; init; }
 }
 
 public sealed record AuthorisedPersonDto
 {
+    [MaxLength(200)]
     public string? Name { get; init; }
+    [MaxLength(254)]
     public string? Email { get; init; }
 }
 
@@ -93,51 +106,70 @@ public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
 /// <summary>Body of the registry operator's status actions (verify, reject, suspend, reinstate).</summary>
 public sealed record StatusActionRequest
 {
+    [MaxLength(1000), DataType(DataType.MultilineText)]
     public string? Reason { get; init; }
 }
 
 /// <summary>Commercial information a participant submits against its ID (BUC.4 step 3).</summary>
 public sealed record CommercialInformationRequest
 {
+    [MaxLength(20)]
     public IReadOnlyList<string>? TradingNames { get; init; }
+    [MaxLength(20)]
     public IReadOnlyList<ContactDto>? Contacts { get; init; }
     public BankDetailsDto? BankDetails { get; init; }
     public InsuranceDto? Insurance { get; init; }
 
     /// <summary>Information Commissioner's Office registration number (data-protection fee payer), e.g. ZA123456.</summary>
+    [MaxLength(20)]
     public string? IcoRegistrationNumber { get; init; }
 }
 
 public sealed record ContactDto
 {
     /// <summary><c>commercial</c>, <c>operational</c>, <c>technical</c>, <c>billing</c> or <c>emergency</c>.</summary>
+    [MaxLength(20)]
     public string? Purpose { get; init; }
+    [MaxLength(200)]
     public string? Name { get; init; }
+    [MaxLength(254)]
     public string? Email { get; init; }
+    [MaxLength(30)]
     public string? Phone { get; init; }
 }
 
 public sealed record BankDetailsDto
 {
+    [MaxLength(140)]
     public string? AccountName { get; init; }
+    [MaxLength(10)]
     public string? SortCode { get; init; }
+    [MaxLength(20)]
     public string? AccountNumber { get; init; }
 }
 
 public sealed record InsuranceDto
 {
+    [MaxLength(200)]
     public string? Insurer { get; init; }
+    [MaxLength(64)]
     public string? PolicyNumber { get; init; }
     public decimal? PublicLiabilityCoverGbp { get; init; }
     public DateOnly? ExpiresOn { get; init; }
 }
 
+/// <summary>
+/// Commercial information as the reader may see it: the participant itself and the registry operator see all of it; a
+/// grantee sees the sections its grants cover for the declared purpose, the rest null and named in
+/// <see cref="WithheldGroups"/>, and neither who changed it nor how it meets the requirements.
+/// </summary>
 public sealed record CommercialInformationResponse(
     string ParticipantId,
     CommercialInformationRequest Information,
     DateTimeOffset UpdatedAt,
-    string UpdatedBy,
-    IReadOnlyList<RequirementResult> Requirements);
+    string? UpdatedBy,
+    IReadOnlyList<RequirementResult> Requirements,
+    IReadOnlyList<string>? WithheldGroups = null);
 
 /// <summary>The result of checking commercial information against the published requirements, without storing it.</summary>
 public sealed record CommercialInformationCheckResponse(bool Valid, IReadOnlyList<FieldErrorDto> Errors, IReadOnlyList<RequirementResult> Requirements);
@@ -167,12 +199,15 @@ public sealed record DuplicateCaseResponse(
 public sealed record MergeDuplicateRequest
 {
     /// <summary>Which of the two records survives; defaults to the earlier (candidate) record.</summary>
+    [MaxLength(50)]
     public string? SurvivorId { get; init; }
+    [MaxLength(1000), DataType(DataType.MultilineText)]
     public string? Reason { get; init; }
 }
 
 public sealed record DismissDuplicateRequest
 {
+    [MaxLength(1000), DataType(DataType.MultilineText)]
     public string? Reason { get; init; }
 }
 

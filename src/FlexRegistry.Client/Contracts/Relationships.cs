@@ -1,12 +1,15 @@
+using System.ComponentModel.DataAnnotations;
 namespace FlexRegistry.Client.Contracts;
 
 /// <summary>Body of <c>POST /api/v1/participants/{id}/market-interests</c> (BUC.4 step 5).</summary>
 public sealed record ExpressInterestRequest
 {
     /// <summary>The participant that runs the markets (role market-operator, system-operator or marketplace-platform).</summary>
+    [MaxLength(50)]
     public string? MarketOperatorId { get; init; }
 
     /// <summary>Optional free text for the market operator, e.g. which markets or products (at most 500 characters).</summary>
+    [MaxLength(500), DataType(DataType.MultilineText)]
     public string? Note { get; init; }
 }
 
@@ -23,16 +26,27 @@ public sealed record MarketInterestResponse(
 /// <summary>Body of <c>POST /api/v1/participants/{id}/data-sharing-grants</c> (BUC.4 step 4). Name exactly one grantee.</summary>
 public sealed record GiveGrantRequest
 {
+    [MaxLength(50)]
     public string? GranteeParticipantId { get; init; }
 
     /// <summary>Every participant holding this role, e.g. <c>market-operator</c>.</summary>
+    [MaxLength(50)]
     public string? GranteeRole { get; init; }
 
-    /// <summary>The part of the grantor's data, e.g. <c>commercial-information.bank-details</c>; see the docs for the list.</summary>
+    /// <summary>
+    /// The part of the grantor's data: an asset field group (e.g. <c>asset.address</c>), a section of its commercial
+    /// information (e.g. <c>commercial-information.bank-details</c>) or <c>commercial-information</c> for all of it
+    /// (the list: <c>GET /api/v1/reference/visibility</c>, <c>grantParts</c>).
+    /// </summary>
+    [MaxLength(100)]
     public string? Part { get; init; }
 
-    /// <summary>Why the grantee may see it (at most 500 characters).</summary>
+    /// <summary>The published purpose the grantee may read it for (<c>GET /api/v1/reference/purposes</c>), e.g. <c>procurement</c>.</summary>
+    [MaxLength(50)]
     public string? Purpose { get; init; }
+
+    /// <summary>For an asset part: the grantor's assets it covers (at most 1000). Absent: all of the grantor's assets, present and future.</summary>
+    public IReadOnlyList<string>? AssetIds { get; init; }
 
     /// <summary>When the grant lapses: in the future, at most five years ahead.</summary>
     public DateTimeOffset? ExpiresAt { get; init; }
@@ -40,6 +54,7 @@ public sealed record GiveGrantRequest
 
 public sealed record RevokeGrantRequest
 {
+    [MaxLength(1000), DataType(DataType.MultilineText)]
     public string? Reason { get; init; }
 }
 
@@ -55,4 +70,5 @@ public sealed record GrantResponse(
     string Status,
     DateTimeOffset GrantedAt,
     DateTimeOffset? EndedAt,
-    string? EndReason);
+    string? EndReason,
+    IReadOnlyList<string>? AssetIds = null);

@@ -1,11 +1,15 @@
+using System.ComponentModel.DataAnnotations;
 namespace FlexRegistry.Client.Contracts;
 
 /// <summary>Body of <c>POST /api/v1/participants/{id}/users</c>: invite a person of the organisation (BUC.4 step 4).</summary>
 public sealed record InviteUserRequest
 {
     /// <summary>Must be at one of the organisation's registered email domains.</summary>
+    [MaxLength(254)]
     public string? Email { get; init; }
+    [MaxLength(200)]
     public string? Name { get; init; }
+    [MaxLength(20)]
     public IReadOnlyList<string>? Permissions { get; init; }
 }
 
@@ -37,25 +41,30 @@ public sealed record UserResponse(
 /// <summary>Body of <c>PUT /api/v1/participants/{id}/users/{userId}/permissions</c>: the complete new set.</summary>
 public sealed record ChangeUserPermissionsRequest
 {
+    [MaxLength(20)]
     public IReadOnlyList<string>? Permissions { get; init; }
 }
 
 /// <summary>Body of <c>POST /api/v1/invitations/accept</c>, sent with a bearer token from a trusted external issuer.</summary>
 public sealed record AcceptInvitationRequest
 {
+    [MaxLength(200)]
     public string? Token { get; init; }
 }
 
 /// <summary>Body of <c>PUT /api/v1/participants/{id}/users/{userId}/identity</c> (registry operator only).</summary>
 public sealed record MapUserIdentityRequest
 {
+    [MaxLength(500)]
     public string? Issuer { get; init; }
+    [MaxLength(200)]
     public string? Subject { get; init; }
 }
 
 /// <summary>Body of <c>POST /api/v1/participants/{id}/email-domains</c> (registry operator only).</summary>
 public sealed record ApproveEmailDomainRequest
 {
+    [MaxLength(253)]
     public string? Domain { get; init; }
 }
 

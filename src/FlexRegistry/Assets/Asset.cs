@@ -295,11 +295,14 @@ public sealed partial class Asset : EventSource
         }
     }
 
-    /// <summary>Someone tried to register this asset again (BUC.2 step 5a): its parties are told, the caller learns only the ID.</summary>
-    public void RecordDuplicateAttempt(ParticipantId attemptedBy) =>
-        Record("asset.duplicate_attempted", Id.Value,
-            EventData(("attemptedBy", attemptedBy.Value)),
-            [.. PartyList]);
+    /// <summary>
+    /// Someone tried to register this asset again (BUC.2 step 5a): its parties are told that it happened, the caller
+    /// learns only the ID. Who tried is not in the event: that another provider is signing up the same household is
+    /// commercially sensitive to both sides. The registry operator finds who in the audit trail (a single registration) or
+    /// in the import's results (bulk).
+    /// </summary>
+    public void RecordDuplicateAttempt() =>
+        Record("asset.duplicate_attempted", Id.Value, EventData(), [.. PartyList]);
 
     /// <summary>This asset was a duplicate of <paramref name="survivor"/>; its ID keeps resolving and points there.</summary>
     public void MergeInto(Asset survivor, string reason, AssetActor by, DateTimeOffset now)

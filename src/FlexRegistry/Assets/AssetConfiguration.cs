@@ -40,6 +40,8 @@ internal sealed class AssetConfiguration : IEntityTypeConfiguration<Asset>
         a.HasIndex(x => new { x.GspGroup, x.Type });
         a.HasIndex(x => x.PostcodeDistrict);
         a.HasIndex(x => x.RegistrantId);
+        // Bounding-box searches (on a 0.01° grid, see AssetQueries).
+        a.HasIndex(x => new { x.Latitude, x.Longitude });
         a.HasIndex(x => x.ConfirmationDueAt);
         // An import's registered rows, by row: its results and its near-duplicate sweep read them here.
         a.HasIndex(x => new { x.ImportId, x.ImportRow }).HasFilter("\"ImportId\" IS NOT NULL");
@@ -71,20 +73,6 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
         i.Property(x => x.RequestHash).HasMaxLength(64);
         i.Property(x => x.ResourceId).HasMaxLength(40);
         i.HasIndex(x => new { x.ParticipantId, x.Operation, x.Key }).IsUnique();
-    }
-}
-
-internal sealed class AssetAccessWindowConfiguration : IEntityTypeConfiguration<AssetAccessWindow>
-{
-    public void Configure(EntityTypeBuilder<AssetAccessWindow> w)
-    {
-        w.ToTable("asset_access_windows");
-        w.HasKey(x => x.Id);
-        w.Property(x => x.Id).ValueGeneratedOnAdd();
-        w.Property(x => x.PublishedAt).IsConcurrencyToken();
-        // One counter per asset, reader and window, whoever opens it first.
-        w.HasIndex(x => new { x.AssetId, x.ReaderId, x.WindowStart }).IsUnique();
-        w.HasIndex(x => new { x.PublishedAt, x.WindowEnd });
     }
 }
 

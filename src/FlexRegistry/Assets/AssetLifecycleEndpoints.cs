@@ -1,6 +1,5 @@
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
-using FlexRegistry.Participants;
 using FlexRegistry.Shared;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -91,8 +90,8 @@ public static class AssetLifecycleEndpoints
     private static void MapTransition<TRequest>(RouteGroupBuilder group, string code, string name, string summary, Transition<TRequest> handle) =>
         group.MapPost("/{id}/" + code, async Task<Ok<AssetResponse>> (string id, TRequest request, ChangeAssetLifecycle handler, HttpContext http, CancellationToken ct) =>
             {
-                var (response, version) = await handle(handler, AssetQueries.ParseId(id), request, ParticipantEndpoints.IfMatch(http), Caller.From(http.User), ct);
-                http.Response.Headers.ETag = ParticipantEndpoints.ETag(version);
+                var (response, version) = await handle(handler, AssetQueries.ParseId(id), request, EntityTags.IfMatch(http), Caller.From(http.User), ct);
+                http.Response.Headers.ETag = EntityTags.ETag(version);
                 return TypedResults.Ok(response);
             })
             .RequireAuthorization(Policies.Scope(Scopes.AssetsWrite))

@@ -1,6 +1,8 @@
+using System.Linq.Expressions;
 using FlexRegistry.Auth;
 using FlexRegistry.Participants;
 using FlexRegistry.Persistence;
+using FlexRegistry.Visibility;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlexRegistry.Assets;
@@ -66,4 +68,33 @@ public sealed class AssetPartyRoles(RegistryDbContext db, IAssetOperators operat
     /// <summary>The active owners of the asset (at most one: the database keeps it so).</summary>
     public async Task<AssetParty?> OwnerOfAsync(AssetId asset, CancellationToken ct) =>
         await db.AssetParties.FirstOrDefaultAsync(p => p.AssetId == asset && p.Role == PartyRoles.Owner && p.Status == AssetPartyStatus.Active, ct);
+}
+
+/// <summary>
+/// The asset parties' source of relationships for the visibility rule: an active owner holds <see cref="Relation.Owner"/>.
+/// An active installer holds the owner's column too (the rule has no installer column): it sees the asset's address,
+/// meter points and consent that it works with, not the registrant's working notes.
+/// </summary>
+public sealed class AssetPartyRelationships(RegistryDbContext db) : IAssetRelationshipSource
+{
+    public async Task AddPartiesAsync(IReadOnlyList<Asset> assets, DateTimeOffset at, AssetPartyMap parties, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(assets);
+        ArgumentNullException.ThrowIfNull(parties);
+        if (assets.Count == 0)
+            return;
+        var ids = assets.Select(a => a.Id).Distinct().ToList();
+        var rows = await db.AssetParties.AsNoTracking()
+            .Where(p => ids.Contains(p.AssetId) && p.Status == AssetPartyStatus.Active)
+            .Select(p => new { p.AssetId, p.ParticipantId }).ToListAsync(ct);
+        foreach (var row in rows)
+            parties.Add(row.AssetId, row.ParticipantId, Relation.Owner);
+    }
+
+    public Expression<Func<Asset, bool>>? Holding(ParticipantId participant, Relation relations, DateTimeOffset at)
+    {
+        if ((relations & Relation.Owner) == 0)
+            return null;
+        return a => db.AssetParties.Any(p => p.AssetId == a.Id && p.ParticipantId == participant && p.Status == AssetPartyStatus.Active);
+    }
 }

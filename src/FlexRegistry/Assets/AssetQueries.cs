@@ -1,130 +1,367 @@
+using System.Globalization;
+using System.Linq.Expressions;
+using FlexRegistry.AccessLog;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
+using FlexRegistry.Participants;
 using FlexRegistry.Persistence;
 using FlexRegistry.Shared;
+using FlexRegistry.Visibility;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlexRegistry.Assets;
 
 /// <summary>
-/// Reads of the asset register. An asset is visible to the parties attached to it and to the registry operator;
-/// to anyone else it answers 404 exactly like a missing one.
+/// Reads of the asset register (BUC.2 step 6): by ID, search and export. What a reader sees of each asset is decided
+/// field group by field group by <see cref="AssetVisibility"/>; an asset of which it may see nothing answers 404 exactly
+/// like a missing one. A read by anyone other than the asset's parties declares a purpose and is recorded in the access
+/// log before anything is returned (<see cref="AccessLogRecorder"/>).
 /// </summary>
-public sealed class AssetQueries(RegistryDbContext db, RecordAssetAccess accesses, AssetPartyRoles roles)
+public sealed class AssetQueries(RegistryDbContext db, Readers readers, AssetVisibility visibility, AssetRelations relations, AccessLogRecorder accessLog)
 {
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 200;
+
+    /// <summary>The largest bounding box, in degrees of latitude and of longitude (a DNO licence area is about 2° across).</summary>
+    public const double MaxBoxDegrees = 2.0;
+
     public static AssetId ParseId(string id) =>
         AssetId.TryParse(id, out var assetId)
             ? assetId
             : throw new DomainRuleException(AssetErrors.InvalidId, "An asset ID is FRA-, a two-letter type code, -, 12 characters and a check character.");
 
-    public async Task<(AssetResponse Response, Guid Version)> GetAsync(AssetId id, Caller caller, CancellationToken ct)
+    /// <summary>May the caller change the asset: one of its parties, or the registry operator.</summary>
+    public static bool CanChange(Asset asset, Caller caller)
     {
-        var asset = await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
-        // Its parties (registrant, owner, installer, operating FSP) and the registry operator see it.
-        var held = asset is null ? AssetRoles.None : await roles.OfAsync(asset, caller, ct);
-        if (asset is null || held == AssetRoles.None)
-            throw new DomainRuleException(AssetErrors.NotFound, $"No asset {id} is visible to you.");
-        // BUC.2 step 6a: a read by someone who is not a party to the asset is counted for the asset.accessed event.
-        if ((held & (AssetRoles.Owner | AssetRoles.Installer | AssetRoles.OperatingFsp)) == AssetRoles.None)
-            await accesses.RecordAsync(asset, caller, ct);
-        return (ToResponse(asset), asset.Version);
+        ArgumentNullException.ThrowIfNull(asset);
+        ArgumentNullException.ThrowIfNull(caller);
+        return caller.IsRegistryOperator || asset.HasParty(caller.ParticipantId);
+    }
+
+    public async Task<(AssetResponse Response, Guid Version)> GetAsync(AssetId id, string? purpose, Caller caller, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var declared = Purposes.Check(purpose, caller.IsRegistryOperator, errors);
+        errors.ThrowIfAny();
+        var asset = await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct)
+            ?? throw NotFound(id);
+        var reader = await readers.ResolveAsync(caller, declared, ct);
+        var (views, parties) = await visibility.ViewAsync([asset], reader, ct);
+        var view = views[0];
+        if (!view.IsVisible)
+        {
+            if (view.PurposeNeeded)
+                throw new DomainRuleException(Purposes.Required,
+                    $"Reading {id} needs a purpose: add ?purpose= with one of {PurposeCodes(caller)}, or register a default purpose for your client.");
+            throw NotFound(id);
+        }
+        if (!view.IsParty)
+            await accessLog.RecordAsync(Read(reader, AccessActions.AssetRead, [new ReadRecord(asset.Id.Value, view.Groups, parties.PartiesOf(asset.Id))]), ct);
+        return (AssetVisibility.ToResponse(asset, view.Groups), asset.Version);
     }
 
     public async Task<Page<AssetSummary>> SearchAsync(AssetSearch search, Caller caller, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(search);
         var errors = new FieldErrors();
-        AssetType? type = null;
-        if (search.Type is not null && (type = AssetType.Find(search.Type)) is null)
-            errors.Add("type", ValidationRule.TypeUnknown.Code, $"type must be one of {string.Join(", ", AssetType.All.Select(t => t.Code))}.");
-        int? dno = null;
-        if (search.DnoArea is not null)
+        var size = errors.PageSize(search.Limit, DefaultPageSize, MaxPageSize);
+        AssetId? after = null;
+        if (search.Cursor is not null)
         {
-            if (int.TryParse(search.DnoArea, out var d) && DnoArea.FindByDistributorId(d) is not null)
+            if (AssetId.TryParse(search.Cursor, out var c))
+                after = c;
+            else
+                errors.Add("cursor", "cursor.invalid", "cursor is not one this API issued.");
+        }
+        var (query, reader, filterGroups) = await PrepareAsync(search, caller, errors, ct);
+        if (after is { } from)
+            query = query.Where(a => a.Id.CompareTo(from) > 0);
+
+        var rows = await query.OrderBy(a => a.Id).Take(size + 1).ToListAsync(ct);
+        var page = rows.Take(size).ToList();
+        var (views, parties) = await visibility.ViewAsync(page, reader, ct);
+        var items = new List<AssetSummary>(page.Count);
+        var read = new List<ReadRecord>();
+        for (var i = 0; i < page.Count; i++)
+        {
+            // A filter on a group the reader may not see of this asset must not select it: it would disclose the value.
+            if (!Shows(views[i], filterGroups))
+                continue;
+            var shown = views[i].Groups.Intersect(AssetGroups.InSummary);
+            items.Add(AssetVisibility.ToSummary(page[i], shown));
+            if (!views[i].IsParty)
+                read.Add(new ReadRecord(page[i].Id.Value, shown, parties.PartiesOf(page[i].Id)));
+        }
+        await accessLog.RecordAsync(Read(reader, AccessActions.AssetSearch, read), ct);
+        return new Page<AssetSummary>(items, rows.Count > size ? page[^1].Id.Value : null);
+    }
+
+    /// <summary>Whether the view shows the asset at all, and every group a filter looked at.</summary>
+    internal static bool Shows(AssetView view, GroupSet filterGroups) => view.IsVisible && view.Groups.Intersect(filterGroups) == filterGroups;
+
+    /// <summary>
+    /// Checks the filters (every error at once, into <paramref name="errors"/>, thrown here) and builds the query of the
+    /// assets the reader may see and the filters select, with the groups the filters look at.
+    /// </summary>
+    internal async Task<(IQueryable<Asset> Query, Reader Reader, GroupSet FilterGroups)> PrepareAsync(AssetSearch search, Caller caller, FieldErrors errors,
+        CancellationToken ct)
+    {
+        var filter = AssetFilter.Check(search, caller, errors);
+        errors.ThrowIfAny();
+        var reader = await readers.ResolveAsync(caller, filter.Purpose, ct);
+        if (!reader.HasPurpose && reader.ReadsBeyondOwnAssets)
+            throw new DomainRuleException(Purposes.Required,
+                $"A search by a participant that may read assets it is not a party to declares a purpose: add ?purpose= with one of {PurposeCodes(caller)}.");
+        return (filter.Apply(db.Assets.AsNoTracking().Where(VisibleTo(reader)), relations), reader, filter.Groups);
+    }
+
+    /// <summary>
+    /// The assets the reader may see something of, as a database predicate: all of them for a market or system operator
+    /// and the registry operator (with a purpose); otherwise those it is a party to and those its grants cover.
+    /// </summary>
+    private Expression<Func<Asset, bool>> VisibleTo(Reader reader)
+    {
+        if (reader.HasPurpose && (reader.RoleRelations & (Relation.MarketOrSystemOperator | Relation.RegistryOperator)) != 0)
+            return a => a.Status != AssetStatus.Merged && a.Status != AssetStatus.Decommissioned;
+        var visible = relations.Holding(reader.ParticipantId, Relations.Parties);
+        if (reader.HasPurpose)
+        {
+            foreach (var grant in reader.Grants.Where(g => g.IsAssetGrant && g.Purpose == reader.Purpose))
+            {
+                if (grant.Assets is { } named)
+                {
+                    var ids = named.ToList();
+                    visible = Predicates.Or(visible, a => ids.Contains(a.Id));
+                }
+                else
+                {
+                    visible = Predicates.Or(visible, relations.Holding(grant.Grantor, Relations.Parties));
+                }
+            }
+        }
+        return Predicates.And(visible, a => a.Status != AssetStatus.Merged && a.Status != AssetStatus.Decommissioned);
+    }
+
+    internal static AccessRead Read(Reader reader, string action, IReadOnlyList<ReadRecord> records) =>
+        new(reader.ParticipantId, reader.Caller.Actor, reader.Caller.ClientId, reader.Purpose ?? "", action, VisibilityRule.Asset, records);
+
+    private static string PurposeCodes(Caller caller) =>
+        string.Join(", ", Purposes.All.Where(p => caller.IsRegistryOperator || !p.RegistryOperatorOnly).Select(p => p.Code));
+
+    private static DomainRuleException NotFound(AssetId id) => new(AssetErrors.NotFound, $"No asset {id} is visible to you.");
+}
+
+/// <summary>Filters of <c>GET /api/v1/assets</c> and <c>GET /api/v1/assets/export</c>, as sent (checked by <see cref="AssetFilter.Check"/>).</summary>
+public sealed record AssetSearch(
+    string? Type = null,
+    string? DnoArea = null,
+    string? GspGroup = null,
+    string? PostcodeDistrict = null,
+    string? Bbox = null,
+    string? MinCapacityKw = null,
+    string? MaxCapacityKw = null,
+    string? Status = null,
+    string? Operator = null,
+    string? Portfolio = null,
+    string? Provenance = null,
+    string? RegisteredFrom = null,
+    string? RegisteredTo = null,
+    string? Purpose = null,
+    string? Cursor = null,
+    int? Limit = null);
+
+/// <summary>The checked filters, and how they narrow a query.</summary>
+internal sealed record AssetFilter(
+    IReadOnlyList<string>? Types,
+    int? DnoArea,
+    string? GspGroup,
+    string? PostcodeDistrict,
+    (double MinLat, double MinLon, double MaxLat, double MaxLon)? Box,
+    double? MinCapacity,
+    double? MaxCapacity,
+    IReadOnlyList<AssetStatus>? Statuses,
+    ParticipantId? Operator,
+    DataStatus? Provenance,
+    DateTimeOffset? RegisteredFrom,
+    DateTimeOffset? RegisteredTo,
+    string? Purpose,
+    GroupSet Groups)
+{
+    public static AssetFilter Check(AssetSearch s, Caller caller, FieldErrors errors)
+    {
+        var groups = GroupSet.None;
+        List<string>? types = null;
+        if (s.Type is not null)
+        {
+            types = [];
+            var codes = s.Type.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            foreach (var code in codes)
+            {
+                if (AssetType.Find(code) is { } type)
+                    types.Add(type.Code);
+            }
+            if (codes.Length == 0 || types.Count < codes.Length)
+                errors.Add("type", ValidationRule.TypeUnknown.Code, $"type is one or more (comma-separated) of {string.Join(", ", AssetType.All.Select(t => t.Code))}.");
+        }
+        int? dno = null;
+        if (s.DnoArea is not null)
+        {
+            if (int.TryParse(s.DnoArea, NumberStyles.None, CultureInfo.InvariantCulture, out var d) && Shared.DnoArea.FindByDistributorId(d) is not null)
                 dno = d;
             else
                 errors.Add("dnoArea", "field.invalid", "dnoArea is a DNO distributor ID 10–23 (GET /api/v1/reference/dno-areas).");
+            groups = groups.With(AssetGroups.CoarseLocation);
         }
         string? gsp = null;
-        if (search.GspGroup is not null)
+        if (s.GspGroup is not null)
         {
-            gsp = DnoArea.FindByGspGroup(search.GspGroup)?.GspGroup;
+            gsp = Shared.DnoArea.FindByGspGroup(s.GspGroup)?.GspGroup;
             if (gsp is null)
                 errors.Add("gspGroup", "field.invalid", "gspGroup is a GSP group such as _A or A.");
+            groups = groups.With(AssetGroups.CoarseLocation);
         }
-        var district = search.PostcodeDistrict?.Trim().ToUpperInvariant();
-        if (district is not null && district.Length is < 2 or > 4)
-            errors.Add("postcodeDistrict", "field.invalid", "postcodeDistrict is an outward code such as CB1 or SW1A.");
-        if (search.MinCapacityKw is < 0 || search.MaxCapacityKw is < 0 || search.MinCapacityKw > search.MaxCapacityKw)
-            errors.Add("minCapacityKw", "field.out_of_range", "Capacities must be non-negative and minCapacityKw ≤ maxCapacityKw.");
-        var size = errors.PageSize(search.Limit, 50, 200);
-        AssetId after = default;
-        if (search.Cursor is not null && !AssetId.TryParse(search.Cursor, out after))
-            errors.Add("cursor", "cursor.invalid", "cursor is not one this API issued.");
-        errors.ThrowIfAny();
-
-        var q = db.Assets.AsNoTracking().Where(a => a.Status != AssetStatus.Merged && a.Status != AssetStatus.Decommissioned);
-        if (!caller.IsRegistryOperator)
-        {
-            var party = " " + caller.ParticipantId.Value + " ";
-            var participant = caller.ParticipantId;
-            q = q.Where(a => a.Parties.Contains(party)
-                || db.AssetParties.Any(p => p.AssetId == a.Id && p.ParticipantId == participant && p.Status == AssetPartyStatus.Active));
-        }
-        if (type is not null)
-            q = q.Where(a => a.Type == type.Code);
-        if (dno is not null)
-            q = q.Where(a => a.DnoDistributorId == dno);
-        if (gsp is not null)
-            q = q.Where(a => a.GspGroup == gsp);
+        var district = s.PostcodeDistrict?.Trim().ToUpperInvariant();
         if (district is not null)
-            q = q.Where(a => a.PostcodeDistrict == district);
-        if (search.MinCapacityKw is { } min)
-            q = q.Where(a => a.RatedCapacityKw >= (double)min);
-        if (search.MaxCapacityKw is { } max)
-            q = q.Where(a => a.RatedCapacityKw <= (double)max);
-        if (search.Cursor is not null)
-            q = q.Where(a => a.Id.CompareTo(after) > 0);
-        var rows = await q.OrderBy(a => a.Id).Take(size + 1).ToListAsync(ct);
-        var items = rows.Take(size).Select(ToSummary).ToList();
-        return new Page<AssetSummary>(items, rows.Count > size ? rows[size - 1].Id.Value : null);
-    }
-
-    public static AssetResponse ToResponse(Asset a)
-    {
-        ArgumentNullException.ThrowIfNull(a);
-        var area = a.DnoDistributorId is { } d ? DnoArea.FindByDistributorId(d) : null;
-        return new AssetResponse(
-            a.Id.Value, a.Type, a.Status.ToWire(), a.DataStatus.ToWire(), a.ConfirmationNote, a.MergedInto?.Value,
-            a.Mpan, a.ExportMpan, a.Manufacturer, a.Model, a.SerialNumber,
-            a.AddressLine1 is null && a.Town is null && a.Postcode is null ? null : new AssetAddressDto { Line1 = a.AddressLine1, Town = a.Town, Postcode = a.Postcode },
-            a.Latitude is null ? null : new LocationDto { Latitude = a.Latitude, Longitude = a.Longitude },
-            a.PostcodeDistrict, area?.Name, a.GspGroup,
-            (decimal?)a.ImportCapacityKw, (decimal?)a.ExportCapacityKw, (decimal?)a.StorageCapacityKwh, (decimal?)a.ConnectionVoltageKv,
-            a.CommissioningDate,
-            a.ConsentReference is null ? null : new OwnerConsentDto { Reference = a.ConsentReference, Method = a.ConsentMethod, Date = a.ConsentDate },
-            a.MarketQualifications, a.FastTracked, a.RegistrantId.Value,
-            new Dictionary<string, ProvenanceDto>
+        {
+            if (district.Length is < 2 or > 4 || !district.All(char.IsAsciiLetterOrDigit) || !char.IsAsciiLetter(district[0]))
+                errors.Add("postcodeDistrict", "field.invalid", "postcodeDistrict is an outward code such as CB1 or SW1A.");
+            groups = groups.With(AssetGroups.CoarseLocation);
+        }
+        var box = s.Bbox is null ? null : ParseBox(s.Bbox, errors);
+        if (s.Bbox is not null)
+            groups = groups.With(AssetGroups.CoarseLocation);
+        var min = Number("minCapacityKw", s.MinCapacityKw, errors);
+        var max = Number("maxCapacityKw", s.MaxCapacityKw, errors);
+        if (min is < 0 || max is < 0 || (min is not null && max is not null && min > max))
+            errors.Add("minCapacityKw", "field.out_of_range", "Capacities must be non-negative and minCapacityKw ≤ maxCapacityKw.");
+        if (s.MinCapacityKw is not null || s.MaxCapacityKw is not null)
+            groups = groups.With(AssetGroups.Technical);
+        List<AssetStatus>? statuses = null;
+        if (s.Status is not null)
+        {
+            statuses = [];
+            var values = s.Status.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            foreach (var value in values)
             {
-                ["identity"] = ToDto(a.IdentityProvenance),
-                ["technical"] = ToDto(a.TechnicalProvenance),
-                ["location"] = ToDto(a.LocationProvenance),
-                ["consent"] = ToDto(a.ConsentProvenance),
-            },
-            a.RegisteredAt, a.UpdatedAt, a.VersionNumber);
+                if (value is "planned" or "commissioned")
+                    statuses.Add(value == "planned" ? AssetStatus.Planned : AssetStatus.Commissioned);
+            }
+            if (values.Length == 0 || statuses.Count < values.Length)
+                errors.Add("status", "field.invalid", "status is planned and/or commissioned (comma-separated).");
+            groups = groups.With(AssetGroups.Technical);
+        }
+        ParticipantId? op = null;
+        if (s.Operator is not null)
+        {
+            if (ParticipantId.TryParse(s.Operator, out var o))
+                op = o;
+            else
+                errors.Add("operator", ParticipantErrors.InvalidId.Code, "operator is a participant ID.");
+            groups = groups.With(AssetGroups.Identity);
+        }
+        if (s.Portfolio is not null)
+            errors.Add("portfolio", "search.filter_unavailable", "Portfolios have no members in this register yet; the portfolio filter arrives with them.");
+        DataStatus? provenance = null;
+        if (s.Provenance is not null)
+        {
+            provenance = s.Provenance switch
+            {
+                "confirmed" => DataStatus.Confirmed,
+                "provisional" => DataStatus.Provisional,
+                "mismatch" => DataStatus.Mismatch,
+                _ => null,
+            };
+            if (provenance is null)
+                errors.Add("provenance", "field.invalid", "provenance is confirmed, provisional or mismatch.");
+            groups = groups.With(AssetGroups.Technical);
+        }
+        var from = Time("registeredFrom", s.RegisteredFrom, errors);
+        var to = Time("registeredTo", s.RegisteredTo, errors);
+        if (from is not null && to is not null && from >= to)
+            errors.Add("registeredTo", "field.out_of_range", "registeredTo must be after registeredFrom.");
+        if (from is not null || to is not null)
+            groups = groups.With(AssetGroups.Identity);
+        var purpose = Purposes.Check(s.Purpose, caller.IsRegistryOperator, errors);
+        return new AssetFilter(types, dno, gsp, district, box, min, max, statuses, op, provenance, from, to, purpose, groups);
     }
 
-    private static ProvenanceDto ToDto(Provenance p) =>
-        new(p.DeclaredBy, p.ConfirmedBy, p.ConfirmedAt, p.ConfirmedBy is null ? "provisional" : "confirmed");
-
-    private static AssetSummary ToSummary(Asset a)
+    public IQueryable<Asset> Apply(IQueryable<Asset> q, AssetRelations relations)
     {
-        var area = a.DnoDistributorId is { } d ? DnoArea.FindByDistributorId(d) : null;
-        return new AssetSummary(a.Id.Value, a.Type, a.Status.ToWire(), a.DataStatus.ToWire(), a.PostcodeDistrict, area?.Name, a.GspGroup,
-            (decimal?)a.ImportCapacityKw, (decimal?)a.ExportCapacityKw, a.RegistrantId.Value);
+        if (Types is { } types)
+            q = q.Where(a => types.Contains(a.Type));
+        if (DnoArea is { } dno)
+            q = q.Where(a => a.DnoDistributorId == dno);
+        if (GspGroup is { } gsp)
+            q = q.Where(a => a.GspGroup == gsp);
+        if (PostcodeDistrict is { } district)
+            q = q.Where(a => a.PostcodeDistrict == district);
+        if (Box is { } box)
+            q = q.Where(a => a.Latitude >= box.MinLat && a.Latitude < box.MaxLat && a.Longitude >= box.MinLon && a.Longitude < box.MaxLon);
+        if (MinCapacity is { } min)
+            q = q.Where(a => a.RatedCapacityKw >= min);
+        if (MaxCapacity is { } max)
+            q = q.Where(a => a.RatedCapacityKw <= max);
+        if (Statuses is { } statuses)
+            q = q.Where(a => statuses.Contains(a.Status));
+        if (Operator is { } op)
+            q = q.Where(relations.Holding(op, Relation.OperatingFsp | Relation.Registrant));
+        if (Provenance is { } provenance)
+            q = q.Where(a => a.DataStatus == provenance);
+        if (RegisteredFrom is { } from)
+            q = q.Where(a => a.RegisteredAt >= from);
+        if (RegisteredTo is { } to)
+            q = q.Where(a => a.RegisteredAt < to);
+        return q;
+    }
+
+    /// <summary>
+    /// <c>minLon,minLat,maxLon,maxLat</c> (GeoJSON order), at most <see cref="AssetQueries.MaxBoxDegrees"/> each way.
+    /// The edges are snapped to the 0.01° grid and the box selects assets whose coordinates <em>rounded</em> to 0.01° lie
+    /// inside it, so that however small or shifted the boxes, a search discloses no more of where an asset is than
+    /// its approximate location (coarse-location group) does.
+    /// </summary>
+    private static (double, double, double, double)? ParseBox(string bbox, FieldErrors errors)
+    {
+        var parts = bbox.Split(',', StringSplitOptions.TrimEntries);
+        var values = parts.Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v : (double?)null).ToList();
+        if (parts.Length != 4 || values.Any(v => v is null))
+        {
+            errors.Add("bbox", "field.invalid", "bbox is minLon,minLat,maxLon,maxLat in decimal degrees, e.g. -0.2,51.4,0.1,51.6.");
+            return null;
+        }
+        var (minLon, minLat, maxLon, maxLat) = (values[0]!.Value, values[1]!.Value, values[2]!.Value, values[3]!.Value);
+        if (minLat is < -90 or > 90 || maxLat is < -90 or > 90 || minLon is < -180 or > 180 || maxLon is < -180 or > 180 || minLat >= maxLat || minLon >= maxLon)
+        {
+            errors.Add("bbox", "field.out_of_range", "bbox needs minLon < maxLon and minLat < maxLat, latitudes within ±90 and longitudes within ±180.");
+            return null;
+        }
+        if (maxLat - minLat > AssetQueries.MaxBoxDegrees || maxLon - minLon > AssetQueries.MaxBoxDegrees)
+        {
+            errors.Add("bbox", "search.bbox_too_large", $"bbox spans at most {AssetQueries.MaxBoxDegrees}° of latitude and of longitude; search a larger area by DNO area or GSP group.");
+            return null;
+        }
+        static double Snap(double v) => Math.Round(v, 2, MidpointRounding.AwayFromZero);
+        // Rounded coordinates in [snapped min, snapped max] are raw coordinates in [min - 0.005, max + 0.005).
+        return (Snap(minLat) - 0.005, Snap(minLon) - 0.005, Snap(maxLat) + 0.005, Snap(maxLon) + 0.005);
+    }
+
+    private static double? Number(string field, string? value, FieldErrors errors)
+    {
+        if (value is null)
+            return null;
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v))
+            return v;
+        errors.Add(field, "field.invalid", $"{field} is a number.");
+        return null;
+    }
+
+    private static DateTimeOffset? Time(string field, string? value, FieldErrors errors)
+    {
+        if (value is null)
+            return null;
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var v))
+            return v.ToUniversalTime();
+        errors.Add(field, "field.invalid", $"{field} is an ISO 8601 date or date-time, e.g. 2025-01-31 or 2025-01-31T12:00:00Z.");
+        return null;
     }
 }
-
-/// <summary>Filters of <c>GET /api/v1/assets</c>.</summary>
-public sealed record AssetSearch(
-    string? Type, string? DnoArea, string? GspGroup, string? PostcodeDistrict, decimal? MinCapacityKw, decimal? MaxCapacityKw, string? Cursor, int? Limit);

@@ -5,6 +5,7 @@ using FlexRegistry.Events;
 using FlexRegistry.Participants;
 using FlexRegistry.Persistence;
 using FlexRegistry.Shared;
+using FlexRegistry.Visibility;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlexRegistry.Assets;
@@ -94,7 +95,7 @@ public sealed class AssetWrites(RegistryDbContext db, Journal journal, AssetPart
     public static DomainRuleException Stale(Asset current)
     {
         ArgumentNullException.ThrowIfNull(current);
-        var etag = ParticipantEndpoints.ETag(current.Version);
+        var etag = EntityTags.ETag(current.Version);
         return new DomainRuleException(CommonErrors.PreconditionFailed,
             $"Asset {current.Id} is at version {current.VersionNumber}; your change was based on another version and was not applied. Reconcile with the current version below and send your change again with If-Match {etag}.",
             new Dictionary<string, object?>
@@ -110,7 +111,7 @@ public sealed class AssetWrites(RegistryDbContext db, Journal journal, AssetPart
     }
 
     /// <summary>The asset as a writer (one of its parties) reads it.</summary>
-    public static AssetResponse Represent(Asset asset) => AssetQueries.ToResponse(asset);
+    public static AssetResponse Represent(Asset asset) => AssetVisibility.ToResponse(asset, VisibilityRule.Everything(VisibilityRule.Asset));
 
     public static DomainRuleException NotFound(AssetId id) => new(AssetErrors.NotFound, $"No asset {id} is visible to you.");
 

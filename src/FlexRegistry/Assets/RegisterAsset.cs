@@ -90,7 +90,7 @@ public sealed class RegisterAsset(RegistryDbContext db, Journal journal, AssetMa
             var winner = await FindExistingAsync(asset.IdentityKey, asset.MeterKey, ct);
             if (winner is null)
                 throw;
-            throw await DuplicateAsync(winner.Value, caller.ParticipantId, ct);
+            throw await DuplicateAsync(winner.Value, caller, ct);
         }
 
         logger.LogInformation("Registered asset {AssetId} of type {AssetType} for {ParticipantId}", asset.Id, asset.Type, caller.ParticipantId);
@@ -128,12 +128,13 @@ public sealed class RegisterAsset(RegistryDbContext db, Journal journal, AssetMa
     }
 
     /// <summary>BUC.2 step 5a: the caller learns the existing ID and nothing else; the asset's parties are told of the attempt.</summary>
-    private async Task<DomainRuleException> DuplicateAsync(AssetId existing, ParticipantId attemptedBy, CancellationToken ct)
+    private async Task<DomainRuleException> DuplicateAsync(AssetId existing, Caller caller, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
         var asset = await db.Assets.FirstAsync(a => a.Id == existing, ct);
-        asset.RecordDuplicateAttempt(attemptedBy);
-        journal.Append(asset.TakeEvents());
+        asset.RecordDuplicateAttempt();
+        // Who tried is kept here, for the registry operator, not in the event the asset's parties receive.
+        journal.Append(asset.TakeEvents(), AuditEntry.By(caller, "asset.register_duplicate", "asset", existing.Value, asset.RegistrantId.Value));
         await journal.SaveAsync(ct);
         db.ChangeTracker.Clear();
         return new DomainRuleException(AssetErrors.Duplicate, $"This asset is already registered as {existing}.",

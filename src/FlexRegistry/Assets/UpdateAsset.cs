@@ -4,7 +4,6 @@ using FlexRegistry.Assets.Confirmation;
 using FlexRegistry.Audit;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
-using FlexRegistry.Participants;
 using FlexRegistry.Persistence;
 using FlexRegistry.Shared;
 using Microsoft.AspNetCore.Http.Json;
@@ -24,7 +23,7 @@ namespace FlexRegistry.Assets;
 /// </summary>
 public sealed class UpdateAsset(AssetWrites writes, IOptions<JsonOptions> jsonOptions, AssetConfirmationQueue confirmations, TimeProvider time)
 {
-    public const string MediaType = "application/merge-patch+json";
+    public const string MediaType = Shared.MergePatch.MediaType;
 
     /// <summary>Fields of the asset the server owns or that cannot change; patching them is refused.</summary>
     private static readonly HashSet<string> NotPatchable = new(StringComparer.OrdinalIgnoreCase)
@@ -56,7 +55,7 @@ public sealed class UpdateAsset(AssetWrites writes, IOptions<JsonOptions> jsonOp
 
         var json = jsonOptions.Value.SerializerOptions;
         var current = AssetWrites.ToRequest(asset);
-        var merged = MergePatch(JsonSerializer.SerializeToNode(current, json)!.AsObject(), patchObject);
+        var merged = Shared.MergePatch.Apply(JsonSerializer.SerializeToNode(current, json)!.AsObject(), patchObject)!;
         RegisterAssetRequest request;
         try
         {
@@ -175,19 +174,4 @@ public sealed class UpdateAsset(AssetWrites writes, IOptions<JsonOptions> jsonOp
                 ["transition"] = transition,
                 ["errors"] = fields.Select(f => new FieldError(f, AssetErrors.TransitionRequired.Code, $"{f}: use {transition}.")).ToArray(),
             });
-
-    /// <summary>RFC 7396: objects merge member by member, null removes, anything else replaces.</summary>
-    internal static JsonObject MergePatch(JsonObject target, JsonObject patch)
-    {
-        foreach (var (key, value) in patch.ToList())
-        {
-            if (value is null)
-                target.Remove(key);
-            else if (value is JsonObject patchChild && target[key] is JsonObject targetChild)
-                MergePatch(targetChild, patchChild);
-            else
-                target[key] = value.DeepClone();
-        }
-        return target;
-    }
 }

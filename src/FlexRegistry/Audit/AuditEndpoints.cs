@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,7 +14,7 @@ public static class AuditEndpoints
 
         // Reading who did what is the organisation administrator's task, hence users:manage.
         group.MapGet("", async Task<Ok<Page<AuditRecordResponse>>> (
-                [FromQuery] string? resource, [FromQuery] string? cursor, [FromQuery] int? limit, AuditQueries queries, HttpContext http, CancellationToken ct) =>
+                [FromQuery] string? resource, [FromQuery] string? cursor, [FromQuery, Range(1, AuditQueries.MaxPageSize)] int? limit, AuditQueries queries, HttpContext http, CancellationToken ct) =>
                 TypedResults.Ok(await queries.ListAsync(resource, cursor, limit, Caller.From(http.User), ct)))
             .RequireAuthorization(Policies.Scope(Scopes.UsersManage))
             .WithName("ListAuditRecords")

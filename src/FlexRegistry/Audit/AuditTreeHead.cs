@@ -47,7 +47,7 @@ public sealed class AuditTreeHead
     public const string Format = "flexregistry.audit.tree-head.v1";
 }
 
-/// <summary>The key tree heads are signed with: the token signing key of <see cref="Auth.KeyRing"/>.</summary>
+/// <summary>The key tree heads are signed with: the audit key of <see cref="Auth.SigningKeys"/>, which never rotates (old tree heads stay verifiable).</summary>
 public sealed record AuditSigningKey(RSA Rsa, string KeyId);
 
 /// <summary>Configuration section <c>Audit</c>.</summary>

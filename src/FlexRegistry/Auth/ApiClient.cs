@@ -29,6 +29,12 @@ public sealed class ApiClient : EventSource
     public ApiClientStatus Status { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
 
+    /// <summary>
+    /// The purpose (a published code) the client's reads of other participants' data declare when a request names none;
+    /// null: every such request must name one.
+    /// </summary>
+    public string? DefaultPurpose { get; private set; }
+
     /// <summary>Pinned certificate (self-signed style): base64url SHA-256 of its DER encoding (<c>x5t#S256</c>).</summary>
     public string? CertificateThumbprint { get; private set; }
 
@@ -54,9 +60,10 @@ public sealed class ApiClient : EventSource
 
     /// <summary>A further client created by the organisation (BUC.4 step 4); the event carries IDs and permissions only.</summary>
     public static ApiClient CreateFor(ParticipantId participant, string name, IEnumerable<string> permissions, string authentication, DateTimeOffset now,
-        CertificateBinding? certificate = null)
+        CertificateBinding? certificate = null, string? defaultPurpose = null)
     {
         var client = Create(participant, name, permissions, now);
+        client.DefaultPurpose = defaultPurpose;
         client.CertificateThumbprint = certificate?.Thumbprint;
         client.CertificateSubject = certificate?.Subject;
         client.Record("api_client.created", client.ClientId,

@@ -12,6 +12,7 @@ internal sealed class ApiClientConfiguration : IEntityTypeConfiguration<ApiClien
         c.HasKey(x => x.ClientId);
         c.Property(x => x.ClientId).HasMaxLength(100);
         c.Property(x => x.Name).HasMaxLength(200);
+        c.Property(x => x.DefaultPurpose).HasMaxLength(40);
         c.Property(x => x.CertificateThumbprint).HasMaxLength(43);
         c.Property(x => x.CertificateSubject).HasMaxLength(500);
         c.Ignore(x => x.IsCertificateBound);

@@ -20,6 +20,21 @@ public sealed class AuthOptions
 
     public int AccessTokenLifetimeMinutes { get; set; } = 15;
 
+    /// <summary>
+    /// This register's resource identifier: the <c>aud</c> of every access token it issues, and the only audience it
+    /// accepts (RFC 9068 §3, §4).
+    /// </summary>
+    public string Audience { get; set; } = "urn:flexregistry:api";
+
+    /// <summary>
+    /// Tolerance for clocks that differ between the register, its instances and external issuers: a token is honoured
+    /// until <c>exp</c> + skew and from <c>nbf</c>/<c>iat</c> − skew.
+    /// </summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Token signing key rollover (<c>Auth:SigningKeys</c>).</summary>
+    public SigningKeyOptions SigningKeys { get; set; } = new();
+
     /// <summary>Mutual TLS and certificate-bound access tokens (RFC 8705); off unless configured.</summary>
     public MutualTlsOptions MutualTls { get; set; } = new();
 }

@@ -16,10 +16,20 @@ public static class AuthSetup
     {
         var options = configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
         services.AddSingleton(options);
-        var (signing, encryption) = KeyRing.LoadOrCreate(options.KeyFile);
-        // Audit checkpoints are signed with the token signing key, whose public half is published at /.well-known/jwks.
-        var rsa = (RsaSecurityKey)signing;
-        services.AddSingleton(new AuditSigningKey(rsa.Rsa ?? throw new InvalidOperationException("The signing key has no RSA key."), rsa.KeyId));
+        services.AddSingleton(options.SigningKeys);
+        // Tokens signed by a retiring key stay acceptable for as long as any of them can live.
+        var retireAfter = TimeSpan.FromMinutes(options.AccessTokenLifetimeMinutes) + options.ClockSkew;
+        services.AddSingleton(sp => new SigningKeys(options.KeyFile, options.SigningKeys, retireAfter, sp.GetRequiredService<TimeProvider>()));
+        // Audit checkpoints are signed with the audit key of the key file, whose public half is published at /.well-known/jwks.
+        services.AddSingleton(sp => sp.GetRequiredService<SigningKeys>().AuditKey);
+        services.AddHostedService<SigningKeyRotation>();
+        // OpenIddict needs a signing and an encryption key at start; SignWithActiveKey picks the signing key per token.
+        services.AddOptions<OpenIddictServerOptions>().Configure<SigningKeys, TimeProvider>((server, keys, time) =>
+        {
+            server.SigningCredentials.Insert(0, new SigningCredentials(keys.Active(time.GetUtcNow()).Key, SigningKeys.Algorithm));
+            server.EncryptionCredentials.Insert(0, new EncryptingCredentials((SymmetricSecurityKey)keys.EncryptionKey,
+                SecurityAlgorithms.Aes256KW, SecurityAlgorithms.Aes256CbcHmacSha512));
+        });
 
         services.AddOpenIddict()
             .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<RegistryDbContext>())
@@ -30,8 +40,8 @@ public static class AuthSetup
                 server.SetConfigurationEndpointUris(".well-known/openid-configuration");
                 server.SetJsonWebKeySetEndpointUris(".well-known/jwks");
                 server.AllowClientCredentialsFlow();
-                server.AddSigningKey(signing);
-                server.AddEncryptionKey(encryption);
+                server.AddEventHandler(SignWithActiveKey.Descriptor);
+                server.AddEventHandler(PublishSigningKeys.Descriptor);
                 // Resource servers and integrators can read and verify the JWT with the published keys.
                 server.DisableAccessTokenEncryption();
                 server.SetAccessTokenLifetime(TimeSpan.FromMinutes(options.AccessTokenLifetimeMinutes));
@@ -57,7 +67,14 @@ public static class AuthSetup
             .AddValidation(validation =>
             {
                 validation.UseLocalServer();
-                validation.UseAspNetCore();
+                // RFC 6750 §2.1 only: a token in the query string or a form body ends up in logs, histories and proxies.
+                validation.UseAspNetCore()
+                    .DisableAccessTokenExtractionFromQueryString()
+                    .DisableAccessTokenExtractionFromBodyForm();
+                // RFC 9068: only tokens for this register (aud), of the at+jwt type, with exp, iat and jti, within the skew.
+                validation.AddAudiences(options.Audience);
+                validation.AddEventHandler(AcceptSigningKeys.Descriptor);
+                validation.AddEventHandler(AccessTokenProfile.Descriptor);
                 // The certificate binding of access tokens is checked by CertificateBoundTokenCheck, which answers
                 // with a problem saying so (auth.certificate_mismatch) instead of a generic authentication failure.
                 validation.RemoveEventHandler(OpenIddictValidationHandlers.Protection.ValidateProofOfPossession.Descriptor);

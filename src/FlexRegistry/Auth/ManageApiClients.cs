@@ -26,7 +26,7 @@ public sealed class ManageApiClients(
     public async Task<CreateApiClientResponse> CreateAsync(ParticipantId id, CreateApiClientRequest request, Caller caller, CancellationToken ct)
     {
         var participant = await LoadParticipantAsync(id, caller, ct);
-        var (name, permissions, jwks, certificate) = Validate(request);
+        var (name, permissions, jwks, certificate, defaultPurpose) = Validate(request);
 
         var allowed = Scopes.AllowedFor(participant.Roles);
         var offending = permissions.Where(p => !allowed.Contains(p)).ToArray();
@@ -43,7 +43,7 @@ public sealed class ManageApiClients(
                     : "Mutual TLS is not enabled on this register (Auth:MutualTls:Enabled).");
 
         var authentication = jwks is null ? ClientSecret : PrivateKeyJwt;
-        var client = ApiClient.CreateFor(id, name, permissions, authentication, time.GetUtcNow(), certificate);
+        var client = ApiClient.CreateFor(id, name, permissions, authentication, time.GetUtcNow(), certificate, defaultPurpose);
         var secret = jwks is null ? ApiClient.NewSecret() : null;
         var descriptor = secret is null
             ? ClientCredentials.KeyDescriptor(client.ClientId, $"{participant.LegalName}: {name}", jwks!)
@@ -55,12 +55,12 @@ public sealed class ManageApiClients(
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             db.ApiClients.Add(client);
             journal.Append(client.TakeEvents(), AuditEntry.By(caller, "api_client.create", "api_client", client.ClientId, id.Value,
-                [.. ((string?[])["name", "permissions", jwks is null ? null : "jwks", certificate is null ? null : "certificate"]).OfType<string>()]));
+                [.. ((string?[])["name", "permissions", jwks is null ? null : "jwks", certificate is null ? null : "certificate", defaultPurpose is null ? null : "defaultPurpose"]).OfType<string>()]));
             await db.SaveChangesAsync(ct);
             await applications.CreateAsync(descriptor, ct);
             await journal.CommitAsync(transaction, ct);
         });
-        return new CreateApiClientResponse(client.ClientId, secret, client.Name, client.Permissions, Wire(client.Status), authentication, Certificate(client));
+        return new CreateApiClientResponse(client.ClientId, secret, client.Name, client.Permissions, Wire(client.Status), authentication, Certificate(client), client.DefaultPurpose);
     }
 
     public async Task<Page<ApiClientResponse>> ListAsync(ParticipantId id, Caller caller, CancellationToken ct)
@@ -77,7 +77,7 @@ public sealed class ManageApiClients(
             .ToDictionaryAsync(a => a.ClientId!, a => a.HasKeys, ct);
         return new Page<ApiClientResponse>(
             [.. rows.Select(c => new ApiClientResponse(c.ClientId, c.Name, c.Permissions, Wire(c.Status),
-                withKeys.TryGetValue(c.ClientId, out var hasKeys) ? (hasKeys ? PrivateKeyJwt : ClientSecret) : "none", c.CreatedAt, Certificate(c)))],
+                withKeys.TryGetValue(c.ClientId, out var hasKeys) ? (hasKeys ? PrivateKeyJwt : ClientSecret) : "none", c.CreatedAt, Certificate(c), c.DefaultPurpose))],
             null);
     }
 
@@ -115,7 +115,7 @@ public sealed class ManageApiClients(
             await journal.CommitAsync(transaction, ct);
         });
         return new ApiClientResponse(client.ClientId, client.Name, client.Permissions, Wire(client.Status),
-            client.Status == ApiClientStatus.Removed ? "none" : authentication, client.CreatedAt, Certificate(client));
+            client.Status == ApiClientStatus.Removed ? "none" : authentication, client.CreatedAt, Certificate(client), client.DefaultPurpose);
     }
 
     /// <summary>
@@ -157,7 +157,7 @@ public sealed class ManageApiClients(
             await applications.UpdateAsync(application, descriptor, ct);
             await journal.CommitAsync(transaction, ct);
         });
-        return new ApiClientResponse(client.ClientId, client.Name, client.Permissions, Wire(client.Status), PrivateKeyJwt, client.CreatedAt, Certificate(client));
+        return new ApiClientResponse(client.ClientId, client.Name, client.Permissions, Wire(client.Status), PrivateKeyJwt, client.CreatedAt, Certificate(client), client.DefaultPurpose);
     }
 
     private static ClientCertificateDto? Certificate(ApiClient client) => client.IsCertificateBound
@@ -172,7 +172,7 @@ public sealed class ManageApiClients(
         return await db.Participants.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct) ?? throw ParticipantQueries.NotFound(id);
     }
 
-    private static (string Name, IReadOnlyList<string> Permissions, JsonWebKeySet? Jwks, CertificateBinding? Certificate) Validate(CreateApiClientRequest r)
+    private static (string Name, IReadOnlyList<string> Permissions, JsonWebKeySet? Jwks, CertificateBinding? Certificate, string? DefaultPurpose) Validate(CreateApiClientRequest r)
     {
         var errors = new FieldErrors();
         errors.Required("name", r.Name, 200);
@@ -196,8 +196,9 @@ public sealed class ManageApiClients(
         if (r.Jwks is { ValueKind: not JsonValueKind.Null } element)
             jwks = ParseJwks(element, errors);
         var certificate = r.Certificate is null ? null : ParseCertificate(r.Certificate, errors);
+        var defaultPurpose = Visibility.Purposes.Check(r.DefaultPurpose, isRegistryOperator: false, errors, "defaultPurpose");
         errors.ThrowIfAny();
-        return (r.Name!.Trim(), permissions, jwks, certificate);
+        return (r.Name!.Trim(), permissions, jwks, certificate, defaultPurpose);
     }
 
     private static CertificateBinding? ParseCertificate(ClientCertificateDto dto, FieldErrors errors)

@@ -26,6 +26,22 @@ public static class Scopes
         AssetsImport, EventsRead, SubscriptionsManage, RegistryAdmin,
     ];
 
+    /// <summary>What each scope allows, as the OpenAPI document's security scheme declares it.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Descriptions = new Dictionary<string, string>
+    {
+        [ParticipantRead] = "Read participants, the directory, requirements and duplicate cases.",
+        [ParticipantManage] = "Manage the organisation's own participant record, interests and data-sharing grants.",
+        [CommercialRead] = "Read the organisation's own commercial information.",
+        [CommercialWrite] = "Submit and check the organisation's own commercial information.",
+        [UsersManage] = "Manage the organisation's API clients, users and email domains; read its audit records.",
+        [AssetsRead] = "Read and search the assets visible to the organisation.",
+        [AssetsWrite] = "Register, check and change assets.",
+        [AssetsImport] = "Bulk-register assets from files.",
+        [EventsRead] = "Read the event feed and notices.",
+        [SubscriptionsManage] = "Manage webhook subscriptions.",
+        [RegistryAdmin] = "The registry operator's actions (with the registry-operator role).",
+    };
+
     /// <summary>What an organisation with these roles may give its clients.</summary>
     public static IReadOnlyList<string> AllowedFor(IEnumerable<string> roles)
     {

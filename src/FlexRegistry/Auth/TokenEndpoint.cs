@@ -17,6 +17,7 @@ public static class TokenEndpoint
     {
         app.MapPost("/connect/token", IssueToken)
             .AllowAnonymous()
+            .WithMetadata(new Shared.AcceptedMediaTypes("application/x-www-form-urlencoded"))
             .ExcludeFromDescription()
             .WithName("IssueToken")
             .DisableAntiforgery();
@@ -73,6 +74,8 @@ public static class TokenEndpoint
         identity.SetClaim(Caller.ParticipantClaim, participant.Id.Value);
         identity.SetClaims(Claims.Role, [.. participant.Roles]);
         identity.SetScopes(granted);
+        // RFC 9068 §3: the token names this register as its audience; other services refuse it, and it refuses theirs.
+        identity.SetResources(options.Audience);
         // RFC 8705: the token is only honoured over a connection presenting this certificate (CertificateBoundTokenCheck).
         if (certificate is not null)
             http.Items[CertificateConfirmation.Item] = certificate;

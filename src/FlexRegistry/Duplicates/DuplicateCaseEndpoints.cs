@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Shared;
@@ -13,7 +14,7 @@ public static class DuplicateCaseEndpoints
         var group = app.MapGroup("/api/v1/duplicate-cases").WithTags("Duplicate cases");
 
         group.MapGet("", async Task<Ok<Page<DuplicateCaseResponse>>> (
-                [FromQuery] string? kind, [FromQuery] string? status, [FromQuery] string? cursor, [FromQuery] int? limit,
+                [FromQuery] string? kind, [FromQuery] string? status, [FromQuery] string? cursor, [FromQuery, Range(1, 200)] int? limit,
                 DuplicateCases cases, HttpContext http, CancellationToken ct) =>
                 TypedResults.Ok(await cases.ListAsync(kind, status, cursor, limit, Caller.From(http.User), ct)))
             .RequireAuthorization(Policies.Scope(Scopes.ParticipantRead))

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +13,7 @@ public static class EventEndpoints
         var events = app.MapGroup("/api/v1/events").WithTags("Events");
 
         events.MapGet("", async Task<EventFeedPage> (
-                [FromQuery] string? after, [FromQuery] string? types, [FromQuery] int? limit, EventFeed feed, HttpContext http, CancellationToken ct) =>
+                [FromQuery] string? after, [FromQuery] string? types, [FromQuery, Range(1, EventFeed.MaxLimit)] int? limit, EventFeed feed, HttpContext http, CancellationToken ct) =>
                 await feed.ReadAsync(after, types, limit, Caller.From(http.User), ct))
             .RequireAuthorization(Policies.Scope(Scopes.EventsRead))
             .WithName("ReadEvents")
@@ -43,7 +44,7 @@ public static class EventEndpoints
             .ProducesProblem(400);
 
         subscriptions.MapGet("", async Task<Ok<Page<SubscriptionResponse>>> (
-                [FromQuery] string? cursor, [FromQuery] int? limit, ManageSubscriptions handler, HttpContext http, CancellationToken ct) =>
+                [FromQuery] string? cursor, [FromQuery, Range(1, 200)] int? limit, ManageSubscriptions handler, HttpContext http, CancellationToken ct) =>
                 TypedResults.Ok(await handler.ListAsync(cursor, limit, Caller.From(http.User), ct)))
             .WithName("ListSubscriptions")
             .WithSummary("Your subscriptions")
@@ -89,7 +90,7 @@ public static class EventEndpoints
             .ProducesProblem(400).ProducesProblem(404);
 
         subscriptions.MapGet("/{id}/dead-letters", async Task<Ok<Page<DeadLetterResponse>>> (
-                string id, [FromQuery] string? cursor, [FromQuery] int? limit, ManageSubscriptions handler, HttpContext http, CancellationToken ct) =>
+                string id, [FromQuery] string? cursor, [FromQuery, Range(1, 200)] int? limit, ManageSubscriptions handler, HttpContext http, CancellationToken ct) =>
                 TypedResults.Ok(await handler.DeadLettersAsync(id, cursor, limit, Caller.From(http.User), ct)))
             .WithName("ListDeadLetters")
             .WithSummary("Webhooks given up on after the last retry")

@@ -1,4 +1,3 @@
-using FlexRegistry.Assets;
 using FlexRegistry.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -50,7 +49,7 @@ public sealed class EventHousekeeping(IServiceScopeFactory scopes, WebhookOption
         while (true)
         {
             await using var scope = scopes.CreateAsyncScope();
-            var published = await scope.ServiceProvider.GetRequiredService<RecordAssetAccess>().PublishClosedWindowsAsync(ct);
+            var published = await scope.ServiceProvider.GetRequiredService<AccessLog.AccessNotifications>().PublishClosedWindowsAsync(ct);
             if (published == 0)
                 return total;
             total += published;

@@ -29,6 +29,11 @@ public sealed class WebhookUrlPolicy(WebhookOptions options)
             errors.Add(field, SubscriptionErrors.UrlInvalid, "url must be an absolute http(s) URL without credentials or fragment.");
             return null;
         }
+        if (uri.Port == 0)
+        {
+            errors.Add(field, SubscriptionErrors.UrlInvalid, "url must not name port 0.");
+            return null;
+        }
         if (options.AllowPrivateNetworks)
             return uri;
         if (uri.Scheme != Uri.UriSchemeHttps)
@@ -55,8 +60,10 @@ public sealed class WebhookUrlPolicy(WebhookOptions options)
         }
         if (addresses.Length == 0 || addresses.Any(a => !IsPublic(a)))
         {
+            var refused = addresses.Select(SpecialAddresses.Refusing).FirstOrDefault(r => r is not null);
             errors.Add(field, SubscriptionErrors.UrlNotPublic,
-                "url must point at a public address: loopback, private, link-local, multicast and reserved networks are refused.");
+                "url must point at a public address; it reaches " + (refused is null ? "no address" : $"{refused.Name} ({refused.Source})") +
+                ". The IANA special-purpose ranges, multicast and their IPv6 embeddings are refused.");
             return null;
         }
         return uri;
@@ -66,6 +73,8 @@ public sealed class WebhookUrlPolicy(WebhookOptions options)
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (context.DnsEndPoint.Port == 0)
+            throw new HttpRequestException("The webhook URL names port 0.");
         var host = context.DnsEndPoint.Host;
         var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct);
         var allowed = addresses.Where(a => options.AllowPrivateNetworks || IsPublic(a)).ToArray();
@@ -84,35 +93,6 @@ public sealed class WebhookUrlPolicy(WebhookOptions options)
         }
     }
 
-    /// <summary>True for globally routable unicast addresses; false for loopback, private, link-local, CGNAT, multicast, reserved.</summary>
-    public static bool IsPublic(IPAddress address)
-    {
-        ArgumentNullException.ThrowIfNull(address);
-        if (address.IsIPv4MappedToIPv6)
-            address = address.MapToIPv4();
-        if (address.AddressFamily == AddressFamily.InterNetwork)
-        {
-            var b = address.GetAddressBytes();
-            return !(b[0] == 0 || b[0] == 10 || b[0] == 127
-                || (b[0] == 100 && b[1] >= 64 && b[1] <= 127)      // carrier-grade NAT
-                || (b[0] == 169 && b[1] == 254)                     // link-local, cloud metadata
-                || (b[0] == 172 && b[1] >= 16 && b[1] <= 31)
-                || (b[0] == 192 && b[1] == 168)
-                || (b[0] == 192 && b[1] == 0 && b[2] is 0 or 2)     // IETF protocol assignments, TEST-NET-1
-                || (b[0] == 198 && b[1] is 18 or 19)                // benchmarking
-                || (b[0] == 198 && b[1] == 51 && b[2] == 100)       // TEST-NET-2
-                || (b[0] == 203 && b[1] == 0 && b[2] == 113)        // TEST-NET-3
-                || b[0] >= 224);                                    // multicast, reserved, broadcast
-        }
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            var b = address.GetAddressBytes();
-            return !(IPAddress.IsLoopback(address) || address.Equals(IPAddress.IPv6None)
-                || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast
-                || (b[0] & 0xFE) == 0xFC                            // unique local fc00::/7
-                || address.IsIPv6Teredo || (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0D && b[3] == 0xB8) // documentation
-                || (b[0] == 0x20 && b[1] == 0x02));                 // 6to4 can tunnel to any IPv4 address
-        }
-        return false;
-    }
+    /// <summary>True unless an entry of the IANA special-purpose registries holds the address (<see cref="SpecialAddresses"/>).</summary>
+    public static bool IsPublic(IPAddress address) => SpecialAddresses.IsPublic(address);
 }

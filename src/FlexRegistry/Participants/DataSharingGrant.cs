@@ -1,11 +1,17 @@
+using System.Security.Cryptography;
+using System.Text;
+using FlexRegistry.Assets;
 using FlexRegistry.Events;
+using FlexRegistry.Visibility;
 
 namespace FlexRegistry.Participants;
 
 /// <summary>
 /// BUC.4 step 4: a participant (the grantor) lets a named participant, or every participant holding a role, see a
-/// named part of its data for a stated purpose until an expiry date. Revocable at any time. One open grant per
-/// grantor, grantee and part is a database rule. While active it is a relationship (BUC.4 step 9).
+/// named part of its data — a field group of its assets (all of them, or named ones), or a section of its commercial
+/// information — for one published purpose until an expiry date. Revocable at any time; reads honour it field group by
+/// field group from the next request on (see <see cref="VisibilityRule"/>). One open grant per grantor, grantee, part,
+/// purpose and asset scope is a database rule. While active it is a relationship (BUC.4 step 9).
 /// </summary>
 public sealed class DataSharingGrant : EventSource
 {
@@ -25,7 +31,20 @@ public sealed class DataSharingGrant : EventSource
     /// <summary>The uniqueness key of the grantee: a participant ID or <c>role:</c> + role.</summary>
     public string Grantee { get; private set; } = "";
     public string Part { get; private set; } = "";
+
+    /// <summary>A published purpose code (<see cref="Purposes"/>); reads declaring another purpose are not covered.</summary>
     public string Purpose { get; private set; } = "";
+
+    /// <summary>An asset grant naming its assets (rows of <see cref="DataSharingGrantAsset"/>) rather than covering all of the grantor's.</summary>
+    public bool NamedAssets { get; private set; }
+
+    /// <summary>
+    /// The asset scope as part of the uniqueness key: <c>all</c>, or <c>named:</c> and a digest of the sorted asset IDs,
+    /// so that the same assets named again in another order are the same grant.
+    /// </summary>
+    public string Scope { get; private set; } = AllAssets;
+
+    public const string AllAssets = "all";
     public DateTimeOffset ExpiresAt { get; private set; }
     public DateTimeOffset GrantedAt { get; private set; }
     public string GrantedBy { get; private set; } = "";
@@ -40,8 +59,12 @@ public sealed class DataSharingGrant : EventSource
 
     public string StatusAt(DateTimeOffset now) => Revoked ? "revoked" : IsActiveAt(now) ? "active" : "expired";
 
+    public static string ScopeOf(IReadOnlyCollection<AssetId>? assets) => assets is null
+        ? AllAssets
+        : "named:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(',', assets.Select(a => a.Value).Order(StringComparer.Ordinal)))));
+
     public static DataSharingGrant Give(ParticipantId grantor, ParticipantId? grantee, string? granteeRole, string part, string purpose,
-        DateTimeOffset expiresAt, string actor, DateTimeOffset now)
+        IReadOnlyCollection<AssetId>? assets, DateTimeOffset expiresAt, string actor, DateTimeOffset now)
     {
         if ((grantee is null) == (granteeRole is null))
             throw new ArgumentException("A grant names exactly one grantee: a participant or a role.");
@@ -54,6 +77,8 @@ public sealed class DataSharingGrant : EventSource
             Grantee = grantee?.Value ?? RolePrefix + granteeRole,
             Part = part,
             Purpose = purpose,
+            NamedAssets = assets is not null,
+            Scope = ScopeOf(assets),
             ExpiresAt = expiresAt,
             GrantedAt = now,
             GrantedBy = actor,
@@ -92,21 +117,53 @@ public sealed class DataSharingGrant : EventSource
             ["granteeId"] = GranteeId?.Value,
             ["granteeRole"] = GranteeRole,
             ["part"] = Part,
+            ["purpose"] = Purpose,
         };
         Record(type, GrantorId.Value, data, GranteeId is { } g ? [GrantorId.Value, g.Value] : [GrantorId.Value]);
     }
 }
 
-/// <summary>The named parts of a participant's data that a grant can cover: the sections of its commercial information, or all of it.</summary>
+/// <summary>
+/// The named parts of a participant's data that a grant can cover: every field group some relationship sees only under
+/// a grant (<see cref="FieldGroup.Part"/>: <c>asset.address</c>, <c>commercial-information.bank-details</c>, ...), and
+/// <c>commercial-information</c> for all of its sections.
+/// </summary>
 public static class DataParts
 {
     public const string CommercialInformation = "commercial-information";
+    public const string AssetPrefix = "asset.";
 
     public static readonly IReadOnlyList<string> All =
-    [
-        CommercialInformation, "commercial-information.trading-names", "commercial-information.contacts", "commercial-information.bank-details",
-        "commercial-information.insurance", "commercial-information.ico-registration",
-    ];
+        [CommercialInformation, .. VisibilityRule.All.Select(g => g.Part).OfType<string>()];
 
     public static bool IsKnown(string part) => All.Contains(part, StringComparer.Ordinal);
+
+    public static bool IsAssetPart(string part) => part.StartsWith(AssetPrefix, StringComparison.Ordinal);
+
+    /// <summary>The field groups a grant of <paramref name="part"/> covers.</summary>
+    public static GroupSet Covers(string resource, string part)
+    {
+        var covered = GroupSet.None;
+        foreach (var group in VisibilityRule.GroupsOf(resource))
+        {
+            if (group.Part == part || (part == CommercialInformation && group.Part?.StartsWith(CommercialInformation + ".", StringComparison.Ordinal) == true))
+                covered = covered.With(group);
+        }
+        return covered;
+    }
+}
+
+/// <summary>One asset named by an asset grant.</summary>
+public sealed class DataSharingGrantAsset
+{
+    private DataSharingGrantAsset() { }
+
+    public DataSharingGrantAsset(Guid grantId, AssetId assetId)
+    {
+        GrantId = grantId;
+        AssetId = assetId;
+    }
+
+    public Guid GrantId { get; private set; }
+    public AssetId AssetId { get; private set; }
 }

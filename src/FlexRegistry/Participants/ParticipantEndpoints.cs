@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Shared;
@@ -19,7 +20,7 @@ public static class ParticipantEndpoints
                 return TypedResults.Created($"/api/v1/participants/{response.ParticipantId}", response);
             })
             .AllowAnonymous()
-            .RequireRateLimiting(Shared.RateLimiting.AnonymousRegistration)
+            .WithMetadata(AnonymousLimit.Instance)
             .WithName("RegisterParticipant")
             .WithSummary("Register an organisation (BUC.4 steps 1–2)")
             .WithDescription("Anonymous. Returns a provisional participant ID at once and the first API client; the secret is shown only here. " +
@@ -27,7 +28,7 @@ public static class ParticipantEndpoints
             .ProducesProblem(400).ProducesProblem(409).ProducesProblem(429);
 
         group.MapGet("", async Task<Ok<Page<DirectoryEntry>>> (
-                [FromQuery] string? query, [FromQuery] string? role, [FromQuery] string? status, [FromQuery] string? cursor, [FromQuery] int? limit,
+                [FromQuery] string? query, [FromQuery] string? role, [FromQuery] string? status, [FromQuery] string? cursor, [FromQuery, Range(1, ParticipantQueries.MaxPageSize)] int? limit,
                 ParticipantQueries queries, HttpContext http, CancellationToken ct) =>
                 TypedResults.Ok(await queries.SearchAsync(query, role, status, cursor, limit, Caller.From(http.User), ct)))
             .RequireAuthorization(Policies.Scope(Scopes.ParticipantRead))
@@ -68,8 +69,8 @@ public static class ParticipantEndpoints
         group.MapPut("/{id}/commercial-information", async Task<Ok<CommercialInformationResponse>> (
                 string id, CommercialInformationRequest request, SubmitCommercialInformation handler, HttpContext http, CancellationToken ct) =>
             {
-                var (response, version) = await handler.PutAsync(ParticipantQueries.ParseId(id), request, IfMatch(http), Caller.From(http.User), ct);
-                http.Response.Headers.ETag = ETag(version);
+                var (response, version) = await handler.PutAsync(ParticipantQueries.ParseId(id), request, EntityTags.IfMatch(http), Caller.From(http.User), ct);
+                http.Response.Headers.ETag = EntityTags.ETag(version);
                 return TypedResults.Ok(response);
             })
             .RequireAuthorization(Policies.Scope(Scopes.CommercialWrite))
@@ -79,16 +80,20 @@ public static class ParticipantEndpoints
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(412).ProducesProblem(422);
 
         group.MapGet("/{id}/commercial-information", async Task<Ok<CommercialInformationResponse>> (
-                string id, SubmitCommercialInformation handler, HttpContext http, CancellationToken ct) =>
+                string id, [FromQuery] string? purpose, SubmitCommercialInformation handler, HttpContext http, CancellationToken ct) =>
             {
-                var (response, version) = await handler.GetAsync(ParticipantQueries.ParseId(id), Caller.From(http.User), ct);
-                http.Response.Headers.ETag = ETag(version);
+                var (response, version) = await handler.GetAsync(ParticipantQueries.ParseId(id), purpose, Caller.From(http.User), ct);
+                http.Response.Headers.ETag = EntityTags.ETag(version);
                 return TypedResults.Ok(response);
             })
             .RequireAuthorization(Policies.Scope(Scopes.CommercialRead))
             .WithName("GetCommercialInformation")
-            .WithSummary("Read commercial information (the participant itself and the registry operator only)")
-            .ProducesProblem(400).ProducesProblem(404);
+            .WithSummary("Read commercial information: the participant itself and the registry operator; grantees the sections granted (BUC.4 step 6)")
+            .WithDescription("A grantee (named, or through its role) declares the purpose its grant names (?purpose=, or its client's default) and sees " +
+                             "exactly the sections its active grants cover; the rest are null and named in withheldGroups. Revocation and expiry take effect " +
+                             "on the next request. Every read by another participant is access-logged before it is answered (503 access_log.unavailable if " +
+                             "it cannot be). To anyone else it answers 404 like a missing participant.")
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(503);
 
         group.MapPost("/{id}/commercial-information/check", async Task<Ok<CommercialInformationCheckResponse>> (
                 string id, CommercialInformationRequest request, SubmitCommercialInformation handler, HttpContext http, CancellationToken ct) =>
@@ -109,25 +114,4 @@ public static class ParticipantEndpoints
             .WithName(char.ToUpperInvariant(verb[0]) + verb[1..] + "Participant")
             .WithSummary(summary)
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
-
-    internal static string ETag(Guid version) => $"\"{version:N}\"";
-
-    /// <summary>The If-Match condition, if any: <c>*</c> (any existing version) or one version.</summary>
-    internal static IfMatch? IfMatch(HttpContext http)
-    {
-        var header = http.Request.Headers.IfMatch.ToString().Trim();
-        if (string.IsNullOrEmpty(header))
-            return null;
-        if (header == "*")
-            return new IfMatch(AnyVersion: true, default);
-        return Guid.TryParseExact(header.Trim('"'), "N", out var version)
-            ? new IfMatch(AnyVersion: false, version)
-            : throw new DomainRuleException(CommonErrors.PreconditionFailed, "If-Match does not name a version of this resource.");
-    }
-}
-
-/// <summary>An If-Match precondition: <see cref="AnyVersion"/> for <c>*</c>, else the version the caller read.</summary>
-public readonly record struct IfMatch(bool AnyVersion, Guid Version)
-{
-    public bool IsMetBy(Guid? current) => current is { } v && (AnyVersion || v == Version);
 }

@@ -3,6 +3,7 @@ using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Persistence;
 using FlexRegistry.Shared;
+using FlexRegistry.Visibility;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlexRegistry.Participants;
@@ -22,21 +23,32 @@ public sealed class ParticipantQueries(RegistryDbContext db)
     /// Another participant's record is visible only while it is in the public directory (active, suspended or merged);
     /// anything else answers 404 exactly as a missing ID does.
     /// </summary>
+    /// <remarks>
+    /// What is shown is decided by the visibility rule from the reader's relationship: the participant itself
+    /// (registrant of its own record) and the registry operator see every group; others see the directory entry and an
+    /// organisation's registered office — public record, so such reads are not access-logged.
+    /// </remarks>
     public async Task<ParticipantResponse> GetAsync(ParticipantId id, Caller caller, CancellationToken ct)
     {
         var participant = await db.Participants.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
         if (participant is null)
             throw NotFound(id);
-        if (caller.CanAdminister(id))
-        {
-            var history = await db.ParticipantStatusChanges.AsNoTracking()
-                .Where(s => s.ParticipantId == id).OrderBy(s => s.Id).ToListAsync(ct);
-            return ToFullResponse(participant, history);
-        }
-        if (!IsPublic(participant.Status))
+        var relations = Relation.AnyParticipant
+            | (caller.ParticipantId == id ? Relation.Registrant : Relation.None)
+            | (caller.IsRegistryOperator ? Relation.RegistryOperator : Relation.None)
+            | (caller.Roles.Any(ParticipantRole.IsBuyer) ? Relation.MarketOrSystemOperator : Relation.None);
+        var groups = VisibilityRule.Visible(VisibilityRule.Participant, relations, GroupSet.None);
+        if (!groups.Contains(Verification) && !IsPublic(participant.Status))
             throw NotFound(id);
-        return ToPublicResponse(participant);
+        var history = groups.Contains(Verification)
+            ? await db.ParticipantStatusChanges.AsNoTracking().Where(s => s.ParticipantId == id).OrderBy(s => s.Id).ToListAsync(ct)
+            : null;
+        return ToResponse(participant, history, groups);
     }
+
+    private static readonly FieldGroup RegisteredOffice = VisibilityRule.Group(VisibilityRule.Participant, "registered-office");
+    private static readonly FieldGroup ContactDetails = VisibilityRule.Group(VisibilityRule.Participant, "contact-details");
+    private static readonly FieldGroup Verification = VisibilityRule.Group(VisibilityRule.Participant, "verification");
 
     public async Task<Page<DirectoryEntry>> SearchAsync(string? query, string? role, string? status, string? cursor, int? limit, Caller caller, CancellationToken ct)
     {
@@ -109,23 +121,30 @@ public sealed class ParticipantQueries(RegistryDbContext db)
 
     public static DomainRuleException NotFound(ParticipantId id) => new(ParticipantErrors.NotFound, $"No participant {id} is visible to you.");
 
-    internal static ParticipantResponse ToFullResponse(Participant p, IReadOnlyList<StatusChange> history) => new(
-        p.Id.Value, p.LegalName, p.Status.ToWire(), p.CompanyNumber, p.EicCode, p.VatNumber, p.Individual,
-        new AddressDto { Line1 = p.RegisteredAddress.Line1, Line2 = p.RegisteredAddress.Line2, Town = p.RegisteredAddress.Town, Postcode = p.RegisteredAddress.Postcode },
-        p.ContactEmail,
-        new AuthorisedPersonDto { Name = p.AuthorisedPerson.Name, Email = p.AuthorisedPerson.Email },
-        p.Roles,
-        new VerificationDto(ToWire(p.Verification.Stage), p.Verification.Source, p.Verification.Summary, p.Verification.UpdatedAt),
-        p.MergedInto?.Value, p.RegisteredAt, p.UpdatedAt,
-        [.. history.Select(h => new StatusChangeDto(h.From.ToWire(), h.To.ToWire(), h.Reason, h.Actor, h.At))]);
+    internal static ParticipantResponse ToFullResponse(Participant p, IReadOnlyList<StatusChange> history) =>
+        ToResponse(p, history, VisibilityRule.Everything(VisibilityRule.Participant));
 
-    /// <summary>What other participants may see: an organisation's registered office is public record; an individual's home is not.</summary>
-    internal static ParticipantResponse ToPublicResponse(Participant p) => new(
-        p.Id.Value, p.LegalName, p.Status.ToWire(), p.CompanyNumber, p.EicCode, null, p.Individual,
-        p.Individual
-            ? new AddressDto { Town = p.RegisteredAddress.Town, Postcode = Postcode.TryParse(p.RegisteredAddress.Postcode, out var pc) ? pc.District : null }
-            : new AddressDto { Line1 = p.RegisteredAddress.Line1, Line2 = p.RegisteredAddress.Line2, Town = p.RegisteredAddress.Town, Postcode = p.RegisteredAddress.Postcode },
-        null, null, p.Roles, null, p.MergedInto?.Value, p.RegisteredAt, p.UpdatedAt, null);
+    /// <summary>
+    /// The participant record showing <paramref name="groups"/>. An individual's registered address is their home: unless
+    /// the contact details are shown too, it is reduced to town and postcode district.
+    /// </summary>
+    internal static ParticipantResponse ToResponse(Participant p, IReadOnlyList<StatusChange>? history, GroupSet groups)
+    {
+        var contact = groups.Contains(ContactDetails);
+        var verification = groups.Contains(Verification);
+        var office = groups.Contains(RegisteredOffice) && (!p.Individual || contact);
+        return new ParticipantResponse(
+            p.Id.Value, p.LegalName, p.Status.ToWire(), p.CompanyNumber, p.EicCode, contact ? p.VatNumber : null, p.Individual,
+            office
+                ? new AddressDto { Line1 = p.RegisteredAddress.Line1, Line2 = p.RegisteredAddress.Line2, Town = p.RegisteredAddress.Town, Postcode = p.RegisteredAddress.Postcode }
+                : new AddressDto { Town = p.RegisteredAddress.Town, Postcode = Postcode.TryParse(p.RegisteredAddress.Postcode, out var pc) ? pc.District : null },
+            contact ? p.ContactEmail : null,
+            contact ? new AuthorisedPersonDto { Name = p.AuthorisedPerson.Name, Email = p.AuthorisedPerson.Email } : null,
+            p.Roles,
+            verification ? new VerificationDto(ToWire(p.Verification.Stage), p.Verification.Source, p.Verification.Summary, p.Verification.UpdatedAt) : null,
+            p.MergedInto?.Value, p.RegisteredAt, p.UpdatedAt,
+            verification && history is not null ? [.. history.Select(h => new StatusChangeDto(h.From.ToWire(), h.To.ToWire(), h.Reason, h.Actor, h.At))] : null);
+    }
 
     private static DirectoryEntry ToDirectoryEntry(Participant p)
     {

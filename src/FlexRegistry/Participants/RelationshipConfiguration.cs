@@ -34,11 +34,22 @@ internal sealed class DataSharingGrantConfiguration : IEntityTypeConfiguration<D
         g.Property(x => x.GrantedBy).HasMaxLength(100);
         g.Property(x => x.EndedBy).HasMaxLength(100);
         g.Property(x => x.EndReason).HasMaxLength(1000);
-        // One open grant per grantor, grantee (participant or role) and part.
-        g.HasIndex(x => new { x.GrantorId, x.Grantee, x.Part }).IsUnique().HasFilter("\"EndedAt\" IS NULL")
+        g.Property(x => x.Scope).HasMaxLength(80).HasDefaultValue(DataSharingGrant.AllAssets);
+        // One open grant per grantor, grantee (participant or role), part, purpose and asset scope.
+        g.HasIndex(x => new { x.GrantorId, x.Grantee, x.Part, x.Purpose, x.Scope }).IsUnique().HasFilter("\"EndedAt\" IS NULL")
             .HasDatabaseName("ux_data_sharing_grants_open");
         g.HasIndex(x => x.Grantee);
         g.HasOne<Participant>().WithMany().HasForeignKey(x => x.GrantorId).OnDelete(DeleteBehavior.Restrict);
         g.HasOne<Participant>().WithMany().HasForeignKey(x => x.GranteeId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class DataSharingGrantAssetConfiguration : IEntityTypeConfiguration<DataSharingGrantAsset>
+{
+    public void Configure(EntityTypeBuilder<DataSharingGrantAsset> a)
+    {
+        a.ToTable("data_sharing_grant_assets");
+        a.HasKey(x => new { x.GrantId, x.AssetId });
+        a.HasOne<DataSharingGrant>().WithMany().HasForeignKey(x => x.GrantId).OnDelete(DeleteBehavior.Cascade);
     }
 }

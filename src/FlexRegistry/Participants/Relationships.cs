@@ -1,8 +1,10 @@
+using FlexRegistry.Assets;
 using FlexRegistry.Audit;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Persistence;
 using FlexRegistry.Shared;
+using FlexRegistry.Visibility;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlexRegistry.Participants;
@@ -82,9 +84,14 @@ public sealed class MarketInterests(RegistryDbContext db, Journal journal, TimeP
 }
 
 /// <summary>BUC.4 step 4: data-sharing grants, given and revoked by the grantor, listed by both sides.</summary>
-public sealed class DataSharingGrants(RegistryDbContext db, Journal journal, TimeProvider time)
+public sealed class DataSharingGrants(RegistryDbContext db, Journal journal, AssetRelations assetRelations, TimeProvider time)
 {
     public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(5 * 366);
+
+    /// <summary>An asset grant names at most this many assets; beyond that, grant all of them (or, later, a portfolio).</summary>
+    public const int MaxNamedAssets = 1000;
+
+    private static readonly string[] GrantFields = ["grantee", "part", "purpose", "expiresAt"];
 
     public async Task<GrantResponse> GiveAsync(ParticipantId id, GiveGrantRequest request, Caller caller, CancellationToken ct)
     {
@@ -106,11 +113,31 @@ public sealed class DataSharingGrants(RegistryDbContext db, Journal journal, Tim
             role = request.GranteeRole.Trim();
         else
             errors.Add("granteeRole", ParticipantErrors.UnknownRole.Code, $"granteeRole must be one of {string.Join(", ", ParticipantRole.Requestable)}.");
-        if (string.IsNullOrWhiteSpace(request.Part))
+        var part = request.Part?.Trim();
+        if (string.IsNullOrWhiteSpace(part))
             errors.Add("part", "field.required", "part is required.");
-        else if (!DataParts.IsKnown(request.Part.Trim()))
+        else if (!DataParts.IsKnown(part))
             errors.Add("part", "grant.part_unknown", $"part must be one of {string.Join(", ", DataParts.All)}.");
-        errors.Required("purpose", request.Purpose, 500);
+        if (string.IsNullOrWhiteSpace(request.Purpose))
+            errors.Add("purpose", "field.required", "purpose is required.");
+        var purpose = string.IsNullOrWhiteSpace(request.Purpose) ? null : Purposes.Check(request.Purpose, isRegistryOperator: false, errors);
+        List<AssetId>? assets = null;
+        if (request.AssetIds is { } named)
+        {
+            if (part is not null && !DataParts.IsAssetPart(part))
+                errors.Add("assetIds", "grant.assets_not_applicable", "assetIds narrows an asset part (asset.…) only.");
+            else if (named.Count is 0 or > MaxNamedAssets)
+                errors.Add("assetIds", "field.out_of_range", $"assetIds names 1 to {MaxNamedAssets} assets; leave it out for all of yours.");
+            assets = [];
+            for (var i = 0; i < named.Count && i < MaxNamedAssets; i++)
+            {
+                if (AssetId.TryParse(named[i], out var assetId))
+                    assets.Add(assetId);
+                else
+                    errors.Add($"assetIds[{i}]", AssetErrors.InvalidId.Code, $"{named[i]} is not an asset ID.");
+            }
+            assets = [.. assets.Distinct()];
+        }
         if (request.ExpiresAt is not { } expires)
             errors.Add("expiresAt", "field.required", "expiresAt is required.");
         else if (expires <= now || expires > now + MaxDuration)
@@ -120,20 +147,33 @@ public sealed class DataSharingGrants(RegistryDbContext db, Journal journal, Tim
         errors.ThrowIfAny();
 
         await Relationship.LoadAdministeredAsync(db, id, caller, ct);
-        if (grantee is { } named && !await db.Participants.AnyAsync(p => p.Id == named && p.Status == ParticipantStatus.Active, ct))
-            throw new RequestValidationException([new FieldError("granteeParticipantId", "grant.grantee_unknown", $"{named} is not an active participant.")]);
+        if (grantee is { } namedGrantee && !await db.Participants.AnyAsync(p => p.Id == namedGrantee && p.Status == ParticipantStatus.Active, ct))
+            throw new RequestValidationException([new FieldError("granteeParticipantId", "grant.grantee_unknown", $"{namedGrantee} is not an active participant.")]);
+        if (assets is { Count: > 0 })
+        {
+            // Only what the grantor holds can be granted: each named asset must be one it is a party to.
+            var held = await assetRelations.HeldAsync(assets, id, ct);
+            var foreign = assets.Where(a => !held.Contains(a)).ToList();
+            if (foreign.Count > 0)
+                throw new RequestValidationException([.. foreign.Select(a => new FieldError("assetIds", "grant.asset_unknown", $"{a} is not an asset of {id}."))]);
+        }
 
-        var part = request.Part!.Trim();
         var key = grantee?.Value ?? DataSharingGrant.RolePrefix + role;
+        var scope = DataSharingGrant.ScopeOf(assets);
         // An expired grant still holds the open slot until it is given again: close it in the same transaction.
-        foreach (var expired in await db.DataSharingGrants.Where(g => g.GrantorId == id && g.Grantee == key && g.Part == part && g.EndedAt == null && g.ExpiresAt <= now).ToListAsync(ct))
+        foreach (var expired in await db.DataSharingGrants
+                     .Where(g => g.GrantorId == id && g.Grantee == key && g.Part == part && g.Purpose == purpose && g.Scope == scope && g.EndedAt == null && g.ExpiresAt <= now)
+                     .ToListAsync(ct))
         {
             expired.CloseExpired(caller.Actor, now);
             journal.Append(expired.TakeEvents());
         }
-        var grant = DataSharingGrant.Give(id, grantee, role, part, request.Purpose!.Trim(), request.ExpiresAt!.Value.ToUniversalTime(), caller.Actor, now);
+        var grant = DataSharingGrant.Give(id, grantee, role, part!, purpose!, assets, request.ExpiresAt!.Value.ToUniversalTime(), caller.Actor, now);
         db.DataSharingGrants.Add(grant);
-        journal.Append(grant.TakeEvents(), AuditEntry.By(caller, "data_sharing_grant.give", "data_sharing_grant", grant.Id.ToString(), id.Value, "grantee", "part", "purpose", "expiresAt"));
+        if (assets is not null)
+            db.DataSharingGrantAssets.AddRange(assets.Select(a => new DataSharingGrantAsset(grant.Id, a)));
+        journal.Append(grant.TakeEvents(), AuditEntry.By(caller, "data_sharing_grant.give", "data_sharing_grant", grant.Id.ToString(), id.Value,
+            [.. GrantFields.Concat(assets is null ? [] : ["assetIds"])]));
         try
         {
             await journal.SaveAsync(ct);
@@ -142,11 +182,11 @@ public sealed class DataSharingGrants(RegistryDbContext db, Journal journal, Tim
         {
             db.ChangeTracker.Clear();
             var existing = await db.DataSharingGrants.AsNoTracking()
-                .FirstOrDefaultAsync(g => g.GrantorId == id && g.Grantee == key && g.Part == part && g.EndedAt == null, ct);
-            throw new DomainRuleException(ParticipantErrors.GrantExists, $"{id} already grants {part} to {key}.",
+                .FirstOrDefaultAsync(g => g.GrantorId == id && g.Grantee == key && g.Part == part && g.Purpose == purpose && g.Scope == scope && g.EndedAt == null, ct);
+            throw new DomainRuleException(ParticipantErrors.GrantExists, $"{id} already grants {part} to {key} for {purpose}.",
                 new Dictionary<string, object?> { ["existingGrantId"] = existing?.Id.ToString() });
         }
-        return ToResponse(grant, now);
+        return ToResponse(grant, now, assets);
     }
 
     public async Task<GrantResponse> RevokeAsync(ParticipantId id, string grantId, RevokeGrantRequest request, Caller caller, CancellationToken ct)
@@ -163,7 +203,10 @@ public sealed class DataSharingGrants(RegistryDbContext db, Journal journal, Tim
         grant.Revoke(request.Reason!.Trim(), caller.Actor, now);
         journal.Append(grant.TakeEvents(), AuditEntry.By(caller, "data_sharing_grant.revoke", "data_sharing_grant", grant.Id.ToString(), id.Value, "reason"));
         await journal.SaveAsync(ct);
-        return ToResponse(grant, now);
+        var assets = grant.NamedAssets
+            ? await db.DataSharingGrantAssets.AsNoTracking().Where(a => a.GrantId == grant.Id).Select(a => a.AssetId).ToListAsync(ct)
+            : null;
+        return ToResponse(grant, now, assets);
     }
 
     /// <summary>
@@ -189,11 +232,17 @@ public sealed class DataSharingGrants(RegistryDbContext db, Journal journal, Tim
         if (!includeEnded)
             q = q.Where(g => g.EndedAt == null && g.ExpiresAt > now);
         var rows = await q.OrderByDescending(g => g.Id).Take(Relationship.MaxListed).ToListAsync(ct);
-        return new Page<GrantResponse>([.. rows.Select(g => ToResponse(g, now))], null);
+        var named = rows.Where(g => g.NamedAssets).Select(g => g.Id).ToList();
+        var assets = named.Count == 0
+            ? []
+            : (await db.DataSharingGrantAssets.AsNoTracking().Where(a => named.Contains(a.GrantId)).ToListAsync(ct))
+                .GroupBy(a => a.GrantId).ToDictionary(g => g.Key, g => (IReadOnlyCollection<AssetId>)[.. g.Select(a => a.AssetId)]);
+        return new Page<GrantResponse>([.. rows.Select(g => ToResponse(g, now, g.NamedAssets ? assets.GetValueOrDefault(g.Id) ?? [] : null))], null);
     }
 
-    private static GrantResponse ToResponse(DataSharingGrant g, DateTimeOffset now) => new(
-        g.Id.ToString(), g.GrantorId.Value, g.GranteeId?.Value, g.GranteeRole, g.Part, g.Purpose, g.ExpiresAt, g.StatusAt(now), g.GrantedAt, g.EndedAt, g.EndReason);
+    private static GrantResponse ToResponse(DataSharingGrant g, DateTimeOffset now, IReadOnlyCollection<AssetId>? assets) => new(
+        g.Id.ToString(), g.GrantorId.Value, g.GranteeId?.Value, g.GranteeRole, g.Part, g.Purpose, g.ExpiresAt, g.StatusAt(now), g.GrantedAt, g.EndedAt, g.EndReason,
+        assets is null ? null : [.. assets.Select(a => a.Value).Order(StringComparer.Ordinal)]);
 }
 
 internal static class Relationship

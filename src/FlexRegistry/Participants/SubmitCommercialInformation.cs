@@ -1,9 +1,11 @@
 using System.Text.Json;
+using FlexRegistry.AccessLog;
 using FlexRegistry.Audit;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Persistence;
 using FlexRegistry.Shared;
+using FlexRegistry.Visibility;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlexRegistry.Participants;
@@ -12,7 +14,8 @@ namespace FlexRegistry.Participants;
 /// BUC.4 step 3: the participant submits commercial information against its ID; the same rules answer the dry-run
 /// check. Visible only to the participant itself and the registry operator.
 /// </summary>
-public sealed class SubmitCommercialInformation(RegistryDbContext db, Journal journal, IParticipantRelationships relationships, TimeProvider time)
+public sealed class SubmitCommercialInformation(
+    RegistryDbContext db, Journal journal, IParticipantRelationships relationships, Readers readers, AccessLogRecorder accessLog, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -69,8 +72,15 @@ public sealed class SubmitCommercialInformation(RegistryDbContext db, Journal jo
         return (new CommercialInformationResponse(id.Value, info, stored.UpdatedAt, stored.UpdatedBy, results), stored.Version);
     }
 
-    public async Task<(CommercialInformationResponse Response, Guid Version)> GetAsync(ParticipantId id, Caller caller, CancellationToken ct)
+    /// <summary>
+    /// The participant itself reads all of it (audited as today); anyone else reads under the visibility rule
+    /// (BUC.4 step 6): the registry operator all of it, a grantee the sections its grants cover for the declared purpose,
+    /// and the read is access-logged before it is answered. To anyone who may see none of it, it does not exist.
+    /// </summary>
+    public async Task<(CommercialInformationResponse Response, Guid Version)> GetAsync(ParticipantId id, string? purpose, Caller caller, CancellationToken ct)
     {
+        if (caller.ParticipantId != id)
+            return await ReadAsOtherAsync(id, purpose, caller, ct);
         var participant = await LoadAsync(id, caller, ct);
         var stored = await db.CommercialInformation.AsNoTracking().FirstOrDefaultAsync(c => c.ParticipantId == id, ct)
             ?? throw new DomainRuleException(CommonErrors.NotFound, $"{id} has not submitted commercial information yet.");
@@ -82,7 +92,69 @@ public sealed class SubmitCommercialInformation(RegistryDbContext db, Journal jo
         return (new CommercialInformationResponse(id.Value, info, stored.UpdatedAt, stored.UpdatedBy, results), stored.Version);
     }
 
-    /// <summary>Only the participant and the registry operator may touch it; to anyone else it does not exist.</summary>
+    private async Task<(CommercialInformationResponse Response, Guid Version)> ReadAsOtherAsync(ParticipantId id, string? purpose, Caller caller, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var declared = Purposes.Check(purpose, caller.IsRegistryOperator, errors);
+        errors.ThrowIfAny();
+        var reader = await readers.ResolveAsync(caller, declared, ct);
+        GroupSet grantedForPurpose = GroupSet.None, grantedAny = GroupSet.None;
+        foreach (var grant in reader.Grants.Where(g => g.Grantor == id && !g.IsAssetGrant))
+        {
+            var covered = DataParts.Covers(VisibilityRule.Participant, grant.Part);
+            grantedAny = grantedAny.Union(covered);
+            if (grant.Purpose == reader.Purpose)
+                grantedForPurpose = grantedForPurpose.Union(covered);
+        }
+        var relations = reader.RoleRelations | (grantedAny.IsEmpty ? Relation.None : Relation.Grantee);
+        var sections = VisibilityRule.Visible(VisibilityRule.Participant, relations, reader.HasPurpose ? grantedForPurpose : GroupSet.None).Intersect(Sections);
+        var stored = await db.CommercialInformation.AsNoTracking().FirstOrDefaultAsync(c => c.ParticipantId == id, ct);
+        if (sections.IsEmpty || !reader.HasPurpose)
+        {
+            if (stored is not null && !reader.HasPurpose && !VisibilityRule.Visible(VisibilityRule.Participant, relations, grantedAny).Intersect(Sections).IsEmpty)
+                throw new DomainRuleException(Purposes.Required, $"Reading {id}'s commercial information needs a purpose: add ?purpose= (the one your grant names).");
+            throw ParticipantQueries.NotFound(id);
+        }
+        if (stored is null)
+            throw caller.IsRegistryOperator
+                ? new DomainRuleException(CommonErrors.NotFound, $"{id} has not submitted commercial information yet.")
+                : ParticipantQueries.NotFound(id);
+        var info = Redact(JsonSerializer.Deserialize<CommercialInformationRequest>(stored.DocumentJson, Json)!, sections);
+        // Recorded before anything is returned: if the read cannot be logged, the caller gets nothing.
+        await accessLog.RecordAsync(new AccessRead(reader.ParticipantId, caller.Actor, caller.ClientId, reader.Purpose!, AccessActions.CommercialInformationRead,
+            VisibilityRule.Participant, [new ReadRecord(id.Value, sections, [id])]), ct);
+        var withheld = Sections.Except(sections).Codes(VisibilityRule.Participant);
+        return (new CommercialInformationResponse(id.Value, info, stored.UpdatedAt, caller.IsRegistryOperator ? stored.UpdatedBy : null,
+            caller.IsRegistryOperator ? await RequirementsAsync(info, id, ct) : [], withheld), stored.Version);
+    }
+
+    private async Task<IReadOnlyList<RequirementResult>> RequirementsAsync(CommercialInformationRequest info, ParticipantId id, CancellationToken ct)
+    {
+        var participant = await db.Participants.AsNoTracking().FirstAsync(p => p.Id == id, ct);
+        return CommercialRequirements.Check(info, participant.Roles, Today()).Results;
+    }
+
+    /// <summary>The commercial-information sections of the visibility rule.</summary>
+    private static readonly GroupSet Sections = VisibilityRule.ParticipantGroups
+        .Where(g => g.Code.StartsWith(DataParts.CommercialInformation + ".", StringComparison.Ordinal))
+        .Aggregate(GroupSet.None, (set, g) => set.With(g));
+
+    private static readonly FieldGroup TradingNames = VisibilityRule.Group(VisibilityRule.Participant, "commercial-information.trading-names");
+    private static readonly FieldGroup Contacts = VisibilityRule.Group(VisibilityRule.Participant, "commercial-information.contacts");
+    private static readonly FieldGroup BankDetails = VisibilityRule.Group(VisibilityRule.Participant, "commercial-information.bank-details");
+    private static readonly FieldGroup Insurance = VisibilityRule.Group(VisibilityRule.Participant, "commercial-information.insurance");
+    private static readonly FieldGroup IcoRegistration = VisibilityRule.Group(VisibilityRule.Participant, "commercial-information.ico-registration");
+
+    private static CommercialInformationRequest Redact(CommercialInformationRequest info, GroupSet sections) => new()
+    {
+        TradingNames = sections.Contains(TradingNames) ? info.TradingNames : null,
+        Contacts = sections.Contains(Contacts) ? info.Contacts : null,
+        BankDetails = sections.Contains(BankDetails) ? info.BankDetails : null,
+        Insurance = sections.Contains(Insurance) ? info.Insurance : null,
+        IcoRegistrationNumber = sections.Contains(IcoRegistration) ? info.IcoRegistrationNumber : null,
+    };
+
+    /// <summary>Only the participant and the registry operator may change it; to anyone else it does not exist.</summary>
     private async Task<Participant> LoadAsync(ParticipantId id, Caller caller, CancellationToken ct)
     {
         if (!caller.CanAdminister(id))

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FlexRegistry.AccessLog;
 using FlexRegistry.Assets;
 using FlexRegistry.Audit;
 using FlexRegistry.Auth;
@@ -24,6 +25,7 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
     public DbSet<CommercialInformation> CommercialInformation => Set<CommercialInformation>();
     public DbSet<MarketInterest> MarketInterests => Set<MarketInterest>();
     public DbSet<DataSharingGrant> DataSharingGrants => Set<DataSharingGrant>();
+    public DbSet<DataSharingGrantAsset> DataSharingGrantAssets => Set<DataSharingGrantAsset>();
     public DbSet<ApiClient> ApiClients => Set<ApiClient>();
     public DbSet<DuplicateCase> DuplicateCases => Set<DuplicateCase>();
     public DbSet<EventRecord> Events => Set<EventRecord>();
@@ -38,6 +40,11 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
     public DbSet<AssetAccessWindow> AssetAccessWindows => Set<AssetAccessWindow>();
     public DbSet<AssetChange> AssetChanges => Set<AssetChange>();
     public DbSet<AssetParty> AssetParties => Set<AssetParty>();
+    public DbSet<AccessLogEntry> AccessLogEntries => Set<AccessLogEntry>();
+    public DbSet<AccessLogRecord> AccessLogRecords => Set<AccessLogRecord>();
+    public DbSet<AccessLogSubject> AccessLogSubjects => Set<AccessLogSubject>();
+    public DbSet<AccessNotificationSetting> AccessNotificationSettings => Set<AccessNotificationSetting>();
+    public DbSet<AccessNotificationAsset> AccessNotificationAssets => Set<AccessNotificationAsset>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<Assets.Imports.AssetImport> AssetImports => Set<Assets.Imports.AssetImport>();
     public DbSet<Assets.Imports.AssetImportRow> AssetImportRows => Set<Assets.Imports.AssetImportRow>();

@@ -2,6 +2,7 @@ using FlexRegistry.Assets;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Shared;
+using FlexRegistry.Visibility;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlexRegistry.Reference;
@@ -40,6 +41,18 @@ public static class ReferenceEndpoints
             .WithName("GetAssetLifecycle")
             .WithSummary("The asset lifecycle transitions: from which statuses, to which, by whom, raising which event (BUC.2 step 7)");
 
+        group.MapGet("/visibility", Ok<VisibilityResponse> () => TypedResults.Ok(Visibility))
+            .WithName("GetVisibilityRule")
+            .WithSummary("The visibility rule as data: field group × the reader's relationship → shown, under-grant or withheld (BUC.2 step 6, BUC.4 step 4)")
+            .WithDescription("Every read of asset and participant data — by ID, search, export, webhooks, the feed — applies this table. Each group lists " +
+                             "its fields as JSON paths of the resource and of event data; grantParts are the parts a data-sharing grant can name. " +
+                             "docs/visibility.md explains every cell.");
+
+        group.MapGet("/purposes", Ok<IReadOnlyList<PurposeResponse>> () =>
+                TypedResults.Ok<IReadOnlyList<PurposeResponse>>([.. Purposes.All.Select(p => new PurposeResponse(p.Code, p.Name, p.Description, p.RegistryOperatorOnly))]))
+            .WithName("ListPurposes")
+            .WithSummary("The published purposes a read of others' data declares (query parameter purpose), and a grant names");
+
         return app;
     }
 
@@ -60,6 +73,13 @@ public static class ReferenceEndpoints
         WriteAccess.Confirm => "confirm",
         _ => "none",
     };
+
+    private static readonly VisibilityResponse Visibility = new(
+        [.. VisibilityRule.Columns.Select(r => new RelationshipDto(Relations.Code(r), Relations.Describe(r)))],
+        [.. new[] { VisibilityRule.Asset, VisibilityRule.Participant }.Select(resource => new VisibilityResourceDto(resource, VisibilityRule.KeyFields[resource],
+            [.. VisibilityRule.GroupsOf(resource).Select(g => new FieldGroupDto(g.Code, g.Summary, g.Fields, g.EventFields, g.Part,
+                VisibilityRule.Columns.ToDictionary(Relations.Code, r => Relations.Code(g.For(r)))))]))],
+        [.. FlexRegistry.Participants.DataParts.All]);
 
     private static CapacityBoundsDto Bounds(CapacityBounds b) => new(b.Min, b.Max);
 }

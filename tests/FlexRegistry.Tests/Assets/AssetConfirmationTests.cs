@@ -25,13 +25,13 @@ public abstract class AssetConfirmationTests(RegistryApp app, FakeOemCloud oem)
 
             var asset = await WaitForAsync(client, created.AssetId, a => a.DataStatus != "provisional");
             Assert.Equal("confirmed", asset.DataStatus);
-            Assert.Equal("oem-cloud", asset.Provenance["identity"].ConfirmedBy);
-            Assert.Equal("oem-cloud", asset.Provenance["technical"].ConfirmedBy);
-            Assert.NotNull(asset.Provenance["technical"].ConfirmedAt);
-            Assert.Equal(registration.ParticipantId, asset.Provenance["identity"].DeclaredBy);
+            Assert.Equal("oem-cloud", asset.Provenance!["identity"].ConfirmedBy);
+            Assert.Equal("oem-cloud", asset.Provenance!["technical"].ConfirmedBy);
+            Assert.NotNull(asset.Provenance!["technical"].ConfirmedAt);
+            Assert.Equal(registration.ParticipantId, asset.Provenance!["identity"].DeclaredBy);
             // Location and consent are not something an OEM cloud can vouch for.
-            Assert.Null(asset.Provenance["location"].ConfirmedBy);
-            Assert.Null(asset.Provenance["consent"].ConfirmedBy);
+            Assert.Null(asset.Provenance!["location"].ConfirmedBy);
+            Assert.Null(asset.Provenance!["consent"].ConfirmedBy);
             Assert.Contains(oem.Requests, r => r.Authorization == "Bearer " + FakeOemCloud.ApiKey);
             await AssertEventAsync(created.AssetId, "flexregistry.asset.confirmed", registration.ParticipantId);
             var audit = await (await client.GetAsync($"/api/v1/audit?resource={created.AssetId}")).Read<Page<AuditRecordResponse>>();
@@ -47,7 +47,7 @@ public abstract class AssetConfirmationTests(RegistryApp app, FakeOemCloud oem)
             var (_, etag) = await AssetApi.ReadAsync(client, created.AssetId);
             var (upgraded, _) = await AssetApi.TransitionOkAsync(client, created.AssetId, "upgrade", new UpgradeAssetRequest { ImportCapacityKw = 22m, Reason = "Bigger charger" }, etag);
             Assert.Equal("provisional", upgraded.DataStatus);
-            Assert.Null(upgraded.Provenance["technical"].ConfirmedBy);
+            Assert.Null(upgraded.Provenance!["technical"].ConfirmedBy);
             var rechecked = await WaitForAsync(client, created.AssetId, a => a.DataStatus != "provisional");
             Assert.Equal("mismatch", rechecked.DataStatus); // the OEM says 7.3 kW, not 22
             var mismatch = (await AssetApi.HistoryAsync(client, created.AssetId)).Items[^1];
@@ -87,7 +87,7 @@ public abstract class AssetConfirmationTests(RegistryApp app, FakeOemCloud oem)
             Assert.Equal("mismatch", asset.DataStatus);
             Assert.Contains("ratedCapacityKw", asset.ConfirmationNote, StringComparison.Ordinal);
             Assert.Contains("model", asset.ConfirmationNote, StringComparison.Ordinal);
-            Assert.Null(asset.Provenance["technical"].ConfirmedBy);
+            Assert.Null(asset.Provenance!["technical"].ConfirmedBy);
             await AssertEventAsync(created.AssetId, "flexregistry.asset.confirmation_mismatch", registration.ParticipantId);
 
             // A device the OEM does not know at all is flagged too.

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using FlexRegistry.AccessLog;
 using FlexRegistry.Assets;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Events;
@@ -32,6 +33,7 @@ public abstract class EventHousekeepingTests(RegistryApp app)
         using var op = await app.OperatorAsync();
         var fspId = registration.ParticipantId;
         var asset = await (await fsp.PostAsJsonAsync("/api/v1/assets", TestData.Chargepoint())).Read<RegisterAssetResponse>(HttpStatusCode.Created);
+        await (await fsp.PutAsJsonAsync($"/api/v1/participants/{fspId}/access-notifications", new AccessNotificationsRequest { AllAssets = true })).ShouldHave(HttpStatusCode.OK);
         var filters = new SubscriptionFiltersDto { ParticipantIds = [fspId] };
         var (okUrl, failingUrl, goneUrl) = (Hooks.Receiver.NewUrl(), Hooks.Receiver.NewUrl(), Hooks.Receiver.NewUrl());
         Hooks.Receiver.Answer(failingUrl, _ => (500, null));
@@ -103,8 +105,8 @@ public abstract class EventHousekeepingTests(RegistryApp app)
         {
             await using var scope = app.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
-            var id = AssetId.Parse(asset.AssetId);
-            return await db.AssetAccessWindows.CountAsync(w => w.AssetId == id && (w.PublishedAt != null) == published);
+            var id = FlexRegistry.Participants.ParticipantId.Parse(fspId);
+            return await db.AssetAccessWindows.CountAsync(w => w.ParticipantId == id && (w.PublishedAt != null) == published);
         }
     }
 
@@ -130,11 +132,14 @@ internal static class HousekeepingClock
             services.AddSingleton(sp => new EventHousekeeping(
                 sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<WebhookOptions>(), clock,
                 sp.GetRequiredService<ILogger<EventHousekeeping>>()));
-            services.RemoveAll<RecordAssetAccess>();
-            services.AddScoped(sp => new RecordAssetAccess(
+            // Reads are logged, counted and published on the test's clock.
+            services.RemoveAll<AccessLogRecorder>();
+            services.AddSingleton(sp => new AccessLogRecorder(sp.GetRequiredService<IServiceScopeFactory>(), clock, sp.GetRequiredService<ILogger<AccessLogRecorder>>()));
+            services.RemoveAll<AccessNotifications>();
+            services.AddScoped(sp => new AccessNotifications(
                 sp.GetRequiredService<RegistryDbContext>(),
                 new Journal(sp.GetRequiredService<RegistryDbContext>(), sp.GetRequiredService<EventSequencer>(), sp.GetRequiredService<FlexRegistry.Audit.AuditSequencer>(), clock),
-                sp.GetRequiredService<AssetAccessOptions>(), clock));
+                sp.GetRequiredService<AssetRelations>(), sp.GetRequiredService<AssetAccessOptions>(), clock));
         });
     }
 }

@@ -43,6 +43,8 @@ public abstract class RegistryApp : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Webhooks:PollInterval", "00:00:00.100");
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value);
+        // Every response of every test is held to the served OpenAPI document.
+        builder.ConfigureServices(ResponseConformance.AddTo);
     }
 
     public virtual async ValueTask InitializeAsync()

@@ -16,7 +16,7 @@ public abstract class RelationshipTests(RegistryApp app)
         GranteeParticipantId = grantee,
         GranteeRole = role,
         Part = part,
-        Purpose = "Paying for flexibility services",
+        Purpose = "onboarding",
         ExpiresAt = TimeProvider.System.GetUtcNow().AddDays(30),
     };
 
@@ -152,10 +152,15 @@ public abstract class RelationshipTests(RegistryApp app)
             using var notAMarket = await fspClient.PostAsJsonAsync($"/api/v1/participants/{fsp.ParticipantId}/market-interests",
                 new ExpressInterestRequest { MarketOperatorId = owner.ParticipantId });
             await notAMarket.ReadProblem(HttpStatusCode.UnprocessableEntity, "participant.interest_not_allowed");
-            using var invalid = await fspClient.PostAsJsonAsync($"/api/v1/participants/{fsp.ParticipantId}/market-interests",
+            // The body's contract (the note's length, as the OpenAPI document states it) is checked before the operation's rules.
+            using var tooLong = await fspClient.PostAsJsonAsync($"/api/v1/participants/{fsp.ParticipantId}/market-interests",
                 new ExpressInterestRequest { MarketOperatorId = "nope", Note = new string('x', 501) });
-            var problem = await invalid.ReadProblem(HttpStatusCode.BadRequest, "request.validation_failed");
-            Assert.Equal(["marketOperatorId", "note"], problem.Errors!.Select(e => e.Field).Order(StringComparer.Ordinal));
+            var problem = await tooLong.ReadProblem(HttpStatusCode.BadRequest, "request.validation_failed");
+            Assert.Equal(("note", "field.too_long"), (Assert.Single(problem.Errors!).Field, problem.Errors![0].Code));
+            using var invalid = await fspClient.PostAsJsonAsync($"/api/v1/participants/{fsp.ParticipantId}/market-interests",
+                new ExpressInterestRequest { MarketOperatorId = "nope", Note = new string('x', 500) });
+            problem = await invalid.ReadProblem(HttpStatusCode.BadRequest, "request.validation_failed");
+            Assert.Equal(["marketOperatorId"], problem.Errors!.Select(e => e.Field));
         }
     }
 

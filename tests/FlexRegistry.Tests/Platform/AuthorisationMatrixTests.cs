@@ -94,7 +94,7 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
         public async Task<string> FreshSuspendedClient()
         {
             var id = await FreshClient();
-            await PostOkAsync(Own, $"/api/v1/participants/{a}/clients/{id}/suspend", Json(new StatusActionRequest { Reason = "Set-up" }));
+            await PostOkAsync(Own, $"/api/v1/participants/{a}/clients/{id}/suspend", null);
             return id;
         }
 
@@ -232,6 +232,7 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
         Func<World, string>? MustNotShowToOthers = null,
         string? IfMatch = null,
         string? MissingCode = null,
+        Who[]? MayShowTo = null,
         bool IfMatchCurrent = false);
 
     private static readonly string MissingParticipant = FlexRegistry.Participants.ParticipantId.New().Value;
@@ -251,7 +252,7 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
     {
         GranteeParticipantId = grantee,
         Part = "commercial-information.contacts",
-        Purpose = "Authorisation matrix",
+        Purpose = "onboarding",
         ExpiresAt = TimeProvider.System.GetUtcNow().AddDays(30),
     };
 
@@ -345,7 +346,14 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
             new("GET /api/v1/events", (_, _) => Fixed("/api/v1/events"), null, AnyParticipant(200), w => w.AssetId),
             new("GET /api/v1/events/types", (_, _) => Fixed("/api/v1/events/types"), null, AnyParticipant(200)),
             new("GET /api/v1/subscriptions", (_, _) => Fixed("/api/v1/subscriptions"), null, AnyParticipant(200), w => w.SubscriptionId),
-            new("GET /api/v1/assets", (_, _) => Fixed("/api/v1/assets"), null, AnyParticipant(200), w => w.AssetId),
+            // A market operator (with a purpose) finds every registered asset; another FSP none of A's.
+            new("GET /api/v1/assets", (_, _) => Fixed("/api/v1/assets?purpose=procurement"), null, AnyParticipant(200), w => w.AssetId, MayShowTo: [Who.OtherRole]),
+            new("GET /api/v1/assets/export", (_, _) => Fixed("/api/v1/assets/export?purpose=procurement"), null, AnyParticipant(200), w => w.AssetId,
+                MayShowTo: [Who.OtherRole]),
+            new("GET /api/v1/reference/visibility", (_, _) => Fixed("/api/v1/reference/visibility"), null, AnyParticipant(200)),
+            new("GET /api/v1/reference/purposes", (_, _) => Fixed("/api/v1/reference/purposes"), null, AnyParticipant(200)),
+            new("GET /api/v1/access-log", (_, _) => Fixed("/api/v1/access-log"), null, OnlyRoles(200, Who.Operator)),
+            new("POST /api/v1/access-log/verify", (_, _) => Fixed("/api/v1/access-log/verify"), null, OnlyRoles(200, Who.Operator)),
             new("GET /api/v1/reference/dno-areas", (_, _) => Fixed("/api/v1/reference/dno-areas"), null, AnyParticipant(200)),
             new("GET /api/v1/reference/asset-types", (_, _) => Fixed("/api/v1/reference/asset-types"), null, AnyParticipant(200)),
             new("GET /api/v1/reference/validation-rules", (_, _) => Fixed("/api/v1/reference/validation-rules"), null, AnyParticipant(200)),
@@ -371,6 +379,10 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
             StatusRow("reinstate", "suspended", 200),
             StatusRow("deregister", "active", 200),
             new("POST /api/v1/audit/verify", (_, _) => Fixed("/api/v1/audit/verify"), null, OnlyRoles(200, Who.Operator)),
+            new("GET /api/v1/signing-keys", (_, _) => Fixed("/api/v1/signing-keys"), null, OnlyRoles(200, Who.Operator)),
+            // Published ahead, never immediately: the other cells' tokens stay valid.
+            new("POST /api/v1/signing-keys/rotate", (_, _) => Fixed("/api/v1/signing-keys/rotate"),
+                Send(() => Json(new RotateSigningKeyRequest { Immediately = false })), OnlyRoles(200, Who.Operator)),
             new("GET /api/v1/audit/tree-head", (_, _) => Fixed("/api/v1/audit/tree-head"), null, AnyParticipant(200)),
             new("GET /api/v1/audit/consistency-proof", (_, _) => Fixed("/api/v1/audit/consistency-proof?first=1&second=1"), null, AnyParticipant(200)),
             // A's audit record: A and the operator may prove it; to anyone else it does not exist.
@@ -397,9 +409,9 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
             new("GET /api/v1/participants/{id}/clients",
                 OfA("/clients"), null, OwnerOrOperator(200)),
             new("POST /api/v1/participants/{id}/clients/{clientId}/suspend",
-                ChildOfA("clients", w => w.FreshClient(), "/suspend"), statusAction, OwnerOrOperator(200)),
+                ChildOfA("clients", w => w.FreshClient(), "/suspend"), null, OwnerOrOperator(200)),
             new("POST /api/v1/participants/{id}/clients/{clientId}/reinstate",
-                ChildOfA("clients", w => w.FreshSuspendedClient(), "/reinstate"), statusAction, OwnerOrOperator(200)),
+                ChildOfA("clients", w => w.FreshSuspendedClient(), "/reinstate"), null, OwnerOrOperator(200)),
             new("PUT /api/v1/participants/{id}/clients/{clientId}/keys",
                 ChildOfA("clients", w => w.FreshClient(), "/keys"), Send(() => Json(new ReplaceApiClientKeysRequest { Jwks = NewJwks() })),
                 OwnerOrOperator(200)),
@@ -407,7 +419,12 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
                 ChildOfA("clients", w => w.FreshClient()), null, OwnerOrOperator(204)),
 
             // Assets: parties and the operator see them; a market operator without a relationship sees nothing and cannot write.
-            new("GET /api/v1/assets/{id}", (w, t) => Fixed($"/api/v1/assets/{(t == Target.Missing ? MissingAsset : w.AssetId)}"), null, OwnerOrOperator(200)),
+            // Reads declare a purpose: the market operator then sees A's asset (identity, technical, coarse location); another FSP nothing.
+            new("GET /api/v1/assets/{id}", (w, t) => Fixed($"/api/v1/assets/{(t == Target.Missing ? MissingAsset : w.AssetId)}?purpose=procurement"), null,
+                (who, target) => Gate(who) ?? (target == Target.Missing ? HttpStatusCode.NotFound
+                    : who is Who.Own or Who.Operator or Who.OtherRole ? HttpStatusCode.OK : HttpStatusCode.NotFound)),
+            new("GET /api/v1/assets/{id}/access-log", (w, t) => Fixed($"/api/v1/assets/{(t == Target.Missing ? MissingAsset : w.AssetId)}/access-log"), null,
+                OwnerOrOperator(200)),
             new("PATCH /api/v1/assets/{id}", (w, t) => Fixed($"/api/v1/assets/{(t == Target.Missing ? MissingAsset : w.AssetId)}"),
                 Send(() => MergePatch("""{"model":"zappi v2.1 7kW"}""")), OwnerOrOperator(200, [Who.OtherRole]), IfMatchCurrent: true),
 
@@ -502,6 +519,12 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
                 ChildOfA("market-interests", w => w.FreshInterest()), null, OwnerOrOperator(204)),
             new("GET /api/v1/participants/{id}/data-sharing-grants",
                 OfA("/data-sharing-grants"), null, OwnerOrOperator(200)),
+
+            // Access log and read notifications: the participant's and the operator's.
+            new("GET /api/v1/participants/{id}/access-log", OfA("/access-log"), null, OwnerOrOperator(200)),
+            new("GET /api/v1/participants/{id}/access-notifications", OfA("/access-notifications"), null, OwnerOrOperator(200)),
+            new("PUT /api/v1/participants/{id}/access-notifications", OfA("/access-notifications"),
+                Send(() => Json(new AccessNotificationsRequest { AllAssets = true })), OwnerOrOperator(200)),
             new("POST /api/v1/participants/{id}/data-sharing-grants",
                 OfA("/data-sharing-grants"),
                 async (w, t) => Json(Grant(t == Target.Missing ? w.M : await w.FreshMarketOperator())), OwnerOrOperator(201)),
@@ -578,7 +601,8 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
                             if (code is null || !code.EndsWith("not_found", StringComparison.Ordinal) || code != missingCodes.GetValueOrDefault(who))
                                 mismatches.Add($"{row.Route} [{who}] 404 with code {code} for A's record, {missingCodes.GetValueOrDefault(who)} for a missing one");
                         }
-                        if (row.MustNotShowToOthers is { } secret && who is Who.SameRole or Who.OtherRole && body.Contains(secret(world), StringComparison.Ordinal))
+                        if (row.MustNotShowToOthers is { } secret && who is Who.SameRole or Who.OtherRole && row.MayShowTo?.Contains(who) != true
+                            && body.Contains(secret(world), StringComparison.Ordinal))
                             mismatches.Add($"{row.Route} [{who}] shows A's record {secret(world)}");
                     }
                 }

@@ -41,6 +41,10 @@ public sealed class RateLimitTests(SqliteAppWithRateLimits app) : IClassFixture<
             {
                 var response = await noisyClient.GetAsync($"/api/v1/participants/{noisy.ParticipantId}");
                 statuses.Add(response.StatusCode);
+                // Every answer says where the client stands (the documented RateLimit-* headers).
+                Assert.Equal("5", response.Headers.GetValues("RateLimit-Limit").Single());
+                Assert.True(int.Parse(response.Headers.GetValues("RateLimit-Remaining").Single(), System.Globalization.CultureInfo.InvariantCulture) <= 4 - Math.Min(i, 4) + 1);
+                Assert.True(response.Headers.Contains("RateLimit-Reset"));
                 if (response.StatusCode == HttpStatusCode.TooManyRequests)
                     limited = response;
                 else

@@ -23,17 +23,20 @@ public static class AssetImportEndpoints
                 return TypedResults.Accepted($"{UploadPath}/{status.ImportId}", status);
             })
             .RequireAuthorization(Policies.Scope(Scopes.AssetsImport))
-            // No Accepts metadata: it would make routing answer 415 before authentication (401). The service checks the media type.
-            .AddOpenApiOperationTransformer((operation, _, _) =>
+            // No Accepts metadata: it would make routing answer 415 before authentication (401); RequestBodies checks these instead.
+            .WithMetadata(new AcceptedMediaTypes("text/csv", "application/x-ndjson", "application/ndjson", "application/jsonl"))
+            .AddOpenApiOperationTransformer((operation, context, _) =>
             {
+                // The file is at most Imports:MaxBodyBytes bytes, so at most that many characters.
+                var maxLength = checked((int)Math.Min(int.MaxValue, context.ApplicationServices.GetRequiredService<AssetImportOptions>().MaxBodyBytes));
                 operation.RequestBody = new OpenApiRequestBody
                 {
                     Required = true,
                     Description = "The file: CSV with a header row, or NDJSON with one RegisterAssetRequest per line.",
                     Content = new Dictionary<string, OpenApiMediaType>
                     {
-                        ["text/csv"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
-                        ["application/x-ndjson"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                        ["text/csv"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = maxLength } },
+                        ["application/x-ndjson"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = maxLength } },
                     },
                 };
                 return Task.CompletedTask;

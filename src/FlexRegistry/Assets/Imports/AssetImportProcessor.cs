@@ -132,7 +132,7 @@ public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, 
         // Rows are numbered 1..RowsReceived as staged, so a batch is a bounded range of the key. The bound matters: with
         // only `RowNumber > from … LIMIT`, PostgreSQL sometimes planned a scan of every remaining row and a sort, per
         // batch (a 1M-row import spent 80 s of its 160 s in this query; other runs 2 s).
-        var size = Math.Max(1, options.BatchSize);
+        var size = Math.Clamp(options.BatchSize, 1, AssetImportOptions.MaxBatchSize);
         var rows = await context.AssetImportRows.AsNoTracking()
             .Where(r => r.ImportId == import.Id && r.RowNumber > from && r.RowNumber <= from + size)
             .OrderBy(r => r.RowNumber)
@@ -249,7 +249,7 @@ public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, 
                 }
                 // BUC.2 step 5a, as for a single registration: the row learns the existing ID, the asset's parties hear of the attempt.
                 var existing = first.Inserted ? first.Asset! : first.Holder!;
-                existing.RecordDuplicateAttempt(import.ParticipantId);
+                existing.RecordDuplicateAttempt();
                 events.AddRange(TakeEvents(existing, now));
                 results.Add(AssetImportResult.Create(import.Id, plan.RowNumber, AssetImportResult.DuplicateOutcome, null, existing.Id.Value, null));
                 counts.Duplicates++;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using CsvHelper;
 using CsvHelper.Configuration;
 using FlexRegistry.Client.Contracts;
@@ -37,11 +36,31 @@ public static class AssetImportReader
     public static readonly IReadOnlyList<string> RequiredColumns =
         ["type", .. AssetType.All.Select(t => t.RequiredFields).Aggregate((a, b) => [.. a.Intersect(b)]).Where(Columns.Contains)];
 
-    internal static readonly JsonSerializerOptions RowJson = new(JsonSerializerDefaults.Web)
+    /// <summary>Each NDJSON line is bound exactly as a single registration's body is (<see cref="StrictJson"/>).</summary>
+    internal static readonly JsonSerializerOptions RowJson = Strict(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    private static JsonSerializerOptions Strict(JsonSerializerOptions options)
     {
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        MaxDepth = 16,
-    };
+        StrictJson.Configure(options);
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
+    /// <summary>The rule of each CSV column: the rule of the request member it fills, as for a JSON body.</summary>
+    private static readonly Dictionary<string, StrictJson.FieldRule> CellRules = Columns.ToDictionary(c => c, RuleOfColumn);
+
+    private static StrictJson.FieldRule RuleOfColumn(string column)
+    {
+        var type = RowJson.GetTypeInfo(typeof(RegisterAssetRequest));
+        System.Text.Json.Serialization.Metadata.JsonPropertyInfo? property = null;
+        foreach (var part in column.Split('.'))
+        {
+            property = type.Properties.First(p => p.Name == part);
+            var propertyType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            type = RowJson.GetTypeInfo(propertyType);
+        }
+        return StrictJson.RuleOf(property!);
+    }
 
     /// <summary>UTF-8, strictly: invalid bytes throw rather than turn into replacement characters; a UTF-8 BOM is skipped.</summary>
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: true, throwOnInvalidBytes: true);
@@ -93,8 +112,6 @@ public static class AssetImportReader
             ct.ThrowIfCancellationRequested();
             if (record is null)
                 continue;
-            if (record.Any(f => f.Contains('\0', StringComparison.Ordinal)))
-                throw EncodingError(rowNumber);
             if (map is null)
             {
                 map = HeaderMap(record);
@@ -142,10 +159,22 @@ public static class AssetImportReader
         if (record.Length != map.Length)
             return new ImportedRow(rowNumber, null,
                 [new FieldError("$", AssetImportErrors.RowMalformed, $"The row has {record.Length} fields; the header has {map.Length}.")]);
+        // Every cell is text, held to the same rules as the member it fills in a JSON body: printable, trimmed, NFC, bounded.
         var cells = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < map.Length; i++)
         {
-            if (map[i] is { } column && record[i].Trim() is { Length: > 0 } value)
+            if (map[i] is not { } column || record[i].Trim() is not { Length: > 0 } raw)
+                continue;
+            var rule = CellRules[column];
+            if (InputText.Problem(raw, rule.Kind) is { } problem)
+            {
+                errors.Add(new FieldError(column, problem.Code, problem.Message));
+                continue;
+            }
+            var value = InputText.Normalise(raw);
+            if (column != "marketQualifications" && InputText.Length(value) > rule.MaxLength)
+                errors.Add(new FieldError(column, StrictJson.TooLongCode, $"{column} must be at most {rule.MaxLength} characters."));
+            else
                 cells[column] = value;
         }
         string? Text(string c) => cells.GetValueOrDefault(c);
@@ -154,7 +183,15 @@ public static class AssetImportReader
             if (Text(c) is not { } v)
                 return null;
             if (decimal.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
+            {
+                var rule = CellRules[c];
+                if ((rule.Minimum is { } min && d < min) || (rule.Maximum is { } max && d > max))
+                {
+                    errors.Add(new FieldError(c, StrictJson.OutOfRangeCode, $"{c} must be between {rule.Minimum} and {rule.Maximum}."));
+                    return null;
+                }
                 return d;
+            }
             errors.Add(new FieldError(c, AssetImportErrors.ValueInvalid, $"'{Clip(v)}' is not a number (use a dot for decimals)."));
             return null;
         }
@@ -194,6 +231,9 @@ public static class AssetImportReader
                 ? [.. q.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]
                 : null,
         };
+        if (request.MarketQualifications is { } list && list.Count > CellRules["marketQualifications"].MaxItems)
+            errors.Add(new FieldError("marketQualifications", StrictJson.TooManyItemsCode,
+                $"marketQualifications may have at most {CellRules["marketQualifications"].MaxItems} items."));
         return new ImportedRow(rowNumber, request, errors);
     }
 
@@ -217,9 +257,13 @@ public static class AssetImportReader
                 break;
             if (string.IsNullOrWhiteSpace(line))
                 continue;
-            if (line.Contains('\0', StringComparison.Ordinal))
-                throw EncodingError(rowNumber);
             rowNumber++;
+            // The same checks as a single registration's body: I-JSON, text, types (no numbers in strings), bounds.
+            if (StrictJson.Check(Encoding.UTF8.GetBytes(line), typeof(RegisterAssetRequest), RowJson) is { } refused)
+            {
+                yield return new ImportedRow(rowNumber, null, refused.Errors);
+                continue;
+            }
             RegisterAssetRequest? request = null;
             FieldError? error = null;
             try

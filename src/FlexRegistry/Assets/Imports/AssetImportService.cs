@@ -13,8 +13,13 @@ namespace FlexRegistry.Assets.Imports;
 /// <summary>Configuration section <c>Imports</c>.</summary>
 public sealed class AssetImportOptions
 {
-    /// <summary>Rows registered per transaction (one batch = one commit = one resume point).</summary>
+    /// <summary>
+    /// Rows registered per transaction (one batch = one commit = one resume point), at most <see cref="MaxBatchSize"/>
+    /// (a batch's audit record lists every asset it registered, and the published audit record holds at most that many).
+    /// </summary>
     public int BatchSize { get; set; } = 1000;
+
+    public const int MaxBatchSize = AuditRecordResponse.MaxResourceIds;
 
     /// <summary>
     /// The near-duplicate sweep runs once this many rows are committed but not yet swept (and at the end): one blocked

@@ -23,6 +23,187 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("FlexRegistry.AccessLog.AccessLogEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Digest")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("FieldGroups")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("ReaderActor")
+                        .IsRequired()
+                        .HasMaxLength(110)
+                        .HasColumnType("character varying(110)");
+
+                    b.Property<string>("ReaderId")
+                        .IsRequired()
+                        .HasMaxLength(17)
+                        .HasColumnType("character varying(17)");
+
+                    b.Property<int>("Records")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReaderId", "At");
+
+                    b.ToTable("access_log_entries", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.AccessLog.AccessLogRecord", b =>
+                {
+                    b.Property<string>("AssetId")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Groups")
+                        .HasColumnType("integer");
+
+                    b.HasKey("AssetId", "EntryId");
+
+                    b.HasIndex("EntryId");
+
+                    b.ToTable("access_log_records", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.AccessLog.AccessLogSubject", b =>
+                {
+                    b.Property<string>("ParticipantId")
+                        .HasMaxLength(17)
+                        .HasColumnType("character varying(17)");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Records")
+                        .HasColumnType("integer");
+
+                    b.HasKey("ParticipantId", "EntryId");
+
+                    b.HasIndex("EntryId");
+
+                    b.ToTable("access_log_subjects", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.AccessLog.AccessNotificationAsset", b =>
+                {
+                    b.Property<string>("ParticipantId")
+                        .HasMaxLength(17)
+                        .HasColumnType("character varying(17)");
+
+                    b.Property<string>("AssetId")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("ParticipantId", "AssetId");
+
+                    b.ToTable("access_notification_assets", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.AccessLog.AccessNotificationSetting", b =>
+                {
+                    b.Property<string>("ParticipantId")
+                        .HasMaxLength(17)
+                        .HasColumnType("character varying(17)");
+
+                    b.Property<bool>("AllAssets")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(110)
+                        .HasColumnType("character varying(110)");
+
+                    b.HasKey("ParticipantId");
+
+                    b.ToTable("access_notification_settings", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.AccessLog.AssetAccessWindow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("FirstAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("LastAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ParticipantId")
+                        .IsRequired()
+                        .HasMaxLength(17)
+                        .HasColumnType("character varying(17)");
+
+                    b.Property<DateTimeOffset?>("PublishedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ReaderId")
+                        .IsRequired()
+                        .HasMaxLength(17)
+                        .HasColumnType("character varying(17)");
+
+                    b.Property<int>("Reads")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Records")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("WindowEnd")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PublishedAt", "WindowEnd");
+
+                    b.HasIndex("ParticipantId", "ReaderId", "WindowStart")
+                        .IsUnique();
+
+                    b.ToTable("asset_access_windows", (string)null);
+                });
+
             modelBuilder.Entity("FlexRegistry.Assets.Asset", b =>
                 {
                     b.Property<string>("Id")
@@ -282,56 +463,11 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                     b.HasIndex("ImportId", "ImportRow")
                         .HasFilter("\"ImportId\" IS NOT NULL");
 
+                    b.HasIndex("Latitude", "Longitude");
+
                     b.HasIndex("Postcode", "Type");
 
                     b.ToTable("assets", (string)null);
-                });
-
-            modelBuilder.Entity("FlexRegistry.Assets.AssetAccessWindow", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("AssetId")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)");
-
-                    b.Property<int>("Count")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTimeOffset>("FirstAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset>("LastAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset?>("PublishedAt")
-                        .IsConcurrencyToken()
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("ReaderId")
-                        .IsRequired()
-                        .HasMaxLength(17)
-                        .HasColumnType("character varying(17)");
-
-                    b.Property<DateTimeOffset>("WindowEnd")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset>("WindowStart")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("PublishedAt", "WindowEnd");
-
-                    b.HasIndex("AssetId", "ReaderId", "WindowStart")
-                        .IsUnique();
-
-                    b.ToTable("asset_access_windows", (string)null);
                 });
 
             modelBuilder.Entity("FlexRegistry.Assets.AssetChange", b =>
@@ -796,6 +932,10 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("DefaultPurpose")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1254,6 +1394,9 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                         .HasMaxLength(17)
                         .HasColumnType("character varying(17)");
 
+                    b.Property<bool>("NamedAssets")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Part")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -1267,18 +1410,39 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                     b.Property<bool>("Revoked")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasDefaultValue("all");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Grantee");
 
                     b.HasIndex("GranteeId");
 
-                    b.HasIndex("GrantorId", "Grantee", "Part")
+                    b.HasIndex("GrantorId", "Grantee", "Part", "Purpose", "Scope")
                         .IsUnique()
                         .HasDatabaseName("ux_data_sharing_grants_open")
                         .HasFilter("\"EndedAt\" IS NULL");
 
                     b.ToTable("data_sharing_grants", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.Participants.DataSharingGrantAsset", b =>
+                {
+                    b.Property<Guid>("GrantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AssetId")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("GrantId", "AssetId");
+
+                    b.ToTable("data_sharing_grant_assets", (string)null);
                 });
 
             modelBuilder.Entity("FlexRegistry.Participants.MarketInterest", b =>
@@ -1818,6 +1982,15 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("GrantorId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FlexRegistry.Participants.DataSharingGrantAsset", b =>
+                {
+                    b.HasOne("FlexRegistry.Participants.DataSharingGrant", null)
+                        .WithMany()
+                        .HasForeignKey("GrantId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

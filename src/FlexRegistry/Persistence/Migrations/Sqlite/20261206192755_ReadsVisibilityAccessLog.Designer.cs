@@ -12,14 +12,191 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace FlexRegistry.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteRegistryDbContext))]
-    [Migration("20261206191144_AssetLifecycle")]
-    partial class AssetLifecycle
+    [Migration("20261206192755_ReadsVisibilityAccessLog")]
+    partial class ReadsVisibilityAccessLog
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+
+            modelBuilder.Entity("FlexRegistry.AccessLog.AccessLogEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Digest")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FieldGroups")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReaderActor")
+                        .IsRequired()
+                        .HasMaxLength(110)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReaderId")
+                        .IsRequired()
+                        .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Records")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReaderId", "At");
+
+                    b.ToTable("access_log_entries", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.AccessLog.AccessLogRecord", b =>
+                {
+                    b.Property<string>("AssetId")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Groups")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AssetId", "EntryId");
+
+                    b.HasIndex("EntryId");
+
+                    b.ToTable("access_log_records", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.AccessLog.AccessLogSubject", b =>
+                {
+                    b.Property<string>("ParticipantId")
+                        .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Records")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ParticipantId", "EntryId");
+
+                    b.HasIndex("EntryId");
+
+                    b.ToTable("access_log_subjects", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.AccessLog.AccessNotificationAsset", b =>
+                {
+                    b.Property<string>("ParticipantId")
+                        .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AssetId")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ParticipantId", "AssetId");
+
+                    b.ToTable("access_notification_assets", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.AccessLog.AccessNotificationSetting", b =>
+                {
+                    b.Property<string>("ParticipantId")
+                        .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("AllAssets")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(110)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ParticipantId");
+
+                    b.ToTable("access_notification_settings", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.AccessLog.AssetAccessWindow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirstAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ParticipantId")
+                        .IsRequired()
+                        .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PublishedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReaderId")
+                        .IsRequired()
+                        .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Reads")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Records")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WindowEnd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PublishedAt", "WindowEnd");
+
+                    b.HasIndex("ParticipantId", "ReaderId", "WindowStart")
+                        .IsUnique();
+
+                    b.ToTable("asset_access_windows", (string)null);
+                });
 
             modelBuilder.Entity("FlexRegistry.Assets.Asset", b =>
                 {
@@ -172,9 +349,6 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("VersionNumber")
-                        .HasColumnType("INTEGER");
-
                     b.ComplexProperty(typeof(Dictionary<string, object>), "ConsentProvenance", "FlexRegistry.Assets.Asset.ConsentProvenance#Provenance", b1 =>
                         {
                             b1.IsRequired();
@@ -280,198 +454,11 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.HasIndex("ImportId", "ImportRow")
                         .HasFilter("\"ImportId\" IS NOT NULL");
 
+                    b.HasIndex("Latitude", "Longitude");
+
                     b.HasIndex("Postcode", "Type");
 
                     b.ToTable("assets", (string)null);
-                });
-
-            modelBuilder.Entity("FlexRegistry.Assets.AssetAccessWindow", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("AssetId")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Count")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("FirstAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("LastAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("PublishedAt")
-                        .IsConcurrencyToken()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ReaderId")
-                        .IsRequired()
-                        .HasMaxLength(17)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("WindowEnd")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("WindowStart")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("PublishedAt", "WindowEnd");
-
-                    b.HasIndex("AssetId", "ReaderId", "WindowStart")
-                        .IsUnique();
-
-                    b.ToTable("asset_access_windows", (string)null);
-                });
-
-            modelBuilder.Entity("FlexRegistry.Assets.AssetChange", b =>
-                {
-                    b.Property<string>("AssetId")
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("Version")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Action")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Actor")
-                        .IsRequired()
-                        .HasMaxLength(120)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ActorParticipantId")
-                        .HasMaxLength(17)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ChangesJson")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Reason")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Roles")
-                        .IsRequired()
-                        .HasMaxLength(120)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Source")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SourceName")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("AssetId", "Version");
-
-                    b.ToTable("asset_changes", (string)null);
-                });
-
-            modelBuilder.Entity("FlexRegistry.Assets.AssetParty", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("AssetId")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateOnly?>("ConsentDate")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ConsentMethod")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ConsentReference")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("DecidedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("DecidedBy")
-                        .HasMaxLength(17)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("EndReason")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("EndedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("EndedBy")
-                        .HasMaxLength(17)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("From")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Initiative")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ParticipantId")
-                        .IsRequired()
-                        .HasMaxLength(17)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("RequestedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("RequestedBy")
-                        .IsRequired()
-                        .HasMaxLength(17)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Role")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("Version")
-                        .IsConcurrencyToken()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("AssetId")
-                        .IsUnique()
-                        .HasDatabaseName("ux_asset_parties_one_owner")
-                        .HasFilter("\"Role\" = 'owner' AND \"Status\" = 'Active'");
-
-                    b.HasIndex("ParticipantId", "Status");
-
-                    b.HasIndex("AssetId", "ParticipantId", "Role")
-                        .IsUnique()
-                        .HasDatabaseName("ux_asset_parties_open")
-                        .HasFilter("\"Status\" IN ('Pending', 'Active')");
-
-                    b.ToTable("asset_parties", (string)null);
                 });
 
             modelBuilder.Entity("FlexRegistry.Assets.IdempotencyRecord", b =>
@@ -787,6 +774,10 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("DefaultPurpose")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -1242,6 +1233,9 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                         .HasMaxLength(17)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("NamedAssets")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Part")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -1255,18 +1249,39 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.Property<bool>("Revoked")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("all");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Grantee");
 
                     b.HasIndex("GranteeId");
 
-                    b.HasIndex("GrantorId", "Grantee", "Part")
+                    b.HasIndex("GrantorId", "Grantee", "Part", "Purpose", "Scope")
                         .IsUnique()
                         .HasDatabaseName("ux_data_sharing_grants_open")
                         .HasFilter("\"EndedAt\" IS NULL");
 
                     b.ToTable("data_sharing_grants", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.Participants.DataSharingGrantAsset", b =>
+                {
+                    b.Property<Guid>("GrantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AssetId")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("GrantId", "AssetId");
+
+                    b.ToTable("data_sharing_grant_assets", (string)null);
                 });
 
             modelBuilder.Entity("FlexRegistry.Participants.MarketInterest", b =>
@@ -1724,24 +1739,6 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.ToTable("OpenIddictTokens", (string)null);
                 });
 
-            modelBuilder.Entity("FlexRegistry.Assets.AssetChange", b =>
-                {
-                    b.HasOne("FlexRegistry.Assets.Asset", null)
-                        .WithMany()
-                        .HasForeignKey("AssetId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("FlexRegistry.Assets.AssetParty", b =>
-                {
-                    b.HasOne("FlexRegistry.Assets.Asset", null)
-                        .WithMany()
-                        .HasForeignKey("AssetId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("FlexRegistry.Auth.ApiClient", b =>
                 {
                     b.HasOne("FlexRegistry.Participants.Participant", null)
@@ -1804,6 +1801,15 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("GrantorId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FlexRegistry.Participants.DataSharingGrantAsset", b =>
+                {
+                    b.HasOne("FlexRegistry.Participants.DataSharingGrant", null)
+                        .WithMany()
+                        .HasForeignKey("GrantId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

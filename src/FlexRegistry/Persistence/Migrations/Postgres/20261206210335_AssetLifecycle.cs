@@ -16,8 +16,7 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                 table: "assets",
                 type: "bigint",
                 nullable: false,
-                // Assets registered before versions were counted are at version 1.
-                defaultValue: 1L);
+                defaultValue: 0L);
 
             migrationBuilder.CreateTable(
                 name: "asset_changes",

@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using System.Globalization;
+using FlexRegistry.Client;
+using FlexRegistry.Client.Contracts;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace FlexRegistry.Bench;
+
+/// <summary>
+/// Benchmark (reads, issue 16): a market operator reading the register under the visibility rule with access logging.
+/// <c>reads-load</c> registers the assets through the register's own bulk path (POST /api/v1/asset-imports) in files of
+/// at most a million rows; <c>reads</c> drives one target: <c>get</c> (GET /api/v1/assets/{id}?purpose=procurement by a
+/// market operator: rule, grants, purpose and a logged read), <c>bare-get</c> (the bench's bare minimal-API endpoint
+/// doing the same one-row query by ID), <c>search</c> (area + type, 100 rows, logged), <c>export</c> (one streamed
+/// NDJSON export of every asset, logged; with <c>raw-read</c>, the same rows read forward-only straight from the database
+/// as its ceiling).
+/// </summary>
+public static class ReadsBench
+{
+    private static readonly string[] Types = ["ev-chargepoint", "heat-pump", "solar-pv", "battery-storage"];
+
+    public static async Task<int> LoadAsync(Args args)
+    {
+        var url = new Uri(args.Require("url"));
+        using var http = Registry.Http(url);
+        var credentials = await Registry.RegisterParticipantAsync(http);
+        var client = FlexRegistryClient.Create(url, credentials.ClientId, credentials.ClientSecret!);
+        foreach (var file in args.Require("files").Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (status, seconds) = await ImportBench.RunImportAsync(client, file);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"loaded {file}: {status.Status}, {status.Registered} registered of {status.RowsProcessed} in {seconds:F1}s ({status.RowsProcessed / seconds:F0} rows/s)"));
+            if (status.Status != "completed")
+                return 2;
+        }
+        return 0;
+    }
+
+    public static async Task<int> RunAsync(Args args)
+    {
+        var target = args.Require("target");
+        var duration = TimeSpan.FromSeconds(args.Number("duration", 15));
+        var warmup = TimeSpan.FromSeconds(args.Number("warmup", 5));
+        var concurrency = args.Count("concurrency", 32);
+        var rate = args.Get("rate") is { } r ? double.Parse(r, CultureInfo.InvariantCulture) : (double?)null;
+        var ids = await SampleIdsAsync(args.Require("provider"), args.Require("connection"), args.Count("ids", 100_000));
+        if (target == "raw-read")
+            return await RawReadAsync(args.Require("provider"), args.Require("connection"));
+
+        HttpClient http;
+        Func<long, HttpRequestMessage> request;
+        if (target == "bare-get")
+        {
+            http = Registry.Http(new Uri(args.Require("bare-url")));
+            request = i => new HttpRequestMessage(HttpMethod.Get, "bare/assets/by-id/" + ids[i % ids.Length]);
+        }
+        else
+        {
+            http = Registry.Http(new Uri(args.Require("url")));
+            var bearer = Registry.Bearer(await MarketOperatorTokenAsync(http, args.Require("operator-secret")));
+            if (target == "export")
+                return await ExportAsync(http, bearer);
+            request = target switch
+            {
+                "get" => i => Get($"api/v1/assets/{ids[i % ids.Length]}?purpose=procurement", bearer),
+                // Area + type, 100 rows: the 14 DNO areas × 4 types in turn.
+                "search" => i => Get($"api/v1/assets?purpose=procurement&dnoArea={10 + (i % 14)}&type={Types[(i / 14) % Types.Length]}&limit=100", bearer),
+                _ => throw new ArgumentException("--target is get, bare-get, search, export or raw-read"),
+            };
+        }
+        var result = rate is { } fixedRate
+            ? await FixedAsync(http, request, fixedRate, duration, warmup)
+            : await LoadGenerator.SaturateAsync(http, request, concurrency, duration, warmup);
+        Console.WriteLine($"{target} ({(rate is null ? $"closed loop, {concurrency} connections" : $"open loop at {rate} req/s")}): {result}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT target={target} mode={(rate is null ? "saturate" : "rate")} rate={rate} ok_per_s={result.OkPerSecond:F0} p50_ms={result.Latencies.Percentile(50):F2} p99_ms={result.Latencies.Percentile(99):F2} errors={result.Errors}"));
+        return result.Errors > result.Sent / 100 ? 2 : 0;
+    }
+
+    private static async Task<LoadResult> FixedAsync(HttpClient http, Func<long, HttpRequestMessage> request, double rate, TimeSpan duration, TimeSpan warmup)
+    {
+        await LoadGenerator.FixedRateAsync(http, request, rate, warmup);
+        return await LoadGenerator.FixedRateAsync(http, request, rate, duration, firstIndex: (long)(rate * warmup.TotalSeconds) + 1);
+    }
+
+    private static HttpRequestMessage Get(string path, System.Net.Http.Headers.AuthenticationHeaderValue bearer)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Get, path);
+        message.Headers.Authorization = bearer;
+        return message;
+    }
+
+    /// <summary>One export of every asset, streamed and counted line by line as it arrives.</summary>
+    private static async Task<int> ExportAsync(HttpClient http, System.Net.Http.Headers.AuthenticationHeaderValue bearer)
+    {
+        var clock = Stopwatch.StartNew();
+        using var response = await http.SendAsync(Get("api/v1/assets/export?purpose=procurement&format=ndjson", bearer), HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        await using var body = await response.Content.ReadAsStreamAsync();
+        var buffer = new byte[1 << 16];
+        long rows = 0, bytes = 0;
+        int read;
+        while ((read = await body.ReadAsync(buffer)) > 0)
+        {
+            bytes += read;
+            rows += buffer.AsSpan(0, read).Count((byte)'\n');
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT target=export rows={rows} bytes={bytes} seconds={seconds:F2} rows_per_s={rows / seconds:F0}"));
+        return 0;
+    }
+
+    /// <summary>The ceiling of an export on this database: the same rows, in the same order, read forward-only and not even parsed.</summary>
+    private static async Task<int> RawReadAsync(string provider, string connection)
+    {
+        var clock = Stopwatch.StartNew();
+        long rows = 0;
+        const string Sql = "SELECT * FROM assets ORDER BY \"Id\"";
+        if (provider == "postgres")
+        {
+            await using var source = NpgsqlDataSource.Create(connection);
+            await using var command = source.CreateCommand(Sql);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                rows++;
+        }
+        else
+        {
+            await using var db = new SqliteConnection(connection);
+            await db.OpenAsync();
+            await using var command = db.CreateCommand();
+            command.CommandText = Sql;
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                rows++;
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT target=raw-read rows={rows} seconds={seconds:F2} rows_per_s={rows / seconds:F0}"));
+        return 0;
+    }
+
+    /// <summary>A market operator: registered, verified by the registry operator, its client's token.</summary>
+    private static async Task<string> MarketOperatorTokenAsync(HttpClient http, string operatorSecret)
+    {
+        var n = System.Security.Cryptography.RandomNumberGenerator.GetInt32(10_000_000, 99_999_999);
+        using var registered = await http.PostAsJsonAsync("api/v1/participants", new RegisterParticipantRequest
+        {
+            LegalName = $"Bench DSO {n} Ltd",
+            CompanyNumber = n.ToString(CultureInfo.InvariantCulture),
+            RegisteredAddress = new AddressDto { Line1 = "1 Grid Lane", Town = "Reading", Postcode = "RG1 1AA" },
+            ContactEmail = "bench@dso.example",
+            RequestedRoles = ["system-operator"],
+            AuthorisedPerson = new AuthorisedPersonDto { Name = "Bench Director", Email = "director@dso.example" },
+            Declaration = true,
+        }, FlexRegistryClient.Json);
+        registered.EnsureSuccessStatusCode();
+        var registration = (await registered.Content.ReadFromJsonAsync<RegisterParticipantResponse>(FlexRegistryClient.Json))!;
+        using var op = new HttpRequestMessage(HttpMethod.Post, $"api/v1/participants/{registration.ParticipantId}/verify")
+        {
+            Content = JsonContent.Create(new StatusActionRequest { Reason = "Benchmark" }, options: FlexRegistryClient.Json),
+        };
+        op.Headers.Authorization = Registry.Bearer(await Registry.TokenAsync(http, "registry-operator", operatorSecret));
+        using var verified = await http.SendAsync(op);
+        verified.EnsureSuccessStatusCode();
+        return await Registry.TokenAsync(http, registration.ApiClient.ClientId, registration.ApiClient.ClientSecret!);
+    }
+
+    /// <summary>Asset IDs to read, sampled from the database at random (reads spread over the whole table, as a real operator's would).</summary>
+    private static async Task<string[]> SampleIdsAsync(string provider, string connection, int count)
+    {
+        var ids = new List<string>(count);
+        var sql = $"SELECT \"Id\" FROM assets ORDER BY random() LIMIT {count}";
+        if (provider == "postgres")
+        {
+            await using var source = NpgsqlDataSource.Create(connection);
+            await using var command = source.CreateCommand(sql);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                ids.Add(reader.GetString(0));
+        }
+        else
+        {
+            await using var db = new SqliteConnection(connection);
+            await db.OpenAsync();
+            await using var command = db.CreateCommand();
+            command.CommandText = sql;
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                ids.Add(reader.GetString(0));
+        }
+        return ids.Count > 0 ? [.. ids] : throw new InvalidOperationException("No assets to read: load them first (reads-load).");
+    }
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Benchmark (d), issue 16: a market operator reading the register under the visibility rule, every read access-logged,
+# on PostgreSQL and SQLite, each figure beside its raw baseline measured in the same run.
+#   0. load: BENCH_ASSETS synthetic assets registered through the register's own bulk path (POST /api/v1/asset-imports,
+#      files of at most 1,000,000 rows made by `flexreg sandbox generate`), as one FSP;
+#   1. lookup by ID: GET /api/v1/assets/{id}?purpose=procurement by a system operator (rule, grants, purpose, logged
+#      read) vs the bare minimal-API endpoint doing the same one-row query by ID (GET /bare/assets/by-id/{id}):
+#      saturation of both (closed loop), then the lookup's p99 at half its saturation (open loop);
+#   2. area + type search returning 100 rows (logged): saturation, then p99 at half of it;
+#   3. export: one streamed NDJSON export of every asset (logged in chunks), rows/s, beside a raw forward-only read of
+#      the same rows straight from the database (its ceiling on this machine).
+# The issue's scale is BENCH_ASSETS=10000000 on PostgreSQL and 1000000 on SQLite (BENCH_SQLITE_ASSETS); loading 10M
+# through the API takes a while (see docs/benchmarks.md). Run on a quiet machine for figures that mean anything.
+# Scale knobs: BENCH_ASSETS (default 100000), BENCH_SQLITE_ASSETS (default BENCH_ASSETS), BENCH_DURATION (s, default 15),
+# BENCH_CONCURRENCY (default 32), BENCH_WARMUP (s, default 10), BENCH_PROVIDERS (default "postgres sqlite").
+# Output: bench/results/reads-<provider>.txt
+source "$(dirname "$0")/common.sh"
+N=${BENCH_ASSETS:-100000}
+DURATION=${BENCH_DURATION:-15}
+CONCURRENCY=${BENCH_CONCURRENCY:-32}
+WARMUP=${BENCH_WARMUP:-10}
+FLEXREG="dotnet $BENCH_ROOT/src/FlexRegistry.Cli/bin/Release/net10.0/flexreg.dll"
+bench_build
+[[ " ${BENCH_PROVIDERS:-postgres sqlite} " == *" postgres "* ]] && bench_pg_start
+
+# bench_files COUNT: synthetic NDJSON files of at most 1M rows each, covering COUNT assets; prints their paths, comma-separated.
+bench_files() {
+    local count=$1 start=0 files="" size
+    while ((start < count)); do
+        size=$((count - start < 1000000 ? count - start : 1000000))
+        [[ -f $BENCH_WORK/assets-$start-$size.ndjson ]] ||
+            $FLEXREG sandbox generate --assets "$size" --start-index "$start" --duplicates 0 --near-duplicates 0 --format ndjson \
+                --out "$BENCH_WORK/assets-$start-$size.ndjson" >&2
+        files+="${files:+,}$BENCH_WORK/assets-$start-$size.ndjson"
+        start=$((start + size))
+    done
+    echo "$files"
+}
+
+for provider in ${BENCH_PROVIDERS:-postgres sqlite}; do
+    if [[ $provider == postgres ]]; then
+        app_provider=Postgres cs=$(bench_pg_database bench_reads) count=$N
+    else
+        app_provider=Sqlite cs="Data Source=$BENCH_WORK/reads.db" count=${BENCH_SQLITE_ASSETS:-$N}
+    fi
+    out=$BENCH_RESULTS/reads-$provider.txt
+    common=(--provider "$provider" --connection "$cs" --url "$APP_URL" --operator-secret "$OPERATOR_SECRET")
+    {
+        bench_header "market-operator reads over $count assets on $provider"
+        bench_start_app "$app_provider" "$cs"
+        echo "## load: $count assets through POST /api/v1/asset-imports"
+        bench reads-load --url "$APP_URL" --files "$(bench_files "$count")"
+        bench_start_bare "$provider" "$cs"
+        echo "## lookup by ID: saturation (closed loop, $CONCURRENCY connections, ${DURATION}s after ${WARMUP}s warm-up)"
+        bench reads "${common[@]}" --target get --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" | tee "$BENCH_WORK/get.txt"
+        bench reads "${common[@]}" --target bare-get --bare-url "http://127.0.0.1:$BARE_PORT/" --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" | tee "$BENCH_WORK/bare-get.txt"
+        get_sat=$(sed -n 's/.*RESULT target=get mode=saturate rate= ok_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/get.txt")
+        bare_sat=$(sed -n 's/.*RESULT target=bare-get mode=saturate rate= ok_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/bare-get.txt")
+        echo "## lookup by ID at half saturation ($((get_sat / 2)) req/s, open loop)"
+        bench reads "${common[@]}" --target get --rate $((get_sat / 2)) --duration "$DURATION" --warmup 3 | tee "$BENCH_WORK/get-rate.txt"
+        get_p99=$(sed -n 's/.*RESULT .*p99_ms=\([0-9.]*\).*/\1/p' "$BENCH_WORK/get-rate.txt")
+        echo "## area + type search, 100 rows: saturation, then p99 at half of it"
+        bench reads "${common[@]}" --target search --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" | tee "$BENCH_WORK/search.txt"
+        search_sat=$(sed -n 's/.*RESULT target=search mode=saturate rate= ok_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/search.txt")
+        bench reads "${common[@]}" --target search --rate $((search_sat / 2 > 0 ? search_sat / 2 : 1)) --duration "$DURATION" --warmup 3 | tee "$BENCH_WORK/search-rate.txt"
+        search_p99=$(sed -n 's/.*RESULT .*p99_ms=\([0-9.]*\).*/\1/p' "$BENCH_WORK/search-rate.txt")
+        echo "## export of every asset (NDJSON), and the raw forward-only read of the same rows"
+        bench reads "${common[@]}" --target raw-read | tee "$BENCH_WORK/raw.txt"
+        bench reads "${common[@]}" --target export | tee "$BENCH_WORK/export.txt"
+        raw=$(sed -n 's/.*RESULT target=raw-read .*rows_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/raw.txt")
+        exported=$(sed -n 's/.*RESULT target=export .*rows_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/export.txt")
+        echo "## summary"
+        echo "lookup saturation: $get_sat/s; bare: $bare_sat/s; ratio: $(awk "BEGIN{printf \"%.2f\", $get_sat/$bare_sat}") (goal >= 0.50)"
+        echo "lookup p99 at $((get_sat / 2))/s: ${get_p99} ms (goal <= 5 ms)"
+        echo "search saturation: $search_sat/s; p99 at half: ${search_p99} ms (goal <= 50 ms)"
+        echo "export: $exported rows/s (goal >= 100000); raw read: $raw rows/s; ratio: $(awk "BEGIN{printf \"%.2f\", $exported/$raw}")"
+        bench_stop_app
+        bench_stop_app
+    } > >(tee "$out") 2>&1
+done

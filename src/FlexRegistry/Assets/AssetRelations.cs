@@ -1,0 +1,136 @@
+using System.Linq.Expressions;
+using FlexRegistry.Participants;
+using FlexRegistry.Persistence;
+using FlexRegistry.Visibility;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexRegistry.Assets;
+
+/// <summary>
+/// One kind of relationship a participant holds to an asset through the asset itself: registrant (today, from the
+/// asset's parties), operating FSP (operator claims, issue 18), owner (asset parties with roles, issue 17). Each
+/// feature that creates such relationships registers one source; <see cref="AssetRelations"/> takes the union, and the
+/// visibility rule (<see cref="VisibilityRule"/>) never changes when a source is added.
+/// </summary>
+public interface IAssetRelationshipSource
+{
+    /// <summary>Adds, for each asset, the participants holding this source's relationships to it at <paramref name="at"/>.</summary>
+    Task AddPartiesAsync(IReadOnlyList<Asset> assets, DateTimeOffset at, AssetPartyMap parties, CancellationToken ct);
+
+    /// <summary>
+    /// The assets on which <paramref name="participant"/> holds one of <paramref name="relations"/> at <paramref name="at"/>,
+    /// as a predicate the database evaluates (searches, exports, notifications); null when this source supplies none of them.
+    /// </summary>
+    Expression<Func<Asset, bool>>? Holding(ParticipantId participant, Relation relations, DateTimeOffset at);
+}
+
+/// <summary>The participants related to each of a set of assets, and how.</summary>
+public sealed class AssetPartyMap
+{
+    private readonly Dictionary<AssetId, Dictionary<ParticipantId, Relation>> _map = [];
+
+    public void Add(AssetId asset, ParticipantId participant, Relation relation)
+    {
+        if (!_map.TryGetValue(asset, out var parties))
+            _map[asset] = parties = [];
+        parties[participant] = parties.GetValueOrDefault(participant) | relation;
+    }
+
+    public Relation RelationsOf(AssetId asset, ParticipantId participant) =>
+        _map.TryGetValue(asset, out var parties) ? parties.GetValueOrDefault(participant) : Relation.None;
+
+    /// <summary>Every participant related to the asset, in ID order.</summary>
+    public IReadOnlyList<ParticipantId> PartiesOf(AssetId asset) =>
+        _map.TryGetValue(asset, out var parties) ? [.. parties.Keys.OrderBy(p => p.Value, StringComparer.Ordinal)] : [];
+}
+
+/// <summary>
+/// Today's source: the participants attached to the asset (<see cref="Asset.Parties"/>: its registrant, and the
+/// registrants of duplicates merged into it) are its registrants.
+/// </summary>
+public sealed class RegistrantRelationships : IAssetRelationshipSource
+{
+    public Task AddPartiesAsync(IReadOnlyList<Asset> assets, DateTimeOffset at, AssetPartyMap parties, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(assets);
+        ArgumentNullException.ThrowIfNull(parties);
+        foreach (var asset in assets)
+        {
+            foreach (var party in asset.PartyList)
+                parties.Add(asset.Id, ParticipantId.Parse(party), Relation.Registrant);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Expression<Func<Asset, bool>>? Holding(ParticipantId participant, Relation relations, DateTimeOffset at)
+    {
+        if ((relations & Relation.Registrant) == 0)
+            return null;
+        var party = " " + participant.Value + " ";
+        return a => a.Parties.Contains(party);
+    }
+}
+
+/// <summary>The union of the registered <see cref="IAssetRelationshipSource"/>s.</summary>
+public sealed class AssetRelations(IEnumerable<IAssetRelationshipSource> sources, RegistryDbContext db, TimeProvider time)
+{
+    private readonly IReadOnlyList<IAssetRelationshipSource> _sources = [.. sources];
+
+    public async Task<AssetPartyMap> PartiesAsync(IReadOnlyList<Asset> assets, CancellationToken ct)
+    {
+        var map = new AssetPartyMap();
+        var now = time.GetUtcNow();
+        foreach (var source in _sources)
+            await source.AddPartiesAsync(assets, now, map, ct);
+        return map;
+    }
+
+    /// <summary>Assets on which <paramref name="participant"/> holds one of <paramref name="relations"/>, as one predicate (false when none can).</summary>
+    public Expression<Func<Asset, bool>> Holding(ParticipantId participant, Relation relations)
+    {
+        var now = time.GetUtcNow();
+        Expression<Func<Asset, bool>>? any = null;
+        foreach (var source in _sources)
+        {
+            if (source.Holding(participant, relations, now) is { } predicate)
+                any = any is null ? predicate : Predicates.Or(any, predicate);
+        }
+        return any ?? (a => false);
+    }
+
+    /// <summary>Of <paramref name="assets"/>, those on which <paramref name="participant"/> holds a party relationship (registrant, operating FSP, owner).</summary>
+    public async Task<IReadOnlySet<AssetId>> HeldAsync(IReadOnlyCollection<AssetId> assets, ParticipantId participant, CancellationToken ct)
+    {
+        var ids = assets.ToList();
+        var rows = await db.Assets.AsNoTracking().Where(a => ids.Contains(a.Id)).ToListAsync(ct);
+        var parties = await PartiesAsync(rows, ct);
+        return rows.Where(a => (parties.RelationsOf(a.Id, participant) & Relations.Parties) != 0).Select(a => a.Id).ToHashSet();
+    }
+}
+
+/// <summary>Combines LINQ predicates for EF (one parameter, rebound), so features can add conditions without knowing each other.</summary>
+public static class Predicates
+{
+    public static Expression<Func<T, bool>> Or<T>(Expression<Func<T, bool>> left, Expression<Func<T, bool>> right)
+    {
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        var parameter = left.Parameters[0];
+        var body = new Rebind(right.Parameters[0], parameter).Visit(right.Body)!;
+        return Expression.Lambda<Func<T, bool>>(Expression.OrElse(left.Body, body), parameter);
+    }
+
+    public static Expression<Func<T, bool>> And<T>(Expression<Func<T, bool>> left, Expression<Func<T, bool>> right)
+    {
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        var parameter = left.Parameters[0];
+        var body = new Rebind(right.Parameters[0], parameter).Visit(right.Body)!;
+        return Expression.Lambda<Func<T, bool>>(Expression.AndAlso(left.Body, body), parameter);
+    }
+
+    private sealed class Rebind(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
+    }
+}
