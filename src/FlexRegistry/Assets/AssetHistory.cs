@@ -29,7 +29,7 @@ public sealed class AssetHistory(RegistryDbContext db, AssetPartyRoles roles, Ti
             errors.Add("after", "cursor.invalid", "after is a version number (the nextCursor of the previous page).");
         errors.ThrowIfAny();
 
-        var asset = await LoadVisibleAsync(id, caller, ct);
+        var (asset, _) = await LoadVisibleAsync(id, caller, ct);
         var rows = await db.AssetChanges.AsNoTracking()
             .Where(c => c.AssetId == id && c.Version > from)
             .OrderBy(c => c.Version)
@@ -53,7 +53,7 @@ public sealed class AssetHistory(RegistryDbContext db, AssetPartyRoles roles, Ti
         var now = time.GetUtcNow();
         if (at > now)
             throw AsOfInvalid("asset.as_of_in_future", "asOf is in the future: the register does not know that yet.");
-        var asset = await LoadVisibleAsync(id, caller, ct);
+        var (asset, held) = await LoadVisibleAsync(id, caller, ct);
         if (at < asset.RegisteredAt)
             throw AsOfInvalid("asset.as_of_before_registration", $"Asset {id} was registered at {asset.RegisteredAt:O}; asOf is before that.");
 
@@ -65,15 +65,16 @@ public sealed class AssetHistory(RegistryDbContext db, AssetPartyRoles roles, Ti
         asset.RollBack(newer);
         asset.AsOfVersionTime(version == 1 ? null : await db.AssetChanges.AsNoTracking()
             .Where(c => c.AssetId == id && c.Version == version).Select(c => (DateTimeOffset?)c.At).FirstAsync(ct));
-        return AssetWrites.Represent(asset);
+        return AssetWrites.Represent(asset, held);
     }
 
-    private async Task<Asset> LoadVisibleAsync(AssetId id, Caller caller, CancellationToken ct)
+    private async Task<(Asset Asset, AssetRoles Held)> LoadVisibleAsync(AssetId id, Caller caller, CancellationToken ct)
     {
         var asset = await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
-        if (asset is null || await roles.OfAsync(asset, caller, ct) == AssetRoles.None)
+        var held = asset is null ? AssetRoles.None : await roles.OfAsync(asset, caller, ct);
+        if (asset is null || held == AssetRoles.None)
             throw AssetWrites.NotFound(id);
-        return asset;
+        return (asset, held);
     }
 
     private static AssetHistoryEntry Registered(Asset asset) => new(
@@ -85,7 +86,9 @@ public sealed class AssetHistory(RegistryDbContext db, AssetPartyRoles roles, Ti
         c.Roles.Split(' ', StringSplitOptions.RemoveEmptyEntries), c.Reason,
         [.. c.Changes().Where(f => !Asset.IsDerived(f.Field)).Select(f => new AssetFieldChange(f.Field, Element(f.Old), Element(f.New)))]);
 
-    private static JsonElement? Element(System.Text.Json.Nodes.JsonNode? node) => node is null ? null : JsonSerializer.SerializeToElement(node);
+    private static JsonElement Element(System.Text.Json.Nodes.JsonNode? node) => node is null ? NullValue : JsonSerializer.SerializeToElement(node);
+
+    private static readonly JsonElement NullValue = JsonDocument.Parse("null").RootElement.Clone();
 
     private static RequestValidationException AsOfInvalid(string code, string message) =>
         new([new FieldError("asOf", code, message)], AssetErrors.AsOfInvalid);

@@ -49,7 +49,7 @@ public sealed class AssetWrites(RegistryDbContext db, Journal journal, AssetPart
         if (asset is null || held == AssetRoles.None)
             throw NotFound(id);
         if (!condition.IsMetBy(asset.Version))
-            throw Stale(asset);
+            throw Stale(asset, held);
         return (asset, held);
     }
 
@@ -66,7 +66,7 @@ public sealed class AssetWrites(RegistryDbContext db, Journal journal, AssetPart
     /// <paramref name="others"/>, and the audit record, in one commit. A write that lost the race for the version is
     /// answered like a stale If-Match (412 with the winner's version).
     /// </summary>
-    public async Task SaveAsync(Asset asset, AuditEntry audit, CancellationToken ct, params EventSource[] others)
+    public async Task SaveAsync(Asset asset, AssetRoles held, AuditEntry audit, CancellationToken ct, params EventSource[] others)
     {
         ArgumentNullException.ThrowIfNull(asset);
         ArgumentNullException.ThrowIfNull(others);
@@ -84,7 +84,7 @@ public sealed class AssetWrites(RegistryDbContext db, Journal journal, AssetPart
             // bypassed, the history's primary key on asset and version) refused this one.
             db.ChangeTracker.Clear();
             var current = await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == asset.Id, ct);
-            throw current is null ? NotFound(asset.Id) : Stale(current);
+            throw current is null ? NotFound(asset.Id) : Stale(current, held);
         }
     }
 
@@ -92,7 +92,7 @@ public sealed class AssetWrites(RegistryDbContext db, Journal journal, AssetPart
     /// 412: the change was based on an older version. The problem carries the current version number, ETag (also as the
     /// ETag header) and representation, so the writer can reconcile without another read, and the conflict rule.
     /// </summary>
-    public static DomainRuleException Stale(Asset current)
+    public static DomainRuleException Stale(Asset current, AssetRoles held)
     {
         ArgumentNullException.ThrowIfNull(current);
         var etag = EntityTags.ETag(current.Version);
@@ -102,7 +102,7 @@ public sealed class AssetWrites(RegistryDbContext db, Journal journal, AssetPart
             {
                 ["currentVersion"] = current.VersionNumber,
                 ["currentETag"] = etag,
-                ["current"] = Represent(current),
+                ["current"] = Represent(current, held),
                 ["conflictRule"] = ConflictRule,
             })
         {
@@ -110,8 +110,26 @@ public sealed class AssetWrites(RegistryDbContext db, Journal journal, AssetPart
         };
     }
 
-    /// <summary>The asset as a writer (one of its parties) reads it.</summary>
-    public static AssetResponse Represent(Asset asset) => AssetVisibility.ToResponse(asset, VisibilityRule.Everything(VisibilityRule.Asset));
+    /// <summary>The asset as a holder of <paramref name="held"/> reads it: the field groups the visibility rule shows those roles.</summary>
+    public static AssetResponse Represent(Asset asset, AssetRoles held) => AssetVisibility.ToResponse(asset, GroupsFor(held));
+
+    /// <summary>
+    /// The field groups the visibility rule shows a holder of these roles on the asset, through the rule's relationships:
+    /// an owner and an installer hold the owner column (the rule has no installer column).
+    /// </summary>
+    public static GroupSet GroupsFor(AssetRoles held)
+    {
+        var relations = Relation.None;
+        if ((held & AssetRoles.Registrant) != 0)
+            relations |= Relation.Registrant;
+        if ((held & (AssetRoles.Owner | AssetRoles.Installer)) != 0)
+            relations |= Relation.Owner;
+        if ((held & AssetRoles.OperatingFsp) != 0)
+            relations |= Relation.OperatingFsp;
+        if ((held & AssetRoles.RegistryOperator) != 0)
+            relations |= Relation.RegistryOperator;
+        return VisibilityRule.Visible(VisibilityRule.Asset, relations, GroupSet.None);
+    }
 
     public static DomainRuleException NotFound(AssetId id) => new(AssetErrors.NotFound, $"No asset {id} is visible to you.");
 

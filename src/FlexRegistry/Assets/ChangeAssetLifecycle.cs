@@ -58,14 +58,14 @@ public sealed class ChangeAssetLifecycle(RegistryDbContext db, AssetWrites write
             asset.ShareWith([told.Value]);
         try
         {
-            await writes.SaveAsync(asset, AuditEntry.By(caller, "asset.change_owner", "asset", id.Value, asset.RegistrantId.Value, "ownerConsent", "newOwnerId", "reason"), ct,
+            await writes.SaveAsync(asset, held, AuditEntry.By(caller, "asset.change_owner", "asset", id.Value, asset.RegistrantId.Value, "ownerConsent", "newOwnerId", "reason"), ct,
                 [.. new[] { oldOwner, newOwner }.OfType<AssetParty>()]);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolationOn("asset_parties"))
         {
             throw new DomainRuleException(AssetErrors.PartyExists, $"{newOwnerId} is already attached to {id}, or another owner was attached meanwhile; read the asset's parties again.");
         }
-        return (AssetWrites.Represent(asset), asset.Version);
+        return (AssetWrites.Represent(asset, held), asset.Version);
     }
 
     public async Task<(AssetResponse Response, Guid Version)> MoveMeterPointAsync(AssetId id, MoveMeterPointRequest body, IfMatch? ifMatch, Caller caller, CancellationToken ct)
@@ -88,7 +88,7 @@ public sealed class ChangeAssetLifecycle(RegistryDbContext db, AssetWrites write
         asset.MoveMeterPoint(data, AssetWrites.Actor(caller, held), body.Reason, time.GetUtcNow());
         try
         {
-            await writes.SaveAsync(asset, AuditEntry.By(caller, "asset.move_meter_point", "asset", id.Value, asset.RegistrantId.Value, "mpan", "exportMpan", "reason"), ct);
+            await writes.SaveAsync(asset, held, AuditEntry.By(caller, "asset.move_meter_point", "asset", id.Value, asset.RegistrantId.Value, "mpan", "exportMpan", "reason"), ct);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolationOn("assets"))
         {
@@ -96,7 +96,7 @@ public sealed class ChangeAssetLifecycle(RegistryDbContext db, AssetWrites write
             throw await writes.DuplicateAsync(asset, ct);
         }
         confirmations.Wake();
-        return (AssetWrites.Represent(asset), asset.Version);
+        return (AssetWrites.Represent(asset, held), asset.Version);
     }
 
     public async Task<(AssetResponse Response, Guid Version)> UpgradeAsync(AssetId id, UpgradeAssetRequest body, IfMatch? ifMatch, Caller caller, CancellationToken ct)
@@ -124,10 +124,10 @@ public sealed class ChangeAssetLifecycle(RegistryDbContext db, AssetWrites write
         if (!asset.HasPendingChanges)
             throw new RequestValidationException([new FieldError("importCapacityKw", "asset.upgrade_unchanged", "The upgrade gives the values the asset already has.")],
                 AssetErrors.LifecycleInvalid);
-        await writes.SaveAsync(asset, AuditEntry.By(caller, "asset.upgrade", "asset", id.Value, asset.RegistrantId.Value,
+        await writes.SaveAsync(asset, held, AuditEntry.By(caller, "asset.upgrade", "asset", id.Value, asset.RegistrantId.Value,
             "importCapacityKw", "exportCapacityKw", "storageCapacityKwh", "connectionVoltageKv", "reason"), ct);
         confirmations.Wake();
-        return (AssetWrites.Represent(asset), asset.Version);
+        return (AssetWrites.Represent(asset, held), asset.Version);
     }
 
     public async Task<(AssetResponse Response, Guid Version)> DecommissionAsync(AssetId id, DecommissionAssetRequest body, IfMatch? ifMatch, Caller caller, CancellationToken ct)
@@ -141,8 +141,8 @@ public sealed class ChangeAssetLifecycle(RegistryDbContext db, AssetWrites write
         var (asset, held) = await writes.LoadAsync(id, ifMatch, caller, ct);
         AssetWrites.EnsureAllowed(AssetLifecycle.Find(AssetLifecycle.Decommission), asset, held);
         asset.Decommission(AssetWrites.Actor(caller, held), body.Reason!.Trim(), time.GetUtcNow());
-        await writes.SaveAsync(asset, AuditEntry.By(caller, "asset.decommission", "asset", id.Value, asset.RegistrantId.Value, "status", "reason"), ct);
-        return (AssetWrites.Represent(asset), asset.Version);
+        await writes.SaveAsync(asset, held, AuditEntry.By(caller, "asset.decommission", "asset", id.Value, asset.RegistrantId.Value, "status", "reason"), ct);
+        return (AssetWrites.Represent(asset, held), asset.Version);
     }
 
     private async Task EnsureParticipantHoldsAsync(ParticipantId participant, string role, string field, CancellationToken ct)

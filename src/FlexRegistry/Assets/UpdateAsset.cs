@@ -81,10 +81,10 @@ public sealed class UpdateAsset(AssetWrites writes, IOptions<JsonOptions> jsonOp
         var data = AssetValidation.Validate(request, writes.Today()).ThrowIfInvalid();
         asset.Update(data, AssetWrites.Actor(caller, held), time.GetUtcNow());
         if (!asset.HasPendingChanges)
-            return (AssetWrites.Represent(asset), asset.Version);
+            return (AssetWrites.Represent(asset, held), asset.Version);
         try
         {
-            await writes.SaveAsync(asset, AuditEntry.By(caller, "asset.update", "asset", id.Value, asset.RegistrantId.Value, [.. changed]), ct);
+            await writes.SaveAsync(asset, held, AuditEntry.By(caller, "asset.update", "asset", id.Value, asset.RegistrantId.Value, [.. changed]), ct);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolationOn("assets"))
         {
@@ -92,7 +92,7 @@ public sealed class UpdateAsset(AssetWrites writes, IOptions<JsonOptions> jsonOp
         }
         if (asset.ConfirmationDueAt is not null)
             confirmations.Wake();
-        return (AssetWrites.Represent(asset), asset.Version);
+        return (AssetWrites.Represent(asset, held), asset.Version);
     }
 
     /// <summary>Unknown and server-owned fields, all at once (400; nothing is looked up or changed).</summary>
