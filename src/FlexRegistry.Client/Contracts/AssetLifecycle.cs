@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 
 namespace FlexRegistry.Client.Contracts;
@@ -116,13 +117,13 @@ public sealed record AssetHistoryEntry(
     IReadOnlyList<AssetFieldChange> Changes);
 
 /// <summary>A changed field: its JSON path in the asset, the value before and after (null: absent).</summary>
-public sealed record AssetFieldChange(string Field, JsonElement? Old, JsonElement? New);
+public sealed record AssetFieldChange(string Field, JsonElement Old, JsonElement New);
 
 /// <summary>A page of an asset's history, oldest first; <see cref="NextCursor"/> is passed as <c>after</c>.</summary>
 public sealed record AssetHistoryPage(
     string AssetId,
     long CurrentVersion,
-    IReadOnlyList<AssetHistoryEntry> Items,
+    [property: MaxLength(1000)] IReadOnlyList<AssetHistoryEntry> Items,
     string? NextCursor,
     IReadOnlyList<string> WithheldGroups);
 

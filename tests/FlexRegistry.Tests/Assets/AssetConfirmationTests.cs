@@ -40,8 +40,8 @@ public abstract class AssetConfirmationTests(RegistryApp app, FakeOemCloud oem)
             // The confirmation is a version of its own, from a trusted source.
             var confirmation = (await AssetApi.HistoryAsync(client, created.AssetId)).Items[^1];
             Assert.Equal(("asset.confirmed", "trusted-source", "oem-cloud", (string?)null), (confirmation.Action, confirmation.Source, confirmation.SourceName, confirmation.ParticipantId));
-            Assert.Contains(confirmation.Changes, c => c.Field == "dataStatus" && c.New!.Value.GetString() == "confirmed");
-            Assert.Contains(confirmation.Changes, c => c.Field == "provenance.technical.confirmedBy" && c.New!.Value.GetString() == "oem-cloud");
+            Assert.Contains(confirmation.Changes, c => c.Field == "dataStatus" && c.New.GetString() == "confirmed");
+            Assert.Contains(confirmation.Changes, c => c.Field == "provenance.technical.confirmedBy" && c.New.GetString() == "oem-cloud");
 
             // An upgrade makes the technical data provisional again until the source confirms the new values.
             var (_, etag) = await AssetApi.ReadAsync(client, created.AssetId);

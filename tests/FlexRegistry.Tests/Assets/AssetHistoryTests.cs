@@ -39,20 +39,20 @@ public abstract class AssetHistoryTests(RegistryApp app)
                     Assert.Equal(["owner"], byOwner.Roles);
                     Assert.Equal(v2.UpdatedAt, byOwner.At);
                     var line1 = Assert.Single(byOwner.Changes, c => c.Field == "address.line1");
-                    Assert.Equal(("12 Mill Lane", "3 New Road"), (line1.Old!.Value.GetString(), line1.New!.Value.GetString()));
+                    Assert.Equal(("12 Mill Lane", "3 New Road"), (line1.Old.GetString(), line1.New.GetString()));
                     var town = Assert.Single(byOwner.Changes, c => c.Field == "address.town");
-                    Assert.Equal(("Cambridge", "Ely"), (town.Old!.Value.GetString(), town.New!.Value.GetString()));
+                    Assert.Equal(("Cambridge", "Ely"), (town.Old.GetString(), town.New.GetString()));
                     // The location group is now declared by the owner.
                     var declared = Assert.Single(byOwner.Changes, c => c.Field == "provenance.location.declaredBy");
-                    Assert.Equal((fsp, owner), (declared.Old!.Value.GetString(), declared.New!.Value.GetString()));
+                    Assert.Equal((fsp, owner), (declared.Old.GetString(), declared.New.GetString()));
                 },
                 byFsp =>
                 {
                     Assert.Equal((3L, fsp, "registrant"), (byFsp.Version, byFsp.ParticipantId, Assert.Single(byFsp.Roles)));
                     var q = Assert.Single(byFsp.Changes);
                     Assert.Equal("marketQualifications", q.Field);
-                    Assert.Equal(JsonValueKind.Array, q.Old!.Value.ValueKind);
-                    Assert.Equal(["DFS"], q.New!.Value.EnumerateArray().Select(e => e.GetString()));
+                    Assert.Equal(JsonValueKind.Array, q.Old.ValueKind);
+                    Assert.Equal(["DFS"], q.New.EnumerateArray().Select(e => e.GetString()));
                 });
 
             // The owner reads the same history; the registry operator too; anyone else hears 404 as for a missing asset.
@@ -63,7 +63,7 @@ public abstract class AssetHistoryTests(RegistryApp app)
             using (stranger)
             {
                 await (await stranger.GetAsync($"/api/v1/assets/{asset.AssetId}/history")).ReadProblem(HttpStatusCode.NotFound, "asset.not_found");
-                await (await stranger.GetAsync($"/api/v1/assets/{asset.AssetId}?asOf={Uri.EscapeDataString(asset.RegisteredAt.ToString("O"))}"))
+                await (await stranger.GetAsync($"/api/v1/assets/{asset.AssetId}?asOf={Uri.EscapeDataString(asset.RegisteredAt!.Value.ToString("O"))}"))
                     .ReadProblem(HttpStatusCode.NotFound, "asset.not_found");
             }
         }
@@ -96,16 +96,16 @@ public abstract class AssetHistoryTests(RegistryApp app)
             // Each version, read back at its own instant and just before the next, equals what was answered then.
             foreach (var (expected, at) in new[] { (v1, v1.RegisteredAt), (v2, v2.UpdatedAt), (v3, v3.UpdatedAt), (v4, v4.UpdatedAt) })
             {
-                var asOf = await AsOf(at);
+                var asOf = await AsOf(at!.Value);
                 // The note of the last confirmation attempt is not versioned; the instants are stored to the microsecond.
                 Assert.Equivalent(expected with { ConfirmationNote = null, UpdatedAt = default }, asOf with { ConfirmationNote = null, UpdatedAt = default }, strict: true);
-                Assert.True((expected.UpdatedAt - asOf.UpdatedAt).Duration() < TimeSpan.FromMilliseconds(1));
+                Assert.True((expected.UpdatedAt!.Value - asOf.UpdatedAt!.Value).Duration() < TimeSpan.FromMilliseconds(1));
             }
-            var between = await AsOf(v2.UpdatedAt + (v3.UpdatedAt - v2.UpdatedAt) / 2);
+            var between = await AsOf(v2.UpdatedAt!.Value + (v3.UpdatedAt!.Value - v2.UpdatedAt!.Value) / 2);
             Assert.Equal((2L, "commissioned", v1.Mpan, 7.2m), (between.Version, between.Status, between.Mpan, between.ImportCapacityKw));
             Assert.Equal(v1.DnoArea, between.DnoArea);
             Assert.NotEqual(v1.DnoArea, v3.DnoArea); // the new MPAN is in another DNO area, derived again at the move
-            var first = await AsOf(v1.RegisteredAt);
+            var first = await AsOf(v1.RegisteredAt!.Value);
             Assert.Equal(("planned", v1.Address!.Line1, (LocationDto?)null), (first.Status, first.Address!.Line1, first.Location));
         }
     }

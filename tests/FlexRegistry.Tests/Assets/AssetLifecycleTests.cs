@@ -71,7 +71,7 @@ public abstract class AssetLifecycleTests(RegistryApp app)
 
             var (changed, _) = await AssetApi.TransitionOkAsync(oldClient, asset.AssetId, "change-owner",
                 new ChangeOwnerRequest { NewOwnerId = newOwner, OwnerConsent = consent, Reason = "House sold" }, etag);
-            Assert.Equal(("NEW-OWNER-CONSENT", oldOwner, 2L), (changed.OwnerConsent!.Reference, changed.Provenance["consent"].DeclaredBy, changed.Version));
+            Assert.Equal(("NEW-OWNER-CONSENT", oldOwner, 2L), (changed.OwnerConsent!.Reference, changed.Provenance!["consent"].DeclaredBy, changed.Version));
 
             // The new owner reads and writes it now; the old one no longer sees it.
             var (seen, _) = await AssetApi.ReadAsync(newClient, asset.AssetId);
@@ -87,7 +87,7 @@ public abstract class AssetLifecycleTests(RegistryApp app)
             Assert.Single(events, e => e.Type == "flexregistry.asset.party_detached" && e.Data.Contains(oldOwner, StringComparison.Ordinal));
             var entry = (await AssetApi.HistoryAsync(fspClient, asset.AssetId)).Items[^1];
             Assert.Equal(("asset.owner_changed", "House sold", oldOwner), (entry.Action, entry.Reason, entry.ParticipantId));
-            Assert.Contains(entry.Changes, c => c.Field == "ownerConsent.reference" && c.New!.Value.GetString() == "NEW-OWNER-CONSENT");
+            Assert.Contains(entry.Changes, c => c.Field == "ownerConsent.reference" && c.New.GetString() == "NEW-OWNER-CONSENT");
             var audit = await (await fspClient.GetAsync($"/api/v1/audit?resource={asset.AssetId}")).Read<Page<AuditRecordResponse>>();
             Assert.Contains(audit.Items, r => r.Action == "asset.change_owner" && r.ActorParticipantId == oldOwner);
         }
@@ -127,7 +127,7 @@ public abstract class AssetLifecycleTests(RegistryApp app)
 
             var entry = (await AssetApi.HistoryAsync(fsp, a.AssetId)).Items[^1];
             Assert.Equal(("asset.meter_point_moved", "Meter exchange"), (entry.Action, entry.Reason));
-            Assert.Contains(entry.Changes, c => c.Field == "mpan" && c.Old!.Value.GetString() == a.Mpan && c.New!.Value.GetString() == newMpan);
+            Assert.Contains(entry.Changes, c => c.Field == "mpan" && c.Old.GetString() == a.Mpan && c.New.GetString() == newMpan);
             Assert.Single(await AssetApi.EventsAsync(app, a.AssetId), e => e.Type == "flexregistry.asset.meter_point_moved");
         }
     }
@@ -162,11 +162,11 @@ public abstract class AssetLifecycleTests(RegistryApp app)
 
             var (upgraded, _) = await AssetApi.TransitionOkAsync(client, asset.AssetId, "upgrade",
                 new UpgradeAssetRequest { ImportCapacityKw = 22m, Reason = "Three-phase charger fitted" }, etag);
-            Assert.Equal((22m, "provisional", fsp.ParticipantId, 2L), (upgraded.ImportCapacityKw, upgraded.DataStatus, upgraded.Provenance["technical"].DeclaredBy, upgraded.Version));
+            Assert.Equal((22m, "provisional", fsp.ParticipantId, 2L), (upgraded.ImportCapacityKw, upgraded.DataStatus, upgraded.Provenance!["technical"].DeclaredBy, upgraded.Version));
             var entry = (await AssetApi.HistoryAsync(client, asset.AssetId)).Items[^1];
             Assert.Equal(("asset.upgraded", "Three-phase charger fitted"), (entry.Action, entry.Reason));
             var change = Assert.Single(entry.Changes, c => c.Field == "importCapacityKw");
-            Assert.Equal((7.4m, 22m), (change.Old!.Value.GetDecimal(), change.New!.Value.GetDecimal()));
+            Assert.Equal((7.4m, 22m), (change.Old.GetDecimal(), change.New.GetDecimal()));
 
             // A planned asset is not upgraded: it is still being declared, and a PATCH changes it.
             var (planned, plannedTag) = await AssetApi.RegisterAsync(client, AssetApi.Planned());

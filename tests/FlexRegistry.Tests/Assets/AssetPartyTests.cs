@@ -44,7 +44,7 @@ public abstract class AssetPartyTests(RegistryApp app)
             var (commissioned, tag2) = await AssetApi.PatchOkAsync(installerClient, asset.AssetId,
                 """{"status":"commissioned","commissioningDate":"2025-03-03","importCapacityKw":7.2,"serialNumber":"INSTALLED-1"}""", etag);
             Assert.Equal(("commissioned", 7.2m, asset.AssetId), (commissioned.Status, commissioned.ImportCapacityKw, commissioned.AssetId));
-            Assert.Equal(installer, commissioned.Provenance["technical"].DeclaredBy);
+            Assert.Equal(installer, commissioned.Provenance!["technical"].DeclaredBy);
 
             // Its technical data is written at commissioning only: afterwards the installer is refused (and an upgrade is how it changes).
             using (var late = await AssetApi.PatchAsync(installerClient, asset.AssetId, """{"importCapacityKw":7.0}""", tag2))
@@ -144,7 +144,7 @@ public abstract class AssetPartyTests(RegistryApp app)
             var (unchanged, _) = await AssetApi.ReadAsync(fspClient, asset.AssetId);
             Assert.Equal((1L, "12 Mill Lane"), (unchanged.Version, unchanged.Address!.Line1));
             var (moved, _) = await AssetApi.PatchOkAsync(ownerClient, asset.AssetId, """{"address":{"line1":"1 Owner Way"}}""", etag);
-            Assert.Equal(owner, moved.Provenance["location"].DeclaredBy);
+            Assert.Equal(owner, moved.Provenance!["location"].DeclaredBy);
 
             // Detached by the registrant: dated, evented to both, and the owner loses its access point.
             using (var ended = await AssetApi.DecideAsync(fspClient, asset.AssetId, invitation.PartyId!, "end", new AssetPartyDecisionRequest { Reason = "Sold the house" }))
