@@ -4,8 +4,9 @@
 #   ./test.sh
 #
 # Steps: ensure PostgreSQL 15 server binaries (apt-get install as root if missing) -> start a throwaway cluster
-# (scripts/pg-throwaway.sh, always stopped and deleted on exit) -> dotnet tool restore -> npm ci for tests/interop
-# and tests/interop-events -> dotnet build (Release)
+# (scripts/pg-throwaway.sh, always stopped and deleted on exit) -> ensure Debian's chromium (apt-get as root if missing)
+# -> dotnet tool restore -> npm ci for tests/interop, tests/interop-events, tests/browser and src/FlexRegistry/Frontend
+# -> dotnet build (Release)
 # -> dotnet format --verify-no-changes (STYLE.md) -> dotnet test. The last line of output is always
 #
 #   tests: N passed, M failed, K skipped
@@ -115,13 +116,25 @@ trap 'exit 143' TERM
 begin_stage postgres "PostgreSQL throwaway cluster"
 pg_throwaway_start
 
+# The browser tests drive Debian's Chromium through Playwright (Playwright's own browser download is not reachable).
+begin_stage chromium "Chromium for the browser tests"
+if [[ ! -x /usr/bin/chromium ]]; then
+    if [[ $(id -u) -ne 0 ]]; then
+        echo "test.sh: /usr/bin/chromium is missing and we are not root: apt-get install chromium" >&2
+        exit 1
+    fi
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null
+fi
+/usr/bin/chromium --version
+
 begin_stage tool-restore "dotnet tool restore"
 dotnet tool restore
 
 # The independent checks run node: tests/interop (openid-client, OpenIdClientInteropTests), tests/interop-events
 # (standardwebhooks and cloudevents) and tests/lint-openapi (Spectral with the OWASP ruleset, OpenApiLintTests). Install
 # exactly the locked packages; without node/npm this stage fails, so those tests are never skipped.
-begin_stage npm "npm ci (tests/interop, tests/interop-events, tests/lint-openapi)"
+begin_stage npm "npm ci (tests/interop, tests/interop-events, tests/lint-openapi, tests/browser, src/FlexRegistry/Frontend)"
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     echo "test.sh: Node.js 20+ and npm are required for the independent checks (apt-get install nodejs npm)" >&2
     exit 1
@@ -129,6 +142,9 @@ fi
 npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
 npm ci --prefix tests/interop-events --no-audit --no-fund --loglevel=error
 npm ci --prefix tests/lint-openapi --no-audit --no-fund --loglevel=error
+# axe-core for the browser tests; GOV.UK Frontend and sass, so a test can rebuild wwwroot and compare it with the checked-in copy.
+npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+npm ci --prefix src/FlexRegistry/Frontend --no-audit --no-fund --loglevel=error
 
 begin_stage build "dotnet build $SOLUTION -c $CONFIGURATION"
 dotnet build "$SOLUTION" -c "$CONFIGURATION"

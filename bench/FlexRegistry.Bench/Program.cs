@@ -10,6 +10,8 @@ internal static class BenchMain
         "webhooks" => await WebhookBench.RunAsync(Args.Parse(args[1..])),
         "copy-baseline" => await ImportBench.CopyBaselineAsync(Args.Parse(args[1..])),
         "import" => await ImportBench.ImportAsync(Args.Parse(args[1..])),
+        "conflicts" => await ConflictBench.RunAsync(Args.Parse(args[1..])),
+        "quality" => QualityBench.Run(Args.Parse(args[1..])),
         "reads-load" => await ReadsBench.LoadAsync(Args.Parse(args[1..])),
         "reads" => await ReadsBench.RunAsync(Args.Parse(args[1..])),
         "inclusion" => await InclusionBench.RunAsync(Args.Parse(args[1..])),
@@ -25,6 +27,8 @@ internal static class BenchMain
               webhooks      --url URL --receiver-port P --events N --rate R --duration S [--import-rows N] [--post-rate R]
               copy-baseline --provider postgres|sqlite --connection CS --existing FILE --new FILE
               import        --url URL [--client-id ID --client-secret S] --existing FILE --new FILE
+              conflicts     --provider postgres|sqlite --connection CS [--assets N] [--portfolio-size K] [--target-size T] [--products P] [--runs R]
+              quality       [--register N] [--incoming N] [--seeds S1,S2]                 matching quality on the labelled set
               reads-load    --url URL --files FILE[,FILE...]                          register assets through POST /api/v1/asset-imports
               reads         --target get|bare-get|search|export|raw-read --provider P --connection CS --url URL --operator-secret S
                             [--bare-url URL] [--rate R] --duration S --concurrency C   market-operator reads (issue 16)

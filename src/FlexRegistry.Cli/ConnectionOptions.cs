@@ -4,21 +4,22 @@ using FlexRegistry.Client;
 namespace FlexRegistry.Cli;
 
 /// <summary>
-/// The global options that say which register to call and as whom: <c>--url</c>, <c>--client-id</c>, and either
+/// The options that say which register to call and as whom: <c>--url</c>, <c>--client-id</c>, and either
 /// <c>--client-secret</c> (client_secret_post) or <c>--key FILE</c> (private_key_jwt, a PEM or private JWK).
 /// Each falls back to an environment variable: FLEXREG_URL, FLEXREG_CLIENT_ID, FLEXREG_CLIENT_SECRET, FLEXREG_KEY_FILE.
+/// Only the commands that call the register carry them (<see cref="AddTo"/>); a local command's help does not list them.
 /// </summary>
 public sealed class ConnectionOptions(CliContext context)
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
-    public Option<string?> Url { get; } = new("--url") { Description = $"The register's base address (env FLEXREG_URL; default {DefaultUrl})", Recursive = true };
+    public Option<string?> Url { get; } = new("--url") { Description = $"The register's base address (env FLEXREG_URL; default {DefaultUrl})" };
 
-    public Option<string?> ClientId { get; } = new("--client-id") { Description = "The API client's ID (env FLEXREG_CLIENT_ID)", Recursive = true };
+    public Option<string?> ClientId { get; } = new("--client-id") { Description = "The API client's ID (env FLEXREG_CLIENT_ID)" };
 
-    public Option<string?> ClientSecret { get; } = new("--client-secret") { Description = "The API client's secret (env FLEXREG_CLIENT_SECRET)", Recursive = true };
+    public Option<string?> ClientSecret { get; } = new("--client-secret") { Description = "The API client's secret (env FLEXREG_CLIENT_SECRET)" };
 
-    public Option<string?> Key { get; } = new("--key") { Description = "A private key file (PEM or JWK) for private_key_jwt instead of a secret (env FLEXREG_KEY_FILE)", Recursive = true };
+    public Option<string?> Key { get; } = new("--key") { Description = "A private key file (PEM or JWK) for private_key_jwt instead of a secret (env FLEXREG_KEY_FILE)" };
 
     public void AddTo(Command command)
     {

@@ -20,15 +20,15 @@ public static class Flexreg
     {
         ArgumentNullException.ThrowIfNull(context);
         var connection = new ConnectionOptions(context);
-        var root = new RootCommand("flexreg: the FlexRegistry command line (bulk asset import, sandbox data, audit verification)");
-        connection.AddTo(root);
+        var root = new RootCommand("flexreg: the FlexRegistry command line (bulk asset import and export, sandbox data, audit verification)");
         root.Subcommands.Add(SandboxCommand.Create(context));
         root.Subcommands.Add(AssetsCommand.Create(context, connection));
         root.Subcommands.Add(AuditCommand.Create(context, connection));
         var parsed = root.Parse(args);
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = new ConsoleWriter(context), Error = context.Error, EnableDefaultExceptionHandler = false }, ct);
+            // Help and version go straight to the console's writer, line breaks and all.
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = context.Console.Profile.Out.Writer, Error = context.Error, EnableDefaultExceptionHandler = false }, ct);
         }
         catch (FlexRegistryProblemException e)
         {
@@ -43,15 +43,5 @@ public static class Flexreg
             await context.Error.WriteLineAsync($"flexreg: {e.Message}");
             return Error;
         }
-    }
-
-    /// <summary>Routes System.CommandLine's own output (help, version) to the context's console.</summary>
-    private sealed class ConsoleWriter(CliContext context) : StringWriter(System.Globalization.CultureInfo.InvariantCulture)
-    {
-        public override void Write(char value) => context.Console.Profile.Out.Writer.Write(value);
-
-        public override void Write(string? value) => context.Console.Profile.Out.Writer.Write(value);
-
-        public override void WriteLine(string? value) => context.Console.Profile.Out.Writer.WriteLine(value);
     }
 }

@@ -134,6 +134,42 @@ public sealed class FlexRegistryClient(HttpClient http)
         await body.CopyToAsync(destination, ct);
     }
 
+    /// <summary>One page of the asset search (<c>GET /api/v1/assets</c>): the assets visible to the caller.</summary>
+    public Task<Page<AssetSummary>> SearchAssetsAsync(AssetFilter filter, string? cursor = null, int? limit = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return SendAsync<Page<AssetSummary>>(HttpMethod.Get, "api/v1/assets" + Query([.. FilterParameters(filter),
+            ("cursor", cursor), ("limit", limit?.ToString(System.Globalization.CultureInfo.InvariantCulture))]), null, ct);
+    }
+
+    /// <summary>
+    /// Every asset the search matches, as the register shows each to the caller, streamed by
+    /// <c>GET /api/v1/assets/export?format=ndjson</c> one line at a time (never held whole). A response cut off before its
+    /// end throws, so a caller never takes a partial export for a whole one.
+    /// </summary>
+    public async IAsyncEnumerable<AssetResponse> ExportAssetsAsync(AssetFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/assets/export" + Query([("format", "ndjson"), .. FilterParameters(filter)]));
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        await ThrowIfProblemAsync(response, ct);
+        await using var body = await response.Content.ReadAsStreamAsync(ct);
+        using var lines = new StreamReader(body, System.Text.Encoding.UTF8);
+        while (await lines.ReadLineAsync(ct) is { } line)
+        {
+            if (line.Length > 0)
+                yield return JsonSerializer.Deserialize<AssetResponse>(line, Json) ?? throw new JsonException("The register sent an empty asset line.");
+        }
+    }
+
+    private static (string, string?)[] FilterParameters(AssetFilter filter) =>
+    [
+        ("type", filter.Type), ("dnoArea", filter.DnoArea), ("gspGroup", filter.GspGroup), ("postcodeDistrict", filter.PostcodeDistrict),
+        ("minCapacityKw", filter.MinCapacityKw?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ("maxCapacityKw", filter.MaxCapacityKw?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ("purpose", filter.Purpose),
+    ];
+
     /// <summary>The CSV template: the header row and one example row.</summary>
     public async Task<string> GetAssetImportTemplateAsync(CancellationToken ct = default)
     {

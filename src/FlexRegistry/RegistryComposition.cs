@@ -3,16 +3,21 @@ using FlexRegistry.AccessLog;
 using FlexRegistry.Assets;
 using FlexRegistry.Assets.Confirmation;
 using FlexRegistry.Assets.Imports;
+using FlexRegistry.Assets.Matching;
 using FlexRegistry.Audit;
 using FlexRegistry.Auth;
+using FlexRegistry.Auth.People;
 using FlexRegistry.Auth.Users;
 using FlexRegistry.Duplicates;
 using FlexRegistry.Events;
+using FlexRegistry.Market;
+using FlexRegistry.Pages;
 using FlexRegistry.Participants;
 using FlexRegistry.Participants.Verification;
 using FlexRegistry.Persistence;
 using FlexRegistry.Reference;
 using FlexRegistry.Shared;
+using FlexRegistry.Shared.Mail;
 using FlexRegistry.Visibility;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
@@ -37,8 +42,12 @@ public static class RegistryComposition
         var requestLimits = configuration.GetSection("Requests").Get<RequestLimitOptions>() ?? new RequestLimitOptions();
         requestLimits.Uploads[AssetImportEndpoints.UploadPath] = configuration.GetSection("Imports").Get<AssetImportOptions>()?.MaxBodyBytes ?? new AssetImportOptions().MaxBodyBytes;
         services.AddSingleton(requestLimits);
+        requestLimits.Uploads[Pages.Assets.ImportModel.UploadPath] = requestLimits.Uploads[AssetImportEndpoints.UploadPath];
         services.AddRegistryDatabase(configuration);
+        services.AddRegistryDataProtection(configuration);
         services.AddRegistryAuth(configuration);
+        Emails.AddEmail(services, configuration);
+        services.AddRegistryWeb(configuration.GetValue<bool>("Auth:RequireHttps"));
         services.AddRegistryRateLimiting(configuration);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddRegistryOpenApi();
@@ -65,6 +74,7 @@ public static class RegistryComposition
         services.AddScoped<ManageApiClients>();
         services.AddSingleton(configuration.GetSection("Users").Get<UserOptions>() ?? new UserOptions());
         services.AddScoped<ManageUsers>();
+        services.AddSingleton<WebLinks>();
         services.AddScoped<AcceptInvitation>();
         services.AddSingleton(configuration.GetSection("Audit").Get<AuditOptions>() ?? new AuditOptions());
         services.AddScoped<AuditQueries>();
@@ -112,7 +122,6 @@ public static class RegistryComposition
         services.AddScoped<AccessLogVerification>();
         services.AddScoped<UpdateAsset>();
         services.AddScoped<AssetPartyRoles>();
-        services.AddScoped<IAssetOperators, NoAssetOperators>();
         services.AddScoped<AssetWrites>();
         services.AddScoped<AssetParties>();
         services.AddScoped<AssetHistory>();
@@ -148,17 +157,18 @@ public static class RegistryComposition
                 resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(10);
             });
         services.AddScoped<IOrganisationVerifier>(sp => sp.GetRequiredService<CompaniesHouseVerifier>());
+        services.AddMarket(configuration);
         return services;
     }
 
     public static WebApplication UseRegistry(this WebApplication app)
     {
         app.UseTrustedProxies(app.Configuration);
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseRegistryWebHeaders();
         app.UseMiddleware<RequestLimitsMiddleware>();
         app.UseRouting();
         app.UseAuthentication();
+        app.UseWebSessions();
         app.UseMiddleware<LiveTokenCheck>();
         app.UseMiddleware<CertificateBoundTokenCheck>();
         app.UseAuthorization();
@@ -186,6 +196,8 @@ public static class RegistryComposition
         app.MapAssetEndpoints();
         app.MapAssetLifecycleEndpoints();
         app.MapAssetImportEndpoints();
+        app.MapMarketEndpoints();
+        app.MapRegistryPages();
         app.MapAccessLogEndpoints();
         app.MapRegistryMetrics();
         return app;

@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace FlexRegistry.Cli.Assets;
 
 /// <summary>
-/// <c>flexreg assets import FILE</c>: streams a CSV or NDJSON file to <c>POST /api/v1/asset-imports</c> with a live
+/// <c>flexreg assets import FILE</c> (and <c>export</c>, <see cref="ExportCommand"/>): streams a CSV or NDJSON file to <c>POST /api/v1/asset-imports</c> with a live
 /// progress bar (bytes uploaded, then rows processed from the import's counters), then writes the per-row results.
 /// </summary>
 public static class AssetsCommand
@@ -20,6 +20,7 @@ public static class AssetsCommand
         var results = new Option<string?>("--results") { Description = "Where to write the per-row results (.csv or .ndjson); default FILE.results.csv" };
         var key = new Option<string?>("--idempotency-key") { Description = "Same key and same file: the same import (safe to retry)" };
         var import = new Command("import", "Bulk-register assets from a file, with progress and per-row results") { file, results, key };
+        connection.AddTo(import);
         import.SetAction(async (parsed, ct) =>
         {
             var source = parsed.GetValue(file)!;
@@ -37,8 +38,9 @@ public static class AssetsCommand
             context.Console.MarkupLineInterpolated($"Per-row results: {resultsPath}");
             return Flexreg.Ok;
         });
-        var assets = new Command("assets", "Assets: bulk registration");
+        var assets = new Command("assets", "Assets: bulk registration and export");
         assets.Subcommands.Add(import);
+        assets.Subcommands.Add(ExportCommand.Create(context, connection));
         return assets;
     }
 

@@ -11,6 +11,7 @@ public static class AuditCommand
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(connection);
         var verify = new Command("verify", "Verify the audit log (every record against its Merkle leaf, every signed tree head against the tree); exit code 2 if it is broken");
+        connection.AddTo(verify);
         verify.SetAction(async (parsed, ct) =>
         {
             var client = connection.CreateClient(parsed);

@@ -44,7 +44,6 @@ public sealed class SyntheticAssets
     private const ulong MpanSpace = 10_000_000_000UL; // ten digits after the distributor ID, before the check digit
     private const ulong MpanMultiplier = 6_364_136_223UL; // odd and not a multiple of 5: a bijection modulo 10^10
     private const string InwardLetters = "ABDEFGHJLNPQRSTUWXYZ";
-    private const long NearDuplicateSerials = 1_000_000_000_000L;
     private const string SerialAlphabet = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 
     private static readonly (string Type, int Weight)[] TypeMix =
@@ -293,15 +292,24 @@ public sealed class SyntheticAssets
     }
 
     /// <summary>
-    /// Probably the same asset, but no identity key matches: same meter point, type, postcode and model, a different
-    /// serial, the street abbreviated and the capacity a little different. The register must open a possible-duplicate case.
+    /// The same asset as a second FSP records it, so that no identity key matches: the serial with two adjacent characters
+    /// swapped (a typo), the street type abbreviated and the capacity a little different. The register must open a
+    /// possible-duplicate case naming the original.
     /// </summary>
     public static SyntheticAsset NearDuplicate(SyntheticAsset original, long variant)
     {
         ArgumentNullException.ThrowIfNull(original);
-        // Another serial (the installer copied the inverter's, say), unique per variant: serials of new assets use
-        // indices below NearDuplicateSerials, so no near duplicate ever matches an asset or another near duplicate.
-        var serial = original.SerialNumber[..(original.SerialNumber.IndexOf('-', StringComparison.Ordinal) + 1)] + Serial(NearDuplicateSerials + variant);
+        // Serials of new assets are a bijection of the index into eight base-34 characters after the maker's prefix; two of
+        // those characters swapped (where they differ) gives a serial that only another index could have, and no index does
+        // in practice (34^8 serials for a few million assets).
+        var serial = original.SerialNumber;
+        var body = serial.IndexOf('-', StringComparison.Ordinal) + 1;
+        var at = body + (int)(variant % 7);
+        while (at < serial.Length - 1 && serial[at] == serial[at + 1])
+            at++;
+        if (at >= serial.Length - 1)
+            at = body;
+        serial = serial[..at] + serial[at + 1] + serial[at] + serial[(at + 2)..];
         return original with
         {
             SerialNumber = serial,

@@ -135,6 +135,22 @@ public sealed record AssetSummary(
     string? RegistrantId,
     IReadOnlyList<string>? WithheldGroups = null);
 
+/// <summary>The filters of the asset search (<c>GET /api/v1/assets</c>); null: not filtered.</summary>
+public sealed record AssetFilter
+{
+    public string? Type { get; init; }
+
+    /// <summary>DNO licence area by MPAN distributor ID (10–23).</summary>
+    public string? DnoArea { get; init; }
+    public string? GspGroup { get; init; }
+    public string? PostcodeDistrict { get; init; }
+    public decimal? MinCapacityKw { get; init; }
+    public decimal? MaxCapacityKw { get; init; }
+
+    /// <summary>Why the caller reads assets it is not a party to (a published purpose code, e.g. procurement); such reads are access-logged.</summary>
+    public string? Purpose { get; init; }
+}
+
 /// <summary>An entry of the published asset taxonomy.</summary>
 public sealed record AssetTypeResponse(
     string Code,

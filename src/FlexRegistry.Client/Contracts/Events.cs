@@ -48,7 +48,9 @@ public sealed record SubscriptionFiltersDto
 
     /// <summary>
     /// Portfolio asset IDs (type portfolio, <c>FRA-PF-…</c>): matches events whose subject, <c>assetId</c> or
-    /// <c>portfolioId</c> names one of them. Until portfolio membership is recorded, events about member assets do not match.
+    /// <c>portfolioId</c> names one of them — among them every membership change (<c>portfolio.member_added</c>,
+    /// <c>portfolio.member_removed</c>, whose subject is the portfolio) and contracts on the portfolio. Events about a
+    /// member asset itself match its asset ID, not the portfolio's.
     /// </summary>
     [MaxLength(500)]
     public IReadOnlyList<string>? PortfolioIds { get; init; }

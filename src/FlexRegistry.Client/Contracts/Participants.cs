@@ -183,6 +183,11 @@ public sealed record RoleRequirements(string Role, IReadOnlyList<Requirement> Re
 
 public sealed record Requirement(string Field, bool Required, string Rule, string Why, IReadOnlyList<string> ErrorCodes);
 
+/// <summary>
+/// A possible duplicate. <c>score</c> is the probability that the two records are one; <c>matchWeight</c> the same as a
+/// Fellegi–Sunter match weight in bits (log2 odds). <c>comparisons</c> lists what each field said — its comparison level
+/// and the weight that level adds — and <c>evidence</c> the same weights by field.
+/// </summary>
 public sealed record DuplicateCaseResponse(
     string CaseId,
     string Kind,
@@ -194,7 +199,12 @@ public sealed record DuplicateCaseResponse(
     string? SurvivorId,
     string? Resolution,
     DateTimeOffset OpenedAt,
-    DateTimeOffset? ResolvedAt);
+    DateTimeOffset? ResolvedAt,
+    double? MatchWeight,
+    IReadOnlyList<DuplicateEvidenceDto> Comparisons);
+
+/// <summary>One field of a duplicate case: the comparison level its two values fell into and the weight (bits) it added.</summary>
+public sealed record DuplicateEvidenceDto(string Field, string Level, double Weight);
 
 public sealed record MergeDuplicateRequest
 {

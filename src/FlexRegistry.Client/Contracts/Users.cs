@@ -23,7 +23,11 @@ public sealed record InviteUserResponse(
     string Status,
     IReadOnlyList<string> Permissions,
     string InvitationToken,
-    DateTimeOffset InvitationExpiresAt);
+    DateTimeOffset InvitationExpiresAt)
+{
+    /// <summary>Whether the register emailed the invitation link to the invitee (false: pass the token on yourself).</summary>
+    public bool EmailSent { get; init; }
+}
 
 /// <summary>A user as the organisation's administrators see it.</summary>
 public sealed record UserResponse(

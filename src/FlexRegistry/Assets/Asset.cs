@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FlexRegistry.Assets.Matching;
 using FlexRegistry.Events;
 using FlexRegistry.Participants;
 using FlexRegistry.Shared;
@@ -31,6 +32,11 @@ public sealed partial class Asset : EventSource
     /// <summary>Normalised exact identity keys (<see cref="AssetKeys"/>); unique in the database.</summary>
     public string? IdentityKey { get; private set; }
     public string? MeterKey { get; private set; }
+
+    /// <summary>Blocking keys of the second-level de-duplication (<see cref="AssetBlocking"/>), indexed, never unique.</summary>
+    public string? SerialKey { get; private set; }
+    public string? AddressKey { get; private set; }
+    public string? GeoCell { get; private set; }
 
     public string? AddressLine1 { get; private set; }
     public string? Town { get; private set; }
@@ -326,6 +332,33 @@ public sealed partial class Asset : EventSource
             [.. survivor.PartyList]);
     }
 
+    /// <summary>The import's sweep, withdrawing an asset its own import registered (version 2 of that asset).</summary>
+    private static readonly AssetActor ImportSweep = new(null, "system:import", ChangeSource.Import, AssetRoles.None);
+
+    /// <summary>
+    /// An import's sweep found this just-registered asset to be <paramref name="existing"/> beyond doubt (a definite match,
+    /// <see cref="AssetMatcher.DefiniteWeight"/>): it is answered like an exact duplicate. Its ID keeps resolving and points
+    /// to the existing asset; unlike a reviewed merge its registrant does not become a party of the existing asset (an
+    /// exact duplicate does not either), and the existing asset's parties hear of the attempt (BUC.2 step 5a).
+    /// </summary>
+    public void WithdrawAsDuplicateOf(Asset existing, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(existing);
+        if (Status.IsFinal() || existing.Status.IsFinal() || existing.Id == Id)
+            throw new DomainRuleException(AssetErrors.InvalidTransition, "A merged or decommissioned asset cannot take part in a merge.");
+        const string reason = "definite duplicate of an existing asset";
+        var before = Snapshot();
+        var from = Status;
+        Status = AssetStatus.Merged;
+        MergedInto = existing.Id;
+        ConfirmationDueAt = null;
+        Commit(before, "asset.merged", ImportSweep, reason, now);
+        Record("asset.merged", Id.Value,
+            EventData(("from", from.ToWire()), ("mergedInto", existing.Id.Value), ("reason", reason), ("version", VersionNumber)),
+            [.. PartyList]);
+        existing.RecordDuplicateAttempt();
+    }
+
     /// <summary>A trusted source confirmed the identity and technical groups.</summary>
     public void Confirm(string source, IReadOnlyList<string> groups, DateTimeOffset now)
     {
@@ -400,6 +433,9 @@ public sealed partial class Asset : EventSource
         SerialNumber = d.SerialNumber;
         IdentityKey = AssetKeys.Identity(type, d.Manufacturer, d.SerialNumber, RegistrantId.Value);
         MeterKey = AssetKeys.Meter(type, d.Mpan, d.SerialNumber);
+        SerialKey = type.IsPortfolio ? null : SerialNumbers.BlockingKey(d.SerialNumber);
+        AddressKey = AssetBlocking.AddressKey(d.AddressLine1, d.Postcode);
+        GeoCell = AssetBlocking.GeoCell(d.Latitude, d.Longitude);
         AddressLine1 = d.AddressLine1;
         Town = d.Town;
         Postcode = d.Postcode;

@@ -16,7 +16,10 @@ public static class ChangeSource
     /// <summary>A trusted source (an OEM cloud, an existing market register) confirming or contradicting declared data.</summary>
     public const string TrustedSource = "trusted-source";
 
-    /// <summary>A bulk import registered the asset (version 1 only; imports never change existing assets).</summary>
+    /// <summary>
+    /// A bulk import registered the asset (version 1), or its sweep withdrew the asset it registered as a definite
+    /// duplicate of an existing one (version 2); imports never change assets they did not register.
+    /// </summary>
     public const string Import = "import";
 }
 

@@ -17,6 +17,9 @@ internal sealed class AssetConfiguration : IEntityTypeConfiguration<Asset>
         a.Property(x => x.SerialNumber).HasMaxLength(100);
         a.Property(x => x.IdentityKey).HasMaxLength(260);
         a.Property(x => x.MeterKey).HasMaxLength(130);
+        a.Property(x => x.SerialKey).HasMaxLength(8);
+        a.Property(x => x.AddressKey).HasMaxLength(40);
+        a.Property(x => x.GeoCell).HasMaxLength(16);
         a.Property(x => x.AddressLine1).HasMaxLength(200);
         a.Property(x => x.Town).HasMaxLength(100);
         a.Property(x => x.Postcode).HasMaxLength(8);
@@ -33,9 +36,12 @@ internal sealed class AssetConfiguration : IEntityTypeConfiguration<Asset>
         a.HasIndex(x => x.IdentityKey).IsUnique().HasDatabaseName("ux_assets_identity_key");
         a.HasIndex(x => x.MeterKey).IsUnique().HasDatabaseName("ux_assets_meter_key");
 
-        // Blocking keys of the second-level de-duplication, and search.
+        // Blocking keys of the second-level de-duplication (Matching/AssetBlocking.cs), and search.
         a.HasIndex(x => x.Mpan);
         a.HasIndex(x => new { x.Postcode, x.Type });
+        a.HasIndex(x => x.SerialKey);
+        a.HasIndex(x => x.AddressKey);
+        a.HasIndex(x => x.GeoCell);
         a.HasIndex(x => new { x.DnoDistributorId, x.Type });
         a.HasIndex(x => new { x.GspGroup, x.Type });
         a.HasIndex(x => x.PostcodeDistrict);

@@ -1,5 +1,5 @@
 using System.Text;
-using FlexRegistry.Participants;
+using FlexRegistry.Shared.Matching;
 
 namespace FlexRegistry.Assets;
 
@@ -14,13 +14,12 @@ public static class AssetKeys
     {
         if (string.IsNullOrWhiteSpace(value))
             return "";
-        // The service runs with invariant globalisation (no Unicode decomposition), so diacritics fold by table.
-        var folded = OrganisationName.RemoveDiacritics(value.ToLowerInvariant());
+        var folded = Text.Fold(value);
         var builder = new StringBuilder(folded.Length);
         foreach (var c in folded)
         {
             if (char.IsLetterOrDigit(c))
-                builder.Append(char.ToUpperInvariant(c));
+                builder.Append(c);
         }
         return builder.ToString();
     }

@@ -8,20 +8,14 @@ using Microsoft.EntityFrameworkCore;
 namespace FlexRegistry.Assets;
 
 /// <summary>
-/// Who operates an asset now (operator claims: the market layer supplies it). The one touch point between the asset's
-/// parties and operator claims: field ownership (the operating FSP's column) and the audience of asset events ask it.
+/// Who operates an asset now (operator claims: the market layer answers it, <c>Market/OperatorClaimOperators.cs</c>). The
+/// one touch point between the asset's parties and operator claims: field ownership (the operating FSP's column) and the
+/// audience of asset events ask it.
 /// </summary>
 public interface IAssetOperators
 {
     /// <summary>The participants holding a current operator claim on the asset, for any service class.</summary>
     Task<IReadOnlyList<ParticipantId>> OperatorsOfAsync(AssetId asset, DateTimeOffset at, CancellationToken ct);
-}
-
-/// <summary>Until the market layer registers its claims, nobody operates any asset.</summary>
-public sealed class NoAssetOperators : IAssetOperators
-{
-    public Task<IReadOnlyList<ParticipantId>> OperatorsOfAsync(AssetId asset, DateTimeOffset at, CancellationToken ct) =>
-        Task.FromResult<IReadOnlyList<ParticipantId>>([]);
 }
 
 /// <summary>

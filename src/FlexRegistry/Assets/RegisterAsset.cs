@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using FlexRegistry.Assets.Confirmation;
+using FlexRegistry.Assets.Matching;
 using FlexRegistry.Audit;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
@@ -16,8 +17,8 @@ namespace FlexRegistry.Assets;
 /// <summary>
 /// BUC.2 steps 2, 4 and 5: register one asset. The published rules run first (every broken rule at once); exact
 /// identity keys are unique in the database, so the same asset registered twice — even concurrently — yields one ID
-/// and a 409 naming it; near duplicates are registered and flagged for review. The registrant becomes the asset's
-/// first party.
+/// and a 409 naming it; the matcher (<see cref="AssetMatcher"/>) answers a definite match the same way and registers a
+/// possible one with a case for review. The registrant becomes the asset's first party.
 /// </summary>
 public sealed class RegisterAsset(RegistryDbContext db, Journal journal, AssetMatching matching, AssetConfirmationQueue confirmations,
     IEnumerable<IAssetDataSource> sources, TimeProvider time, ILogger<RegisterAsset> logger)
@@ -54,7 +55,7 @@ public sealed class RegisterAsset(RegistryDbContext db, Journal journal, AssetMa
 
         // No look-up first: the unique indexes on the exact keys decide (one round trip fewer for every new asset), and
         // a duplicate is answered from the violation below, exactly as when two registrations race.
-        Duplicates.DuplicateCase? duplicateCase = null;
+        AssetId? definiteMatch = null;
         var response = new RegisterAssetResponse(asset.Id.Value, asset.Status.ToWire(), asset.DataStatus.ToWire(), [.. validation.Warnings.Select(ToDto)], null);
         var strategy = db.Database.CreateExecutionStrategy();
         try
@@ -70,8 +71,13 @@ public sealed class RegisterAsset(RegistryDbContext db, Journal journal, AssetMa
                 db.Assets.Add(asset);
                 journal.Append(asset.TakeEvents(), AuditEntry.By(caller, "asset.register", "asset", asset.Id.Value, caller.ParticipantId.Value, [.. SuppliedFields(request)]));
                 await db.SaveChangesAsync(ct);
-                duplicateCase = await matching.FlagNearDuplicatesAsync(asset, now, ct);
-                response = response with { DuplicateCaseId = duplicateCase?.Id.ToString() };
+                // Second-level de-duplication sees this asset's blocks with the new asset in them (and, on PostgreSQL, holds
+                // them to commit). A definite match leaves without committing: nothing is stored, as for an exact duplicate.
+                var match = await matching.MatchAsync(asset, now, ct);
+                definiteMatch = match.DefiniteMatch;
+                if (definiteMatch is not null)
+                    return;
+                response = response with { DuplicateCaseId = match.FirstCase?.Id.ToString() };
                 if (idempotencyKey is not null)
                 {
                     db.IdempotencyRecords.Add(IdempotencyRecord.Create(caller.ParticipantId, idempotencyKey, Operation, requestHash!, asset.Id.Value,
@@ -92,6 +98,8 @@ public sealed class RegisterAsset(RegistryDbContext db, Journal journal, AssetMa
                 throw;
             throw await DuplicateAsync(winner.Value, caller, ct);
         }
+        if (definiteMatch is { } existing)
+            throw await DuplicateAsync(existing, caller, ct);
 
         logger.LogInformation("Registered asset {AssetId} of type {AssetType} for {ParticipantId}", asset.Id, asset.Type, caller.ParticipantId);
         if (confirmable)

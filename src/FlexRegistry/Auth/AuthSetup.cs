@@ -1,4 +1,5 @@
 using FlexRegistry.Audit;
+using FlexRegistry.Auth.People;
 using FlexRegistry.Persistence;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -81,6 +82,7 @@ public static class AuthSetup
             });
 
         services.AddAuthentication(ExternalIssuers.BearerScheme).AddRegistryBearer(configuration);
+        services.AddPeopleSignIn(configuration, options, configuration.GetSection("Auth:ExternalIssuers").Get<List<ExternalIssuerOptions>>() ?? []);
         services.AddSingleton<ClientCertificates>();
         services.AddSingleton<RefusalAudit>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbiddenAudit>();

@@ -1,10 +1,8 @@
 using System.Security.Claims;
-using FlexRegistry.Auth.Users;
-using FlexRegistry.Participants;
+using FlexRegistry.Auth.People;
 using FlexRegistry.Persistence;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
@@ -40,6 +38,18 @@ public sealed class ExternalIssuerOptions
 
     /// <summary>Off only for a provider on loopback in tests or a sandbox.</summary>
     public bool RequireHttpsMetadata { get; set; } = true;
+
+    /// <summary>
+    /// The register's client ID at this provider for web sign-in (OpenID Connect authorization code flow with PKCE).
+    /// Unset: the provider's tokens are accepted by the API, but the sign-in page does not offer it.
+    /// </summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The client secret, for providers that require a confidential client; PKCE is used either way.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>The provider's name on the sign-in page (e.g. "Octopus Energy staff account").</summary>
+    public string? DisplayName { get; set; }
 }
 
 /// <summary>The configured external issuers, by issuer; the scheme name of each.</summary>
@@ -200,25 +210,15 @@ public static class ExternalIssuers
         identity.AddClaim(new Claim(EmailRequiredClaim, issuer.EmailClaim.Length > 0 ? "true" : "false"));
 
         var db = ctx.HttpContext.RequestServices.GetRequiredService<RegistryDbContext>();
-        var ct = ctx.HttpContext.RequestAborted;
-        var user = await db.Users.AsNoTracking()
-            .FirstOrDefaultAsync(u => u.IdentityIssuer == issuer.Issuer && u.IdentitySubject == subject, ct);
-        if (user is not null)
+        var (state, user, participant) = await RegistryUserClaims.FindAsync(db, issuer.Issuer, subject, ctx.HttpContext.RequestAborted);
+        if (state == BindingState.Refused)
         {
-            var participant = await db.Participants.AsNoTracking().FirstOrDefaultAsync(p => p.Id == user.ParticipantId, ct);
-            if (user.Status != UserStatus.Active || participant is null
-                || participant.Status is not (ParticipantStatus.Active or ParticipantStatus.Provisional))
-            {
-                ctx.Fail("The user or its participant may no longer use the register.");
-                return;
-            }
-            var allowed = Scopes.AllowedFor(participant.Roles);
-            identity.AddClaim(new Claim(OpenIddictConstants.Claims.Subject, user.Id));
-            identity.AddClaim(new Claim(Caller.ParticipantClaim, participant.Id.Value));
-            identity.AddClaim(new Claim(Caller.UserClaim, "true"));
-            foreach (var role in participant.Roles)
-                identity.AddClaim(new Claim(OpenIddictConstants.Claims.Role, role));
-            identity.SetScopes(user.Permissions.Where(allowed.Contains));
+            ctx.Fail("The user or its participant may no longer use the register.");
+            return;
+        }
+        if (state == BindingState.Bound)
+        {
+            RegistryUserClaims.AddTo(identity, user!, participant!);
         }
         else
         {

@@ -18,12 +18,21 @@ public static class Scopes
     public const string AssetsImport = "assets:import";
     public const string EventsRead = "events:read";
     public const string SubscriptionsManage = "subscriptions:manage";
+
+    /// <summary>Define and change products (system and market operators).</summary>
+    public const string ProductsManage = "products:manage";
+
+    /// <summary>Claim the right to operate assets (fsp, aggregator).</summary>
+    public const string ClaimsManage = "claims:manage";
+
+    /// <summary>Propose, accept, decline and terminate contracts, and resolve their conflicts (sellers and buyers).</summary>
+    public const string ContractsManage = "contracts:manage";
     public const string RegistryAdmin = "registry:admin";
 
     public static readonly IReadOnlyList<string> All =
     [
         ParticipantRead, ParticipantManage, CommercialRead, CommercialWrite, UsersManage, AssetsRead, AssetsWrite,
-        AssetsImport, EventsRead, SubscriptionsManage, RegistryAdmin,
+        AssetsImport, EventsRead, SubscriptionsManage, ProductsManage, ClaimsManage, ContractsManage, RegistryAdmin,
     ];
 
     /// <summary>What each scope allows, as the OpenAPI document's security scheme declares it.</summary>
@@ -54,12 +63,15 @@ public static class Scopes
             switch (role)
             {
                 case ParticipantRole.Fsp or ParticipantRole.Aggregator:
-                    allowed.UnionWith([AssetsRead, AssetsWrite, AssetsImport]);
+                    allowed.UnionWith([AssetsRead, AssetsWrite, AssetsImport, ClaimsManage, ContractsManage]);
                     break;
                 case ParticipantRole.FlexOwner or ParticipantRole.Installer:
                     allowed.UnionWith([AssetsRead, AssetsWrite]);
                     break;
-                case ParticipantRole.MarketOperator or ParticipantRole.SystemOperator or ParticipantRole.MarketplacePlatform or ParticipantRole.SpecialUser:
+                case ParticipantRole.MarketOperator or ParticipantRole.SystemOperator:
+                    allowed.UnionWith([AssetsRead, ProductsManage, ContractsManage]);
+                    break;
+                case ParticipantRole.MarketplacePlatform or ParticipantRole.SpecialUser:
                     allowed.Add(AssetsRead);
                     break;
                 case ParticipantRole.RegistryOperator:

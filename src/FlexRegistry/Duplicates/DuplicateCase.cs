@@ -1,3 +1,4 @@
+using System.Text.Json;
 using FlexRegistry.Events;
 using FlexRegistry.Shared;
 
@@ -25,10 +26,20 @@ public sealed class DuplicateCase : EventSource
     public string Kind { get; private set; } = "";
     public string SubjectId { get; private set; } = "";
     public string CandidateId { get; private set; } = "";
+
+    /// <summary>The probability that the two records are one, from <see cref="Shared.Matching.MatchWeight"/>.</summary>
     public double Score { get; private set; }
 
-    /// <summary>Per-field similarity, as JSON: what made the two records look alike.</summary>
-    public string EvidenceJson { get; private set; } = "{}";
+    /// <summary>The pair's total Fellegi–Sunter match weight in bits (log2 odds), prior included; null for cases opened before it was kept.</summary>
+    public double? MatchWeight { get; private set; }
+
+    /// <summary>
+    /// What each field said, as JSON: an array of <c>{field, level, weight}</c> (<see cref="Shared.Matching.FieldEvidence"/>),
+    /// or, in cases opened before the matcher kept levels, an object of field → similarity.
+    /// </summary>
+    public string EvidenceJson { get; private set; } = "[]";
+
+    public static readonly JsonSerializerOptions EvidenceJsonOptions = new(JsonSerializerDefaults.Web);
     public DuplicateCaseStatus Status { get; private set; }
 
     /// <summary>Participants who may see and act on the case, space-delimited with leading/trailing spaces.</summary>
@@ -39,7 +50,7 @@ public sealed class DuplicateCase : EventSource
     public DateTimeOffset? ResolvedAt { get; private set; }
     public DateTimeOffset OpenedAt { get; private set; }
 
-    public static DuplicateCase Open(string kind, string subjectId, string candidateId, double score, string evidenceJson,
+    public static DuplicateCase Open(string kind, string subjectId, string candidateId, double score, double matchWeight, string evidenceJson,
         IEnumerable<string> parties, DateTimeOffset now)
     {
         var partyList = parties.Distinct(StringComparer.Ordinal).ToArray();
@@ -50,6 +61,7 @@ public sealed class DuplicateCase : EventSource
             SubjectId = subjectId,
             CandidateId = candidateId,
             Score = Math.Round(score, 4),
+            MatchWeight = Math.Round(matchWeight, 2),
             EvidenceJson = evidenceJson,
             Status = DuplicateCaseStatus.Open,
             Parties = " " + string.Join(' ', partyList) + " ",

@@ -7,6 +7,7 @@ using FlexRegistry.Events;
 using FlexRegistry.Participants;
 using FlexRegistry.Persistence;
 using FlexRegistry.Shared;
+using FlexRegistry.Shared.Matching;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlexRegistry.Duplicates;
@@ -154,8 +155,21 @@ public sealed class DuplicateCases(RegistryDbContext db, Journal journal, TimePr
         return duplicateCase;
     }
 
-    private static DuplicateCaseResponse ToResponse(DuplicateCase c) => new(
-        c.Id.ToString(), c.Kind, c.Status.ToString().ToLowerInvariant(), c.SubjectId, c.CandidateId, c.Score,
-        JsonSerializer.Deserialize<Dictionary<string, double>>(c.EvidenceJson) ?? [],
-        c.SurvivorId, c.Resolution, c.OpenedAt, c.ResolvedAt);
+    private static DuplicateCaseResponse ToResponse(DuplicateCase c)
+    {
+        var comparisons = Comparisons(c.EvidenceJson);
+        return new(
+            c.Id.ToString(), c.Kind, c.Status.ToString().ToLowerInvariant(), c.SubjectId, c.CandidateId, c.Score,
+            comparisons.Where(e => e.Field != "prior").ToDictionary(e => e.Field, e => e.Weight),
+            c.SurvivorId, c.Resolution, c.OpenedAt, c.ResolvedAt, c.MatchWeight, comparisons);
+    }
+
+    /// <summary>The stored evidence; cases opened before the matcher kept levels stored field → similarity, read as level "similarity".</summary>
+    private static List<DuplicateEvidenceDto> Comparisons(string json)
+    {
+        if (json.TrimStart().StartsWith('{'))
+            return [.. (JsonSerializer.Deserialize<Dictionary<string, double>>(json) ?? []).Select(e => new DuplicateEvidenceDto(e.Key, "similarity", e.Value))];
+        return [.. (JsonSerializer.Deserialize<List<FieldEvidence>>(json, DuplicateCase.EvidenceJsonOptions) ?? [])
+            .Select(e => new DuplicateEvidenceDto(e.Field, e.Level, e.Weight))];
+    }
 }

@@ -52,6 +52,23 @@ public static class EventTypes
         "flexregistry.user.suspended",
         "flexregistry.user.reinstated",
         "flexregistry.user.removed",
+        "flexregistry.product.defined",
+        "flexregistry.product.updated",
+        "flexregistry.portfolio.member_added",
+        "flexregistry.portfolio.member_removed",
+        "flexregistry.operator_claim.accepted",
+        "flexregistry.operator_claim.contested",
+        "flexregistry.operator_claim.switched",
+        "flexregistry.operator_claim.ended",
+        "flexregistry.operator_claim.consent_withdrawn",
+        "flexregistry.contract.proposed",
+        "flexregistry.contract.accepted",
+        "flexregistry.contract.declined",
+        "flexregistry.contract.terminated",
+        "flexregistry.conflict.detected",
+        "flexregistry.conflict.cleared",
+        "flexregistry.conflict.acknowledged",
+        "flexregistry.conflict.resolved",
     ];
 
     /// <summary>

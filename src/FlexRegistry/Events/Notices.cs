@@ -11,9 +11,10 @@ namespace FlexRegistry.Events;
 /// <summary>
 /// Actions the calling participant must take (BUC.4 step 7), derived from the register's state so that a notice
 /// disappears by itself once resolved: verification sent to manual review, and open possible-duplicate cases it is a
-/// party to. Each was raised as an event when it arose; the notice names that event.
+/// party to, plus what other features contribute through <see cref="INoticeSource"/>. Each was raised as an event when it
+/// arose; the notice names that event.
 /// </summary>
-public sealed class Notices(RegistryDbContext db)
+public sealed class Notices(RegistryDbContext db, IEnumerable<INoticeSource> sources)
 {
     public const string VerificationReview = "verification-review";
     public const string PossibleDuplicate = "possible-duplicate";
@@ -48,12 +49,21 @@ public sealed class Notices(RegistryDbContext db)
                 $"/api/v1/duplicate-cases/{c.Id}", c.OpenedAt,
                 raisedBy?.Id.ToString(), raisedBy?.Sequence.ToString(CultureInfo.InvariantCulture)));
         }
+        foreach (var source in sources)
+            notices.AddRange(await source.ListAsync(caller, ct));
         return [.. notices.OrderBy(n => n.RaisedAt)];
     }
 
-    /// <summary>The latest sequenced event of that type about that subject (one committed a moment ago may not be sequenced yet).</summary>
-    private Task<RaisedBy?> RaisedByAsync(string type, string subject, string? dataContains, CancellationToken ct)
+    private Task<RaisedBy?> RaisedByAsync(string type, string subject, string? dataContains, CancellationToken ct) =>
+        RaisedByAsync(db, type, subject, dataContains, ct);
+
+    /// <summary>
+    /// The latest sequenced event of <paramref name="type"/> about <paramref name="subject"/> (whose data contains
+    /// <paramref name="dataContains"/>): what raised a notice. One committed a moment ago may not be sequenced yet.
+    /// </summary>
+    public static Task<RaisedBy?> RaisedByAsync(RegistryDbContext db, string type, string subject, string? dataContains, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(db);
         var q = db.Events.AsNoTracking().Where(e => e.Type == type && e.Subject == subject);
         if (dataContains is not null)
             q = q.Where(e => e.DataJson.Contains(dataContains));
@@ -63,5 +73,15 @@ public sealed class Notices(RegistryDbContext db)
                 select new RaisedBy(e.Id, s.Sequence)).FirstOrDefaultAsync(ct);
     }
 
-    private sealed record RaisedBy(Guid Id, long Sequence);
+    /// <summary>The event that raised a notice: its ID and its place in the log.</summary>
+    public sealed record RaisedBy(Guid Id, long Sequence);
+}
+
+/// <summary>
+/// A feature's notices: actions the calling participant must take, derived from that feature's state so that each goes
+/// away by itself once resolved. <see cref="Notices"/> lists every registered source's.
+/// </summary>
+public interface INoticeSource
+{
+    Task<IReadOnlyList<NoticeResponse>> ListAsync(Caller caller, CancellationToken ct);
 }

@@ -140,7 +140,7 @@ public sealed class RegisterParticipant(
                 ["legalName"] = Math.Round(nameScore, 4),
                 ["registeredAddress.postcode"] = 1.0,
             };
-            var duplicateCase = DuplicateCase.Open("participant", participant.Id.Value, neighbour.Id.Value, nameScore,
+            var duplicateCase = DuplicateCase.Open("participant", participant.Id.Value, neighbour.Id.Value, nameScore, 0,
                 JsonSerializer.Serialize(evidence), [participant.Id.Value, neighbour.Id.Value], now);
             db.DuplicateCases.Add(duplicateCase);
             journal.Append(duplicateCase.TakeEvents());

@@ -137,6 +137,17 @@ public static class DatabaseSetup
         _ => false,
     };
 
+    /// <summary>
+    /// True when the database refused overlapping periods under the exclusion rule <paramref name="constraint"/>: a
+    /// PostgreSQL exclusion constraint of that name, or the SQLite trigger that raises an error with that name.
+    /// </summary>
+    public static bool IsExclusionViolation(this DbUpdateException exception, string constraint) => exception.InnerException switch
+    {
+        SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.Message.Contains(constraint, StringComparison.Ordinal),
+        PostgresException postgres => postgres.SqlState == PostgresErrorCodes.ExclusionViolation && postgres.ConstraintName == constraint,
+        _ => false,
+    };
+
     /// <summary>True when the exception is a unique-index violation on either provider.</summary>
     public static bool IsUniqueViolation(this DbUpdateException exception) => exception.InnerException switch
     {

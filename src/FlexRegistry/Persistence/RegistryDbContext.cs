@@ -6,6 +6,7 @@ using FlexRegistry.Auth;
 using FlexRegistry.Duplicates;
 using FlexRegistry.Events;
 using FlexRegistry.Participants;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -16,7 +17,7 @@ namespace FlexRegistry.Persistence;
 /// The unit of work for the whole register. One model serves SQLite and PostgreSQL; the provider-specific
 /// subclasses exist only so each provider has its own migration set.
 /// </summary>
-public abstract class RegistryDbContext(DbContextOptions options) : DbContext(options)
+public abstract class RegistryDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     internal static readonly JsonSerializerOptions EventJson = new(JsonSerializerDefaults.Web);
 
@@ -36,6 +37,9 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
     public DbSet<AuditTreeHead> AuditTreeHeads => Set<AuditTreeHead>();
     public DbSet<Subscription> Subscriptions => Set<Subscription>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
+    /// <summary>The Data Protection key ring (each key encrypted at rest; see <see cref="DataProtectionKeys"/>).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Asset> Assets => Set<Asset>();
     public DbSet<AssetAccessWindow> AssetAccessWindows => Set<AssetAccessWindow>();
     public DbSet<AssetChange> AssetChanges => Set<AssetChange>();
@@ -49,6 +53,15 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
     public DbSet<Assets.Imports.AssetImport> AssetImports => Set<Assets.Imports.AssetImport>();
     public DbSet<Assets.Imports.AssetImportRow> AssetImportRows => Set<Assets.Imports.AssetImportRow>();
     public DbSet<Assets.Imports.AssetImportResult> AssetImportResults => Set<Assets.Imports.AssetImportResult>();
+    public DbSet<Market.Product> Products => Set<Market.Product>();
+    public DbSet<Market.PortfolioMember> PortfolioMembers => Set<Market.PortfolioMember>();
+    public DbSet<Market.OperatorClaim> OperatorClaims => Set<Market.OperatorClaim>();
+    public DbSet<Market.ClaimContest> ClaimContests => Set<Market.ClaimContest>();
+    public DbSet<Market.Contract> Contracts => Set<Market.Contract>();
+    public DbSet<Market.Conflict> Conflicts => Set<Market.Conflict>();
+    public DbSet<Market.ConflictCheck> ConflictChecks => Set<Market.ConflictCheck>();
+    public DbSet<Market.OwnerSession> OwnerSessions => Set<Market.OwnerSession>();
+    public DbSet<Market.OwnerAccessFailure> OwnerAccessFailures => Set<Market.OwnerAccessFailure>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -62,6 +75,7 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
         configurationBuilder.Properties<DuplicateCaseStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<AssetPartyStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<AssetPartyId>().HaveConversion<AssetPartyIdConverter>();
+        Market.MarketConfiguration.Conventions(configurationBuilder);
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

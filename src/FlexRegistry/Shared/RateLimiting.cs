@@ -12,6 +12,10 @@ public sealed class RateLimitOptions
     public int RegistrationsPerWindow { get; set; } = 20;
     public TimeSpan RegistrationWindow { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Sign-in attempts (password, code, emailed link requests) allowed per client address per window; each account also locks after 5 wrong passwords.</summary>
+    public int SignInsPerWindow { get; set; } = 30;
+    public TimeSpan SignInWindow { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Sustained requests per second allowed to each API client (token bucket refill).</summary>
     public int ClientRequestsPerSecond { get; set; } = 50;
 
@@ -115,6 +119,9 @@ public static class RateLimiting
 {
     public static readonly ErrorCode TooManyRequests = new("request.rate_limited", 429, "Too many requests.");
 
+    /// <summary>The policy of the sign-in pages (<c>[EnableRateLimiting(RateLimiting.SignIn)]</c>): the registration throttle extended to sign-in.</summary>
+    public const string SignIn = "sign-in";
+
     public static IServiceCollection AddRegistryRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
@@ -141,6 +148,12 @@ public static class RateLimiting
             // Every authenticated request spends from its own client's bucket, so one noisy client cannot starve the
             // others; anonymous endpoints marked AnonymousLimit spend from their caller's address's window.
             limiter.GlobalLimiter = limits.Global;
+            // Sign-in pages: per client address, whichever way the person signs in (password, code, emailed link, provider).
+            limiter.AddPolicy(SignIn, http => options.Enabled
+                ? RateLimitPartition.GetFixedWindowLimiter(
+                    "sign-in:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = options.SignInsPerWindow, Window = options.SignInWindow, QueueLimit = 0 })
+                : RateLimitPartition.GetNoLimiter("off"));
         });
         return services;
     }

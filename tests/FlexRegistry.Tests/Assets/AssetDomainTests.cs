@@ -70,17 +70,6 @@ public sealed class AssetDomainTests
     }
 
     [Fact]
-    public void Scoring_SimilarCapacityAndAddress_ScoresHigh_OtherTypeLow()
-    {
-        Assert.Equal(1.0, AssetMatching.CapacitySimilarity(7, 7));
-        Assert.InRange(AssetMatching.CapacitySimilarity(7.0, 7.4), 0.94, 0.95);
-        var high = AssetMatching.Score(new Dictionary<string, double> { ["mpan"] = 1, ["type"] = 1, ["ratedCapacityKw"] = 0.97, ["address.line1"] = 0.95 });
-        Assert.True(high >= AssetMatching.Threshold);
-        var otherType = AssetMatching.Score(new Dictionary<string, double> { ["mpan"] = 1, ["type"] = 0, ["ratedCapacityKw"] = 0.4, ["address.line1"] = 1, ["model"] = 0.2 });
-        Assert.True(otherType < AssetMatching.Threshold);
-    }
-
-    [Fact]
     public void Validation_ValidChargepoint_DerivesTheDnoAreaFromTheMpan_ElseThePostcode()
     {
         var today = new DateOnly(2026, 1, 1);

@@ -147,7 +147,7 @@ public abstract class AssetImportTests(RegistryApp app)
                 await response.ReadProblem(HttpStatusCode.BadRequest, "import.file_malformed");
 
             // Latin-1 bytes (é as 0xE9) are not UTF-8.
-            var latin1 = Encoding.Latin1.GetBytes(Header + good.Replace("12 Mill Lane", "12 Allée", StringComparison.Ordinal));
+            var latin1 = Encoding.Latin1.GetBytes(Header + good.Replace("Mill Lane", "Allée", StringComparison.Ordinal));
             using (var response = await PostAsync(client, latin1, "text/csv"))
                 await response.ReadProblem(HttpStatusCode.BadRequest, "import.encoding_invalid");
 
@@ -230,8 +230,8 @@ public abstract class AssetImportTests(RegistryApp app)
         using (client)
         {
             var original = TestData.Chargepoint();
-            // Same meter point, type, capacity and address; another serial: no exact key, but clearly the same device.
-            var near = original with { SerialNumber = TestData.Serial() };
+            // Same meter point, type, capacity and address; the serial with two digits swapped: no exact key, but clearly the same device.
+            var near = original with { SerialNumber = TestData.Transposed(original.SerialNumber!) };
             var status = await ImportAsync(client, Ndjson([original, near]), "application/x-ndjson");
             Assert.Equal((2, 1), (status.Registered, status.PossibleDuplicates));
             var results = await ResultsAsync(client, status.ImportId);
@@ -241,6 +241,40 @@ public abstract class AssetImportTests(RegistryApp app)
             var flagged = Assert.Single(cases.Items, c => c.CaseId == results[1].DuplicateCaseId);
             Assert.Equal(results[1].AssetId, flagged.SubjectId);
             Assert.Equal(results[0].AssetId, flagged.CandidateId);
+        }
+    }
+
+    [Fact]
+    public async Task BUC2_Step4a_Bulk_DefiniteMatch_IsAnsweredAsADuplicate_AndTheIssuedIdPointsToTheExistingAsset()
+    {
+        var (_, a) = await app.RegisterAsync();
+        var (_, b) = await app.RegisterAsync();
+        using (a)
+        using (b)
+        {
+            var original = TestData.Chargepoint();
+            var existing = await (await a.PostAsJsonAsync("/api/v1/assets", original)).Read<RegisterAssetResponse>(HttpStatusCode.Created);
+            var otherMpan = FlexRegistry.Shared.Mpan.WithCheckDigit("14" + Random.Shared.NextInt64(1_000_000_000, 9_999_999_999).ToString(CultureInfo.InvariantCulture));
+            // B's file: the same device under another name of its maker at another meter point (definite), the same device
+            // with a transposed serial (review), and a new asset.
+            var definite = original with { Manufacturer = "MyEnergi Limited", Mpan = otherMpan, OwnerConsent = original.OwnerConsent! with { Reference = "B-1" } };
+            var near = original with { SerialNumber = TestData.Transposed(original.SerialNumber!), OwnerConsent = original.OwnerConsent! with { Reference = "B-2" } };
+            var status = await ImportAsync(b, Ndjson([definite, near, TestData.Chargepoint()]), "application/x-ndjson");
+            Assert.Equal((2, 1, 1), (status.Registered, status.Duplicates, status.PossibleDuplicates));
+
+            var results = await ResultsAsync(b, status.ImportId);
+            Assert.Equal(("duplicate", existing.AssetId), (results[0].Outcome, results[0].ExistingAssetId));
+            Assert.Null(results[0].DuplicateCaseId);
+            // The ID issued before the sweep decided keeps resolving, to the existing asset; B does not become its party.
+            var withdrawn = await (await b.GetAsync($"/api/v1/assets/{results[0].AssetId}")).Read<AssetResponse>();
+            Assert.Equal(("merged", existing.AssetId), (withdrawn.Status, withdrawn.MergedInto));
+            await (await b.GetAsync($"/api/v1/assets/{existing.AssetId}")).ShouldHave(HttpStatusCode.NotFound);
+
+            // The transposed serial is a case naming the existing asset, not the withdrawn one.
+            Assert.Equal("registered", results[1].Outcome);
+            var duplicateCase = await (await b.GetAsync($"/api/v1/duplicate-cases/{results[1].DuplicateCaseId}")).Read<DuplicateCaseResponse>();
+            Assert.Equal(existing.AssetId, duplicateCase.CandidateId);
+            Assert.Equal(("registered", null), (results[2].Outcome, results[2].DuplicateCaseId));
         }
     }
 
@@ -395,7 +429,7 @@ public abstract class AssetImportPipelineTests(RegistryApp app)
                 rowOf[i] = rows.Count;
                 if (i % 5 != 4)
                     continue;
-                rows.Add(originals[i - 3] with { SerialNumber = TestData.Serial() });
+                rows.Add(originals[i - 3] with { SerialNumber = TestData.Transposed(originals[i - 3].SerialNumber!) });
                 nearOf[rows.Count] = rowOf[i - 3];
                 rows.Add(originals[i - 4]);
                 exactOf[rows.Count] = rowOf[i - 4];

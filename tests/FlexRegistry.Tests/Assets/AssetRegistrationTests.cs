@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using FlexRegistry.Assets;
+using FlexRegistry.Assets.Matching;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Persistence;
 using FlexRegistry.Tests.Infrastructure;
@@ -269,12 +270,15 @@ public abstract class AssetRegistrationTests(RegistryApp app)
             var existing = await (await a.PostAsJsonAsync("/api/v1/assets", original)).Read<RegisterAssetResponse>(HttpStatusCode.Created);
             Assert.Null(existing.DuplicateCaseId);
 
-            // Same meter point and address, slightly different capacity and address spelling, another serial: no exact key.
-            var near = TestData.Chargepoint(mpan: original.Mpan, postcode: original.Address!.Postcode) with
+            // Same meter point and address, slightly different capacity and address spelling, the serial with two digits
+            // swapped: no exact key.
+            var near = original with
             {
-                Address = new AssetAddressDto { Line1 = "12 Mill Lane.", Town = "Cambridge", Postcode = original.Address.Postcode },
+                SerialNumber = TestData.Transposed(original.SerialNumber!),
+                Address = original.Address! with { Line1 = original.Address.Line1!.Replace("Lane", "Ln.", StringComparison.Ordinal) },
                 ImportCapacityKw = 7.2m,
                 Manufacturer = "myenergi",
+                OwnerConsent = original.OwnerConsent! with { Reference = "B-" + original.OwnerConsent.Reference },
             };
             var flagged = await (await b.PostAsJsonAsync("/api/v1/assets", near)).Read<RegisterAssetResponse>(HttpStatusCode.Created);
             Assert.Equal("provisional", flagged.DataStatus);
@@ -284,9 +288,11 @@ public abstract class AssetRegistrationTests(RegistryApp app)
             Assert.Equal("asset", duplicateCase.Kind);
             Assert.Equal(flagged.AssetId, duplicateCase.SubjectId);
             Assert.Equal(existing.AssetId, duplicateCase.CandidateId);
-            Assert.Equal(1.0, duplicateCase.Evidence["mpan"]);
-            Assert.True(duplicateCase.Evidence["ratedCapacityKw"] is > 0.9 and < 1.0);
-            Assert.True(duplicateCase.Score >= AssetMatching.Threshold);
+            Assert.Contains(duplicateCase.Comparisons, e => e is { Field: "premises", Level: "meter-and-address" });
+            Assert.Contains(duplicateCase.Comparisons, e => e is { Field: "serialNumber", Level: "transposition" });
+            Assert.Contains(duplicateCase.Comparisons, e => e is { Field: "capacity", Level: "rounded" });
+            Assert.Equal(duplicateCase.Comparisons.Single(e => e.Field == "premises").Weight, duplicateCase.Evidence["premises"]);
+            Assert.True(duplicateCase.MatchWeight >= AssetMatcher.ReviewWeight);
             // Both registrants are parties: A sees the case too.
             await (await a.GetAsync($"/api/v1/duplicate-cases/{flagged.DuplicateCaseId}")).ShouldHave(HttpStatusCode.OK);
 
@@ -325,7 +331,7 @@ public abstract class AssetRegistrationTests(RegistryApp app)
         {
             var original = TestData.Chargepoint();
             await (await a.PostAsJsonAsync("/api/v1/assets", original)).ShouldHave(HttpStatusCode.Created);
-            var near = TestData.Chargepoint(mpan: original.Mpan, postcode: original.Address!.Postcode);
+            var near = original with { SerialNumber = TestData.Transposed(original.SerialNumber!) };
             var flagged = await (await a.PostAsJsonAsync("/api/v1/assets", near)).Read<RegisterAssetResponse>(HttpStatusCode.Created);
             Assert.NotNull(flagged.DuplicateCaseId);
 

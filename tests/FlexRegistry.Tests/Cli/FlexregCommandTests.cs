@@ -175,6 +175,36 @@ public abstract class FlexregCommandTests(RegistryApp app) : IDisposable
         }
     }
 
+    [Fact]
+    public async Task AssetsExport_StreamsTheSearchToCsvAndNdjson_WithItsFilters()
+    {
+        var (registration, client) = await app.RegisterAsync();
+        using (client)
+        {
+            var ids = new List<string>();
+            foreach (var asset in new[] { TestData.Chargepoint(), TestData.Chargepoint(), TestData.Chargepoint() with { Mpan = TestData.Mpan(23) } })
+                ids.Add((await (await client.PostAsJsonAsync("/api/v1/assets", asset)).Read<RegisterAssetResponse>(HttpStatusCode.Created)).AssetId);
+            string[] connection = ["--client-id", registration.ApiClient.ClientId, "--client-secret", registration.ApiClient.ClientSecret!];
+
+            var csv = Path.Combine(_dir.FullName, "export.csv");
+            var (context, output, error) = Context();
+            Assert.Equal(Flexreg.Ok, await Flexreg.InvokeAsync(["assets", "export", "--out", csv, .. connection], context));
+            Assert.Contains("Wrote 3 assets", output.ToString(), StringComparison.Ordinal);
+            Assert.Equal("", error.ToString());
+            var lines = await File.ReadAllLinesAsync(csv);
+            Assert.Equal(string.Join(',', FlexRegistry.Cli.Assets.ExportCommand.CsvColumns), lines[0]);
+            Assert.Equal(ids.Order(StringComparer.Ordinal), lines[1..].Select(l => l.Split(',')[0]).Order(StringComparer.Ordinal));
+
+            // NDJSON, filtered by DNO area (Yorkshire, distributor 23): the one asset there.
+            var ndjson = Path.Combine(_dir.FullName, "yorkshire.ndjson");
+            (context, output, _) = Context();
+            Assert.Equal(Flexreg.Ok, await Flexreg.InvokeAsync(["assets", "export", "--out", ndjson, "--dno-area", "23", .. connection], context));
+            var row = Assert.Single(await File.ReadAllLinesAsync(ndjson));
+            Assert.Equal(ids[2], System.Text.Json.JsonDocument.Parse(row).RootElement.GetProperty("assetId").GetString());
+            Assert.False(File.Exists(ndjson + ".partial"));
+        }
+    }
+
     public void Dispose()
     {
         _dir.Delete(recursive: true);

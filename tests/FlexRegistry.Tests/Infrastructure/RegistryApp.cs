@@ -19,6 +19,9 @@ public abstract class RegistryApp : WebApplicationFactory<Program>, IAsyncLifeti
 
     public abstract string Provider { get; }
 
+    /// <summary>Where the pickup-folder mailer writes this fixture's emails.</summary>
+    public string MailDirectory { get; } = Path.Combine(Path.GetTempPath(), "flexreg-mail-" + Guid.NewGuid().ToString("N")[..12]);
+
     protected abstract string ConnectionString { get; }
 
     /// <summary>Extra configuration for a fixture (e.g. a Companies House fake).</summary>
@@ -41,6 +44,9 @@ public abstract class RegistryApp : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Sequencing:CatchUpTimeout", "00:00:30");
         builder.UseSetting("Webhooks:AllowPrivateNetworks", "true");
         builder.UseSetting("Webhooks:PollInterval", "00:00:00.100");
+        // Ephemeral Data Protection certificate and a mail folder of the fixture's own (tests that read mail use a fake SMTP server).
+        builder.UseSetting("DataProtection:CertificateFile", "");
+        builder.UseSetting("Email:PickupDirectory", MailDirectory);
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value);
         // Every response of every test is held to the served OpenAPI document.

@@ -66,19 +66,47 @@ public static class TestData
 
     public static string Serial() => "SN-" + Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>A valid, commissioned EV chargepoint with unique MPAN, serial and postcode.</summary>
-    public static RegisterAssetRequest Chargepoint(string? mpan = null, string? serial = null, string? postcode = null) => new()
+    /// <summary>
+    /// The serial as a second FSP might mistype it: its first two (differing) characters swapped. "SN-4012345" becomes
+    /// "NS-4012345", which no other test's serial can be.
+    /// </summary>
+    /// <summary>
+    /// A near duplicate of <paramref name="original"/> as a second FSP might describe it (a mistyped serial, a rounded
+    /// capacity, the maker's other name): a case for review, not a definite match.
+    /// </summary>
+    public static RegisterAssetRequest NearDuplicateOf(RegisterAssetRequest original) =>
+        original with { SerialNumber = Transposed(original.SerialNumber!), ImportCapacityKw = 7.2m, Manufacturer = "myenergi" };
+
+    public static string Transposed(string serial)
+    {
+        var at = 0;
+        while (serial[at] == serial[at + 1])
+            at++;
+        return serial[..at] + serial[at + 1] + serial[at] + serial[(at + 2)..];
+    }
+
+    /// <summary>
+    /// A valid, commissioned EV chargepoint with unique MPAN, serial and postcode, at its own house number on Mill Lane and
+    /// with its own commissioning date (so that two of them never look like one device recorded twice).
+    /// </summary>
+    public static RegisterAssetRequest Chargepoint(string? mpan = null, string? serial = null, string? postcode = null)
+    {
+        var n = Next();
+        return Chargepoint(n, mpan, serial, postcode);
+    }
+
+    private static RegisterAssetRequest Chargepoint(int n, string? mpan, string? serial, string? postcode) => new()
     {
         Type = "ev-chargepoint",
         Mpan = mpan ?? Mpan(),
         Manufacturer = "Myenergi Ltd",
         Model = "zappi v2 7kW",
         SerialNumber = serial ?? Serial(),
-        Address = new AssetAddressDto { Line1 = "12 Mill Lane", Town = "Cambridge", Postcode = postcode ?? Postcode() },
+        Address = new AssetAddressDto { Line1 = $"{1 + (n % 9973)} Mill Lane", Town = "Cambridge", Postcode = postcode ?? Postcode() },
         ImportCapacityKw = 7.4m,
         ConnectionVoltageKv = 0.23m,
         Status = "commissioned",
-        CommissioningDate = new DateOnly(2024, 5, 1),
+        CommissioningDate = new DateOnly(2024, 5, 1).AddDays(-(n % 1009)),
         OwnerConsent = new OwnerConsentDto { Reference = "CONSENT-" + Next(), Method = "signed-contract", Date = new DateOnly(2024, 4, 20) },
     };
 }

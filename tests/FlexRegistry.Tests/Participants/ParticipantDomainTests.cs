@@ -109,9 +109,9 @@ public sealed class ParticipantDomainTests
     [Fact]
     public void JaroWinkler_MatchesTheTextbookValues()
     {
-        Assert.Equal(0.961, OrganisationName.JaroWinkler("MARTHA", "MARHTA"), 3);
-        Assert.Equal(0.840, OrganisationName.JaroWinkler("DWAYNE", "DUANE"), 3);
-        Assert.Equal(0.813, OrganisationName.JaroWinkler("DIXON", "DICKSONX"), 3);
+        Assert.Equal(0.961, FlexRegistry.Shared.Matching.Text.JaroWinkler("MARTHA", "MARHTA"), 3);
+        Assert.Equal(0.840, FlexRegistry.Shared.Matching.Text.JaroWinkler("DWAYNE", "DUANE"), 3);
+        Assert.Equal(0.813, FlexRegistry.Shared.Matching.Text.JaroWinkler("DIXON", "DICKSONX"), 3);
     }
 
     [Fact]

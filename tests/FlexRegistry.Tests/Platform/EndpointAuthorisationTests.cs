@@ -12,11 +12,43 @@ public sealed class EndpointAuthorisationTests(SqliteApp app) : IClassFixture<Sq
     private static readonly HashSet<string> Anonymous =
     [
         "POST /connect/token", "POST /api/v1/participants", "ANY /health/live", "ANY /health/ready",
-        "GET /openapi/{documentName}.json", "GET /docs/{documentName?}",
+        "GET /openapi/{documentName}.json", "GET /docs/{documentName?}", "POST /api/v1/owner-access",
     ];
 
+    /// <summary>The web pages anyone may open (policy page:anyone); every other page needs a session.</summary>
+    private static readonly HashSet<string> PublicPages =
+    [
+        "/", "/error/{code:int}", "/forbidden", "/register", "/signin", "/signin/two-factor", "/signin/link", "/signin/link/continue",
+        "/signin/external/{scheme}", "/signin/external/callback", "/signout", "/account/accept",
+    ];
+
+    private static bool IsPage(RouteEndpoint endpoint) => endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.RazorPages.PageActionDescriptor>() is not null;
+
+    private IEnumerable<RouteEndpoint> Pages() =>
+        app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().Where(IsPage);
+
+    [Fact]
+    public async Task EveryPage_NamesAPagePolicy_AndOnlyThePublicPagesAreOpenToEveryone()
+    {
+        var pages = Pages().ToList();
+        Assert.True(pages.Count >= 25, $"only {pages.Count} pages found");
+        var provider = app.Services.GetRequiredService<IAuthorizationPolicyProvider>();
+        foreach (var page in pages)
+        {
+            var route = "/" + page.RoutePattern.RawText!.Trim('/');
+            Assert.Null(page.Metadata.GetMetadata<IAllowAnonymous>());
+            var policies = page.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).OfType<string>().ToList();
+            var policy = Assert.Single(policies);
+            Assert.StartsWith(FlexRegistry.Auth.Policies.PagePrefix, policy, StringComparison.Ordinal);
+            Assert.NotNull(await provider.GetPolicyAsync(policy));
+            Assert.True((policy == FlexRegistry.Auth.Policies.Anyone) == PublicPages.Contains(route),
+                $"{route} has policy {policy}; only the listed public pages may be open to everyone");
+        }
+        Assert.Empty(PublicPages.Except(pages.Select(p => "/" + p.RoutePattern.RawText!.Trim('/'))));
+    }
+
     private IEnumerable<(string Key, RouteEndpoint Endpoint)> Endpoints() =>
-        app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+        app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().Where(e => !IsPage(e))
             .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["ANY"])
                 .Select(m => ($"{m} /{e.RoutePattern.RawText!.Trim('/')}", e)));
 

@@ -26,6 +26,8 @@ public abstract class MassAssignmentTests(RegistryApp app)
     private static readonly string[] AssetPartyServerOwned =
         ["partyId", "assetId", "status", "initiative", "requestedBy", "requestedAt", "from", "endedAt", "endReason"];
 
+    private static readonly string[] ProductServerOwned = ["productId", "ownerId", "serviceClass", "createdAt", "updatedAt"];
+
     private static readonly Dictionary<string, (Func<object> Body, string[] ServerOwned)> Writes = new()
     {
         ["POST /api/v1/participants"] = (() => TestData.Registration(),
@@ -80,6 +82,26 @@ public abstract class MassAssignmentTests(RegistryApp app)
         ["POST /api/v1/assets/{id}/move-meter-point"] = (() => new MoveMeterPointRequest { Mpan = TestData.Mpan() }, [.. AssetServerOwned, "status", "version"]),
         ["POST /api/v1/assets/{id}/upgrade"] = (() => new UpgradeAssetRequest { ImportCapacityKw = 7m }, [.. AssetServerOwned, "status", "version"]),
         ["POST /api/v1/assets/{id}/decommission"] = (() => new DecommissionAssetRequest { Reason = "test" }, [.. AssetServerOwned, "status", "version"]),
+        ["POST /api/v1/products"] = (() => Market.MarketTestData.Product("dso-sustain"), ProductServerOwned),
+        ["PUT /api/v1/products/{id}"] = (() => Market.MarketTestData.Product("dso-sustain"), ProductServerOwned),
+        ["POST /api/v1/products/{id}/eligibility-check"] = (() => new EligibilityCheckRequest { AssetIds = ["FRA-SMUGGLED"] },
+            ["productId", "eligible", "notEligible", "assets"]),
+        ["POST /api/v1/portfolios/{id}/members"] = (() => new AddPortfolioMembersRequest { Members = [new PortfolioMemberDto { AssetId = "FRA-SMUGGLED" }] },
+            ["portfolioId", "membershipId", "changed", "portfolio", "ownerId"]),
+        ["POST /api/v1/portfolios/{id}/members/remove"] = (() => new RemovePortfolioMembersRequest { AssetIds = ["FRA-SMUGGLED"] },
+            ["portfolioId", "changed", "portfolio"]),
+        ["POST /api/v1/operator-claims"] = (() => Market.MarketTestData.Claim("FRA-SMUGGLED", "dso-flexibility", TimeProvider.System.GetUtcNow()),
+            ["claimId", "operatorId", "status", "endReason", "createdAt", "replaced"]),
+        ["POST /api/v1/operator-claims/{id}/end"] = (() => new EndClaimRequest(), ["claimId", "status", "endReason", "operatorId"]),
+        ["POST /api/v1/contracts"] = (() => Market.MarketTestData.Contract("FRA-SMUGGLED", "SMUGGLED"),
+            ["contractId", "sellerId", "buyerId", "status", "proposedBy", "proposedAt", "acceptedAt", "warnings"]),
+        ["POST /api/v1/contracts/{id}/terminate"] = (() => new TerminateContractRequest(), ["contractId", "status", "endedBy"]),
+        ["POST /api/v1/conflicts/{id}/acknowledge"] = (() => new AcknowledgeConflictRequest { Note = "test" }, ["conflictId", "status", "acknowledgedByYou"]),
+        ["POST /api/v1/conflicts/{id}/resolve"] = (() => new ResolveConflictRequest { Resolution = "test" }, ["conflictId", "status", "resolvedBy"]),
+        ["POST /api/v1/conflicts/detect"] = (() => new DetectConflictsRequest(), ["open", "detected", "cleared", "conflicts"]),
+        ["POST /api/v1/owner-access"] = (() => new OwnerAccessRequest { AssetId = "FRA-SMUGGLED", Mpan = "1", ConsentReference = "c" }, ["token", "expiresAt"]),
+        ["POST /api/v1/owner-view/assets/{id}/claims/{claimId}/withdraw-consent"] = (() => new WithdrawConsentRequest { Reason = "test" },
+            ["status", "endReason", "claimId"]),
     };
 
     /// <summary>

@@ -115,7 +115,7 @@ public abstract class VisibilityMatrixTests(RegistryApp app)
             }
             await (await b.PostAsJsonAsync("/api/v1/assets", request)).ShouldHave(HttpStatusCode.Conflict);
             // A near duplicate of it: a case for review, raised as an event to the asset's parties.
-            var near = TestData.Chargepoint(mpan: request.Mpan, postcode: request.Address!.Postcode) with { ImportCapacityKw = 7.2m, Manufacturer = "myenergi" };
+            var near = TestData.NearDuplicateOf(request);
             Assert.NotNull((await (await a.PostAsJsonAsync("/api/v1/assets", near)).Read<RegisterAssetResponse>(HttpStatusCode.Created)).DuplicateCaseId);
             // The registrant's own view fixes which groups each surface carries; wait for the confirmation worker's note.
             var full = await EventTestData.Eventually(() => a.ReadAssetAsync(assetId, null), r => r.ConfirmationNote is not null);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FlexRegistry.Assets.Confirmation;
+using FlexRegistry.Assets.Matching;
 using FlexRegistry.Audit;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Duplicates;
@@ -354,15 +355,20 @@ public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, 
         return assets;
     }
 
-    /// <summary>The cases a sweep of rows <c>(From, To]</c> opens, and the first case of each flagged row.</summary>
-    internal sealed record SweepResult(int From, int To, List<DuplicateCase> Cases, List<(int Row, string AssetId, Guid CaseId)> Flagged);
+    /// <summary>
+    /// The cases a sweep of rows <c>(From, To]</c> opens, the first case of each flagged row, and the rows found to be
+    /// definite matches of an existing asset (answered like exact duplicates when the sweep is written).
+    /// </summary>
+    internal sealed record SweepResult(int From, int To, List<DuplicateCase> Cases, List<(int Row, string AssetId, Guid CaseId)> Flagged,
+        List<(int Row, AssetId Subject, AssetId Existing)> Definite);
 
     /// <summary>
-    /// Second-level de-duplication for committed rows <c>(from, to]</c>: one blocked query for them all (same MPAN, or
-    /// same postcode and type), scored with the same evidence and threshold as a single registration. Reads only committed
-    /// rows and writes nothing, so it runs behind the batches on its own connection; <see cref="WriteSweepAsync"/> opens
-    /// the cases. Assets committed by later batches are left out of the comparison by their later registration time;
-    /// they are compared with these rows when their own rows are swept.
+    /// Second-level de-duplication for committed rows <c>(from, to]</c>: the blocked candidates of them all read at once (one
+    /// index-served query per blocking key), then <see cref="AssetMatcher"/> for each row exactly as for a single
+    /// registration. Reads only committed rows and writes nothing, so it runs behind the batches on its own connection;
+    /// <see cref="WriteSweepAsync"/> opens the cases and answers the definite matches. Assets committed by later batches
+    /// are left out of the comparison by their later registration time; they are compared with these rows when their own
+    /// rows are swept.
     /// </summary>
     private async Task<SweepResult> ComputeSweepAsync(RegistryDbContext db, Guid importId, int from, int to, CancellationToken ct)
     {
@@ -372,17 +378,35 @@ public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, 
             .ToListAsync(ct);
         var rowOf = registered.ToDictionary(r => r.Id.Value, r => r.ImportRow!.Value, StringComparer.Ordinal);
         var ids = registered.Select(r => r.Id).ToList();
-        // The batch's assets whose blocks hold another asset (one query: per asset, an index probe at its MPAN and one at
-        // its postcode and type, each stopping at the first other asset), then every unmerged asset in their blocks, the
-        // batch's own among them. Nearly every asset of a large import is alone in its blocks: it has nothing to compare
-        // and is never read back whole. An asset with neither an MPAN nor a postcode, or merged meanwhile, has nothing to compare.
+        // The batch's assets whose blocks hold another asset (one query: per asset, an index probe per blocking key, each
+        // stopping at the first other asset), then every unmerged asset in their blocks, the batch's own among them. Nearly
+        // every asset of a large import is alone in its blocks: it has nothing to compare and is never read back whole.
         var shared = ids.Count == 0 ? [] : await SharingABlock(db, ids).ToListAsync(ct);
-        var sharedMpans = shared.Select(a => a.Mpan).OfType<string>().Distinct().ToList();
-        var sharedPostcodes = shared.Select(a => a.Postcode).OfType<string>().Distinct().ToList();
-        // Two index-served reads, not one OR-ed query (which PostgreSQL answers with a scan of the whole table).
-        var candidates = (await AnyOfAsync(db, sharedMpans, a => sharedMpans.Contains(a.Mpan!), sharedPostcodes, a => sharedPostcodes.Contains(a.Postcode!), ct))
-            .Where(a => !a.Status.IsFinal())
-            .ToList();
+        var candidates = new List<Asset>(shared);
+        var seen = shared.Select(a => a.Id).ToHashSet();
+        foreach (var kind in Enum.GetValues<BlockKind>())
+        {
+            var values = shared.Select(a => AssetBlocking.Key(a, kind)).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+            if (values.Count == 0)
+                continue;
+            // Index-served reads per key, not one OR-ed query (which PostgreSQL answers with a scan of the whole table). A
+            // block larger than a single registration reads (one address written for thousands of assets) is read as a
+            // single registration reads it, its longest-registered assets only, so it costs no more than a normal one.
+            var sizes = await db.Assets.Where(AssetMatching.InBlocks(kind, values)).GroupBy(AssetMatching.KeyOf(kind))
+                .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+            var small = sizes.Where(b => b.Count <= AssetBlocking.MaxPerBlock).Select(b => b.Key!).ToList();
+            if (small.Count > 0)
+            {
+                candidates.AddRange((await db.Assets.AsNoTracking().Where(AssetMatching.InBlocks(kind, small)).Where(a => a.Status != AssetStatus.Merged && a.Status != AssetStatus.Decommissioned).ToListAsync(ct))
+                    .Where(a => seen.Add(a.Id)));
+            }
+            foreach (var large in sizes.Where(b => b.Count > AssetBlocking.MaxPerBlock))
+            {
+                candidates.AddRange((await db.Assets.AsNoTracking().Where(AssetMatching.InBlock(kind, large.Key!)).Where(a => a.Status != AssetStatus.Merged && a.Status != AssetStatus.Decommissioned)
+                        .OrderBy(a => a.RegisteredAt).Take(AssetBlocking.MaxPerBlock).ToListAsync(ct))
+                    .Where(a => seen.Add(a.Id)));
+            }
+        }
         // Rows of this import after `to` may be committed while this sweep reads (it runs behind the batches): they are
         // compared with these rows when they are swept themselves, never here (their registration time normally says so,
         // but not under a clock that does not move, so they are looked up).
@@ -395,58 +419,51 @@ public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, 
                 .ToListAsync(ct)).Select(a => a.Value).ToHashSet(StringComparer.Ordinal);
         if (later.Count > 0)
             candidates = [.. candidates.Where(c => !later.Contains(c.Id.Value))];
-        var assets = candidates.Where(a => rowOf.ContainsKey(a.Id.Value)).ToList();
+        // Registration order, as a single registration's block look-up reads them; within the batch, row order.
+        candidates = [.. candidates.OrderBy(c => c.RegisteredAt).ThenBy(c => rowOf.GetValueOrDefault(c.Id.Value))];
+        var blocks = new AssetBlocks(candidates);
         var now = time.GetUtcNow();
         var cases = new List<DuplicateCase>();
         var flagged = new List<(int Row, string AssetId, Guid CaseId)>();
-        // The blocks, indexed once (the candidates' order is kept, so ties in RegisteredAt sort as before).
-        var byMpan = candidates.Where(c => c.Mpan is not null).ToLookup(c => c.Mpan!, StringComparer.Ordinal);
-        var byPlace = candidates.Where(c => c.Postcode is not null).ToLookup(c => (c.Postcode!, c.Type));
-        var order = new Dictionary<Asset, int>(ReferenceEqualityComparer.Instance);
-        for (var i = 0; i < candidates.Count; i++)
-            order[candidates[i]] = i;
-        foreach (var asset in assets.OrderBy(a => rowOf[a.Id.Value]))
+        var definite = new List<(int Row, AssetId Subject, AssetId Existing)>();
+        var withdrawn = new HashSet<AssetId>();
+        foreach (var asset in candidates.Where(a => rowOf.ContainsKey(a.Id.Value)).OrderBy(a => rowOf[a.Id.Value]))
         {
             var row = rowOf[asset.Id.Value];
-            DuplicateCase? first = null;
-            IEnumerable<Asset> sameMpan = asset.Mpan is null ? [] : byMpan[asset.Mpan];
-            IEnumerable<Asset> samePlace = asset.Postcode is null ? [] : byPlace[(asset.Postcode, asset.Type)];
-            var block = sameMpan.Union<Asset>(samePlace, ReferenceEqualityComparer.Instance)
-                .OrderBy(c => order[c])
-                .Where(c => c.Id != asset.Id && c.RegisteredAt <= asset.RegisteredAt)
-                // Within the batch, a row is compared with the rows before it, as if registered one by one.
-                .Where(c => !rowOf.TryGetValue(c.Id.Value, out var other) || other < row)
-                .OrderBy(c => c.RegisteredAt)
-                .Take(AssetMatching.MaxCandidates);
-            foreach (var candidate in block)
+            // Within the batch, a row is compared with the rows before it, as if registered one by one.
+            var match = AssetMatcher.Match(asset, blocks.CandidatesFor(asset, c => c.RegisteredAt <= asset.RegisteredAt
+                && !withdrawn.Contains(c.Id) && (!rowOf.TryGetValue(c.Id.Value, out var other) || other < row)));
+            if (match.Decision == MatchDecision.Definite)
             {
-                var evidence = AssetMatching.Evidence(asset, candidate);
-                var score = AssetMatching.Score(evidence);
-                if (score < AssetMatching.Threshold)
-                    continue;
-                var duplicateCase = DuplicateCase.Open("asset", asset.Id.Value, candidate.Id.Value, score, JsonSerializer.Serialize(evidence),
-                    [.. candidate.PartyList, .. asset.PartyList], now);
-                cases.Add(duplicateCase);
-                first ??= duplicateCase;
+                definite.Add((row, asset.Id, match.Definite!.Candidate.Id));
+                withdrawn.Add(asset.Id);
             }
-            if (first is not null)
-                flagged.Add((row, asset.Id.Value, first.Id));
+            else if (match.Decision == MatchDecision.Review)
+            {
+                var opened = match.Cases.Select(c => AssetMatching.OpenCase(asset, c, now)).ToList();
+                cases.AddRange(opened);
+                flagged.Add((row, asset.Id.Value, opened[0].Id));
+            }
         }
 
-        return new SweepResult(from, to, cases, flagged);
+        return new SweepResult(from, to, cases, flagged, definite);
     }
 
-    /// <summary>The blocking keys of those of <paramref name="ids"/> that share a block (an MPAN, or a postcode and type) with another asset.</summary>
-    private static IQueryable<BlockKeys> SharingABlock(RegistryDbContext db, List<AssetId> ids) =>
+    /// <summary>Those of <paramref name="ids"/> (unmerged) that share a block with another asset.</summary>
+    private static IQueryable<Asset> SharingABlock(RegistryDbContext db, List<AssetId> ids) =>
         db.Assets.AsNoTracking()
-            .Where(a => ids.Contains(a.Id))
+            .Where(a => ids.Contains(a.Id) && a.Status != AssetStatus.Merged)
             .Where(a => (a.Mpan != null && db.Assets.Any(b => b.Mpan == a.Mpan && b.Id != a.Id))
-                || (a.Postcode != null && db.Assets.Any(b => b.Postcode == a.Postcode && b.Type == a.Type && b.Id != a.Id)))
-            .Select(a => new BlockKeys(a.Mpan, a.Postcode));
+                || (a.Postcode != null && db.Assets.Any(b => b.Postcode == a.Postcode && b.Id != a.Id))
+                || (a.SerialKey != null && db.Assets.Any(b => b.SerialKey == a.SerialKey && b.Id != a.Id))
+                || (a.AddressKey != null && db.Assets.Any(b => b.AddressKey == a.AddressKey && b.Id != a.Id))
+                || (a.GeoCell != null && db.Assets.Any(b => b.GeoCell == a.GeoCell && b.Id != a.Id)));
 
-    private sealed record BlockKeys(string? Mpan, string? Postcode);
-
-    /// <summary>Opens a sweep's cases and advances the sweep's resume point, in one transaction.</summary>
+    /// <summary>
+    /// Opens a sweep's cases, answers its definite matches like exact duplicates (the row becomes a duplicate naming the
+    /// existing asset; the just-issued ID is withdrawn and points to it) and advances the sweep's resume point, in one
+    /// transaction.
+    /// </summary>
     private async Task WriteSweepAsync(AssetImport import, SweepResult sweep, CancellationToken ct)
     {
         var (from, to, cases, flagged) = (sweep.From, sweep.To, sweep.Cases, sweep.Flagged);
@@ -462,12 +479,44 @@ public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, 
                 return;
             db.DuplicateCases.AddRange(cases);
             journal.Append([.. cases.SelectMany(c => c.TakeEvents())]);
+            var answered = await WithdrawDefiniteMatchesAsync(sweep.Definite, ct);
             await db.SaveChangesAsync(ct);
             // A flagged row is no longer simply registered: it gets its result row now, naming its case.
             await BulkWriter.For(db).InsertAsync(db, [.. flagged.Select(f => AssetImportResult.Flagged(import.Id, f.Row, f.AssetId, f.CaseId))], ct);
+            // A definite match is answered like an exact duplicate: its row gets a duplicate result naming the existing asset
+            // (and the withdrawn ID it was issued, which keeps resolving to it).
+            await BulkWriter.For(db).InsertAsync(db, [.. answered.Select(d => AssetImportResult.Create(import.Id, d.Row, AssetImportResult.DuplicateOutcome, d.Subject, d.Existing, null))], ct);
+            if (answered.Count > 0)
+            {
+                var count = answered.Count;
+                await db.AssetImports.Where(i => i.Id == import.Id)
+                    .ExecuteUpdateAsync(s => s.SetProperty(i => i.Registered, i => i.Registered - count).SetProperty(i => i.Duplicates, i => i.Duplicates + count), ct);
+            }
             await journal.CommitAsync(transaction, ct);
         });
         db.ChangeTracker.Clear();
+    }
+
+    /// <summary>Withdraws each definite match's new asset in favour of the existing one (both read in one query); returns the rows answered.</summary>
+    private async Task<List<(int Row, string Subject, string Existing)>> WithdrawDefiniteMatchesAsync(List<(int Row, AssetId Subject, AssetId Existing)> definite, CancellationToken ct)
+    {
+        if (definite.Count == 0)
+            return [];
+        var ids = definite.SelectMany(d => new[] { d.Subject, d.Existing }).Distinct().ToList();
+        var assets = await db.Assets.Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
+        var now = time.GetUtcNow();
+        var answered = new List<(int Row, string Subject, string Existing)>();
+        foreach (var (row, subjectId, existingId) in definite)
+        {
+            // Merged or decommissioned meanwhile (a reviewer or a party acted first): the row stays registered.
+            if (assets[subjectId].Status.IsFinal() || assets[existingId].Status.IsFinal())
+                continue;
+            assets[subjectId].WithdrawAsDuplicateOf(assets[existingId], now);
+            db.AssetChanges.AddRange(assets[subjectId].TakeChanges());
+            journal.Append([.. assets[subjectId].TakeEvents(), .. assets[existingId].TakeEvents()]);
+            answered.Add((row, subjectId.Value, existingId.Value));
+        }
+        return answered;
     }
 
     private async Task CompleteAsync(AssetImport import, string? failure, CancellationToken ct)

@@ -13,6 +13,22 @@ namespace FlexRegistry.Auth.Users;
 /// </summary>
 public sealed class AcceptInvitation(RegistryDbContext db, Journal journal, TimeProvider time)
 {
+    /// <summary>
+    /// What the invitation page shows the token holder before they accept: the invited email and the organisation. Null
+    /// for an unknown, used, expired or withdrawn token (one answer for all, as for accepting).
+    /// </summary>
+    public async Task<InvitationSummary?> DescribeAsync(string? token, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(token) || token.Length > 200)
+            return null;
+        var hash = OrganisationUser.HashToken(token.Trim());
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.InvitationTokenHash == hash, ct);
+        if (user is null || !user.InvitationUsableAt(time.GetUtcNow()))
+            return null;
+        var participant = await db.Participants.AsNoTracking().FirstAsync(p => p.Id == user.ParticipantId, ct);
+        return new InvitationSummary(user.Email, user.Name, participant.LegalName, participant.Roles.Contains(Participants.ParticipantRole.RegistryOperator));
+    }
+
     public async Task<UserResponse> HandleAsync(AcceptInvitationRequest request, ExternalIdentity identity, CancellationToken ct)
     {
         var errors = new FieldErrors();
@@ -49,3 +65,6 @@ public sealed class AcceptInvitation(RegistryDbContext db, Journal journal, Time
         return ManageUsers.ToResponse(user);
     }
 }
+
+/// <summary>An invitation as its holder sees it before accepting.</summary>
+public sealed record InvitationSummary(string Email, string Name, string OrganisationName, bool RegistryOperator);

@@ -1,8 +1,10 @@
 using FlexRegistry.Audit;
+using FlexRegistry.Auth.People;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Participants;
 using FlexRegistry.Persistence;
 using FlexRegistry.Shared;
+using FlexRegistry.Shared.Mail;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlexRegistry.Auth.Users;
@@ -19,7 +21,7 @@ public sealed class UserOptions
 /// what the organisation's roles allow, change their permissions, suspend, reinstate and remove them. Audit entries
 /// name fields only; the name and email stay out of the audit log.
 /// </summary>
-public sealed class ManageUsers(RegistryDbContext db, Journal journal, UserOptions options, ExternalIssuerRegistry issuers, TimeProvider time)
+public sealed class ManageUsers(RegistryDbContext db, Journal journal, UserOptions options, ExternalIssuerRegistry issuers, Emails emails, WebLinks links, TimeProvider time)
 {
     public async Task<InviteUserResponse> InviteAsync(ParticipantId id, InviteUserRequest request, Caller caller, CancellationToken ct)
     {
@@ -43,11 +45,43 @@ public sealed class ManageUsers(RegistryDbContext db, Journal journal, UserOptio
                 $"{email.Domain} is not one of the organisation's email domains ({string.Join(", ", domains.Select(d => d.Domain))}); the registry operator approves further domains.",
                 new Dictionary<string, object?> { ["domains"] = domains.Select(d => d.Domain).ToArray() });
 
-        var (user, token) = OrganisationUser.Invite(id, email, request.Name!, permissions, options.InvitationLifetime, time.GetUtcNow());
+        return await InviteAndEmailAsync(participant, email, request.Name!, permissions, caller, ct);
+    }
+
+    /// <summary>
+    /// The Authorised Person, who registered the organisation, is invited at their own address with every permission the
+    /// roles allow, whatever its domain (a sole trader's may be a public mailbox provider's): they administer the rest.
+    /// </summary>
+    public async Task<InviteUserResponse> InviteAuthorisedPersonAsync(ParticipantId id, Caller caller, CancellationToken ct)
+    {
+        var participant = await LoadParticipantAsync(id, caller, ct);
+        if (!Email.TryParse(participant.AuthorisedPerson.Email, out var email))
+            throw new DomainRuleException(UserErrors.EmailDomainNotRegistered, "The Authorised Person's email is not a valid address.");
+        return await InviteAndEmailAsync(participant, email, participant.AuthorisedPerson.Name, Scopes.AllowedFor(participant.Roles), caller, ct);
+    }
+
+    /// <summary>
+    /// Creates the invitation and emails its link. The email goes after the commit: if the mail system refuses it the
+    /// invitation still stands, and the answer (which carries the token, shown once) lets the inviter pass it on.
+    /// </summary>
+    private async Task<InviteUserResponse> InviteAndEmailAsync(Participant participant, Email email, string name, IReadOnlyList<string> permissions, Caller caller, CancellationToken ct)
+    {
+        var id = participant.Id;
+        var (user, token) = OrganisationUser.Invite(id, email, name, permissions, options.InvitationLifetime, time.GetUtcNow());
         db.Users.Add(user);
         journal.Append(user.TakeEvents(), AuditEntry.By(caller, "user.invite", "user", user.Id, id.Value, "email", "name", "permissions"));
         await journal.SaveAsync(ct);
-        return new InviteUserResponse(user.Id, OrganisationUser.Wire(user.Status), user.Permissions, token, user.InvitationExpiresAt!.Value);
+        var link = links.To("/account/accept?token=" + Uri.EscapeDataString(token));
+        var sent = await emails.TrySendAsync(user.Email, $"You are invited to act for {participant.LegalName} in FlexRegistry",
+            $"""
+            {participant.LegalName} has invited you to act for it in FlexRegistry, the register of flexibility participants and assets.
+
+            Open this link to set up your account or sign in with your organisation's account:
+            {link}
+
+            The link works once and expires at {user.InvitationExpiresAt:yyyy-MM-dd HH:mm} UTC. If you were not expecting this email, you can ignore it.
+            """, ct);
+        return new InviteUserResponse(user.Id, OrganisationUser.Wire(user.Status), user.Permissions, token, user.InvitationExpiresAt!.Value) { EmailSent = sent };
     }
 
     public async Task<Page<UserResponse>> ListAsync(ParticipantId id, Caller caller, CancellationToken ct)

@@ -1,0 +1,470 @@
+using FlexRegistry.Assets;
+using FlexRegistry.Audit;
+using FlexRegistry.Participants;
+using FlexRegistry.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexRegistry.Market;
+
+/// <summary>What a detection run covers: one contract, portfolio, product or asset, or everything.</summary>
+public sealed record ConflictScope(string Kind, string? Id)
+{
+    public const string ContractKind = "contract";
+    public const string PortfolioKind = "portfolio";
+    public const string ProductKind = "product";
+    public const string AssetKind = "asset";
+    public const string AllKind = "all";
+
+    public static ConflictScope Of(ContractId id) => new(ContractKind, id.ToString());
+
+    public static ConflictScope Of(ProductId id) => new(ProductKind, id.ToString());
+
+    public static ConflictScope OfPortfolio(AssetId id) => new(PortfolioKind, id.Value);
+
+    public static ConflictScope OfAsset(AssetId id) => new(AssetKind, id.Value);
+
+    public static readonly ConflictScope All = new(AllKind, null);
+
+    public override string ToString() => Id is null ? Kind : $"{Kind}:{Id}";
+}
+
+/// <summary>
+/// One asset's commitment under one contract: the contract's terms and the membership that puts the asset in the
+/// contracted portfolio. Its period is where the two overlap.
+/// </summary>
+public sealed record Commitment(
+    AssetId AssetId,
+    double? AssetCapacityKw,
+    string AssetParties,
+    ContractId Contract,
+    ProductId Product,
+    AssetId Portfolio,
+    ParticipantId Seller,
+    ParticipantId Buyer,
+    double ContractedKw,
+    DateTimeOffset ContractFrom,
+    DateTimeOffset ContractTo,
+    double? MemberKw,
+    DateTimeOffset MemberFrom,
+    DateTimeOffset? MemberTo)
+{
+    public DateTimeOffset Start => ContractFrom > MemberFrom ? ContractFrom : MemberFrom;
+
+    public DateTimeOffset End => MemberTo is { } to && to < ContractTo ? to : ContractTo;
+
+    /// <summary>The share of the asset this contract commits: the member's share, no more than the contract's capacity.</summary>
+    public double? CommittedKw => (MemberKw ?? AssetCapacityKw) is { } share ? Math.Min(share, ContractedKw) : null;
+}
+
+/// <summary>
+/// The conflict register's detection. A set-based query finds, for the scope, every pair of commitments of one asset
+/// whose contract and membership periods overlap and whose products' window masks intersect (weekdays, months, times
+/// of day); each candidate is then checked exactly — the stacking rule of the two templates, the windows expanded day
+/// by day in GB time over the common period (cached per product pair and period), and for capacity-split pairs the
+/// committed capacities against the asset's. The result is reconciled with the register: new conflicts are recorded
+/// (an event to every party), known ones refreshed, ones no longer found cleared.
+/// </summary>
+public sealed class ConflictDetection(RegistryDbContext db, Journal journal, TimeProvider time, ILogger<ConflictDetection> logger)
+{
+    private const int SaveBatch = 500;
+
+    /// <summary>Capacities are compared with this much slack, so that a share split exactly (3.7 + 3.7 of 7.4 kW) fits.</summary>
+    private const double CapacityTolerance = 1e-6;
+
+    public sealed record Outcome(int Found, int Detected, int Cleared, IReadOnlyList<Conflict> Conflicts);
+
+    /// <summary>Detects conflicts in <paramref name="scope"/> and brings the register up to date; returns what is now open in it.</summary>
+    public async Task<Outcome> RunAsync(ConflictScope scope, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ReconcileAsync(scope, await FindAsync(scope, ct), ct);
+            }
+            catch (DbUpdateException e) when (e.IsUniqueViolation() && attempt < 3)
+            {
+                // A concurrent run recorded one of these conflicts first: read the register again and reconcile with it.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    /// <summary>The conflicts <paramref name="scope"/> holds, as detection finds them now (nothing is stored).</summary>
+    public async Task<IReadOnlyList<FoundConflict>> FindAsync(ConflictScope scope, CancellationToken ct)
+    {
+        var pairs = await CandidatePairsAsync(scope, ct);
+        return await EvaluateAsync(pairs, ct);
+    }
+
+    /// <summary>
+    /// The conflicts a proposed contract would be in once accepted (nothing is stored): its portfolio's members' other
+    /// commitments, checked against it.
+    /// </summary>
+    public async Task<IReadOnlyList<FoundConflict>> PreviewAsync(Contract proposed, Product product, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(proposed);
+        ArgumentNullException.ThrowIfNull(product);
+        var (start, end, exclude, kw) = (proposed.From, proposed.To, proposed.Id, proposed.ContractedCapacityKw);
+        var stackableWith = StackingRules.With(product.Template, StackingRule.Stackable);
+        var notStackableWith = StackingRules.With(product.Template, StackingRule.NotStackable);
+        var rows = await (
+                from m1 in db.PortfolioMembers
+                join m2 in db.PortfolioMembers on m1.AssetId equals m2.AssetId
+                join c2 in db.Contracts on m2.PortfolioId equals c2.PortfolioId
+                join p2 in db.Products on c2.ProductId equals p2.Id
+                join a in db.Assets on m1.AssetId equals a.Id
+                where m1.PortfolioId == proposed.PortfolioId && m1.From < end && (m1.To == null || (m1.From < m1.To && start < m1.To))
+                      && (c2.Status == ContractStatus.Active || c2.Status == ContractStatus.Terminated) && c2.Id != exclude
+                      && c2.From < c2.To && c2.From < end && start < c2.To
+                      && m2.From < end && m2.From < c2.To && (m1.To == null || m2.From < m1.To) && (m1.To == null || c2.From < m1.To) && m1.From < c2.To
+                      && (m2.To == null || (m2.From < m2.To && start < m2.To && c2.From < m2.To && m1.From < m2.To))
+                      && (p2.DayMask & product.DayMask) != 0 && (p2.MonthMask & product.MonthMask) != 0
+                      && p2.EarliestStartMinute < product.LatestEndMinute && product.EarliestStartMinute < p2.LatestEndMinute
+                      && !stackableWith.Contains(p2.Template)
+                      && (notStackableWith.Contains(p2.Template)
+                          || (a.RatedCapacityKw != null
+                              && Math.Min(m1.CapacityKw ?? a.RatedCapacityKw.Value, kw) + Math.Min(m2.CapacityKw ?? a.RatedCapacityKw.Value, c2.ContractedCapacityKw)
+                                 > a.RatedCapacityKw.Value + CapacityTolerance))
+                select new
+                {
+                    a.Id,
+                    a.RatedCapacityKw,
+                    a.Parties,
+                    MK1 = m1.CapacityKw,
+                    MF1 = m1.From,
+                    MT1 = m1.To,
+                    C2 = c2.Id,
+                    c2.ProductId,
+                    c2.PortfolioId,
+                    c2.SellerId,
+                    c2.BuyerId,
+                    c2.ContractedCapacityKw,
+                    CF2 = c2.From,
+                    CT2 = c2.To,
+                    MK2 = m2.CapacityKw,
+                    MF2 = m2.From,
+                    MT2 = m2.To,
+                })
+            .AsNoTracking().ToListAsync(ct);
+        var pairs = rows.Select(r => (
+            new Commitment(r.Id, r.RatedCapacityKw, r.Parties, proposed.Id, proposed.ProductId, proposed.PortfolioId, proposed.SellerId, proposed.BuyerId,
+                proposed.ContractedCapacityKw, start, end, r.MK1, r.MF1, r.MT1),
+            new Commitment(r.Id, r.RatedCapacityKw, r.Parties, r.C2, r.ProductId, r.PortfolioId, r.SellerId, r.BuyerId, r.ContractedCapacityKw,
+                r.CF2, r.CT2, r.MK2, r.MF2, r.MT2))).ToList();
+        return await EvaluateAsync(pairs, ct, product);
+    }
+
+    /// <summary>
+    /// For an eligibility check: each asset's existing commitments that delivering <paramref name="product"/> over its
+    /// whole validity, with the asset's full capacity, would conflict with.
+    /// </summary>
+    public async Task<IReadOnlyList<FoundConflict>> ClashesAsync(IReadOnlyCollection<AssetId> assets, Product product, ParticipantId candidateSeller, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(product);
+        var start = WindowOverlaps.StartOf(product.ValidFrom);
+        var end = WindowOverlaps.StartOf(product.ValidTo.AddDays(1));
+        var stackableWith = StackingRules.With(product.Template, StackingRule.Stackable);
+        var notStackableWith = StackingRules.With(product.Template, StackingRule.NotStackable);
+        var rows = await (
+                from m2 in db.PortfolioMembers
+                join c2 in db.Contracts on m2.PortfolioId equals c2.PortfolioId
+                join p2 in db.Products on c2.ProductId equals p2.Id
+                join a in db.Assets on m2.AssetId equals a.Id
+                where assets.Contains(m2.AssetId)
+                      && (c2.Status == ContractStatus.Active || c2.Status == ContractStatus.Terminated)
+                      && c2.From < c2.To && c2.From < end && start < c2.To
+                      && m2.From < end && m2.From < c2.To && (m2.To == null || (m2.From < m2.To && start < m2.To && c2.From < m2.To))
+                      && (p2.DayMask & product.DayMask) != 0 && (p2.MonthMask & product.MonthMask) != 0
+                      && p2.EarliestStartMinute < product.LatestEndMinute && product.EarliestStartMinute < p2.LatestEndMinute
+                      && !stackableWith.Contains(p2.Template)
+                      // With the whole asset committed to the product, any share committed elsewhere exceeds it.
+                      && (notStackableWith.Contains(p2.Template) || a.RatedCapacityKw != null)
+                select new
+                {
+                    a.Id,
+                    a.RatedCapacityKw,
+                    a.Parties,
+                    C2 = c2.Id,
+                    c2.ProductId,
+                    c2.PortfolioId,
+                    c2.SellerId,
+                    c2.BuyerId,
+                    c2.ContractedCapacityKw,
+                    CF2 = c2.From,
+                    CT2 = c2.To,
+                    MK2 = m2.CapacityKw,
+                    MF2 = m2.From,
+                    MT2 = m2.To,
+                })
+            .AsNoTracking().ToListAsync(ct);
+        // The product's delivery by this asset, as if contracted with the whole asset: its ID is empty, it is nobody's contract yet.
+        var hypothetical = new ContractId(Guid.Empty);
+        var pairs = rows.Select(r => (
+            new Commitment(r.Id, r.RatedCapacityKw, r.Parties, hypothetical, product.Id, r.Id, candidateSeller, product.OwnerId,
+                r.RatedCapacityKw ?? 0, start, end, null, start, null),
+            new Commitment(r.Id, r.RatedCapacityKw, r.Parties, r.C2, r.ProductId, r.PortfolioId, r.SellerId, r.BuyerId, r.ContractedCapacityKw,
+                r.CF2, r.CT2, r.MK2, r.MF2, r.MT2))).ToList();
+        return await EvaluateAsync(pairs, ct, product);
+    }
+
+    /// <summary>The candidate pairs of the scope, from one set-based query.</summary>
+    private async Task<List<(Commitment, Commitment)>> CandidatePairsAsync(ConflictScope scope, CancellationToken ct)
+    {
+        var commitments = db.Contracts.Where(c => c.Status == ContractStatus.Active || c.Status == ContractStatus.Terminated);
+        var first = commitments;
+        var firstMembers = db.PortfolioMembers.AsQueryable();
+        var unordered = false;
+        switch (scope.Kind)
+        {
+            case ConflictScope.ContractKind:
+                var contract = new ContractId(Guid.Parse(scope.Id!));
+                first = first.Where(c => c.Id == contract);
+                break;
+            case ConflictScope.PortfolioKind:
+                var portfolio = AssetId.Parse(scope.Id!);
+                first = first.Where(c => c.PortfolioId == portfolio);
+                break;
+            case ConflictScope.ProductKind:
+                var product = new ProductId(Guid.Parse(scope.Id!));
+                first = first.Where(c => c.ProductId == product);
+                break;
+            case ConflictScope.AssetKind:
+                var asset = AssetId.Parse(scope.Id!);
+                firstMembers = firstMembers.Where(m => m.AssetId == asset);
+                unordered = true;
+                break;
+            default:
+                unordered = true;
+                break;
+        }
+
+        var stackable = StackingRules.Pairs(StackingRule.Stackable);
+        var notStackable = StackingRules.Pairs(StackingRule.NotStackable);
+        var query =
+            from c1 in first
+            join m1 in firstMembers on c1.PortfolioId equals m1.PortfolioId
+            join m2 in db.PortfolioMembers on m1.AssetId equals m2.AssetId
+            join c2 in commitments on m2.PortfolioId equals c2.PortfolioId
+            join p1 in db.Products on c1.ProductId equals p1.Id
+            join p2 in db.Products on c2.ProductId equals p2.Id
+            join a in db.Assets on m1.AssetId equals a.Id
+            where c1.Id != c2.Id && (!unordered || c1.Id.CompareTo(c2.Id) < 0)
+                  // Every one of the four periods is non-empty and starts before each of the others ends: they share a moment.
+                  && c1.From < c1.To && c2.From < c2.To && c1.From < c2.To && c2.From < c1.To
+                  && m1.From < c1.To && m1.From < c2.To && m2.From < c1.To && m2.From < c2.To
+                  && (m1.To == null || (m1.From < m1.To && c1.From < m1.To && c2.From < m1.To && m2.From < m1.To))
+                  && (m2.To == null || (m2.From < m2.To && c1.From < m2.To && c2.From < m2.To && m1.From < m2.To))
+                  // The products' windows can meet: a common weekday, a common month, overlapping times of day.
+                  && (p1.DayMask & p2.DayMask) != 0 && (p1.MonthMask & p2.MonthMask) != 0
+                  && p1.EarliestStartMinute < p2.LatestEndMinute && p2.EarliestStartMinute < p1.LatestEndMinute
+                  // A rule can break: the templates are not stackable, or they stack only with the capacity split and the
+                  // shares committed (each member's share, no more than its contract's capacity) exceed the asset's.
+                  && !stackable.Contains(p1.Template + "|" + p2.Template)
+                  && (notStackable.Contains(p1.Template + "|" + p2.Template)
+                      || (a.RatedCapacityKw != null
+                          && Math.Min(m1.CapacityKw ?? a.RatedCapacityKw.Value, c1.ContractedCapacityKw)
+                             + Math.Min(m2.CapacityKw ?? a.RatedCapacityKw.Value, c2.ContractedCapacityKw) > a.RatedCapacityKw.Value + CapacityTolerance))
+            select new
+            {
+                a.Id,
+                a.RatedCapacityKw,
+                a.Parties,
+                C1 = c1.Id,
+                P1 = c1.ProductId,
+                F1 = c1.PortfolioId,
+                S1 = c1.SellerId,
+                B1 = c1.BuyerId,
+                K1 = c1.ContractedCapacityKw,
+                CF1 = c1.From,
+                CT1 = c1.To,
+                MK1 = m1.CapacityKw,
+                MF1 = m1.From,
+                MT1 = m1.To,
+                C2 = c2.Id,
+                P2 = c2.ProductId,
+                F2 = c2.PortfolioId,
+                S2 = c2.SellerId,
+                B2 = c2.BuyerId,
+                K2 = c2.ContractedCapacityKw,
+                CF2 = c2.From,
+                CT2 = c2.To,
+                MK2 = m2.CapacityKw,
+                MF2 = m2.From,
+                MT2 = m2.To,
+            };
+
+        var pairs = new List<(Commitment, Commitment)>();
+        await foreach (var r in query.AsNoTracking().AsAsyncEnumerable().WithCancellation(ct))
+        {
+            // Where both contracts are in the scope the pair comes twice, once from each side: keep one.
+            if (unordered && r.C1.CompareTo(r.C2) > 0)
+                continue;
+            pairs.Add((
+                new Commitment(r.Id, r.RatedCapacityKw, r.Parties, r.C1, r.P1, r.F1, r.S1, r.B1, r.K1, r.CF1, r.CT1, r.MK1, r.MF1, r.MT1),
+                new Commitment(r.Id, r.RatedCapacityKw, r.Parties, r.C2, r.P2, r.F2, r.S2, r.B2, r.K2, r.CF2, r.CT2, r.MK2, r.MF2, r.MT2)));
+        }
+        return pairs;
+    }
+
+    /// <summary>Checks each candidate exactly and merges the rows of one asset and contract pair (several memberships in one portfolio).</summary>
+    private async Task<IReadOnlyList<FoundConflict>> EvaluateAsync(IReadOnlyList<(Commitment X, Commitment Y)> pairs, CancellationToken ct, Product? known = null)
+    {
+        var productIds = pairs.SelectMany(p => new[] { p.X.Product, p.Y.Product }).Distinct().Where(id => known is null || id != known.Id).ToList();
+        var products = new Dictionary<ProductId, Product>();
+        foreach (var chunk in productIds.Chunk(500))
+        {
+            foreach (var p in await db.Products.AsNoTracking().Where(p => chunk.Contains(p.Id)).ToListAsync(ct))
+                products[p.Id] = p;
+        }
+        if (known is not null)
+            products[known.Id] = known;
+
+        var overlaps = new Dictionary<(ProductId, ProductId, DateTimeOffset, DateTimeOffset), WindowOverlap?>();
+        var found = new Dictionary<(AssetId, ContractId, ContractId), FoundConflict>();
+        foreach (var (x, y) in pairs)
+        {
+            var (a, b) = x.Contract.CompareTo(y.Contract) < 0 ? (x, y) : (y, x);
+            if (!products.TryGetValue(a.Product, out var pa) || !products.TryGetValue(b.Product, out var pb))
+                continue;
+            var rule = StackingRules.Between(pa.Template, pb.Template);
+            if (rule == StackingRule.Stackable)
+                continue;
+            var start = a.Start > b.Start ? a.Start : b.Start;
+            var end = a.End < b.End ? a.End : b.End;
+            if (start >= end)
+                continue;
+            var key = (pa.Id, pb.Id, start, end);
+            if (!overlaps.TryGetValue(key, out var overlap))
+                overlaps[key] = overlap = WindowOverlaps.Between(pa, pb, start, end);
+            if (overlap is null)
+                continue;
+            var kwA = a.CommittedKw;
+            var kwB = b.CommittedKw;
+            if (rule == StackingRule.StackableIfCapacitySplit && !(a.AssetCapacityKw is { } capacity && kwA is { } ka && kwB is { } kb && ka + kb > capacity + CapacityTolerance))
+                continue;
+            var wire = rule == StackingRule.NotStackable ? "not-stackable" : "capacity-exceeded";
+            var parties = new SortedSet<string>(StringComparer.Ordinal) { a.Seller.Value, a.Buyer.Value, b.Seller.Value, b.Buyer.Value };
+            parties.UnionWith(a.AssetParties.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            var conflict = new FoundConflict(a.AssetId, wire,
+                new ConflictSideData(a.Contract, a.Product, a.Portfolio, a.Seller, a.Buyer, kwA),
+                new ConflictSideData(b.Contract, b.Product, b.Portfolio, b.Seller, b.Buyer, kwB),
+                overlap, a.AssetCapacityKw, [.. parties]);
+            var id = (a.AssetId, a.Contract, b.Contract);
+            found[id] = found.TryGetValue(id, out var earlier) ? Merge(earlier, conflict) : conflict;
+        }
+        return [.. found.Values];
+    }
+
+    private static FoundConflict Merge(FoundConflict x, FoundConflict y)
+    {
+        var first = x.Overlap.FirstStart <= y.Overlap.FirstStart ? x.Overlap : y.Overlap;
+        var lastEnd = x.Overlap.LastEnd >= y.Overlap.LastEnd ? x.Overlap.LastEnd : y.Overlap.LastEnd;
+        return x with
+        {
+            Overlap = new WindowOverlap(first.FirstStart, first.FirstEnd, lastEnd, x.Overlap.Occurrences + y.Overlap.Occurrences),
+            A = x.A with { CommittedKw = Max(x.A.CommittedKw, y.A.CommittedKw) },
+            B = x.B with { CommittedKw = Max(x.B.CommittedKw, y.B.CommittedKw) },
+        };
+    }
+
+    private static double? Max(double? x, double? y) => x is null ? y : y is null ? x : Math.Max(x.Value, y.Value);
+
+    /// <summary>
+    /// Brings the register's entries in the scope in line with what was found, in batches, with one audit record per run.
+    /// The known entries are read without tracking and only those that change are attached, so that a scan which finds
+    /// the register as it was writes (and compares) nothing.
+    /// </summary>
+    private async Task<Outcome> ReconcileAsync(ConflictScope scope, IReadOnlyList<FoundConflict> found, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var known = await InScope(scope).AsNoTracking().ToListAsync(ct);
+        var byKey = known.ToDictionary(c => (c.AssetId, c.ContractA, c.ContractB));
+        var foundKeys = new HashSet<(AssetId, ContractId, ContractId)>();
+        var current = new List<Conflict>();
+        var detected = 0;
+        var cleared = 0;
+        var pending = 0;
+        foreach (var f in found)
+        {
+            var key = (f.AssetId, f.A.Contract, f.B.Contract);
+            foundKeys.Add(key);
+            if (byKey.TryGetValue(key, out var existing))
+            {
+                var wasCleared = existing.Status == ConflictStatus.Cleared;
+                if (existing.Refresh(f, now))
+                {
+                    db.Conflicts.Update(existing);
+                    journal.Append(existing.TakeEvents());
+                    pending++;
+                }
+                if (wasCleared)
+                    detected++;
+                current.Add(existing);
+            }
+            else
+            {
+                var conflict = Conflict.Detect(f, now);
+                db.Conflicts.Add(conflict);
+                journal.Append(conflict.TakeEvents());
+                current.Add(conflict);
+                detected++;
+                pending++;
+            }
+            if (pending >= SaveBatch)
+            {
+                await SaveBatchAsync(ct);
+                pending = 0;
+            }
+        }
+        foreach (var stale in known.Where(c => c.Status != ConflictStatus.Cleared && !foundKeys.Contains((c.AssetId, c.ContractA, c.ContractB))))
+        {
+            stale.Clear(now);
+            db.Conflicts.Update(stale);
+            journal.Append(stale.TakeEvents());
+            cleared++;
+            if (++pending >= SaveBatch)
+            {
+                await SaveBatchAsync(ct);
+                pending = 0;
+            }
+        }
+        if (detected + cleared > 0)
+            journal.Append(AuditEntry.BySystem("conflict-detection", "conflict.detect", "conflict_scope", scope.ToString(), null,
+                $"detected:{detected}", $"cleared:{cleared}"));
+        await SaveBatchAsync(ct);
+        if (detected + cleared > 0)
+            logger.LogInformation("Conflict detection over {Scope}: {Found} found, {Detected} newly detected, {Cleared} cleared", scope, found.Count, detected, cleared);
+        return new Outcome(found.Count, detected, cleared, current);
+    }
+
+    /// <summary>Saves a batch and lets go of it: later batches neither compare nor re-save its entries.</summary>
+    private async Task SaveBatchAsync(CancellationToken ct)
+    {
+        await journal.SaveAsync(ct);
+        db.ChangeTracker.Clear();
+    }
+
+    private IQueryable<Conflict> InScope(ConflictScope scope)
+    {
+        var conflicts = db.Conflicts.AsQueryable();
+        switch (scope.Kind)
+        {
+            case ConflictScope.ContractKind:
+                var contract = new ContractId(Guid.Parse(scope.Id!));
+                return conflicts.Where(c => c.ContractA == contract || c.ContractB == contract);
+            case ConflictScope.PortfolioKind:
+                var portfolio = AssetId.Parse(scope.Id!);
+                return conflicts.Where(c => c.PortfolioA == portfolio || c.PortfolioB == portfolio);
+            case ConflictScope.ProductKind:
+                var product = new ProductId(Guid.Parse(scope.Id!));
+                return conflicts.Where(c => c.ProductA == product || c.ProductB == product);
+            case ConflictScope.AssetKind:
+                var asset = AssetId.Parse(scope.Id!);
+                return conflicts.Where(c => c.AssetId == asset);
+            default:
+                return conflicts;
+        }
+    }
+}

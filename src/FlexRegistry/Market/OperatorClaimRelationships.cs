@@ -1,0 +1,37 @@
+using System.Linq.Expressions;
+using FlexRegistry.Assets;
+using FlexRegistry.Participants;
+using FlexRegistry.Persistence;
+using FlexRegistry.Visibility;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexRegistry.Market;
+
+/// <summary>
+/// The operating-FSP relationship (BUC.2 step 3) for the visibility rule: a participant operates an asset while it holds
+/// an operator claim on it in force at that moment (any service class). Ended, withdrawn and future claims give none.
+/// </summary>
+public sealed class OperatorClaimRelationships(RegistryDbContext db) : IAssetRelationshipSource
+{
+    public async Task AddPartiesAsync(IReadOnlyList<Asset> assets, DateTimeOffset at, AssetPartyMap parties, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(assets);
+        ArgumentNullException.ThrowIfNull(parties);
+        if (assets.Count == 0)
+            return;
+        var ids = assets.Select(a => a.Id).ToList();
+        var operators = await db.OperatorClaims.AsNoTracking()
+            .Where(c => ids.Contains(c.AssetId) && c.From <= at && (c.To == null || c.To > at))
+            .Select(c => new { c.AssetId, c.OperatorId }).Distinct().ToListAsync(ct);
+        foreach (var o in operators)
+            parties.Add(o.AssetId, o.OperatorId, Relation.OperatingFsp);
+    }
+
+    public Expression<Func<Asset, bool>>? Holding(ParticipantId participant, Relation relations, DateTimeOffset at)
+    {
+        if ((relations & Relation.OperatingFsp) == 0)
+            return null;
+        var claims = db.OperatorClaims;
+        return a => claims.Any(c => c.AssetId == a.Id && c.OperatorId == participant && c.From <= at && (c.To == null || c.To > at));
+    }
+}

@@ -1,0 +1,269 @@
+using System.Net;
+using System.Net.Http.Json;
+using FlexRegistry.Client.Contracts;
+using FlexRegistry.Tests.Events;
+using FlexRegistry.Tests.Infrastructure;
+
+namespace FlexRegistry.Tests.Market;
+
+/// <summary>
+/// Seed 003's FO–FSP common register, end to end: "Asset-1 is part of Portfolio-1 delivering Product-1 to SO-1 under
+/// Contract-1. It is also part of Portfolio-2 delivering Product-2 to SO-2 under Contract-2. These contracts mean that
+/// there will be overlaps … The product definitions mean that these services are / are not stackable."
+/// </summary>
+public abstract class ConflictRegisterTests(RegistryApp app)
+{
+    /// <summary>Everyone in seed 003's example, built over the API: FSP-1 registers Asset-1 and operates it for DSO services; FSP-2 operates it for NESO reserve.</summary>
+    private sealed record Seed(
+        RegisterParticipantResponse Fsp1Id, HttpClient Fsp1, RegisterParticipantResponse Fsp2Id, HttpClient Fsp2,
+        RegisterParticipantResponse So1Id, HttpClient So1, RegisterParticipantResponse So2Id, HttpClient So2,
+        string Asset1, RegisterAssetRequest Asset1Data, string Portfolio1, string Portfolio2, string Product1, string Product2) : IDisposable
+    {
+        public void Dispose()
+        {
+            Fsp1.Dispose();
+            Fsp2.Dispose();
+            So1.Dispose();
+            So2.Dispose();
+        }
+    }
+
+    private async Task<Seed> SeedAsync(string template1, ServiceWindowDto window1, string template2, ServiceWindowDto window2,
+        decimal? share1 = null, decimal? share2 = null)
+    {
+        var (fsp1Id, fsp1) = await app.RegisterActiveAsync();
+        var (fsp2Id, fsp2) = await app.RegisterActiveAsync();
+        var (so1Id, so1) = await app.RegisterSystemOperatorAsync();
+        var (so2Id, so2) = await app.RegisterSystemOperatorAsync();
+        var (asset1, data) = await fsp1.RegisterChargepointAsync(7.4m);
+        var portfolio1 = await fsp1.RegisterPortfolioAsync();
+        var portfolio2 = await fsp2.RegisterPortfolioAsync();
+        // FSP-2 operates Asset-1 for NESO reserve under the owner's consent, which lets it put Asset-1 in Portfolio-2.
+        using (var claim = await fsp2.PostAsJsonAsync("/api/v1/operator-claims", MarketTestData.Claim(asset1, "neso-reserve", MarketTestData.Now.AddDays(-2))))
+            await claim.ShouldHave(HttpStatusCode.Created);
+        var product1 = await so1.DefineProductAsync(template1, window1);
+        var product2 = await so2.DefineProductAsync(template2, window2);
+        await fsp1.AddMembersAsync(portfolio1, (asset1, share1));
+        await fsp2.AddMembersAsync(portfolio2, (asset1, share2));
+        return new Seed(fsp1Id, fsp1, fsp2Id, fsp2, so1Id, so1, so2Id, so2, asset1, data, portfolio1, portfolio2, product1, product2);
+    }
+
+    [Fact]
+    public async Task Seed003_NotStackable_Asset1UnderContract1AndContract2_IsOneConflictNamingTheOverlapAndTheRule_ForEveryParty()
+    {
+        using var s = await SeedAsync("dso-secure", MarketTestData.WinterPeak, "neso-quick-reserve", MarketTestData.EveningAllYear);
+        var contract1 = await MarketTestData.ContractAsync(s.Fsp1, s.So1, s.Portfolio1, s.Product1, 5m);
+        Assert.Empty(contract1.Conflicts);
+
+        // Proposing Contract-2 already shows what accepting it would create; accepting records it in the register.
+        var proposal = await s.Fsp2.ProposeAsync(MarketTestData.Contract(s.Portfolio2, s.Product2, 5m));
+        var potential = Assert.Single(proposal.Conflicts);
+        Assert.Equal(("potential", "not-stackable"), (potential.Status, potential.Rule));
+        Assert.Empty(await s.Fsp1.ConflictsAsync());
+        var accepted = await s.So2.AcceptAsync(proposal.Contract.ContractId);
+        var detected = Assert.Single(accepted.Conflicts);
+
+        // FSP-1's view: the asset, both products and buyers, the overlapping windows, the rule; its own contract and portfolio only.
+        var forFsp1 = Assert.Single(await s.Fsp1.ConflictsAsync($"?asset={s.Asset1}"));
+        Assert.Equal(detected.ConflictId, forFsp1.ConflictId);
+        Assert.Equal((s.Asset1, "not-stackable", "open"), (forFsp1.AssetId, forFsp1.Rule, forFsp1.Status));
+        var (own, other) = forFsp1.A.ProductId == s.Product1 ? (forFsp1.A, forFsp1.B) : (forFsp1.B, forFsp1.A);
+        Assert.Equal((s.Product1, "dso-secure", s.So1Id.ParticipantId, contract1.Contract.ContractId, s.Portfolio1, s.Fsp1Id.ParticipantId),
+            (own.ProductId, own.Template, own.BuyerId, own.ContractId, own.PortfolioId, own.SellerId));
+        Assert.Equal((s.Product2, "neso-quick-reserve", s.So2Id.ParticipantId), (other.ProductId, other.Template, other.BuyerId));
+        Assert.Equal((null, null, null, null), (other.ContractId, other.PortfolioId, other.SellerId, other.CommittedCapacityKw));
+        Assert.Contains("not stackable", forFsp1.Explanation, StringComparison.Ordinal);
+        // The windows meet on weekdays 17:00–19:00 GB time in December and January.
+        var first = TimeZoneInfo.ConvertTime(forFsp1.Overlap.FirstStart, TimeZoneInfo.FindSystemTimeZoneById("Europe/London"));
+        Assert.Equal((17, 0), (first.Hour, first.Minute));
+        Assert.Contains(first.Month, new[] { 12, 1 });
+        Assert.InRange(first.DayOfWeek, DayOfWeek.Monday, DayOfWeek.Friday);
+        Assert.Equal(TimeSpan.FromHours(2), forFsp1.Overlap.FirstEnd - forFsp1.Overlap.FirstStart);
+        Assert.True(forFsp1.Overlap.Occurrences > 10);
+
+        // Every party has it (each with its own side), and a notice raised as an event; the registry operator sees both sides.
+        foreach (var (client, participant) in new[] { (s.Fsp2, s.Fsp2Id), (s.So1, s.So1Id), (s.So2, s.So2Id) })
+        {
+            var seen = Assert.Single(await client.ConflictsAsync());
+            Assert.Equal(detected.ConflictId, seen.ConflictId);
+            // The feed waits for earlier commits to be sequenced; the notice then names the event that raised it.
+            var (feed, _) = await client.ReadFeedAsync(types: "flexregistry.conflict.detected");
+            var notice = Assert.Single(await client.NoticesAsync(), n => n.Kind == "conflict");
+            Assert.Equal(notice.EventId, Assert.Single(feed).Id);
+            Assert.NotNull(participant);
+        }
+        using var op = await app.OperatorAsync();
+        var full = await (await op.GetAsync($"/api/v1/conflicts/{detected.ConflictId}")).Read<ConflictResponse>();
+        Assert.All(new[] { full.A, full.B }, side => Assert.NotNull(side.ContractId));
+        Assert.Equal(detected.ConflictId, Assert.Single(await op.ConflictsAsync($"?participant={s.Fsp2Id.ParticipantId}")).ConflictId);
+
+        // Contract-2 ends: the overlap is gone, the register clears the conflict and every notice goes.
+        using (var ended = await s.Fsp2.PostAsJsonAsync($"/api/v1/contracts/{proposal.Contract.ContractId}/terminate", new TerminateContractRequest()))
+            await ended.ShouldHave(HttpStatusCode.OK);
+        Assert.Empty(await s.Fsp1.ConflictsAsync());
+        Assert.Equal("cleared", Assert.Single(await s.Fsp1.ConflictsAsync("?status=all")).Status);
+        Assert.DoesNotContain(await s.So1.NoticesAsync(), n => n.Kind == "conflict");
+    }
+
+    [Fact]
+    public async Task Seed003_Stackable_Asset1UnderContract1AndContract2_OverlapsButIsNoConflict()
+    {
+        using var s = await SeedAsync("dso-sustain", MarketTestData.WinterPeak, "demand-flexibility-service", MarketTestData.EveningAllYear);
+        await MarketTestData.ContractAsync(s.Fsp1, s.So1, s.Portfolio1, s.Product1, 7m);
+        var contract2 = await MarketTestData.ContractAsync(s.Fsp2, s.So2, s.Portfolio2, s.Product2, 7m);
+        Assert.Empty(contract2.Conflicts);
+        Assert.Empty(await s.Fsp1.ConflictsAsync("?status=all"));
+        var rules = await (await s.Fsp1.GetAsync("/api/v1/reference/stacking-rules")).Read<List<StackingRuleResponse>>();
+        Assert.Contains(rules, r => r is { TemplateA: "dso-sustain", TemplateB: "demand-flexibility-service", Rule: "stackable" });
+    }
+
+    [Fact]
+    public async Task Seed003_CapacitySplit_FitsInTheAsset_IsNoConflict_ExceedingItIs()
+    {
+        // Product-1 (DSO Sustain) and Product-2 (NESO Quick Reserve) are stackable only with the capacity split.
+        using (var fits = await SeedAsync("dso-sustain", MarketTestData.WinterPeak, "neso-quick-reserve", MarketTestData.EveningAllYear, share1: 4m, share2: 3m))
+        {
+            // Shares of 4 and 3 kW of a 7.4 kW asset: however large the contracts, 7 kW is committed.
+            await MarketTestData.ContractAsync(fits.Fsp1, fits.So1, fits.Portfolio1, fits.Product1, 10m);
+            var contract2 = await MarketTestData.ContractAsync(fits.Fsp2, fits.So2, fits.Portfolio2, fits.Product2, 10m);
+            Assert.Empty(contract2.Conflicts);
+        }
+
+        using var s = await SeedAsync("dso-sustain", MarketTestData.WinterPeak, "neso-quick-reserve", MarketTestData.EveningAllYear);
+        var contract1 = await MarketTestData.ContractAsync(s.Fsp1, s.So1, s.Portfolio1, s.Product1, 4m);
+        var small = await MarketTestData.ContractAsync(s.Fsp2, s.So2, s.Portfolio2, s.Product2, 3m);
+        Assert.Empty(small.Conflicts);
+        // A further 5 kW to SO-2 through Portfolio-2: with Contract-1 that is 9 kW of a 7.4 kW asset, with the 3 kW contract 8 kW.
+        var large = await MarketTestData.ContractAsync(s.Fsp2, s.So2, s.Portfolio2, s.Product2, 5m);
+        Assert.Equal(2, large.Conflicts.Count);
+        Assert.All(large.Conflicts, c => Assert.Equal(("capacity-exceeded", 7.4m), (c.Rule, c.AssetCapacityKw)));
+
+        // FSP-1 (Asset-1's registrant) sees both; in the one with Contract-1 it sees its own 4 kW and nothing of the other side's 5 kW.
+        var forFsp1 = await s.Fsp1.ConflictsAsync();
+        Assert.Equal(2, forFsp1.Count);
+        var withOwn = Assert.Single(forFsp1, c => c.A.ContractId == contract1.Contract.ContractId || c.B.ContractId == contract1.Contract.ContractId);
+        var own = withOwn.A.ContractId == contract1.Contract.ContractId ? withOwn.A : withOwn.B;
+        var other = ReferenceEquals(own, withOwn.A) ? withOwn.B : withOwn.A;
+        Assert.Equal(4m, own.CommittedCapacityKw);
+        Assert.Equal((null, null), (other.CommittedCapacityKw, other.ContractId));
+        Assert.Contains("your side commits 4 kW", withOwn.Explanation, StringComparison.Ordinal);
+        Assert.DoesNotContain("5 kW", withOwn.Explanation, StringComparison.Ordinal);
+        var between = Assert.Single(forFsp1, c => c != withOwn);
+        Assert.All(new[] { between.A, between.B }, side => Assert.Equal((null, null), (side.ContractId, side.CommittedCapacityKw)));
+    }
+
+    [Fact]
+    public async Task Conflicts_ShowingTheOtherSide_NeverCarryItsCommercialData()
+    {
+        using var s = await SeedAsync("dso-secure", MarketTestData.WinterPeak, "balancing-mechanism", MarketTestData.EveningAllYear);
+        var c1 = MarketTestData.Contract(s.Portfolio1, s.Product1, 6.5m);
+        var c2 = MarketTestData.Contract(s.Portfolio2, s.Product2, 987.65m);
+        var contract1 = await s.So1.AcceptAsync((await s.Fsp1.ProposeAsync(c1)).Contract.ContractId);
+        var contract2 = await s.So2.AcceptAsync((await s.Fsp2.ProposeAsync(c2)).Contract.ContractId);
+        Assert.Single(contract2.Conflicts);
+
+        // Everything FSP-1 and SO-1 can read about the conflict, in every form it takes, carries nothing of Contract-2's.
+        // (A price with three digits before the point: no timestamp in a body can contain it, as seconds have two.)
+        var secrets = new[] { contract2.Contract.ContractId, s.Portfolio2, s.Fsp2Id.ParticipantId, c2.Reference!, "987.65" };
+        var id = Assert.Single(await s.Fsp1.ConflictsAsync()).ConflictId;
+        foreach (var client in new[] { s.Fsp1, s.So1 })
+        {
+            foreach (var path in new[] { "/api/v1/conflicts", $"/api/v1/conflicts/{id}", $"/api/v1/contracts/{contract1.Contract.ContractId}", "/api/v1/notices",
+                         "/api/v1/events?types=flexregistry.conflict.detected" })
+            {
+                var body = await (await client.GetAsync(path)).Content.ReadAsStringAsync();
+                Assert.All(secrets, secret => Assert.DoesNotContain(secret, body, StringComparison.Ordinal));
+            }
+            using var detect = await client.PostAsJsonAsync("/api/v1/conflicts/detect", new DetectConflictsRequest { ContractId = contract1.Contract.ContractId });
+            var detectBody = await detect.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.OK, detect.StatusCode);
+            Assert.All(secrets, secret => Assert.DoesNotContain(secret, detectBody, StringComparison.Ordinal));
+        }
+        // Nor may FSP-1 find out by filtering: by another participant it is refused, by the other portfolio it finds nothing.
+        using var byOther = await s.Fsp1.GetAsync($"/api/v1/conflicts?participant={s.Fsp2Id.ParticipantId}");
+        await byOther.ReadProblem(HttpStatusCode.BadRequest, "request.validation_failed");
+        Assert.Empty(await s.Fsp1.ConflictsAsync($"?portfolio={s.Portfolio2}"));
+        // The other contract itself is not visible to them.
+        await (await s.Fsp1.GetAsync($"/api/v1/contracts/{contract2.Contract.ContractId}")).ReadProblem(HttpStatusCode.NotFound, "contract.not_found");
+    }
+
+    [Fact]
+    public async Task Conflicts_AreAcknowledgedByEachParty_ResolvedByAContractSide_AndFollowMembershipAndProductChanges()
+    {
+        using var s = await SeedAsync("dso-secure", MarketTestData.WinterPeak, "neso-quick-reserve", MarketTestData.EveningAllYear);
+        await MarketTestData.ContractAsync(s.Fsp1, s.So1, s.Portfolio1, s.Product1);
+        var conflict = Assert.Single((await MarketTestData.ContractAsync(s.Fsp2, s.So2, s.Portfolio2, s.Product2)).Conflicts);
+
+        // Acknowledging takes away the acknowledger's notice only.
+        using (var ack = await s.So1.PostAsJsonAsync($"/api/v1/conflicts/{conflict.ConflictId}/acknowledge", new AcknowledgeConflictRequest { Note = "Seen" }))
+            Assert.True((await ack.Read<ConflictResponse>()).AcknowledgedByYou);
+        Assert.DoesNotContain(await s.So1.NoticesAsync(), n => n.Kind == "conflict");
+        Assert.Contains(await s.So2.NoticesAsync(), n => n.Kind == "conflict");
+
+        // FSP-2 takes Asset-1 out of Portfolio-2: the conflict is cleared by the register.
+        using (var removed = await s.Fsp2.PostAsJsonAsync($"/api/v1/portfolios/{s.Portfolio2}/members/remove", new RemovePortfolioMembersRequest { AssetIds = [s.Asset1] }))
+            await removed.ShouldHave(HttpStatusCode.OK);
+        Assert.Equal("cleared", (await (await s.Fsp1.GetAsync($"/api/v1/conflicts/{conflict.ConflictId}")).Read<ConflictResponse>()).Status);
+
+        // Back in (with a new membership) the same conflict reopens; SO-1 moves Product-1's windows to weekend mornings: cleared again.
+        await s.Fsp2.AddMembersFromAsync(s.Portfolio2, MarketTestData.Now.AddSeconds(1), (s.Asset1, null));
+        var reopened = await (await s.Fsp1.GetAsync($"/api/v1/conflicts/{conflict.ConflictId}")).Read<ConflictResponse>();
+        Assert.Equal(("open", false), (reopened.Status, reopened.AcknowledgedByYou));
+        using (var read = await s.So1.GetAsync($"/api/v1/products/{s.Product1}"))
+        {
+            var product = await read.Read<ProductResponse>();
+            var change = MarketTestData.Product("dso-secure", MarketTestData.WeekendMornings) with { Name = product.Name };
+            using var put = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/products/{s.Product1}") { Content = JsonContent.Create(change) };
+            put.Headers.IfMatch.Add(read.Headers.ETag!);
+            using var changed = await s.So1.SendAsync(put);
+            await changed.ShouldHave(HttpStatusCode.OK);
+        }
+        Assert.Equal("cleared", (await (await s.Fsp1.GetAsync($"/api/v1/conflicts/{conflict.ConflictId}")).Read<ConflictResponse>()).Status);
+
+        // Back to the winter peak; only a contract side resolves it, the asset's other parties may only acknowledge.
+        using (var read = await s.So1.GetAsync($"/api/v1/products/{s.Product1}"))
+        {
+            var product = await read.Read<ProductResponse>();
+            using var put = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/products/{s.Product1}")
+            {
+                Content = JsonContent.Create(MarketTestData.Product("dso-secure", MarketTestData.WinterPeak) with { Name = product.Name }),
+            };
+            put.Headers.IfMatch.Add(read.Headers.ETag!);
+            await (await s.So1.SendAsync(put)).ShouldHave(HttpStatusCode.OK);
+        }
+        using (var resolved = await s.So2.PostAsJsonAsync($"/api/v1/conflicts/{conflict.ConflictId}/resolve", new ResolveConflictRequest { Resolution = "SO-1 has primacy in December and January" }))
+            Assert.Equal("resolved", (await resolved.Read<ConflictResponse>()).Status);
+        using (var again = await s.So1.PostAsJsonAsync($"/api/v1/conflicts/{conflict.ConflictId}/resolve", new ResolveConflictRequest { Resolution = "again" }))
+            await again.ReadProblem(HttpStatusCode.Conflict, "conflict.invalid_status_transition");
+        Assert.DoesNotContain(await s.Fsp1.NoticesAsync(), n => n.Kind == "conflict");
+
+        // On demand: detection over the asset finds the same (resolved) entry and adds nothing.
+        using var detect = await s.Fsp1.PostAsJsonAsync("/api/v1/conflicts/detect", new DetectConflictsRequest { AssetId = s.Asset1 });
+        var result = await detect.Read<DetectConflictsResponse>();
+        Assert.Equal((0, 0), (result.Detected, result.Cleared));
+        Assert.Equal("resolved", Assert.Single(await s.Fsp1.ConflictsAsync("?status=all")).Status);
+    }
+
+    [Fact]
+    public async Task DetectOnDemand_NamesOneScopeItMaySee_OnlyTheRegistryOperatorScansEverything()
+    {
+        var (_, fsp) = await app.RegisterActiveAsync();
+        var (_, other) = await app.RegisterActiveAsync();
+        using (fsp)
+        using (other)
+        {
+            var (asset, _) = await fsp.RegisterChargepointAsync();
+            await (await other.PostAsJsonAsync("/api/v1/conflicts/detect", new DetectConflictsRequest())).ReadProblem(HttpStatusCode.UnprocessableEntity, "conflict.detect_invalid");
+            await (await other.PostAsJsonAsync("/api/v1/conflicts/detect", new DetectConflictsRequest { AssetId = asset, ProductId = Guid.NewGuid().ToString() }))
+                .ReadProblem(HttpStatusCode.UnprocessableEntity, "conflict.detect_invalid");
+            await (await other.PostAsJsonAsync("/api/v1/conflicts/detect", new DetectConflictsRequest { AssetId = asset })).ReadProblem(HttpStatusCode.NotFound, "asset.not_found");
+            using var op = await app.OperatorAsync();
+            using var all = await op.PostAsJsonAsync("/api/v1/conflicts/detect", new DetectConflictsRequest());
+            await all.ShouldHave(HttpStatusCode.OK);
+        }
+    }
+}
+
+public sealed class ConflictRegisterTests_Sqlite(SqliteApp app) : ConflictRegisterTests(app), IClassFixture<SqliteApp>;
+
+public sealed class ConflictRegisterTests_Postgres(PostgresApp app) : ConflictRegisterTests(app), IClassFixture<PostgresApp>;

@@ -1,0 +1,380 @@
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using FlexRegistry.Cli.Sandbox;
+using FlexRegistry.Client.Contracts;
+using FlexRegistry.Tests.Infrastructure;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.Playwright;
+
+namespace FlexRegistry.Tests.Web;
+
+/// <summary>
+/// The service as people use it, in Debian's Chromium: every page visited is checked by axe-core (WCAG 2.2 AA), the
+/// Content-Security-Policy stays on, and emails arrive through the SMTP adapter at a local mail server.
+/// </summary>
+public abstract class BrowserJourneyTests(IBrowserApp web, RegistryApp app)
+{
+    protected const string Password = "correct horse battery staple";
+
+    protected static async Task<IPage> VisitAsync(IPage page, string path, string? screenshot = null)
+    {
+        await page.GotoAsync(path);
+        await Axe.AssertAccessibleAsync(page);
+        if (screenshot is not null)
+            await Screenshots.TakeAsync(page, screenshot);
+        return page;
+    }
+
+    protected static async Task CheckAsync(IPage page, string? screenshot = null)
+    {
+        await Axe.AssertAccessibleAsync(page);
+        if (screenshot is not null)
+            await Screenshots.TakeAsync(page, screenshot);
+    }
+
+    protected static Task ClickAsync(IPage page, string button) => page.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
+
+    /// <summary>Submits a form that should succeed: if the page comes back with an error summary, the test says what it lists.</summary>
+    protected static async Task SubmitAsync(IPage page, string button)
+    {
+        await ClickAsync(page, button);
+        await page.WaitForLoadStateAsync();
+        var summary = page.Locator(".govuk-error-summary");
+        if (await summary.CountAsync() > 0)
+            Assert.Fail($"{page.Url} refused the form: {await summary.InnerTextAsync()}");
+    }
+
+    /// <summary>BUC.4 step 1 through the form; returns the new participant ID.</summary>
+    protected static async Task<string> RegisterOrganisationAsync(IPage page, string name, string authorisedPersonEmail, bool showErrorsFirst)
+    {
+        await VisitAsync(page, "/register");
+        if (showErrorsFirst)
+        {
+            await ClickAsync(page, "Register the organisation");
+            await Assertions.Expect(page.Locator(".govuk-error-summary")).ToBeVisibleAsync();
+            await Assertions.Expect(page).ToHaveTitleAsync(new Regex("^Error: "));
+            await CheckAsync(page, "register-organisation-errors");
+        }
+        await page.Locator("#legalName").FillAsync(name);
+        await page.Locator("#companyNumber").FillAsync(TestData.CompanyNumber());
+        await page.Locator("#registeredAddress-line1").FillAsync("1 Station Road");
+        await page.Locator("#registeredAddress-town").FillAsync("Cambridge");
+        await page.Locator("#registeredAddress-postcode").FillAsync(TestData.Postcode());
+        await page.Locator("#contactEmail").FillAsync("hello@" + authorisedPersonEmail.Split('@')[1]);
+        await page.GetByLabel("Flexibility service provider (FSP)").CheckAsync();
+        await page.Locator("#authorisedPerson-name").FillAsync("Ada Director");
+        await page.Locator("#authorisedPerson-email").FillAsync(authorisedPersonEmail);
+        await page.GetByLabel("I declare that the information is true").CheckAsync();
+        await ClickAsync(page, "Register the organisation");
+        await Assertions.Expect(page.Locator(".govuk-panel__title")).ToHaveTextAsync("Organisation registered");
+        await CheckAsync(page, showErrorsFirst ? "register-organisation-done" : null);
+        return (await page.Locator("#participant-id").TextContentAsync())!.Trim();
+    }
+
+    /// <summary>Opens the invitation emailed to <paramref name="email"/> and creates a local account.</summary>
+    protected async Task<IPage> AcceptWithLocalAccountAsync(string email, string? screenshot = null)
+    {
+        var message = await web.Mail.WaitForAsync(email, "You are invited");
+        var link = FakeSmtpServer.LinkIn(message, "/account/accept");
+        var page = await web.Browser.NewPersonAsync(web.Address);
+        await VisitAsync(page, link.PathAndQuery, screenshot);
+        await page.Locator("#password").FillAsync(Password);
+        await page.Locator("#confirmPassword").FillAsync(Password);
+        await ClickAsync(page, "Create account");
+        return page;
+    }
+
+    protected async Task<string> OperatorParticipantIdAsync()
+    {
+        var token = await app.TokenAsync(FlexRegistry.Auth.ApiClient.BootstrapClientId, RegistryApp.OperatorSecret);
+        return new JsonWebToken(token).GetClaim("participant_id").Value;
+    }
+
+    /// <summary>A registry-operator person: invited through the API, account created, authenticator app set up.</summary>
+    protected async Task<IPage> RegistryOperatorPersonAsync()
+    {
+        using var op = await app.OperatorAsync();
+        var operatorId = await OperatorParticipantIdAsync();
+        var domain = "registry" + Guid.NewGuid().ToString("N")[..6] + ".example";
+        (await op.PostAsJsonAsync($"/api/v1/participants/{operatorId}/email-domains", new ApproveEmailDomainRequest { Domain = domain })).EnsureSuccessStatusCode();
+        var email = "olivia@" + domain;
+        (await op.PostAsJsonAsync($"/api/v1/participants/{operatorId}/users",
+            new InviteUserRequest { Email = email, Name = "Olivia Operator", Permissions = FlexRegistry.Auth.Scopes.All })).EnsureSuccessStatusCode();
+        var page = await AcceptWithLocalAccountAsync(email);
+        // Registry-operator accounts need a second factor before they can act.
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/account/two-factor$"));
+        await CheckAsync(page);
+        var key = (await page.Locator("#authenticator-key").TextContentAsync())!;
+        await page.Locator("#code").FillAsync(Totp.Code(key));
+        await ClickAsync(page, "Continue");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/dashboard$"));
+        return page;
+    }
+}
+
+/// <summary>The whole journey of the issue's "Must show", on SQLite.</summary>
+public sealed class BrowserJourneyTests_Sqlite(BrowserSqliteApp app) : BrowserJourneyTests(app, app), IClassFixture<BrowserSqliteApp>
+{
+    [Fact]
+    public async Task Journey_RegisterVerifyInviteSignInRegisterAssetUploadAndResolveADuplicate()
+    {
+        // The start page, anonymous.
+        var ada = await app.Browser.NewPersonAsync(app.Address);
+        await VisitAsync(ada, "/", "start");
+
+        // BUC.4 step 1: an organisation registers, fixing the form's errors first.
+        var participantId = await RegisterOrganisationAsync(ada, "Octoflex Energy Ltd", "ada@octoflex.example", showErrorsFirst: true);
+
+        // The registry operator (password and authenticator code) verifies it.
+        var olivia = await RegistryOperatorPersonAsync();
+        await VisitAsync(olivia, "/operator/participants", "operator-verification-queue");
+        await olivia.GetByRole(AriaRole.Link, new() { Name = "Octoflex Energy Ltd" }).ClickAsync();
+        await CheckAsync(olivia, "operator-participant");
+        await olivia.GetByLabel("Verify").CheckAsync();
+        await olivia.Locator("#reason").FillAsync("Company checked against the Companies House record.");
+        await ClickAsync(olivia, "Confirm");
+        await Assertions.Expect(olivia.Locator("#main-content .govuk-tag").First).ToHaveTextAsync("active");
+
+        // BUC.4 step 4: the Authorised Person's emailed invitation; a local account.
+        ada = await AcceptWithLocalAccountAsync("ada@octoflex.example", "accept-invitation");
+        await Assertions.Expect(ada).ToHaveURLAsync(new Regex("/dashboard$"));
+        await CheckAsync(ada, "dashboard");
+
+        // Ada invites Ben, whose organisation account is at an OpenID provider (authorization code + PKCE).
+        await VisitAsync(ada, "/organisation");
+        await ada.Locator("#name").FillAsync("Ben Engineer");
+        await ada.Locator("#email").FillAsync("ben@octoflex.example");
+        foreach (var permission in new[] { "participants:read", "assets:read", "assets:write", "assets:import" })
+            await ada.GetByLabel(permission, new() { Exact = true }).CheckAsync();
+        await ClickAsync(ada, "Send invitation");
+        await Assertions.Expect(ada.Locator(".govuk-notification-banner__heading")).ToHaveTextAsync("Invitation emailed.");
+        await CheckAsync(ada, "organisation-users");
+
+        var invitation = FakeSmtpServer.LinkIn(await app.Mail.WaitForAsync("ben@octoflex.example", "You are invited"), "/account/accept");
+        var ben = await app.Browser.NewPersonAsync(app.Address);
+        await VisitAsync(ben, invitation.PathAndQuery);
+        await ben.GetByRole(AriaRole.Link, new() { Name = "Accept with Fake identity provider" }).ClickAsync();
+        await ben.Locator("#email").FillAsync("ben@octoflex.example");
+        await ben.Locator("#subject").FillAsync("ben-" + Guid.NewGuid().ToString("N")[..8]);
+        await ben.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(ben).ToHaveURLAsync(new Regex("/dashboard$"));
+        Assert.True(app.Idp.PkceExchanges > 0, "the provider saw no PKCE code exchange");
+        await CheckAsync(ben);
+
+        // BUC.2 steps 2, 4, 5: Ben registers an asset, fixing a validation error (an MPAN whose check digit is wrong).
+        var asset = TestData.Chargepoint();
+        await VisitAsync(ben, "/assets/register");
+        await ben.Locator("#type").SelectOptionAsync("ev-chargepoint");
+        var wrongMpan = asset.Mpan![..12] + ((asset.Mpan[12] - '0' + 1) % 10).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await ben.Locator("#mpan").FillAsync(wrongMpan);
+        await ben.Locator("#manufacturer").FillAsync(asset.Manufacturer!);
+        await ben.Locator("#model").FillAsync(asset.Model!);
+        await ben.Locator("#serialNumber").FillAsync(asset.SerialNumber!);
+        await ben.Locator("#address-line1").FillAsync(asset.Address!.Line1!);
+        await ben.Locator("#address-town").FillAsync(asset.Address.Town!);
+        await ben.Locator("#address-postcode").FillAsync(asset.Address.Postcode!);
+        await ben.Locator("#importCapacityKw").FillAsync("7.4");
+        await ben.GetByLabel("Yes, it is commissioned").CheckAsync();
+        await ben.Locator("#commissioningDate").FillAsync("2024-05-01");
+        await ben.Locator("#ownerConsent-reference").FillAsync(asset.OwnerConsent!.Reference!);
+        await ben.Locator("#ownerConsent-method").SelectOptionAsync("signed-contract");
+        await ben.Locator("#ownerConsent-date").FillAsync("2024-04-20");
+        await ClickAsync(ben, "Register the asset");
+        await Assertions.Expect(ben.Locator(".govuk-error-summary li")).ToHaveCountAsync(1);
+        await Assertions.Expect(ben.Locator(".govuk-error-summary")).ToContainTextAsync("MPAN");
+        await CheckAsync(ben, "register-asset-errors");
+        await ben.Locator(".govuk-error-summary a[href='#mpan']").ClickAsync();
+        await Assertions.Expect(ben.Locator("#mpan")).ToBeFocusedAsync();
+        await ben.Locator("#mpan").FillAsync(asset.Mpan);
+        await SubmitAsync(ben, "Register the asset");
+        await Assertions.Expect(ben.Locator(".govuk-notification-banner__heading")).ToContainTextAsync("Asset registered as FRA-EV-");
+        await CheckAsync(ben, "asset");
+
+        // BUC.2 step 1: a 10,000-row spreadsheet, with live progress to the end.
+        var file = Path.Combine(Path.GetTempPath(), $"assets-{Guid.NewGuid():N}.csv");
+        await GenerateAssets.RunAsync(new GenerateOptions(10_000, file, 0.02, 0.01, Random.Shared.Next(), "csv", 0));
+        try
+        {
+            await VisitAsync(ben, "/assets/import", "import-upload");
+            await ben.Locator("#file").SetInputFilesAsync(file);
+            await ClickAsync(ben, "Upload and register");
+            await Assertions.Expect(ben).ToHaveURLAsync(new Regex("/assets/imports/"));
+            await CheckAsync(ben, "import-progress");
+            await Assertions.Expect(ben.Locator("h1")).ToHaveTextAsync("Import finished", new() { Timeout = 180_000 });
+            await Assertions.Expect(ben.Locator("[data-field=rowsProcessed]")).ToHaveTextAsync("10,000");
+            await Assertions.Expect(ben.GetByRole(AriaRole.Link, new() { Name = "Download the results as CSV" })).ToBeVisibleAsync();
+            await CheckAsync(ben, "import-finished");
+            var download = await ben.RunAndWaitForDownloadAsync(() => ben.GetByRole(AriaRole.Link, new() { Name = "Download the results as CSV" }).ClickAsync());
+            var results = await File.ReadAllLinesAsync((await download.PathAsync())!);
+            Assert.Equal(10_001, results.Length);
+        }
+        finally
+        {
+            File.Delete(file);
+            File.Delete(file + ".manifest.csv");
+        }
+        await VisitAsync(ben, "/assets", "assets-search");
+
+        // The registry operator resolves one of the import's possible duplicates, the two records side by side.
+        await VisitAsync(olivia, "/duplicates", "duplicates");
+        await olivia.GetByRole(AriaRole.Link, new() { Name = "Review" }).First.ClickAsync();
+        await CheckAsync(olivia, "duplicate-case");
+        await olivia.Locator("#reason").FillAsync("Same serial plate photographed by the installer.");
+        await ClickAsync(olivia, "Merge the records");
+        await Assertions.Expect(olivia.Locator("#main-content .govuk-tag").First).ToHaveTextAsync("merged");
+        await CheckAsync(olivia);
+        await VisitAsync(olivia, "/operator/audit", "operator-audit");
+        await ClickAsync(olivia, "Verify the audit log");
+        await Assertions.Expect(olivia.Locator(".govuk-notification-banner__heading")).ToContainTextAsync("The audit log is intact");
+    }
+
+    [Fact]
+    public async Task Keyboard_RegisterAnOrganisation_WithTheKeyboardAlone()
+    {
+        var page = await app.Browser.NewPersonAsync(app.Address);
+        await VisitAsync(page, "/register");
+        // From the top of the page: the skip link first, then the navigation, then the form's fields in order.
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("Skip to main content", (await page.EvaluateAsync<string>("() => document.activeElement.textContent")).Trim());
+        await page.Keyboard.PressAsync("Enter");
+        async Task TabTo(string id)
+        {
+            for (var i = 0; i < 10 && await page.EvaluateAsync<string>("() => document.activeElement.id") != id; i++)
+                await page.Keyboard.PressAsync("Tab");
+            Assert.Equal(id, await page.EvaluateAsync<string>("() => document.activeElement.id"));
+        }
+        async Task Type(string id, string text)
+        {
+            await TabTo(id);
+            await page.Keyboard.TypeAsync(text);
+        }
+        await Type("legalName", "Keyboard Only Heat Ltd");
+        await Type("companyNumber", TestData.CompanyNumber());
+        await Type("registeredAddress-line1", "2 Quay Street");
+        await Type("registeredAddress-town", "Bristol");
+        await Type("registeredAddress-postcode", TestData.Postcode());
+        await Type("contactEmail", "hello@keyboard.example");
+        await TabTo("requestedRoles");
+        await page.Keyboard.PressAsync("Space");
+        await Type("authorisedPerson-name", "Kim Keys");
+        await Type("authorisedPerson-email", "kim@keyboard.example");
+        await TabTo("declaration");
+        await page.Keyboard.PressAsync("Space");
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("Register the organisation", (await page.EvaluateAsync<string>("() => document.activeElement.textContent")).Trim());
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator(".govuk-panel__title")).ToHaveTextAsync("Organisation registered");
+        await CheckAsync(page);
+    }
+
+    [Fact]
+    public async Task Passkey_AddedToAnAccount_SignsInWithoutAPassword()
+    {
+        var page = await app.Browser.NewPersonAsync(app.Address);
+        // A platform authenticator with user verification, as a phone or laptop offers (Chromium's virtual authenticator).
+        var cdp = await page.Context.NewCDPSessionAsync(page);
+        await cdp.SendAsync("WebAuthn.enable");
+        await cdp.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>
+        {
+            ["options"] = new Dictionary<string, object>
+            {
+                ["protocol"] = "ctap2",
+                ["transport"] = "internal",
+                ["hasResidentKey"] = true,
+                ["hasUserVerification"] = true,
+                ["isUserVerified"] = true,
+                ["automaticPresenceSimulation"] = true,
+            },
+        });
+        var email = $"pat{Guid.NewGuid():N}"[..12] + "@octoflex.example";
+        await RegisterOrganisationAsync(page, "Passkey Power " + Guid.NewGuid().ToString("N")[..6] + " Ltd", email, showErrorsFirst: false);
+        var message = await app.Mail.WaitForAsync(email, "You are invited");
+        await page.GotoAsync(FakeSmtpServer.LinkIn(message, "/account/accept").PathAndQuery);
+        await page.Locator("#password").FillAsync(Password);
+        await page.Locator("#confirmPassword").FillAsync(Password);
+        await ClickAsync(page, "Create account");
+        await VisitAsync(page, "/account", "account");
+        await ClickAsync(page, "Add a passkey");
+        try
+        {
+            await page.WaitForURLAsync(new Regex("done=passkey|handler=Passkey"));
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail("No passkey was added; script errors: " + string.Join(" | ", Chromium.ScriptErrors.TryGetValue(page, out var e) ? e : []));
+        }
+        if (!page.Url.Contains("done=passkey", StringComparison.Ordinal))
+            Assert.Fail($"Adding the passkey answered {page.Url}: {await page.Locator("main").InnerTextAsync()}");
+        await CheckAsync(page);
+        await Assertions.Expect(page.Locator(".govuk-notification-banner__heading")).ToHaveTextAsync("Your passkey has been added");
+
+        await page.Context.ClearCookiesAsync();
+        await VisitAsync(page, "/signin", "sign-in");
+        await ClickAsync(page, "Sign in with a passkey");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/dashboard$"));
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Dashboard");
+    }
+
+    [Fact]
+    public async Task EmailedLink_SignsInOnce()
+    {
+        var page = await app.Browser.NewPersonAsync(app.Address);
+        var email = $"lin{Guid.NewGuid():N}"[..12] + "@octoflex.example";
+        await RegisterOrganisationAsync(page, "Link Light " + Guid.NewGuid().ToString("N")[..6] + " Ltd", email, showErrorsFirst: false);
+        page = await AcceptWithLocalAccountAsync(email);
+        await page.Context.ClearCookiesAsync();
+        await VisitAsync(page, "/signin/link");
+        await page.Locator("#email").FillAsync(email);
+        await ClickAsync(page, "Send the link");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Check your email");
+        var link = FakeSmtpServer.LinkIn(await app.Mail.WaitForAsync(email, "sign-in link"), "/signin/link/continue");
+        await VisitAsync(page, link.PathAndQuery);
+        await ClickAsync(page, "Continue to FlexRegistry");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/dashboard$"));
+
+        // The same link again: spent.
+        await page.Context.ClearCookiesAsync();
+        await page.GotoAsync(link.PathAndQuery);
+        await ClickAsync(page, "Continue to FlexRegistry");
+        await Assertions.Expect(page.Locator(".govuk-error-summary")).ToContainTextAsync("already been used");
+    }
+}
+
+/// <summary>A smoke pass of the journey on PostgreSQL: register, accept, sign in again, register an asset.</summary>
+public sealed class BrowserJourneyTests_Postgres(BrowserPostgresApp app) : BrowserJourneyTests(app, app), IClassFixture<BrowserPostgresApp>
+{
+    [Fact]
+    public async Task Smoke_RegisterAcceptSignInAndRegisterAnAsset()
+    {
+        var page = await app.Browser.NewPersonAsync(app.Address);
+        var email = $"pg{Guid.NewGuid():N}"[..12] + "@octoflex.example";
+        await RegisterOrganisationAsync(page, "Postgres Flex " + Guid.NewGuid().ToString("N")[..6] + " Ltd", email, showErrorsFirst: true);
+        page = await AcceptWithLocalAccountAsync(email);
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/dashboard$"));
+        await page.Context.ClearCookiesAsync();
+        await VisitAsync(page, "/signin");
+        await page.Locator("#email").FillAsync(email);
+        await page.Locator("#password").FillAsync(Password);
+        await ClickAsync(page, "Sign in");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/dashboard$"));
+        var asset = TestData.Chargepoint();
+        await VisitAsync(page, "/assets/register");
+        await page.Locator("#type").SelectOptionAsync("heat-pump");
+        await page.Locator("#mpan").FillAsync(asset.Mpan!);
+        await page.Locator("#manufacturer").FillAsync("Octopus Energy");
+        await page.Locator("#model").FillAsync("Cosy 6");
+        await page.Locator("#serialNumber").FillAsync(asset.SerialNumber!);
+        await page.Locator("#address-line1").FillAsync("3 Elm Close");
+        await page.Locator("#address-town").FillAsync("Leeds");
+        await page.Locator("#address-postcode").FillAsync("LS1 4AP");
+        await page.Locator("#importCapacityKw").FillAsync("6");
+        await page.GetByLabel("Yes, it is commissioned").CheckAsync();
+        await page.Locator("#commissioningDate").FillAsync("2023-11-30");
+        await page.Locator("#ownerConsent-reference").FillAsync("CONSENT-" + Guid.NewGuid().ToString("N")[..8]);
+        await page.Locator("#ownerConsent-method").SelectOptionAsync("installer-declaration");
+        await page.Locator("#ownerConsent-date").FillAsync("2023-11-01");
+        await SubmitAsync(page, "Register the asset");
+        await Assertions.Expect(page.Locator(".govuk-notification-banner__heading")).ToContainTextAsync("Asset registered as FRA-HP-");
+        await CheckAsync(page);
+    }
+}

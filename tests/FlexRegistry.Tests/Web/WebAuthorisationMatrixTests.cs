@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using FlexRegistry.Client.Contracts;
+using FlexRegistry.Tests.Infrastructure;
+
+namespace FlexRegistry.Tests.Web;
+
+/// <summary>
+/// The BOLA matrix over pages: another participant's asset, import, results, subscription and duplicate case answer 404
+/// to a person of a different organisation, exactly as the API does, and their forms change nothing; registry-operator
+/// pages refuse everyone else; every page but the public ones sends a person without a session to sign in.
+/// </summary>
+public abstract class WebAuthorisationMatrixTests(RegistryApp app)
+{
+    [Fact]
+    public async Task AnotherOrganisationsResources_AreNotFound_OnEveryPage_AndTheirFormsChangeNothing()
+    {
+        using var owner = await app.SignedInPersonAsync();
+        using var other = await app.SignedInPersonAsync();
+        var resources = await CreateResourcesAsync(owner.Api);
+
+        string[] pages =
+        [
+            $"/assets/{resources.AssetId}",
+            $"/assets/imports/{resources.ImportId}",
+            $"/assets/imports/{resources.ImportId}?handler=status",
+            $"/assets/imports/{resources.ImportId}?handler=results&format=csv",
+            $"/webhooks/{resources.SubscriptionId}",
+            $"/duplicates/{resources.CaseId}",
+        ];
+        foreach (var page in pages)
+        {
+            using var own = await owner.Web.GetAsync(new Uri(page, UriKind.Relative));
+            Assert.True(own.StatusCode == HttpStatusCode.OK, $"the owner got {(int)own.StatusCode} for {page}");
+            using var foreign = await other.Web.GetAsync(new Uri(page, UriKind.Relative));
+            Assert.True(foreign.StatusCode == HttpStatusCode.NotFound, $"another organisation got {(int)foreign.StatusCode} for {page}");
+        }
+
+        // Forms aimed at the other organisation's resources: 404, and nothing changed.
+        using (var dismissed = await other.Web.SubmitAsync("/dashboard", [new("dismissReason", "Not the same")], $"/duplicates/{resources.CaseId}?handler=Dismiss"))
+            Assert.Equal(HttpStatusCode.NotFound, dismissed.StatusCode);
+        using (var paused = await other.Web.SubmitAsync("/dashboard", [], $"/webhooks/{resources.SubscriptionId}?handler=Pause"))
+            Assert.Equal(HttpStatusCode.NotFound, paused.StatusCode);
+        using (var suspended = await other.Web.SubmitAsync("/dashboard", [new("userId", owner.UserId)], "/organisation?handler=Suspend"))
+            Assert.NotEqual(HttpStatusCode.Redirect, suspended.StatusCode);
+        Assert.Equal("open", (await owner.Api.GetFromJsonAsync<DuplicateCaseResponse>($"/api/v1/duplicate-cases/{resources.CaseId}"))!.Status);
+        Assert.Equal("active", (await owner.Api.GetFromJsonAsync<SubscriptionResponse>($"/api/v1/subscriptions/{resources.SubscriptionId}"))!.Status);
+        var users = await owner.Api.GetFromJsonAsync<Page<UserResponse>>($"/api/v1/participants/{owner.ParticipantId}/users");
+        Assert.Equal("active", users!.Items.Single(u => u.UserId == owner.UserId).Status);
+
+        // Searches and lists show only one's own.
+        var assets = await other.Web.HtmlAsync("/assets");
+        Assert.DoesNotContain(resources.AssetId, assets, StringComparison.Ordinal);
+        var cases = await other.Web.HtmlAsync("/duplicates");
+        Assert.DoesNotContain(resources.CaseId, cases, StringComparison.Ordinal);
+        var webhooks = await other.Web.HtmlAsync("/webhooks");
+        Assert.DoesNotContain(resources.SubscriptionId, webhooks, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RegistryOperatorPages_RefuseOtherPeople()
+    {
+        using var person = await app.SignedInPersonAsync();
+        foreach (var page in new[] { "/operator/participants", $"/operator/participants/{person.ParticipantId}", "/operator/audit" })
+        {
+            using var response = await person.Web.GetAsync(new Uri(page, UriKind.Relative));
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.Equal("/forbidden", PathOf(response));
+        }
+        using var acted = await person.Web.SubmitAsync("/dashboard", [new("action", "verify"), new("reason", "Myself")], $"/operator/participants/{person.ParticipantId}");
+        Assert.Equal(HttpStatusCode.Redirect, acted.StatusCode);
+        Assert.Equal("/forbidden", PathOf(acted));
+        Assert.Equal("provisional", (await person.Api.GetFromJsonAsync<ParticipantResponse>($"/api/v1/participants/{person.ParticipantId}"))!.Status);
+    }
+
+    [Fact]
+    public async Task APersonWithoutAPermission_IsRefusedThePage_AsTheApiWouldRefuseTheirToken()
+    {
+        using var reader = await app.SignedInPersonAsync(permissions: ["participants:read"]);
+        foreach (var page in new[] { "/assets", "/assets/register", "/assets/import", "/organisation", "/organisation/clients", "/webhooks" })
+        {
+            using var response = await reader.Web.GetAsync(new Uri(page, UriKind.Relative));
+            Assert.True(response.StatusCode == HttpStatusCode.Redirect && PathOf(response) == "/forbidden", $"{page} answered {(int)response.StatusCode} {response.Headers.Location}");
+        }
+        using var posted = await reader.Web.SubmitAsync("/dashboard", WebSecurityTests.Form(TestData.Chargepoint()), "/assets/register");
+        Assert.Equal("/forbidden", PathOf(posted));
+        using var op = await app.OperatorAsync();
+        var assets = await op.GetFromJsonAsync<Page<AssetSummary>>("/api/v1/assets?limit=200");
+        Assert.DoesNotContain(assets!.Items, a => a.RegistrantId == reader.ParticipantId);
+        using (var dashboard = await reader.Web.GetAsync(new Uri("/dashboard", UriKind.Relative)))
+            Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+    }
+
+    [Fact]
+    public async Task EveryProtectedPage_SendsAPersonWithoutASessionToSignIn()
+    {
+        using var person = await app.SignedInPersonAsync();
+        var resources = await CreateResourcesAsync(person.Api);
+        using var anonymous = app.WebClient();
+        string[] pages =
+        [
+            "/dashboard", "/assets", "/assets/register", "/assets/import", $"/assets/{resources.AssetId}", $"/assets/imports/{resources.ImportId}",
+            "/duplicates", $"/duplicates/{resources.CaseId}", "/directory", "/organisation", "/organisation/clients", "/webhooks",
+            $"/webhooks/{resources.SubscriptionId}", "/operator/participants", "/operator/audit", "/account", "/account/two-factor",
+        ];
+        foreach (var page in pages)
+        {
+            using var response = await anonymous.GetAsync(new Uri(page, UriKind.Relative));
+            Assert.True(response.StatusCode == HttpStatusCode.Redirect && PathOf(response) == "/signin", $"{page} answered {(int)response.StatusCode} {response.Headers.Location}");
+        }
+    }
+
+    private sealed record Resources(string AssetId, string ImportId, string SubscriptionId, string CaseId);
+
+    private static async Task<Resources> CreateResourcesAsync(HttpClient api)
+    {
+        var original = TestData.Chargepoint();
+        var asset = await (await api.PostAsJsonAsync("/api/v1/assets", original)).Read<RegisterAssetResponse>(HttpStatusCode.Created);
+        // A near duplicate (a mistyped serial): a review case, not a definite match.
+        var near = TestData.NearDuplicateOf(original);
+        var flagged = await (await api.PostAsJsonAsync("/api/v1/assets", near)).Read<RegisterAssetResponse>(HttpStatusCode.Created);
+        using var csv = new StringContent(FlexRegistry.Assets.Imports.AssetImportService.Template(), Encoding.UTF8, "text/csv");
+        var import = await (await api.PostAsync(new Uri("/api/v1/asset-imports", UriKind.Relative), csv)).Read<AssetImportStatus>(HttpStatusCode.Accepted);
+        var subscription = await (await api.PostAsJsonAsync("/api/v1/subscriptions",
+            new CreateSubscriptionRequest { Url = "http://127.0.0.1:9/hook", Types = ["flexregistry.asset.registered"] })).Read<SubscriptionSecretResponse>(HttpStatusCode.Created);
+        return new Resources(asset.AssetId, import.ImportId, subscription.Id, flagged.DuplicateCaseId!);
+    }
+
+    private static string PathOf(HttpResponseMessage redirect) =>
+        redirect.Headers.Location is null ? "" : redirect.Headers.Location.IsAbsoluteUri ? redirect.Headers.Location.AbsolutePath : redirect.Headers.Location.OriginalString.Split('?')[0];
+}
+
+public sealed class WebAuthorisationMatrixTests_Sqlite(SqliteApp app) : WebAuthorisationMatrixTests(app), IClassFixture<SqliteApp>;
+
+public sealed class WebAuthorisationMatrixTests_Postgres(PostgresApp app) : WebAuthorisationMatrixTests(app), IClassFixture<PostgresApp>;
