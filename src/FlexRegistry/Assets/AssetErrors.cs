@@ -11,6 +11,14 @@ public static class AssetErrors
     public static readonly ErrorCode InvalidId = new("asset.id_invalid", 400,
         "The asset ID is malformed or its check character is wrong.");
     public static readonly ErrorCode NotFound = new("asset.not_found", 404, "No such asset.");
+
+    /// <summary>
+    /// A decommissioned asset named in a market request (claimed asset, member, portfolio): the field error's code in a
+    /// request's list of errors, or the problem's own when the portfolio in the path is decommissioned or the asset was
+    /// decommissioned while the request was written.
+    /// </summary>
+    public static readonly ErrorCode Decommissioned = new("asset.decommissioned", 409,
+        "The asset is decommissioned: it keeps its ID and history, but takes no new operator claims, portfolio memberships or contracts.");
     public static readonly ErrorCode InvalidTransition = new("asset.invalid_status_transition", 409,
         "The asset's status does not allow this change.");
     public static readonly ErrorCode FieldNotPatchable = new("asset.field_not_patchable", 400,

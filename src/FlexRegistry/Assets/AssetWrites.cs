@@ -68,24 +68,45 @@ public sealed class AssetWrites(RegistryDbContext db, Journal journal, AssetPart
     /// </summary>
     public async Task SaveAsync(Asset asset, AssetRoles held, AuditEntry audit, CancellationToken ct, params EventSource[] others)
     {
+        await AppendAsync(asset, audit, ct, others);
+        try
+        {
+            await journal.SaveAsync(ct);
+        }
+        catch (DbUpdateException e) when (IsStale(e))
+        {
+            throw await StaleAsync(asset.Id, held, ct);
+        }
+    }
+
+    /// <summary>
+    /// Hands the change's history row, events and audit record to the unit of work (the asset's events go to all its
+    /// parties); the caller saves, in its own transaction, and answers <see cref="IsStale"/> with <see cref="StaleAsync"/>
+    /// once that transaction is over.
+    /// </summary>
+    public async Task AppendAsync(Asset asset, AuditEntry audit, CancellationToken ct, params EventSource[] others)
+    {
         ArgumentNullException.ThrowIfNull(asset);
         ArgumentNullException.ThrowIfNull(others);
         var parties = await roles.PartiesOfAsync(asset, ct);
         asset.ShareWith(parties.Except(asset.PartyList, StringComparer.Ordinal));
         db.AssetChanges.AddRange(asset.TakeChanges());
         journal.Append([.. asset.TakeEvents(), .. others.SelectMany(o => o.TakeEvents())], audit);
-        try
-        {
-            await journal.SaveAsync(ct);
-        }
-        catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || e.IsUniqueViolationOn("asset_changes"))
-        {
-            // Another change based on the same version committed first: the row's concurrency token (or, had that been
-            // bypassed, the history's primary key on asset and version) refused this one.
-            db.ChangeTracker.Clear();
-            var current = await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == asset.Id, ct);
-            throw current is null ? NotFound(asset.Id) : Stale(current, held);
-        }
+    }
+
+    /// <summary>
+    /// Another change based on the same version committed first: the row's concurrency token (or, had that been
+    /// bypassed, the history's primary key on asset and version) refused this one.
+    /// </summary>
+    public static bool IsStale(DbUpdateException exception) =>
+        exception is DbUpdateConcurrencyException || exception.IsUniqueViolationOn("asset_changes");
+
+    /// <summary>The 412 (or 404) for a refused change, read after its transaction ended (PostgreSQL reads nothing in a failed one).</summary>
+    public async Task<DomainRuleException> StaleAsync(AssetId id, AssetRoles held, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        var current = await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        return current is null ? NotFound(id) : Stale(current, held);
     }
 
     /// <summary>

@@ -16,7 +16,8 @@ namespace FlexRegistry.Assets;
 /// writes it as one new version with its history row, its event to every party of the asset and its audit record.
 /// Each needs If-Match, like any change (<see cref="AssetWrites.ConflictRule"/>).
 /// </summary>
-public sealed class ChangeAssetLifecycle(RegistryDbContext db, AssetWrites writes, AssetPartyRoles roles, AssetConfirmationQueue confirmations, TimeProvider time)
+public sealed class ChangeAssetLifecycle(RegistryDbContext db, Journal journal, AssetWrites writes, AssetPartyRoles roles, IAssetDecommissioning decommissioning,
+    AssetConfirmationQueue confirmations, TimeProvider time)
 {
     public async Task<(AssetResponse Response, Guid Version)> ChangeOwnerAsync(AssetId id, ChangeOwnerRequest body, IfMatch? ifMatch, Caller caller, CancellationToken ct)
     {
@@ -140,8 +141,28 @@ public sealed class ChangeAssetLifecycle(RegistryDbContext db, AssetWrites write
 
         var (asset, held) = await writes.LoadAsync(id, ifMatch, caller, ct);
         AssetWrites.EnsureAllowed(AssetLifecycle.Find(AssetLifecycle.Decommission), asset, held);
-        asset.Decommission(AssetWrites.Actor(caller, held), body.Reason!.Trim(), time.GetUtcNow());
-        await writes.SaveAsync(asset, held, AuditEntry.By(caller, "asset.decommission", "asset", id.Value, asset.RegistrantId.Value, "status", "reason"), ct);
+        var now = time.GetUtcNow();
+        asset.Decommission(AssetWrites.Actor(caller, held), body.Reason!.Trim(), now);
+        var audience = await roles.PartiesOfAsync(asset, ct);
+        // The asset's row first, then what it holds in the market, in one transaction: a claim or membership being added
+        // meanwhile either waited for the row and is refused by the database, or committed before and is ended here.
+        await writes.AppendAsync(asset, AuditEntry.By(caller, "asset.decommission", "asset", id.Value, asset.RegistrantId.Value, "status", "reason"), ct);
+        var strategy = db.Database.CreateExecutionStrategy();
+        try
+        {
+            await strategy.ExecuteAsync(async () =>
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                await journal.SaveAsync(ct);
+                var ended = await decommissioning.EndAsync(asset, audience, now, ct);
+                journal.Append([.. ended.SelectMany(e => e.TakeEvents())]);
+                await journal.CommitAsync(transaction, ct);
+            });
+        }
+        catch (DbUpdateException e) when (AssetWrites.IsStale(e))
+        {
+            throw await writes.StaleAsync(id, held, ct);
+        }
         return (AssetWrites.Represent(asset, held), asset.Version);
     }
 

@@ -42,6 +42,7 @@ public static class MarketSetup
         services.AddScoped<IRelationshipSource, ContractRelationships>();
         services.AddScoped<IAssetRelationshipSource, OperatorClaimRelationships>();
         services.AddScoped<IAssetOperators, OperatorClaimOperators>();
+        services.AddScoped<IAssetDecommissioning, DecommissionedAssets>();
         services.AddSingleton<ConflictCheckSignal>();
         services.AddHostedService<ConflictCheckWorker>();
 

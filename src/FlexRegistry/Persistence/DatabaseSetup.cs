@@ -148,6 +148,21 @@ public static class DatabaseSetup
         _ => false,
     };
 
+    /// <summary>
+    /// True when the database refused a row under the rule <paramref name="constraint"/> that a trigger enforces: on
+    /// PostgreSQL a check violation the trigger raises naming that constraint, on SQLite the trigger's abort with that name.
+    /// </summary>
+    public static bool IsRuleViolation(this DbUpdateException exception, string constraint) => exception.InnerException switch
+    {
+        SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.Message.Contains(constraint, StringComparison.Ordinal),
+        PostgresException postgres => postgres.SqlState == PostgresErrorCodes.CheckViolation && postgres.ConstraintName == constraint,
+        _ => false,
+    };
+
+    /// <summary>True when PostgreSQL aborted the transaction to break a deadlock (SQLite, with one writer at a time, has none).</summary>
+    public static bool IsDeadlock(this DbUpdateException exception) =>
+        exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected };
+
     /// <summary>True when the exception is a unique-index violation on either provider.</summary>
     public static bool IsUniqueViolation(this DbUpdateException exception) => exception.InnerException switch
     {

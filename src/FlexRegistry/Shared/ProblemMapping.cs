@@ -1,6 +1,8 @@
 using System.Text.Json;
+using FlexRegistry.Persistence;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 
 namespace FlexRegistry.Shared;
 
@@ -102,6 +104,10 @@ public static class ProblemMapping
                 bad.StatusCode == 415 ? CommonErrors.UnsupportedMediaType : CommonErrors.BadRequest,
                 bad.StatusCode == 415 ? "Send the body as application/json." : SafeBadRequestDetail(bad)),
             OperationCanceledException => ToProblem(CommonErrors.Unavailable, "The request was cancelled."),
+            // Two writers locking the same rows in opposite orders (e.g. an operator switch and the asset's decommissioning):
+            // the database aborted this one and nothing of it was written.
+            DbUpdateException update when update.IsDeadlock() => ToProblem(CommonErrors.ConcurrencyConflict,
+                "Another change to the same records was written at the same moment; nothing of yours was changed. Read them again and retry."),
             _ => ToProblem(CommonErrors.Internal, "An unexpected error occurred; quote the traceId when reporting it."),
         };
 
