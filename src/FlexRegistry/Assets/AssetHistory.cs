@@ -4,6 +4,7 @@ using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Persistence;
 using FlexRegistry.Shared;
+using FlexRegistry.Visibility;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlexRegistry.Assets;
@@ -13,7 +14,8 @@ namespace FlexRegistry.Assets;
 /// asset row itself), each later one an <see cref="AssetChange"/> (who, when, which fields old → new, from which
 /// source). The history lists them; an as-of read takes the asset as it is and undoes, newest first, every change made
 /// after the instant asked for. Both read through the same rule as the asset itself: what a reader may not see of the
-/// asset today it cannot read through its history either.
+/// asset today it cannot read through its history either — the as-of representation withholds the groups the asset's
+/// does, and a history entry lists only the changed fields of the groups the reader sees (the page names the others).
 /// </summary>
 public sealed class AssetHistory(RegistryDbContext db, AssetPartyRoles roles, TimeProvider time)
 {
@@ -29,7 +31,8 @@ public sealed class AssetHistory(RegistryDbContext db, AssetPartyRoles roles, Ti
             errors.Add("after", "cursor.invalid", "after is a version number (the nextCursor of the previous page).");
         errors.ThrowIfAny();
 
-        var (asset, _) = await LoadVisibleAsync(id, caller, ct);
+        var (asset, held) = await LoadVisibleAsync(id, caller, ct);
+        var groups = AssetWrites.GroupsFor(held);
         var rows = await db.AssetChanges.AsNoTracking()
             .Where(c => c.AssetId == id && c.Version > from)
             .OrderBy(c => c.Version)
@@ -38,10 +41,11 @@ public sealed class AssetHistory(RegistryDbContext db, AssetPartyRoles roles, Ti
         var items = new List<AssetHistoryEntry>(Math.Min(size, rows.Count + 1));
         if (from < 1)
             items.Add(Registered(asset));
-        items.AddRange(rows.Take(size - items.Count).Select(ToEntry));
+        items.AddRange(rows.Take(size - items.Count).Select(c => ToEntry(c, groups)));
         var more = rows.Count > size - (from < 1 ? 1 : 0);
         return new AssetHistoryPage(id.Value, asset.VersionNumber, items,
-            more ? items[^1].Version.ToString(CultureInfo.InvariantCulture) : null, []);
+            more ? items[^1].Version.ToString(CultureInfo.InvariantCulture) : null,
+            VisibilityRule.Everything(VisibilityRule.Asset).Except(groups).Codes(VisibilityRule.Asset));
     }
 
     /// <summary>The asset as it was at <paramref name="asOf"/> (an ISO 8601 instant between its registration and now).</summary>
@@ -81,10 +85,22 @@ public sealed class AssetHistory(RegistryDbContext db, AssetPartyRoles roles, Ti
         1, asset.RegisteredAt, "asset.registered", asset.ImportId is null ? ChangeSource.Party : ChangeSource.Import, null,
         asset.RegistrantId.Value, [AssetRoleCodes.Registrant], null, []);
 
-    private static AssetHistoryEntry ToEntry(AssetChange c) => new(
+    /// <summary>
+    /// One version as the reader may see it: a changed field only when the visibility rule shows the reader its group
+    /// today (a field no group names is withheld), the reason only with the registrant's working notes (the group whose
+    /// event data carries reasons). Who changed it, when and how stay: the version itself is identity data.
+    /// </summary>
+    private static AssetHistoryEntry ToEntry(AssetChange c, GroupSet groups) => new(
         c.Version, c.At, c.Action, c.Source, c.SourceName, c.ActorParticipantId?.Value,
-        c.Roles.Split(' ', StringSplitOptions.RemoveEmptyEntries), c.Reason,
-        [.. c.Changes().Where(f => !Asset.IsDerived(f.Field)).Select(f => new AssetFieldChange(f.Field, Element(f.Old), Element(f.New)))]);
+        c.Roles.Split(' ', StringSplitOptions.RemoveEmptyEntries), groups.Contains(Registration) ? c.Reason : null,
+        [.. c.Changes().Where(f => !Asset.IsDerived(f.Field) && GroupOf(f.Field) is { } g && groups.Contains(g))
+            .Select(f => new AssetFieldChange(f.Field, Element(f.Old), Element(f.New)))]);
+
+    private static readonly FieldGroup Registration = VisibilityRule.Group(VisibilityRule.Asset, "registration");
+
+    /// <summary>The group whose fields hold <paramref name="path"/> (itself, or an object it lies in, as <c>provenance</c>).</summary>
+    internal static FieldGroup? GroupOf(string path) => VisibilityRule.AssetGroups.FirstOrDefault(g =>
+        g.Fields.Any(f => path == f || path.StartsWith(f + ".", StringComparison.Ordinal)));
 
     private static JsonElement Element(System.Text.Json.Nodes.JsonNode? node) => node is null ? NullValue : JsonSerializer.SerializeToElement(node);
 

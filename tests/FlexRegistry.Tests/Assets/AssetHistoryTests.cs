@@ -70,6 +70,54 @@ public abstract class AssetHistoryTests(RegistryApp app)
     }
 
     [Fact]
+    public async Task BUC2_Step7_HistoryAndAsOf_ShowEachPartyOnlyTheFieldGroupsTheVisibilityRuleShowsItToday()
+    {
+        var (_, fspClient) = await AssetApi.ParticipantAsync(app, "fsp");
+        var (owner, ownerClient) = await AssetApi.ParticipantAsync(app, "flex-owner");
+        var (installer, installerClient) = await AssetApi.ParticipantAsync(app, "installer");
+        using (fspClient)
+        using (ownerClient)
+        using (installerClient)
+        {
+            var (asset, etag) = await AssetApi.RegisterAsync(fspClient);
+            var (upgraded, _) = await AssetApi.TransitionOkAsync(fspClient, asset.AssetId, "upgrade",
+                new UpgradeAssetRequest { ImportCapacityKw = 11m, Reason = "Upgraded after the survey" }, etag);
+            await AssetApi.AttachAsync(fspClient, ownerClient, owner, asset.AssetId, "owner");
+            await AssetApi.AttachAsync(fspClient, installerClient, installer, asset.AssetId, "installer");
+
+            // The published rule decides: an owner (and an installer, who holds the owner's column) sees every group the
+            // owner column shows; a change's reason belongs to the registrant's working notes ("registration").
+            var rule = await (await fspClient.GetAsync("/api/v1/reference/visibility")).Read<VisibilityResponse>();
+            var groups = rule.Resources.Single(r => r.Resource == "asset").FieldGroups;
+            var withheldFromOwner = groups.Where(g => g.Access["owner"] != "shown").Select(g => g.Code).ToList();
+            Assert.Contains("registration", withheldFromOwner);
+
+            var full = await AssetApi.HistoryAsync(fspClient, asset.AssetId);
+            Assert.Empty(full.WithheldGroups);
+            var upgrade = full.Items.Single(i => i.Version == upgraded.Version);
+            Assert.Equal("Upgraded after the survey", upgrade.Reason);
+            foreach (var reader in new[] { ownerClient, installerClient })
+            {
+                var history = await AssetApi.HistoryAsync(reader, asset.AssetId);
+                Assert.Equal(withheldFromOwner, history.WithheldGroups);
+                Assert.Equal(full.Items.Select(i => i.Version), history.Items.Select(i => i.Version));
+                var seen = history.Items.Single(i => i.Version == upgraded.Version);
+                Assert.Null(seen.Reason);
+                // The capacity change is technical data, which the owner column shows: it stays, old → new.
+                Assert.Contains(seen.Changes, c => c.Field == "importCapacityKw" && c.New.GetDecimal() == 11m);
+                Assert.All(history.Items.SelectMany(i => i.Changes), c => Assert.DoesNotContain(
+                    groups.Single(g => g.Fields.Any(f => c.Field == f || c.Field.StartsWith(f + ".", StringComparison.Ordinal))).Code, withheldFromOwner));
+
+                // An as-of read withholds the same groups as a read of the asset now.
+                var asOf = await (await reader.GetAsync($"/api/v1/assets/{asset.AssetId}?asOf={Uri.EscapeDataString(upgraded.UpdatedAt!.Value.ToString("O"))}"))
+                    .Read<AssetResponse>();
+                Assert.Equal(withheldFromOwner, asOf.WithheldGroups);
+                Assert.Equal((upgraded.Version, 11m, (string?)null), (asOf.Version, asOf.ImportCapacityKw, asOf.ConfirmationNote));
+            }
+        }
+    }
+
+    [Fact]
     public async Task BUC2_Step7_AsOf_ReturnsTheAssetAsItWasAtEachVersion()
     {
         var (_, fsp) = await app.RegisterActiveAsync();
