@@ -108,6 +108,7 @@ public static class RegistryComposition
         services.AddScoped<AssetMatching>();
         services.AddScoped<Readers>();
         services.AddScoped<IAssetRelationshipSource, RegistrantRelationships>();
+        services.AddScoped<IAssetRelationshipSource, AssetPartyRelationships>();
         services.AddScoped<AssetRelations>();
         services.AddScoped<AssetVisibility>();
         services.AddScoped<AssetQueries>();
@@ -120,6 +121,11 @@ public static class RegistryComposition
         services.AddScoped<AccessLogQueries>();
         services.AddScoped<AccessLogVerification>();
         services.AddScoped<UpdateAsset>();
+        services.AddScoped<AssetPartyRoles>();
+        services.AddScoped<AssetWrites>();
+        services.AddScoped<AssetParties>();
+        services.AddScoped<AssetHistory>();
+        services.AddScoped<ChangeAssetLifecycle>();
         services.AddSingleton(configuration.GetSection("AssetConfirmation").Get<AssetConfirmationOptions>() ?? new AssetConfirmationOptions());
         services.AddSingleton(configuration.GetSection("OemCloud").Get<OemCloudOptions>() ?? new OemCloudOptions());
         services.AddSingleton<AssetConfirmationQueue>();
@@ -188,6 +194,7 @@ public static class RegistryComposition
         app.MapEventEndpoints();
         app.MapReferenceEndpoints();
         app.MapAssetEndpoints();
+        app.MapAssetLifecycleEndpoints();
         app.MapAssetImportEndpoints();
         app.MapMarketEndpoints();
         app.MapRegistryPages();

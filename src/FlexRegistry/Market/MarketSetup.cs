@@ -41,6 +41,8 @@ public static class MarketSetup
         services.AddScoped<INoticeSource, MarketNotices>();
         services.AddScoped<IRelationshipSource, ContractRelationships>();
         services.AddScoped<IAssetRelationshipSource, OperatorClaimRelationships>();
+        services.AddScoped<IAssetOperators, OperatorClaimOperators>();
+        services.AddScoped<IAssetDecommissioning, DecommissionedAssets>();
         services.AddSingleton<ConflictCheckSignal>();
         services.AddHostedService<ConflictCheckWorker>();
 

@@ -139,6 +139,15 @@ public static class DatabaseSetup
         }
     }
 
+    /// <summary>True when the exception is a unique-index (or primary key) violation on <paramref name="table"/>, on either provider.</summary>
+    public static bool IsUniqueViolationOn(this DbUpdateException exception, string table) => exception.IsUniqueViolation() && exception.InnerException switch
+    {
+        // SQLite names the columns: "UNIQUE constraint failed: asset_changes.AssetId, asset_changes.Version".
+        SqliteException sqlite => sqlite.Message.Contains(" " + table + ".", StringComparison.Ordinal),
+        PostgresException postgres => postgres.TableName == table,
+        _ => false,
+    };
+
     /// <summary>
     /// True when the database refused overlapping periods under the exclusion rule <paramref name="constraint"/>: a
     /// PostgreSQL exclusion constraint of that name, or the SQLite trigger that raises an error with that name.
@@ -149,6 +158,21 @@ public static class DatabaseSetup
         PostgresException postgres => postgres.SqlState == PostgresErrorCodes.ExclusionViolation && postgres.ConstraintName == constraint,
         _ => false,
     };
+
+    /// <summary>
+    /// True when the database refused a row under the rule <paramref name="constraint"/> that a trigger enforces: on
+    /// PostgreSQL a check violation the trigger raises naming that constraint, on SQLite the trigger's abort with that name.
+    /// </summary>
+    public static bool IsRuleViolation(this DbUpdateException exception, string constraint) => exception.InnerException switch
+    {
+        SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.Message.Contains(constraint, StringComparison.Ordinal),
+        PostgresException postgres => postgres.SqlState == PostgresErrorCodes.CheckViolation && postgres.ConstraintName == constraint,
+        _ => false,
+    };
+
+    /// <summary>True when PostgreSQL aborted the transaction to break a deadlock (SQLite, with one writer at a time, has none).</summary>
+    public static bool IsDeadlock(this DbUpdateException exception) =>
+        exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected };
 
     /// <summary>True when the exception is a unique-index violation on either provider.</summary>
     public static bool IsUniqueViolation(this DbUpdateException exception) => exception.InnerException switch
