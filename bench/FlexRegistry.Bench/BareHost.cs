@@ -26,6 +26,9 @@ public static class BareHost
         builder.WebHost.UseUrls(args.Get("urls") ?? "http://127.0.0.1:5091");
         builder.Logging.ClearProviders();
         var app = builder.Build();
+        // The pages benchmark's baseline: a static HTML page of a rendered page's size, no database, no layout, no session.
+        var page = "<!DOCTYPE html><html lang=\"en\"><head><title>Bare</title></head><body>" + string.Concat(Enumerable.Repeat("<p>FlexRegistry bare page.</p>", 800)) + "</body></html>";
+        app.MapGet("/bare/page", () => Results.Content(page, "text/html; charset=utf-8"));
         if (provider == "postgres")
         {
             await using var source = NpgsqlDataSource.Create(connection);
