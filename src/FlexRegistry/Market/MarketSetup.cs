@@ -1,8 +1,8 @@
 using System.Security.Claims;
-using FlexRegistry.Auth.People;
 using System.Threading.RateLimiting;
 using FlexRegistry.Assets;
 using FlexRegistry.Auth;
+using FlexRegistry.Auth.People;
 using FlexRegistry.Events;
 using FlexRegistry.Participants;
 using FlexRegistry.Shared;

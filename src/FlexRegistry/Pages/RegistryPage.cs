@@ -1,8 +1,8 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Authorization;
 using FlexRegistry.Auth;
 using FlexRegistry.Auth.People;
 using FlexRegistry.Shared;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
