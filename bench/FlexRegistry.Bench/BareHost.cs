@@ -29,6 +29,9 @@ public static class BareHost
         if (args.Get("log-errors") is not null)
             builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Error);
         var app = builder.Build();
+        // The pages benchmark's baseline: a static HTML page of a rendered page's size, no database, no layout, no session.
+        var page = "<!DOCTYPE html><html lang=\"en\"><head><title>Bare</title></head><body>" + string.Concat(Enumerable.Repeat("<p>FlexRegistry bare page.</p>", 800)) + "</body></html>";
+        app.MapGet("/bare/page", () => Results.Content(page, "text/html; charset=utf-8"));
         if (provider == "postgres")
         {
             // Prepared, as the docs say (Npgsql prepares a statement automatically from its 5th use), unless the
