@@ -57,7 +57,9 @@ public sealed class Chromium : IAsyncDisposable
             Locale = "en-GB",
             AcceptDownloads = true,
         });
-        context.SetDefaultTimeout(30_000);
+        // 90 s, not Playwright's 30 s: in a full run on a 2-core machine shared with other builds, one form post
+        // (adding a portfolio member, which runs the conflict checks) once took longer than 30 s; alone it takes under 1 s.
+        context.SetDefaultTimeout(90_000);
         var page = await context.NewPageAsync();
         // Script errors and console errors (a CSP refusal shows up there) fail the page's next check.
         var errors = ScriptErrors.GetOrCreateValue(page);
