@@ -11,6 +11,7 @@ using FlexRegistry.Auth.Users;
 using FlexRegistry.Duplicates;
 using FlexRegistry.Events;
 using FlexRegistry.Market;
+using FlexRegistry.Onboarding;
 using FlexRegistry.Pages;
 using FlexRegistry.Participants;
 using FlexRegistry.Participants.Verification;
@@ -152,6 +153,7 @@ public static class RegistryComposition
             });
         services.AddScoped<IOrganisationVerifier>(sp => sp.GetRequiredService<CompaniesHouseVerifier>());
         services.AddMarket(configuration);
+        services.AddOnboarding(configuration);
         return services;
     }
 
@@ -190,6 +192,7 @@ public static class RegistryComposition
         app.MapAssetEndpoints();
         app.MapAssetImportEndpoints();
         app.MapMarketEndpoints();
+        app.MapOnboardingEndpoints();
         app.MapRegistryPages();
         app.MapAccessLogEndpoints();
         app.MapRegistryMetrics();
