@@ -107,8 +107,11 @@ public sealed class MarketOnboarding : EventSource
         Record(eventType, ParticipantId.Value,
             new Dictionary<string, object?>
             {
-                ["onboardingId"] = Id.ToString(), ["marketId"] = MarketId.ToString(), ["participantId"] = ParticipantId.Value,
-                ["operatorId"] = OperatorId.Value, ["status"] = Status,
+                ["onboardingId"] = Id.ToString(),
+                ["marketId"] = MarketId.ToString(),
+                ["participantId"] = ParticipantId.Value,
+                ["operatorId"] = OperatorId.Value,
+                ["status"] = Status,
             },
             ParticipantId.Value, OperatorId.Value);
     }

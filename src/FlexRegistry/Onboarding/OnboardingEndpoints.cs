@@ -79,6 +79,16 @@ public static class OnboardingEndpoints
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
     }
 
+    /// <summary>A document's media types: binary, at most Onboarding:MaxDocumentBytes bytes (so at most that many characters).</summary>
+    private static Dictionary<string, OpenApiMediaType> DocumentContent(IServiceProvider services)
+    {
+        var maxLength = checked((int)Math.Min(int.MaxValue, services.GetRequiredService<OnboardingOptions>().MaxDocumentBytes));
+        return DocumentSignature.Accepted.ToDictionary(t => t, _ => new OpenApiMediaType
+        {
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary", MaxLength = maxLength },
+        });
+    }
+
     private static void MapOnboardings(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/onboardings").WithTags("Onboarding");
@@ -154,17 +164,14 @@ public static class OnboardingEndpoints
             .RequireAuthorization(Policies.Scope(Scopes.ParticipantManage))
             // No Accepts metadata: routing would answer 415 before authentication; RequestBodies checks these instead.
             .WithMetadata(new AcceptedMediaTypes([.. DocumentSignature.Accepted]))
-            .AddOpenApiOperationTransformer((operation, _, _) =>
+            .AddOpenApiOperationTransformer((operation, context, _) =>
             {
                 operation.RequestBody = new OpenApiRequestBody
                 {
                     Required = true,
                     Description = "The document itself: a PDF, PNG or JPEG, at most Onboarding:MaxDocumentBytes (1 MB by default). Its content must be the type " +
                                   "its Content-Type names.",
-                    Content = DocumentSignature.Accepted.ToDictionary(t => t, _ => new OpenApiMediaType
-                    {
-                        Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" },
-                    }),
+                    Content = DocumentContent(context.ApplicationServices),
                 };
                 return Task.CompletedTask;
             })
@@ -183,17 +190,15 @@ public static class OnboardingEndpoints
                 return TypedResults.File(content, contentType);
             })
             .RequireAuthorization(Policies.Scope(Scopes.ParticipantRead))
-            .AddOpenApiOperationTransformer((operation, _, _) =>
+            .Produces(200)
+            .AddOpenApiOperationTransformer((operation, context, _) =>
             {
-                operation.Responses ??= [];
-                operation.Responses["200"] = new OpenApiResponse
+                // The 200 response exists (the shared transformers give every response its headers); it gets its media types here.
+                if (operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse response)
                 {
-                    Description = "The document, in the type its content was recognised as.",
-                    Content = DocumentSignature.Accepted.ToDictionary(t => t, _ => new OpenApiMediaType
-                    {
-                        Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" },
-                    }),
-                };
+                    response.Description = "The document, in the type its content was recognised as.";
+                    response.Content = DocumentContent(context.ApplicationServices);
+                }
                 return Task.CompletedTask;
             })
             .WithName("GetOnboardingDocument")

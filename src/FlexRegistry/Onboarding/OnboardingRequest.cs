@@ -112,8 +112,12 @@ public sealed class OnboardingRequest : EventSource
         Record(eventType, ParticipantId.Value,
             new Dictionary<string, object?>
             {
-                ["onboardingId"] = OnboardingId.ToString(), ["requestId"] = Id.ToString(), ["kind"] = Kind, ["status"] = Status,
-                ["participantId"] = ParticipantId.Value, ["operatorId"] = OperatorId.Value,
+                ["onboardingId"] = OnboardingId.ToString(),
+                ["requestId"] = Id.ToString(),
+                ["kind"] = Kind,
+                ["status"] = Status,
+                ["participantId"] = ParticipantId.Value,
+                ["operatorId"] = OperatorId.Value,
             },
             ParticipantId.Value, OperatorId.Value);
     }
