@@ -66,8 +66,8 @@ bench_stop_app() {
 }
 
 # bench_start_bare PROVIDER CONNECTION: the bare minimal-API baseline endpoint (bench only).
-bench_start_bare() {
-    dotnet "$BENCH_DLL" bare-host --provider "$1" --connection "$2" --urls "http://127.0.0.1:$BARE_PORT" >"$BENCH_WORK/bare.log" 2>&1 &
+bench_start_bare() { # BENCH_BARE_ARGS: more arguments (e.g. "--log-errors 1")
+    dotnet "$BENCH_DLL" bare-host --provider "$1" --connection "$2" ${BENCH_BARE_ARGS:-} --urls "http://127.0.0.1:$BARE_PORT" >"$BENCH_WORK/bare.log" 2>&1 &
     _bench_pids+=($!)
     bench_wait_ready "http://127.0.0.1:$BARE_PORT/bare/assets/0"
 }

@@ -14,7 +14,8 @@ namespace FlexRegistry.Bench;
 /// lower bound for any registration: the same request body read and put through the register's own validation, then
 /// one prepared single-row <c>INSERT</c> (its own transaction, committed as durably as the register's) into
 /// <c>bench_write</c>, an empty copy of <c>assets</c> with the same columns and indexes. No authentication, no
-/// near-duplicate check, no audit record, no event.
+/// near-duplicate check, no audit record, no event. <c>POST /bare/register</c>: the floor of a registration's database
+/// work (<see cref="BareRegister"/>).
 /// </summary>
 public static class BareHost
 {
@@ -25,6 +26,8 @@ public static class BareHost
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(args.Get("urls") ?? "http://127.0.0.1:5091");
         builder.Logging.ClearProviders();
+        if (args.Get("log-errors") is not null)
+            builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Error);
         var app = builder.Build();
         if (provider == "postgres")
         {
@@ -63,6 +66,7 @@ public static class BareHost
                 }
                 return Results.Json(new { assetId = row.Id }, statusCode: StatusCodes.Status201Created);
             });
+            await BareRegister.MapPostgresAsync(app, source, columns);
             await app.RunAsync();
         }
         else
@@ -121,12 +125,13 @@ public static class BareHost
                 }
                 return Results.Json(new { assetId = row.Id }, statusCode: StatusCodes.Status201Created);
             });
+            await BareRegister.MapSqliteAsync(app, writer, columns);
             await app.RunAsync();
         }
         return 0;
     }
 
-    private sealed record Row(AssetData Data, string Id, DateTimeOffset Now);
+    internal sealed record Row(AssetData Data, string Id, DateTimeOffset Now);
 
     /// <summary>The row as a JSON object of its columns (404 when there is none).</summary>
     private static async Task<IResult> RowAsync(System.Data.Common.DbDataReader reader, CancellationToken ct)
@@ -140,7 +145,7 @@ public static class BareHost
     }
 
     /// <summary>The body, validated by the register's own rules and given a register ID; null when invalid.</summary>
-    private static async Task<Row?> ReadAsync(HttpRequest http, CancellationToken ct)
+    internal static async Task<Row?> ReadAsync(HttpRequest http, CancellationToken ct)
     {
         var request = await JsonSerializer.DeserializeAsync<RegisterAssetRequest>(http.Body, FlexRegistryClient.Json, ct);
         var now = TimeProvider.System.GetUtcNow();

@@ -299,16 +299,16 @@ public static class ImportBench
         _ => "",
     };
 
-    /// <summary>The SQLite counterpart of <see cref="PostgresTableAsync"/>: the table and its indexes from <c>assets</c>' own DDL.</summary>
-    internal static async Task<List<Column>> SqliteTableAsync(SqliteConnection db, string table)
+    /// <summary>The SQLite counterpart of <see cref="PostgresTableAsync"/>: the table and its indexes from <paramref name="from"/>'s own DDL.</summary>
+    internal static async Task<List<Column>> SqliteTableAsync(SqliteConnection db, string table, string from = "assets")
     {
         var statements = new List<string>();
         await using (var schema = db.CreateCommand())
         {
-            schema.CommandText = "SELECT sql FROM sqlite_master WHERE tbl_name = 'assets' AND sql IS NOT NULL ORDER BY type DESC";
+            schema.CommandText = $"SELECT sql FROM sqlite_master WHERE tbl_name = '{from}' AND sql IS NOT NULL ORDER BY type DESC";
             await using var reader = await schema.ExecuteReaderAsync();
             while (await reader.ReadAsync())
-                statements.Add(reader.GetString(0).Replace("\"assets\"", $"\"{table}\"", StringComparison.Ordinal).Replace("_assets_", $"_{table}_", StringComparison.Ordinal));
+                statements.Add(reader.GetString(0).Replace($"\"{from}\"", $"\"{table}\"", StringComparison.Ordinal).Replace($"_{from}_", $"_{table}_", StringComparison.Ordinal));
         }
         await using (var drop = db.CreateCommand())
         {
@@ -368,7 +368,7 @@ public static class ImportBench
     }
 
     /// <summary>A value as the register stores it in SQLite (EF's conversions: ISO dates, upper-case GUIDs, JSON arrays).</summary>
-    private static object SqliteValue(object? value) => value switch
+    internal static object SqliteValue(object? value) => value switch
     {
         null => DBNull.Value,
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),

@@ -6,7 +6,7 @@ namespace FlexRegistry.Bench;
 
 /// <summary>
 /// <c>load</c>: drives POST /api/v1/assets (each request a different synthetic asset, all valid and new), the
-/// bench's bare endpoint (<c>bare</c>) or its bare single-row write of the same bodies (<c>bare-write</c>), closed loop (saturation, no --rate) or open loop at --rate requests/s.
+/// bench's bare endpoint (<c>bare</c>) or its bare single-row write of the same bodies (<c>bare-write</c>), the floor of a registration's database work (<c>bare-register</c>, <see cref="BareRegister"/>), closed loop (saturation, no --rate) or open loop at --rate requests/s.
 /// </summary>
 public static class LoadCommand
 {
@@ -35,6 +35,11 @@ public static class LoadCommand
             http = Registry.Http(new Uri(args.Get("bare-url") ?? "http://127.0.0.1:5091/"));
             request = Posts(bodies, "bare/assets", bearer: null);
         }
+        else if (target == "bare-register")
+        {
+            http = Registry.Http(new Uri(args.Get("bare-url") ?? "http://127.0.0.1:5091/"));
+            request = Posts(bodies, "bare/register", bearer: null);
+        }
         else
         {
             http = Registry.Http(new Uri(args.Require("url")));
@@ -53,7 +58,7 @@ public static class LoadCommand
         }
         else
         {
-            result = await LoadGenerator.SaturateAsync(http, request, concurrency, duration, warmup);
+            result = await LoadGenerator.SaturateAsync(http, request, concurrency, duration, warmup, steadyMax: TimeSpan.FromSeconds(args.Number("steady-max", 0)));
         }
         var mode = rate is null ? $"closed loop, {concurrency} connections" : $"open loop at {rate} req/s";
         Console.WriteLine($"{target} ({mode}): {result}");

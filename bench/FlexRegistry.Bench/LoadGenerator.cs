@@ -22,13 +22,34 @@ public sealed record LoadResult(long Sent, long Ok, long Conflicts, long Errors,
 /// </summary>
 public static class LoadGenerator
 {
-    /// <summary>Closed loop for <paramref name="duration"/> (or until <paramref name="stopAfter"/> requests were sent).</summary>
-    public static async Task<LoadResult> SaturateAsync(HttpClient http, Func<long, HttpRequestMessage> request, int concurrency, TimeSpan duration, TimeSpan warmup, long stopAfter = long.MaxValue)
+    /// <summary>
+    /// Closed loop for <paramref name="duration"/> (or until <paramref name="stopAfter"/> requests were sent), after an
+    /// uncounted warm-up of <paramref name="warmup"/> and then, when <paramref name="steadyMax"/> is longer than the
+    /// warm-up, of 10 s windows until one's rate is within 5 % of the previous window's (steady state: .NET's tiered JIT
+    /// keeps recompiling hot code for minutes on a loaded machine) or the warm-up has lasted <paramref name="steadyMax"/>.
+    /// </summary>
+    public static async Task<LoadResult> SaturateAsync(HttpClient http, Func<long, HttpRequestMessage> request, int concurrency, TimeSpan duration, TimeSpan warmup,
+        long stopAfter = long.MaxValue, TimeSpan steadyMax = default)
     {
         // Warm-up: JIT, connection pool, database caches; not counted.
         var next = -1L;
         if (warmup > TimeSpan.Zero)
             await RunWorkersAsync(http, request, concurrency, warmup, () => Interlocked.Increment(ref next), null, long.MaxValue);
+        var warmed = warmup;
+        var window = TimeSpan.FromSeconds(10);
+        double? previous = null;
+        while (warmed + window <= steadyMax)
+        {
+            var windowCounters = new Counters();
+            var watch = Stopwatch.StartNew();
+            await RunWorkersAsync(http, request, concurrency, window, () => Interlocked.Increment(ref next), windowCounters, long.MaxValue);
+            warmed += window;
+            var rate = windowCounters.Result(watch.Elapsed.TotalSeconds, 0).OkPerSecond;
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warm-up window to {warmed.TotalSeconds:F0}s: {rate:F0} ok/s"));
+            if (previous is { } p && Math.Abs(rate - p) <= 0.05 * p)
+                break;
+            previous = rate;
+        }
         var counters = new Counters();
         var clock = Stopwatch.StartNew();
         var last = stopAfter == long.MaxValue ? long.MaxValue : next + stopAfter;

@@ -23,7 +23,7 @@ internal static class BenchMain
         Console.Error.WriteLine("""
             usage: flexreg-bench COMMAND [--name value ...]
               bare-host     --provider postgres|sqlite --connection CS --urls URL      bare minimal-API endpoint (one indexed query)
-              load          --url URL --target post-asset|bare|bare-write [--rate R] --duration S --concurrency C [--start-index I]
+              load          --url URL --target post-asset|bare|bare-write|bare-register [--rate R] --duration S --concurrency C [--start-index I] [--steady-max S]
               webhooks      --url URL --receiver-port P --events N --rate R --duration S [--import-rows N] [--post-rate R]
               copy-baseline --provider postgres|sqlite --connection CS --existing FILE --new FILE
               import        --url URL [--client-id ID --client-secret S] --existing FILE --new FILE
