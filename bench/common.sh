@@ -74,7 +74,7 @@ bench_start_bare() { # BENCH_BARE_ARGS: more arguments (e.g. "--log-errors 1")
 
 bench_wait_ready() {
     local i
-    for i in $(seq 1 120); do
+    for i in $(seq 1 $((${BENCH_READY_TIMEOUT:-60} * 2))); do
         if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
         sleep 0.5
     done

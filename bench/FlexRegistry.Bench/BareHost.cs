@@ -29,9 +29,17 @@ public static class BareHost
         if (args.Get("log-errors") is not null)
             builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Error);
         var app = builder.Build();
+        // The pages benchmark's baseline: a static HTML page of a rendered page's size, no database, no layout, no session.
+        var page = "<!DOCTYPE html><html lang=\"en\"><head><title>Bare</title></head><body>" + string.Concat(Enumerable.Repeat("<p>FlexRegistry bare page.</p>", 800)) + "</body></html>";
+        app.MapGet("/bare/page", () => Results.Content(page, "text/html; charset=utf-8"));
         if (provider == "postgres")
         {
-            await using var source = NpgsqlDataSource.Create(connection);
+            // Prepared, as the docs say (Npgsql prepares a statement automatically from its 5th use), unless the
+            // connection string (BENCH_PG_OPTIONS) says otherwise.
+            var sourceBuilder = new NpgsqlDataSourceBuilder(connection);
+            if (sourceBuilder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+                sourceBuilder.ConnectionStringBuilder.MaxAutoPrepare = 20;
+            await using var source = sourceBuilder.Build();
             app.MapGet("/bare/assets/{mpan}", async (string mpan, CancellationToken ct) =>
             {
                 await using var command = source.CreateCommand("SELECT \"Id\" FROM assets WHERE \"Mpan\" = $1 LIMIT 1");

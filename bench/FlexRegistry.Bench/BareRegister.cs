@@ -69,7 +69,7 @@ internal static class BareRegister
             batch.BatchCommands.Add(Command(insertAsset, columns.Select(c => work.AssetRow[c.Name])));
             batch.BatchCommands.Add(Command(insertEvent, work.Event));
             batch.BatchCommands.Add(Command(insertAudit, work.Audit));
-            if (work.Keys.Count > 0)
+            if (work.Keys.Count > 0 && Matching(http))
             {
                 var names = work.Keys.Select(k => $"asset-{k.Kind}:{k.Value}").Distinct().Order(StringComparer.Ordinal).ToArray();
                 batch.BatchCommands.Add(Command("SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest($1) AS k", [names]));
@@ -98,6 +98,9 @@ internal static class BareRegister
             return Results.Json(new { assetId = body.Id }, statusCode: StatusCodes.Status201Created);
         });
     }
+
+    /// <summary><c>?match=false</c> leaves out the block locks and the candidates read (the rows alone: an ablation).</summary>
+    private static bool Matching(HttpRequest http) => http.Query["match"] != "false";
 
     private static NpgsqlBatchCommand Command(string sql, IEnumerable<object?> values)
     {
@@ -135,7 +138,7 @@ internal static class BareRegister
                 insertAsset.ExecuteNonQuery();
                 Execute(insertEvent, work.Event);
                 Execute(insertAudit, work.Audit);
-                if (work.Keys.Count > 0)
+                if (work.Keys.Count > 0 && Matching(http))
                 {
                     var shape = string.Join(",", work.Keys.Select(k => k.Kind));
                     if (!candidates.TryGetValue(shape, out var read))

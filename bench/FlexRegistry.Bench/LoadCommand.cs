@@ -35,10 +35,10 @@ public static class LoadCommand
             http = Registry.Http(new Uri(args.Get("bare-url") ?? "http://127.0.0.1:5091/"));
             request = Posts(bodies, "bare/assets", bearer: null);
         }
-        else if (target == "bare-register")
+        else if (target is "bare-register" or "bare-register-rows")
         {
             http = Registry.Http(new Uri(args.Get("bare-url") ?? "http://127.0.0.1:5091/"));
-            request = Posts(bodies, "bare/register", bearer: null);
+            request = Posts(bodies, target == "bare-register" ? "bare/register" : "bare/register?match=false", bearer: null);
         }
         else
         {

@@ -15,6 +15,7 @@ internal static class BenchMain
         "reads-load" => await ReadsBench.LoadAsync(Args.Parse(args[1..])),
         "reads" => await ReadsBench.RunAsync(Args.Parse(args[1..])),
         "inclusion" => await InclusionBench.RunAsync(Args.Parse(args[1..])),
+        "pages" => await PagesBench.RunAsync(Args.Parse(args[1..])),
         _ => Usage(),
     };
 
@@ -32,6 +33,8 @@ internal static class BenchMain
               reads-load    --url URL --files FILE[,FILE...]                          register assets through POST /api/v1/asset-imports
               reads         --target get|bare-get|search|export|raw-read --provider P --connection CS --url URL --operator-secret S
                             [--bare-url URL] [--rate R] --duration S --concurrency C   market-operator reads (issue 16)
+              pages         --provider P --connection CS --url URL --bare-url URL --operator-secret S [--duration S] [--concurrency C]
+                                                                               server time per web page for a signed-in person vs a bare static page
               inclusion     --provider postgres|sqlite --connection CS --since ISO-TIME       commit -> signed tree head, from the register's tables
             """);
         return 1;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using FlexRegistry.Client;
-using FlexRegistry.Client.Contracts;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -58,7 +57,7 @@ public static class ReadsBench
         else
         {
             http = Registry.Http(new Uri(args.Require("url")));
-            var bearer = Registry.Bearer(await MarketOperatorTokenAsync(http, args.Require("operator-secret")));
+            var bearer = Registry.Bearer((await Registry.VerifiedSystemOperatorAsync(http, args.Require("operator-secret"))).Token);
             if (target == "export")
                 return await ExportAsync(http, bearer);
             request = target switch
@@ -140,34 +139,8 @@ public static class ReadsBench
         return 0;
     }
 
-    /// <summary>A market operator: registered, verified by the registry operator, its client's token.</summary>
-    private static async Task<string> MarketOperatorTokenAsync(HttpClient http, string operatorSecret)
-    {
-        var n = System.Security.Cryptography.RandomNumberGenerator.GetInt32(10_000_000, 99_999_999);
-        using var registered = await http.PostAsJsonAsync("api/v1/participants", new RegisterParticipantRequest
-        {
-            LegalName = $"Bench DSO {n} Ltd",
-            CompanyNumber = n.ToString(CultureInfo.InvariantCulture),
-            RegisteredAddress = new AddressDto { Line1 = "1 Grid Lane", Town = "Reading", Postcode = "RG1 1AA" },
-            ContactEmail = "bench@dso.example",
-            RequestedRoles = ["system-operator"],
-            AuthorisedPerson = new AuthorisedPersonDto { Name = "Bench Director", Email = "director@dso.example" },
-            Declaration = true,
-        }, FlexRegistryClient.Json);
-        registered.EnsureSuccessStatusCode();
-        var registration = (await registered.Content.ReadFromJsonAsync<RegisterParticipantResponse>(FlexRegistryClient.Json))!;
-        using var op = new HttpRequestMessage(HttpMethod.Post, $"api/v1/participants/{registration.ParticipantId}/verify")
-        {
-            Content = JsonContent.Create(new StatusActionRequest { Reason = "Benchmark" }, options: FlexRegistryClient.Json),
-        };
-        op.Headers.Authorization = Registry.Bearer(await Registry.TokenAsync(http, "registry-operator", operatorSecret));
-        using var verified = await http.SendAsync(op);
-        verified.EnsureSuccessStatusCode();
-        return await Registry.TokenAsync(http, registration.ApiClient.ClientId, registration.ApiClient.ClientSecret!);
-    }
-
     /// <summary>Asset IDs to read, sampled from the database at random (reads spread over the whole table, as a real operator's would).</summary>
-    private static async Task<string[]> SampleIdsAsync(string provider, string connection, int count)
+    public static async Task<string[]> SampleIdsAsync(string provider, string connection, int count)
     {
         var ids = new List<string>(count);
         var sql = $"SELECT \"Id\" FROM assets ORDER BY random() LIMIT {count}";

@@ -109,6 +109,7 @@ public static class RegistryComposition
         services.AddScoped<AssetMatching>();
         services.AddScoped<Readers>();
         services.AddScoped<IAssetRelationshipSource, RegistrantRelationships>();
+        services.AddScoped<IAssetRelationshipSource, AssetPartyRelationships>();
         services.AddScoped<AssetRelations>();
         services.AddScoped<AssetVisibility>();
         services.AddScoped<AssetQueries>();
@@ -121,6 +122,11 @@ public static class RegistryComposition
         services.AddScoped<AccessLogQueries>();
         services.AddScoped<AccessLogVerification>();
         services.AddScoped<UpdateAsset>();
+        services.AddScoped<AssetPartyRoles>();
+        services.AddScoped<AssetWrites>();
+        services.AddScoped<AssetParties>();
+        services.AddScoped<AssetHistory>();
+        services.AddScoped<ChangeAssetLifecycle>();
         services.AddSingleton(configuration.GetSection("AssetConfirmation").Get<AssetConfirmationOptions>() ?? new AssetConfirmationOptions());
         services.AddSingleton(configuration.GetSection("OemCloud").Get<OemCloudOptions>() ?? new OemCloudOptions());
         services.AddSingleton<AssetConfirmationQueue>();
@@ -190,6 +196,7 @@ public static class RegistryComposition
         app.MapEventEndpoints();
         app.MapReferenceEndpoints();
         app.MapAssetEndpoints();
+        app.MapAssetLifecycleEndpoints();
         app.MapAssetImportEndpoints();
         app.MapMarketEndpoints();
         app.MapOnboardingEndpoints();

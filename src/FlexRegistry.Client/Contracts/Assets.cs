@@ -82,7 +82,8 @@ public sealed record AssetCheckResponse(bool Valid, IReadOnlyList<FieldErrorDto>
 /// <summary>
 /// An asset as the reader may see it: each field group the visibility rule withholds from this reader
 /// (<c>GET /api/v1/reference/visibility</c>) is null and named in <see cref="WithheldGroups"/>. Its parties and the
-/// registry operator see everything.
+/// registry operator see everything. <see cref="Version"/> is its version number (1 at registration, one more with every
+/// change; <c>GET /api/v1/assets/{id}/history</c> lists them); the ETag header is the token to send back in If-Match.
 /// </summary>
 public sealed record AssetResponse(
     string AssetId,
@@ -113,6 +114,7 @@ public sealed record AssetResponse(
     IReadOnlyDictionary<string, ProvenanceDto>? Provenance,
     DateTimeOffset? RegisteredAt,
     DateTimeOffset? UpdatedAt,
+    long? Version,
     LocationDto? ApproximateLocation = null,
     IReadOnlyList<string>? WithheldGroups = null);
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using FlexRegistry.Assets.Matching;
 using FlexRegistry.Events;
 using FlexRegistry.Participants;
@@ -9,9 +10,10 @@ namespace FlexRegistry.Assets;
 /// A physical asset (or a portfolio, which is a kind of asset) with one register-wide ID. Declared data is accepted
 /// at once as provisional; a trusted source may confirm it later, field group by field group.
 /// </summary>
-public sealed class Asset : EventSource
+public sealed partial class Asset : EventSource
 {
     private List<string> _marketQualifications = [];
+    private readonly List<AssetChange> _changes = [];
 
     private Asset() { }
 
@@ -96,6 +98,25 @@ public sealed class Asset : EventSource
     /// <summary>App-managed optimistic concurrency token; the ETag.</summary>
     public Guid Version { get; private set; }
 
+    /// <summary>
+    /// The asset's version number: 1 at registration, one more with every change, each change kept as an
+    /// <see cref="AssetChange"/> of that number. Changes with <see cref="Version"/>, always together.
+    /// </summary>
+    public long VersionNumber { get; private set; }
+
+    /// <summary>Whether changes were made whose history rows were not yet taken (<see cref="TakeChanges"/>).</summary>
+    internal bool HasPendingChanges => _changes.Count > 0;
+
+    /// <summary>The history rows of the changes made since the last call: the use case adds them to the unit of work with the change.</summary>
+    public IReadOnlyList<AssetChange> TakeChanges()
+    {
+        if (_changes.Count == 0)
+            return [];
+        AssetChange[] taken = [.. _changes];
+        _changes.Clear();
+        return taken;
+    }
+
     /// <summary>Marks the asset as registered by row <paramref name="row"/> of import <paramref name="importId"/>.</summary>
     internal void RegisteredByImport(Guid importId, int row)
     {
@@ -129,8 +150,10 @@ public sealed class Asset : EventSource
             RegisteredAt = now,
             ConfirmationDueAt = now,
         };
-        asset.Apply(data, registrant);
-        asset.Touch(now);
+        asset.Apply(data, registrant.Value);
+        asset.UpdatedAt = now;
+        asset.Version = Guid.NewGuid();
+        asset.VersionNumber = 1;
         asset.Record("asset.registered", asset.Id.Value,
             asset.EventData(("type", asset.Type), ("status", asset.Status.ToWire()), ("fastTracked", asset.FastTracked)),
             registrant.Value);
@@ -159,33 +182,123 @@ public sealed class Asset : EventSource
     }
 
     /// <summary>
-    /// Replaces the declared data (a PATCH, after re-validation). Field groups whose values changed go back to
-    /// provisional, declared by the caller.
+    /// Replaces the declared data (a PATCH, after re-validation and the field ownership check). Field groups whose values
+    /// changed go back to provisional, declared by the writer. A patch that changes nothing makes no version.
     /// </summary>
-    public void Update(AssetData data, ParticipantId by, DateTimeOffset now)
+    public void Update(AssetData data, AssetActor by, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (Status == AssetStatus.Merged)
-            throw new DomainRuleException(AssetErrors.InvalidTransition, $"Asset {Id} was merged into {MergedInto}; change the survivor instead.");
+        ArgumentNullException.ThrowIfNull(by);
+        EnsureChangeable();
         if (!AssetStatusTransitions.CanMove(Status, data.Status))
             throw new DomainRuleException(AssetErrors.InvalidTransition, $"A {Status.ToWire()} asset cannot become {data.Status.ToWire()}.",
                 new Dictionary<string, object?> { ["currentStatus"] = Status.ToWire() });
+        var before = Snapshot();
         var from = Status;
-        var changed = Apply(data, by);
+        var changed = Apply(data, by.DeclaredBy);
+        if (changed.Count == 0)
+            return;
+        RequeueConfirmationIf(changed, now);
+        var commissioned = from != Status;
+        Commit(before, commissioned ? "asset.commissioned" : "asset.updated", by, null, now);
+        Record("asset.updated", Id.Value,
+            EventData(("changed", changed.ToArray()), ("version", VersionNumber)),
+            [.. PartyList]);
+        if (commissioned)
+            Record("asset.commissioned", Id.Value,
+                EventData(("from", from.ToWire()), ("to", Status.ToWire()), ("version", VersionNumber)),
+                [.. PartyList]);
+    }
+
+    /// <summary>
+    /// Change of owner (lifecycle): the new owner's consent evidence replaces the old. The parties' side of it (the old
+    /// owner detached, the new one attached) is the use case's, in the same unit of work.
+    /// </summary>
+    public void ChangeOwner(AssetData data, AssetActor by, string? newOwner, string? reason, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(by);
+        EnsureChangeable();
+        var before = Snapshot();
+        var changed = Apply(data, by.DeclaredBy);
+        Commit(before, "asset.owner_changed", by, reason, now);
+        Record("asset.owner_changed", Id.Value,
+            EventData(("newOwnerId", newOwner), ("changed", changed.ToArray()), ("version", VersionNumber)),
+            [.. PartyList]);
+    }
+
+    /// <summary>
+    /// Move to a new meter point (lifecycle): the MPANs change, and with them the exact meter key (unique in the
+    /// database) and the derived network area; the identity data is provisional until re-confirmed.
+    /// </summary>
+    public void MoveMeterPoint(AssetData data, AssetActor by, string? reason, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(by);
+        EnsureChangeable();
+        var before = Snapshot();
+        var changed = Apply(data, by.DeclaredBy);
+        RequeueConfirmationIf(changed, now);
+        Commit(before, "asset.meter_point_moved", by, reason, now);
+        Record("asset.meter_point_moved", Id.Value,
+            EventData(("changed", changed.ToArray()), ("version", VersionNumber)),
+            [.. PartyList]);
+    }
+
+    /// <summary>An upgrade (lifecycle): new technical data, provisional again until a trusted source re-confirms it.</summary>
+    public void Upgrade(AssetData data, AssetActor by, string? reason, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(by);
+        EnsureChangeable();
+        if (Status != AssetStatus.Commissioned)
+            throw new DomainRuleException(AssetErrors.InvalidTransition, $"Only a commissioned asset is upgraded; a {Status.ToWire()} one is changed with PATCH.",
+                new Dictionary<string, object?> { ["currentStatus"] = Status.ToWire() });
+        var before = Snapshot();
+        var changed = Apply(data, by.DeclaredBy);
+        RequeueConfirmationIf(changed, now);
+        Commit(before, "asset.upgraded", by, reason, now);
+        Record("asset.upgraded", Id.Value,
+            EventData(("changed", changed.ToArray()), ("version", VersionNumber)),
+            [.. PartyList]);
+    }
+
+    /// <summary>
+    /// Decommissioning (lifecycle): out of service for good. The ID and the history stay; nothing more is asked of
+    /// trusted sources.
+    /// </summary>
+    public void Decommission(AssetActor by, string reason, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(by);
+        EnsureChangeable();
+        var before = Snapshot();
+        var from = Status;
+        Status = AssetStatus.Decommissioned;
+        ConfirmationDueAt = null;
+        Commit(before, "asset.decommissioned", by, reason, now);
+        Record("asset.decommissioned", Id.Value,
+            EventData(("from", from.ToWire()), ("to", Status.ToWire()), ("version", VersionNumber)),
+            [.. PartyList]);
+    }
+
+    private void EnsureChangeable()
+    {
+        if (Status == AssetStatus.Merged)
+            throw new DomainRuleException(AssetErrors.InvalidTransition, $"Asset {Id} was merged into {MergedInto}; change the survivor instead.",
+                new Dictionary<string, object?> { ["currentStatus"] = Status.ToWire() });
+        if (Status == AssetStatus.Decommissioned)
+            throw new DomainRuleException(AssetErrors.InvalidTransition, $"Asset {Id} is decommissioned; it keeps its ID and history but changes no more.",
+                new Dictionary<string, object?> { ["currentStatus"] = Status.ToWire() });
+    }
+
+    private void RequeueConfirmationIf(List<string> changed, DateTimeOffset now)
+    {
         if (changed.Contains("identity") || changed.Contains("technical"))
         {
             // Declared data changed: it is provisional again until a trusted source confirms the new values.
             ConfirmationDueAt = now;
             ConfirmationAttempts = 0;
         }
-        Touch(now);
-        Record("asset.updated", Id.Value,
-            EventData(("changed", changed.ToArray())),
-            [.. PartyList]);
-        if (from != Status)
-            Record("asset.commissioned", Id.Value,
-                EventData(("from", from.ToWire()), ("to", Status.ToWire())),
-                [.. PartyList]);
     }
 
     /// <summary>
@@ -198,23 +311,29 @@ public sealed class Asset : EventSource
         Record("asset.duplicate_attempted", Id.Value, EventData(), [.. PartyList]);
 
     /// <summary>This asset was a duplicate of <paramref name="survivor"/>; its ID keeps resolving and points there.</summary>
-    public void MergeInto(Asset survivor, string reason, DateTimeOffset now)
+    public void MergeInto(Asset survivor, string reason, AssetActor by, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(survivor);
+        ArgumentNullException.ThrowIfNull(by);
         if (survivor.Id == Id)
             throw new DomainRuleException(AssetErrors.InvalidTransition, "An asset cannot be merged into itself.");
-        if (Status == AssetStatus.Merged || survivor.Status == AssetStatus.Merged)
-            throw new DomainRuleException(AssetErrors.InvalidTransition, "A merged asset cannot take part in another merge.");
+        if (Status.IsFinal() || survivor.Status.IsFinal())
+            throw new DomainRuleException(AssetErrors.InvalidTransition, "A merged or decommissioned asset cannot take part in a merge.");
+        var before = Snapshot();
         var from = Status;
         Status = AssetStatus.Merged;
         MergedInto = survivor.Id;
-        // The merged asset's parties now have a legitimate interest in the survivor.
-        survivor.AddParties(PartyList, now);
-        Touch(now);
+        // The merged asset's registrants now have a legitimate interest in the survivor. Its data is unchanged (parties
+        // are not part of it), so it keeps its version: a concurrent change to it still applies.
+        survivor.AddParties(PartyList);
+        Commit(before, "asset.merged", by, reason, now);
         Record("asset.merged", Id.Value,
-            EventData(("from", from.ToWire()), ("mergedInto", survivor.Id.Value), ("reason", reason)),
+            EventData(("from", from.ToWire()), ("mergedInto", survivor.Id.Value), ("reason", reason), ("version", VersionNumber)),
             [.. survivor.PartyList]);
     }
+
+    /// <summary>The import's sweep, withdrawing an asset its own import registered (version 2 of that asset).</summary>
+    private static readonly AssetActor ImportSweep = new(null, "system:import", ChangeSource.Import, AssetRoles.None);
 
     /// <summary>
     /// An import's sweep found this just-registered asset to be <paramref name="existing"/> beyond doubt (a definite match,
@@ -225,15 +344,17 @@ public sealed class Asset : EventSource
     public void WithdrawAsDuplicateOf(Asset existing, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(existing);
-        if (Status == AssetStatus.Merged || existing.Status == AssetStatus.Merged || existing.Id == Id)
-            throw new DomainRuleException(AssetErrors.InvalidTransition, "A merged asset cannot take part in another merge.");
+        if (Status.IsFinal() || existing.Status.IsFinal() || existing.Id == Id)
+            throw new DomainRuleException(AssetErrors.InvalidTransition, "A merged or decommissioned asset cannot take part in a merge.");
+        const string reason = "definite duplicate of an existing asset";
+        var before = Snapshot();
         var from = Status;
         Status = AssetStatus.Merged;
         MergedInto = existing.Id;
         ConfirmationDueAt = null;
-        Touch(now);
+        Commit(before, "asset.merged", ImportSweep, reason, now);
         Record("asset.merged", Id.Value,
-            EventData(("from", from.ToWire()), ("mergedInto", existing.Id.Value), ("reason", "definite duplicate of an existing asset")),
+            EventData(("from", from.ToWire()), ("mergedInto", existing.Id.Value), ("reason", reason), ("version", VersionNumber)),
             [.. PartyList]);
         existing.RecordDuplicateAttempt();
     }
@@ -242,6 +363,7 @@ public sealed class Asset : EventSource
     public void Confirm(string source, IReadOnlyList<string> groups, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(groups);
+        var before = Snapshot();
         if (groups.Contains("identity"))
             IdentityProvenance = IdentityProvenance.Confirm(source, now);
         if (groups.Contains("technical"))
@@ -249,21 +371,23 @@ public sealed class Asset : EventSource
         DataStatus = DataStatus.Confirmed;
         ConfirmationDueAt = null;
         ConfirmationNote = $"Confirmed by {source}.";
-        Touch(now);
+        Commit(before, "asset.confirmed", AssetActor.TrustedSource(source), null, now);
         Record("asset.confirmed", Id.Value,
-            EventData(("source", source), ("groups", groups.ToArray())),
+            EventData(("source", source), ("groups", groups.ToArray()), ("version", VersionNumber)),
             [.. PartyList]);
     }
 
     /// <summary>A trusted source contradicts the declared data: the asset is flagged and the registrant told.</summary>
     public void FlagMismatch(string source, IReadOnlyDictionary<string, string> differences, DateTimeOffset now)
     {
+        ArgumentNullException.ThrowIfNull(differences);
+        var before = Snapshot();
         DataStatus = DataStatus.Mismatch;
         ConfirmationDueAt = null;
         ConfirmationNote = $"{source} disagrees: " + string.Join("; ", differences.Select(d => $"{d.Key}: {d.Value}"));
-        Touch(now);
+        Commit(before, "asset.confirmation_mismatch", AssetActor.TrustedSource(source), null, now);
         Record("asset.confirmation_mismatch", Id.Value,
-            EventData(("source", source), ("fields", differences.Keys.ToArray())),
+            EventData(("source", source), ("fields", differences.Keys.ToArray()), ("version", VersionNumber)),
             RegistrantId.Value);
     }
 
@@ -284,14 +408,14 @@ public sealed class Asset : EventSource
         UpdatedAt = now;
     }
 
-    private void AddParties(IEnumerable<string> parties, DateTimeOffset now)
+    private void AddParties(IEnumerable<string> parties)
     {
         var all = PartyList.Concat(parties).Distinct(StringComparer.Ordinal).ToArray();
         Parties = " " + string.Join(' ', all) + " ";
-        Touch(now);
     }
 
-    private List<string> Apply(AssetData d, ParticipantId by)
+    /// <summary>Sets the declared data; returns the provenance groups whose values changed (declared anew by <paramref name="declaredBy"/>).</summary>
+    private List<string> Apply(AssetData d, string declaredBy)
     {
         var type = d.Type;
         var changed = new List<string>();
@@ -335,22 +459,22 @@ public sealed class Asset : EventSource
         if (identityChanged)
         {
             changed.Add("identity");
-            IdentityProvenance = Provenance.Declared(by.Value);
+            IdentityProvenance = Provenance.Declared(declaredBy);
         }
         if (technicalChanged)
         {
             changed.Add("technical");
-            TechnicalProvenance = Provenance.Declared(by.Value);
+            TechnicalProvenance = Provenance.Declared(declaredBy);
         }
         if (locationChanged)
         {
             changed.Add("location");
-            LocationProvenance = Provenance.Declared(by.Value);
+            LocationProvenance = Provenance.Declared(declaredBy);
         }
         if (consentChanged)
         {
             changed.Add("consent");
-            ConsentProvenance = Provenance.Declared(by.Value);
+            ConsentProvenance = Provenance.Declared(declaredBy);
         }
         if (qualificationsChanged)
             changed.Add("marketQualifications");
@@ -359,10 +483,19 @@ public sealed class Asset : EventSource
         return changed;
     }
 
-    private void Touch(DateTimeOffset now)
+    /// <summary>
+    /// Ends a change begun with <paramref name="before"/> = <see cref="Snapshot"/>: the next version number and ETag, and the
+    /// history row of the fields that changed (taken by the use case with <see cref="TakeChanges"/>).
+    /// </summary>
+    private void Commit(JsonNode?[] before, string action, AssetActor by, string? reason, DateTimeOffset now)
     {
-        UpdatedAt = now;
+        var changes = Diff(before, Snapshot());
+        // Whole milliseconds, as both databases keep them: the instant answered now is the one history and as-of reads find.
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
+        VersionNumber++;
         Version = Guid.NewGuid();
+        UpdatedAt = now;
+        _changes.Add(AssetChange.Record(Id, VersionNumber, now, action, by, reason, changes));
     }
 }
 

@@ -81,3 +81,46 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
         i.HasIndex(x => new { x.ParticipantId, x.Operation, x.Key }).IsUnique();
     }
 }
+
+internal sealed class AssetChangeConfiguration : IEntityTypeConfiguration<AssetChange>
+{
+    public void Configure(EntityTypeBuilder<AssetChange> c)
+    {
+        c.ToTable("asset_changes");
+        // One row per version: the database refuses a second change claiming a version, whatever the races.
+        c.HasKey(x => new { x.AssetId, x.Version });
+        c.HasOne<Asset>().WithMany().HasForeignKey(x => x.AssetId).OnDelete(DeleteBehavior.Restrict);
+        c.Property(x => x.Action).HasMaxLength(40);
+        c.Property(x => x.Source).HasMaxLength(20);
+        c.Property(x => x.SourceName).HasMaxLength(64);
+        c.Property(x => x.Actor).HasMaxLength(120);
+        c.Property(x => x.Roles).HasMaxLength(120);
+        c.Property(x => x.Reason).HasMaxLength(1000);
+    }
+}
+
+internal sealed class AssetPartyConfiguration : IEntityTypeConfiguration<AssetParty>
+{
+    public void Configure(EntityTypeBuilder<AssetParty> p)
+    {
+        p.ToTable("asset_parties");
+        p.HasKey(x => x.Id);
+        p.HasOne<Asset>().WithMany().HasForeignKey(x => x.AssetId).OnDelete(DeleteBehavior.Restrict);
+        p.Property(x => x.Role).HasMaxLength(16);
+        p.Property(x => x.Initiative).HasMaxLength(16);
+        p.Property(x => x.EndReason).HasMaxLength(1000);
+        p.Property(x => x.ConsentReference).HasMaxLength(200);
+        p.Property(x => x.ConsentMethod).HasMaxLength(200);
+        p.Property(x => x.Version).IsConcurrencyToken();
+        p.Ignore(x => x.IsOpen);
+        p.Ignore(x => x.AwaitsParticipant);
+        // One open attachment per asset, participant and role, and one owner at a time: rules of the database, so that
+        // two acceptances racing cannot both win.
+        p.HasIndex(x => new { x.AssetId, x.ParticipantId, x.Role }).IsUnique()
+            .HasFilter("\"Status\" IN ('Pending', 'Active')").HasDatabaseName("ux_asset_parties_open");
+        p.HasIndex(x => x.AssetId).IsUnique()
+            .HasFilter("\"Role\" = 'owner' AND \"Status\" = 'Active'").HasDatabaseName("ux_asset_parties_one_owner");
+        // "The assets I am a party to", and the notices of requests waiting for an answer.
+        p.HasIndex(x => new { x.ParticipantId, x.Status });
+    }
+}

@@ -66,8 +66,11 @@ public static class AssetEndpoints
                              "Rows are written in asset-ID order, each batch only after it is access-logged; a response cut off before its end is incomplete.")
             .ProducesProblem(400).ProducesProblem(503);
 
-        group.MapGet("/{id}", async Task<Ok<AssetResponse>> (string id, [FromQuery] string? purpose, AssetQueries queries, HttpContext http, CancellationToken ct) =>
+        group.MapGet("/{id}", async Task<Ok<AssetResponse>> (string id, [FromQuery] string? purpose, [FromQuery] string? asOf, AssetQueries queries,
+                AssetHistory history, HttpContext http, CancellationToken ct) =>
             {
+                if (asOf is not null)
+                    return TypedResults.Ok(await history.AsOfAsync(AssetQueries.ParseId(id), asOf, Caller.From(http.User), ct));
                 var (response, version) = await queries.GetAsync(AssetQueries.ParseId(id), purpose, Caller.From(http.User), ct);
                 http.Response.Headers.ETag = EntityTags.ETag(version);
                 return TypedResults.Ok(response);
@@ -79,7 +82,8 @@ public static class AssetEndpoints
                              "location of every registered asset, and more under data-sharing grants; it declares purpose (?purpose=, or its client's default) " +
                              "and the read is access-logged before it is answered (503 access_log.unavailable if it cannot be). Without a purpose such a read " +
                              "answers 400 read.purpose_required. An asset you may see nothing of answers 404 like a missing one. A merged asset's ID keeps " +
-                             "resolving: status is merged and mergedInto names the survivor.")
+                             "resolving: status is merged and mergedInto names the survivor. asOf (an ISO 8601 instant between the registration and now) " +
+                             "returns the asset as it was then, to its parties and the registry operator only, without an ETag (a past version cannot be changed).")
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(503);
 
         group.MapGet("/{id}/access-log", async Task<Ok<Page<AccessLogEntryResponse>>> (
@@ -110,6 +114,7 @@ public static class AssetEndpoints
                 return TypedResults.Ok(response);
             })
             .RequireAuthorization(Policies.Scope(Scopes.AssetsWrite))
+            .AddEndpointFilter<ProblemHeadersFilter>()
             .Accepts<RegisterAssetRequest>(UpdateAsset.MediaType)
             .WithName("PatchAsset")
             .WithSummary("Change an asset with a JSON merge patch (If-Match required)")

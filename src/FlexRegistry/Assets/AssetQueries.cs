@@ -139,7 +139,7 @@ public sealed class AssetQueries(RegistryDbContext db, Readers readers, AssetVis
     private Expression<Func<Asset, bool>> VisibleTo(Reader reader)
     {
         if (reader.HasPurpose && (reader.RoleRelations & (Relation.MarketOrSystemOperator | Relation.RegistryOperator)) != 0)
-            return a => a.Status != AssetStatus.Merged;
+            return a => a.Status != AssetStatus.Merged && a.Status != AssetStatus.Decommissioned;
         var visible = relations.Holding(reader.ParticipantId, Relations.Parties);
         if (reader.HasPurpose)
         {
@@ -156,7 +156,7 @@ public sealed class AssetQueries(RegistryDbContext db, Readers readers, AssetVis
                 }
             }
         }
-        return Predicates.And(visible, a => a.Status != AssetStatus.Merged);
+        return Predicates.And(visible, a => a.Status != AssetStatus.Merged && a.Status != AssetStatus.Decommissioned);
     }
 
     internal static AccessRead Read(Reader reader, string action, IReadOnlyList<ReadRecord> records) =>

@@ -125,6 +125,7 @@ public sealed class AssetVisibility(AssetRelations relations)
                 : null,
             identity ? a.RegisteredAt : null,
             identity ? a.UpdatedAt : null,
+            identity ? a.VersionNumber : null,
             coarse ? Approximate(a) : null,
             Withheld(groups));
     }

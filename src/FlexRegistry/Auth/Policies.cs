@@ -92,4 +92,11 @@ public static class PagePolicies
     public const string AssetsWrite = Policies.PagePrefix + Policies.ScopePrefix + Scopes.AssetsWrite;
     public const string AssetsImport = Policies.PagePrefix + Policies.ScopePrefix + Scopes.AssetsImport;
     public const string SubscriptionsManage = Policies.PagePrefix + Policies.ScopePrefix + Scopes.SubscriptionsManage;
+    public const string ParticipantManage = Policies.PagePrefix + Policies.ScopePrefix + Scopes.ParticipantManage;
+    public const string ProductsManage = Policies.PagePrefix + Policies.ScopePrefix + Scopes.ProductsManage;
+    public const string ClaimsManage = Policies.PagePrefix + Policies.ScopePrefix + Scopes.ClaimsManage;
+    public const string ContractsManage = Policies.PagePrefix + Policies.ScopePrefix + Scopes.ContractsManage;
+
+    /// <summary>The owner's view for a signed-in flex owner (or registry operator): the participant half of the API's owner-view policy.</summary>
+    public const string OwnerView = Policies.PagePrefix + "owner-view";
 }

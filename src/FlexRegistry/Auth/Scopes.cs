@@ -65,7 +65,7 @@ public static class Scopes
                 case ParticipantRole.Fsp or ParticipantRole.Aggregator:
                     allowed.UnionWith([AssetsRead, AssetsWrite, AssetsImport, ClaimsManage, ContractsManage]);
                     break;
-                case ParticipantRole.FlexOwner:
+                case ParticipantRole.FlexOwner or ParticipantRole.Installer:
                     allowed.UnionWith([AssetsRead, AssetsWrite]);
                     break;
                 case ParticipantRole.MarketOperator or ParticipantRole.SystemOperator:

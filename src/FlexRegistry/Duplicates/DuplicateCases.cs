@@ -93,7 +93,10 @@ public sealed class DuplicateCases(RegistryDbContext db, Journal journal, TimePr
             var mergedAssetId = AssetId.Parse(duplicateCase.MergedAwayId);
             var survivor = await db.Assets.FirstAsync(a => a.Id == survivorAssetId, ct);
             var merged = await db.Assets.FirstAsync(a => a.Id == mergedAssetId, ct);
-            merged.MergeInto(survivor, $"Duplicate case {id}: {request.Reason}", now);
+            merged.MergeInto(survivor, $"Duplicate case {id}: {request.Reason}",
+                new AssetActor(caller.ParticipantId, caller.Actor, caller.IsRegistryOperator ? ChangeSource.RegistryOperator : ChangeSource.Party,
+                    caller.IsRegistryOperator ? AssetRoles.RegistryOperator : AssetRoles.Registrant), now);
+            db.AssetChanges.AddRange(merged.TakeChanges());
             changed.AddRange([merged, survivor]);
         }
         journal.Append([.. changed.SelectMany(c => c.TakeEvents())], audit);

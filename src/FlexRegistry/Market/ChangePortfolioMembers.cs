@@ -23,6 +23,8 @@ public sealed class ChangePortfolioMembers(RegistryDbContext db, Journal journal
     {
         ArgumentNullException.ThrowIfNull(request);
         var portfolio = await LoadForChangeAsync(portfolioId, caller, ct);
+        if (portfolio.Status == AssetStatus.Decommissioned)
+            throw new DomainRuleException(AssetErrors.Decommissioned, $"Portfolio {portfolioId} is decommissioned; it takes no new members.");
         var now = time.GetUtcNow();
         var from = request.From ?? now;
         var errors = new FieldErrors();
@@ -76,6 +78,8 @@ public sealed class ChangePortfolioMembers(RegistryDbContext db, Journal journal
                 errors.Add(field, "portfolio.member_not_found", $"No asset {id} is visible to the portfolio's owner.");
             else if (asset.Status == AssetStatus.Merged)
                 errors.Add(field, "portfolio.member_merged", $"{id} was merged into {asset.MergedInto}; add the survivor.");
+            else if (asset.Status == AssetStatus.Decommissioned)
+                errors.Add(field, AssetErrors.Decommissioned.Code, $"{id} is decommissioned; it joins no portfolio.");
             else if (asset.AssetType.IsPortfolio)
                 errors.Add(field, "portfolio.member_is_portfolio", $"{id} is a portfolio; a portfolio's members are assets.");
             else if (overlapping.Contains(id))
@@ -107,6 +111,11 @@ public sealed class ChangePortfolioMembers(RegistryDbContext db, Journal journal
         {
             // A concurrent request added one of these assets for an overlapping period first: the database said no.
             throw new DomainRuleException(MarketErrors.MembershipOverlaps, "One of these assets was added to the portfolio for an overlapping period meanwhile; nothing was changed.");
+        }
+        catch (DbUpdateException e) when (e.IsRuleViolation(MarketConfiguration.OperableAsset))
+        {
+            // One of these assets, or the portfolio, was decommissioned meanwhile: the database said no.
+            throw new DomainRuleException(AssetErrors.Decommissioned, "One of these assets, or the portfolio, was decommissioned meanwhile; nothing was changed.");
         }
         await checks.RunAsync(check, ct);
         return new PortfolioMembersChangedResponse(portfolioId.Value, [.. added.Select(m => PortfolioQueries.ToResponse(m))],

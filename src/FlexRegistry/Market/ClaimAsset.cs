@@ -58,6 +58,8 @@ public sealed class ClaimAsset(RegistryDbContext db, Journal journal, Idempotent
         var asset = errors.Any ? null : await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == assetId, ct);
         if (!errors.Any && (asset is null || asset.Status == AssetStatus.Merged))
             errors.Add("assetId", AssetErrors.NotFound.Code, asset is null ? $"No asset {assetId}." : $"{assetId} was merged into {asset.MergedInto}; claim the survivor.");
+        else if (asset?.Status == AssetStatus.Decommissioned)
+            errors.Add("assetId", AssetErrors.Decommissioned.Code, Decommissioned(assetId));
         else if (asset?.AssetType.IsPortfolio == true)
             errors.Add("assetId", "operator_claim.asset_is_portfolio", "Claims are made on assets; a portfolio is operated through its members.");
         if (errors.Any)
@@ -113,6 +115,12 @@ public sealed class ClaimAsset(RegistryDbContext db, Journal journal, Idempotent
                     new Dictionary<string, object?> { ["existingClaimId"] = winner.Id.ToString(), ["conflictingFrom"] = winner.From, ["conflictingTo"] = winner.To });
             throw await ContestAsync(asset, serviceClass, caller, from, to, winner, now, ct);
         }
+        catch (DbUpdateException e) when (e.IsRuleViolation(MarketConfiguration.OperableAsset))
+        {
+            // The asset was decommissioned meanwhile: the database said no.
+            db.ChangeTracker.Clear();
+            throw new RequestValidationException([new FieldError("assetId", AssetErrors.Decommissioned.Code, Decommissioned(assetId))], MarketErrors.ClaimInvalid);
+        }
         catch (DbUpdateException e) when (e.IsUniqueViolation() && idempotencyKey is not null)
         {
             db.ChangeTracker.Clear();
@@ -121,6 +129,8 @@ public sealed class ClaimAsset(RegistryDbContext db, Journal journal, Idempotent
         }
         return response;
     }
+
+    private static string Decommissioned(AssetId asset) => $"{asset} is decommissioned; it takes no new operator claims.";
 
     /// <summary>Records the contest (both operators and the owner are told) and returns the 409 that refuses the competing claim.</summary>
     private async Task<DomainRuleException> ContestAsync(Asset asset, string serviceClass, Caller caller, DateTimeOffset from, DateTimeOffset? to,

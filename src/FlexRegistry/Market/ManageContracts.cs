@@ -46,6 +46,8 @@ public sealed class ManageContracts(RegistryDbContext db, Journal journal, Idemp
             errors.Add("productId", MarketErrors.ProductNotFound.Code, $"No product {terms.ProductId}.");
         if (portfolio is null || portfolio.Status == AssetStatus.Merged)
             errors.Add("portfolioId", MarketErrors.PortfolioNotFound.Code, $"No portfolio {terms.PortfolioId}.");
+        else if (portfolio.Status == AssetStatus.Decommissioned)
+            errors.Add("portfolioId", AssetErrors.Decommissioned.Code, $"Portfolio {terms.PortfolioId} is decommissioned; it takes no new contracts.");
         else if (product is not null && portfolio.RegistrantId == product.OwnerId)
             errors.Add("portfolioId", "contract.same_party", "The portfolio's owner and the product's buyer are the same participant.");
         var layers = terms.Layers.Select(l => ParticipantId.Parse(l.ParticipantId!)).Distinct().ToList();
@@ -72,6 +74,13 @@ public sealed class ManageContracts(RegistryDbContext db, Journal journal, Idemp
         try
         {
             await journal.SaveAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsRuleViolation(MarketConfiguration.OperableAsset))
+        {
+            // The portfolio was decommissioned meanwhile: the database said no.
+            db.ChangeTracker.Clear();
+            throw new RequestValidationException([new FieldError("portfolioId", AssetErrors.Decommissioned.Code,
+                $"Portfolio {terms.PortfolioId} is decommissioned; it takes no new contracts.")], MarketErrors.ContractInvalid);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation() && idempotencyKey is not null)
         {

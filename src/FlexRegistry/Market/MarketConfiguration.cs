@@ -5,15 +5,24 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace FlexRegistry.Market;
 
 /// <summary>
-/// EF mappings of the market's records. Two rules live in the migrations as SQL, since EF has no model for them: the
+/// EF mappings of the market's records. Three rules live in the migrations as SQL, since EF has no model for them: the
 /// exclusivity of operator claims per asset and service class, and of one asset's membership periods in one portfolio
 /// (PostgreSQL: exclusion constraints over <c>tstzrange</c> with btree_gist; SQLite: triggers named the same, which run
-/// under SQLite's single write lock and so hold under any concurrency).
+/// under SQLite's single write lock and so hold under any concurrency); and that a decommissioned asset takes no new
+/// claim, membership or contract (<see cref="OperableAsset"/>).
 /// </summary>
 internal static class MarketConfiguration
 {
     public const string ClaimExclusion = "ex_operator_claims_period";
     public const string MembershipExclusion = "ex_portfolio_members_period";
+
+    /// <summary>
+    /// A decommissioned asset takes no new operator claim, portfolio membership (as member or as portfolio) or contract
+    /// (as portfolio): triggers on the three tables (migration <c>DecommissionedAssetsInMarket</c>). On PostgreSQL the
+    /// trigger reads the asset row FOR SHARE, so it waits for a decommissioning in flight and then sees it; the
+    /// decommissioning ends the asset's claims and memberships after its own update, so it sees every row committed before.
+    /// </summary>
+    public const string OperableAsset = "ck_asset_not_decommissioned";
 
     internal sealed class ProductIdConverter() : ValueConverter<ProductId, Guid>(id => id.Value, value => new ProductId(value));
 

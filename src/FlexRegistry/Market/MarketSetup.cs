@@ -1,6 +1,8 @@
+using System.Security.Claims;
 using System.Threading.RateLimiting;
 using FlexRegistry.Assets;
 using FlexRegistry.Auth;
+using FlexRegistry.Auth.People;
 using FlexRegistry.Events;
 using FlexRegistry.Participants;
 using FlexRegistry.Shared;
@@ -41,6 +43,8 @@ public static class MarketSetup
         services.AddScoped<INoticeSource, MarketNotices>();
         services.AddScoped<IRelationshipSource, ContractRelationships>();
         services.AddScoped<IAssetRelationshipSource, OperatorClaimRelationships>();
+        services.AddScoped<IAssetOperators, OperatorClaimOperators>();
+        services.AddScoped<IAssetDecommissioning, DecommissionedAssets>();
         services.AddSingleton<ConflictCheckSignal>();
         services.AddHostedService<ConflictCheckWorker>();
 
@@ -48,9 +52,13 @@ public static class MarketSetup
         services.AddAuthorizationBuilder().AddPolicy(OwnerViewPolicy, p => p
             .AddAuthenticationSchemes(ExternalIssuers.BearerScheme, OwnerAccessAuthentication.SchemeName)
             .RequireAuthenticatedUser()
-            .RequireAssertion(ctx => ctx.User.HasClaim(c => c.Type == OwnerAccessAuthentication.AssetClaim)
-                || (ctx.User.HasClaim(c => c.Type == Caller.ParticipantClaim) && ctx.User.HasScope(Scopes.AssetsRead)
-                    && (ctx.User.IsInRole(ParticipantRole.FlexOwner) || ctx.User.IsInRole(ParticipantRole.RegistryOperator)))));
+            .RequireAssertion(ctx => ctx.User.HasClaim(c => c.Type == OwnerAccessAuthentication.AssetClaim) || IsOwnerViewParticipant(ctx.User)));
+        // The pages' twin: the same participant requirement over a person's session (a householder's proof of control
+        // is an API token, not a page session).
+        services.AddAuthorizationBuilder().AddPolicy(PagePolicies.OwnerView, p => p
+            .AddAuthenticationSchemes(PeopleSignIn.Scheme)
+            .RequireAuthenticatedUser()
+            .RequireAssertion(ctx => IsOwnerViewParticipant(ctx.User)));
 
         services.Configure<RateLimiterOptions>(limiter => limiter.AddPolicy(OwnerAccessRateLimit, http =>
             http.RequestServices.GetRequiredService<RateLimitOptions>().Enabled
@@ -59,4 +67,9 @@ public static class MarketSetup
                 : RateLimitPartition.GetNoLimiter("off")));
         return services;
     }
+
+    /// <summary>A flex owner's (or the registry operator's) participant identity with <c>assets:read</c>.</summary>
+    private static bool IsOwnerViewParticipant(ClaimsPrincipal user) =>
+        user.HasClaim(c => c.Type == Caller.ParticipantClaim) && user.HasScope(Scopes.AssetsRead)
+        && (user.IsInRole(ParticipantRole.FlexOwner) || user.IsInRole(ParticipantRole.RegistryOperator));
 }

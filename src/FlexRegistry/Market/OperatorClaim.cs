@@ -18,6 +18,7 @@ public sealed class OperatorClaim : EventSource
     public const string EndedByOperator = "ended-by-operator";
     public const string Switched = "switched";
     public const string ConsentWithdrawn = "consent-withdrawn";
+    public const string AssetDecommissioned = "asset-decommissioned";
 
     private OperatorClaim() { }
 
@@ -96,6 +97,13 @@ public sealed class OperatorClaim : EventSource
         var data = EventData();
         data["reason"] = reason;
         Record("operator_claim.consent_withdrawn", AssetId.Value, data, [OperatorId.Value, .. audience]);
+    }
+
+    /// <summary>The asset was decommissioned: a claim in force ends now, one not yet begun never applies; the operator is told.</summary>
+    public void EndForDecommissioning(IEnumerable<string> audience, DateTimeOffset now)
+    {
+        End(now, AssetDecommissioned, now);
+        Record("operator_claim.ended", AssetId.Value, EventData(), [OperatorId.Value, .. audience]);
     }
 
     private void End(DateTimeOffset at, string reason, DateTimeOffset now)

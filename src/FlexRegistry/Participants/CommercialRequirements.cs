@@ -45,6 +45,8 @@ public static partial class CommercialRequirements
         ParticipantRole.MarketOperator or ParticipantRole.SystemOperator or ParticipantRole.MarketplacePlatform => new(role,
             [TradingNames, CommercialContact, BankDetails(false), Insurance(false), Ico(true)]),
         ParticipantRole.FlexOwner => new(role, [TradingNames, CommercialContact, BankDetails(false), Ico(false)]),
+        // Installers work on customers' premises and handle their meter and device data.
+        ParticipantRole.Installer => new(role, [TradingNames, CommercialContact, Insurance(true), Ico(true)]),
         ParticipantRole.SpecialUser => new(role, [CommercialContact]),
         _ => new(role, [TradingNames, CommercialContact]),
     };

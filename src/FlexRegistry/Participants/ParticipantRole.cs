@@ -9,13 +9,16 @@ public static class ParticipantRole
     public const string SystemOperator = "system-operator";
     public const string MarketplacePlatform = "marketplace-platform";
     public const string FlexOwner = "flex-owner";
+
+    /// <summary>Installs and commissions assets; attached to the assets it installs as a party (BUC.2 step 1c).</summary>
+    public const string Installer = "installer";
     public const string SpecialUser = "special-user";
 
     /// <summary>The neutral body that runs the register. Never requestable at registration; only the bootstrap client holds it.</summary>
     public const string RegistryOperator = "registry-operator";
 
     public static readonly IReadOnlyList<string> Requestable =
-        [Fsp, Aggregator, MarketOperator, SystemOperator, MarketplacePlatform, FlexOwner, SpecialUser];
+        [Fsp, Aggregator, MarketOperator, SystemOperator, MarketplacePlatform, FlexOwner, Installer, SpecialUser];
 
     public static bool IsRequestable(string role) => Requestable.Contains(role, StringComparer.Ordinal);
 

@@ -42,6 +42,8 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Asset> Assets => Set<Asset>();
     public DbSet<AssetAccessWindow> AssetAccessWindows => Set<AssetAccessWindow>();
+    public DbSet<AssetChange> AssetChanges => Set<AssetChange>();
+    public DbSet<AssetParty> AssetParties => Set<AssetParty>();
     public DbSet<AccessLogEntry> AccessLogEntries => Set<AccessLogEntry>();
     public DbSet<AccessLogRecord> AccessLogRecords => Set<AccessLogRecord>();
     public DbSet<AccessLogSubject> AccessLogSubjects => Set<AccessLogSubject>();
@@ -75,6 +77,8 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
         configurationBuilder.Properties<AssetStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<DataStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<DuplicateCaseStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<AssetPartyStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<AssetPartyId>().HaveConversion<AssetPartyIdConverter>();
         Market.MarketConfiguration.Conventions(configurationBuilder);
         Onboarding.OnboardingConfiguration.Conventions(configurationBuilder);
     }
@@ -136,7 +140,9 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
 
     /// <summary>
     /// Fail closed for events: an aggregate saved with events its use case did not hand to the <see cref="Journal"/>
-    /// would change without telling anyone, so the save is refused. This is a check only; nothing is written here.
+    /// would change without telling anyone, so the save is refused. Likewise an asset saved with a change whose history
+    /// row its use case did not add: a version would be missing from its history. This is a check only; nothing is
+    /// written here.
     /// </summary>
     private void RefuseUntakenEvents()
     {
@@ -144,6 +150,8 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
         {
             if (entry.Entity.HasPendingEvents)
                 throw new InvalidOperationException($"A {entry.Entity.GetType().Name} is saved with events that were not handed to the journal.");
+            if (entry.Entity is Asset { HasPendingChanges: true } asset)
+                throw new InvalidOperationException($"Asset {asset.Id} is saved with a change whose history row was not taken.");
         }
     }
 
@@ -169,6 +177,10 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
     private sealed class ParticipantIdConverter() : ValueConverter<ParticipantId, string>(
         id => id.Value,
         value => ParticipantId.Parse(value));
+
+    private sealed class AssetPartyIdConverter() : ValueConverter<AssetPartyId, Guid>(
+        id => id.Value,
+        value => new AssetPartyId(value));
 
     private sealed class AssetIdConverter() : ValueConverter<AssetId, string>(
         id => id.Value,

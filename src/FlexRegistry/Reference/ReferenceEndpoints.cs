@@ -30,6 +30,17 @@ public static class ReferenceEndpoints
             .WithName("ListValidationRules")
             .WithSummary("The published asset validation rule catalogue: code, description, fields, severity (BUC.2 steps 1b and 2)");
 
+        group.MapGet("/field-ownership", Ok<FieldOwnershipResponse> () => TypedResults.Ok(Ownership))
+            .WithName("GetFieldOwnership")
+            .WithSummary("The field ownership matrix: asset field group × role on the asset → write, at-commissioning, confirm or none (BUC.2 step 7)")
+            .WithDescription("Every PATCH and lifecycle transition is checked against this table field by field: a change outside the writer's groups is refused " +
+                             "whole with 403 asset.field_not_owned naming each field and its group. afterCommissioning names the transition through which a group " +
+                             "changes once the asset is commissioned. conflictRule is the rule for simultaneous divergent updates (BUC.2 step 7b).");
+
+        group.MapGet("/asset-lifecycle", Ok<IReadOnlyList<LifecycleTransitionDto>> () => TypedResults.Ok(Lifecycle))
+            .WithName("GetAssetLifecycle")
+            .WithSummary("The asset lifecycle transitions: from which statuses, to which, by whom, raising which event (BUC.2 step 7)");
+
         group.MapGet("/visibility", Ok<VisibilityResponse> () => TypedResults.Ok(Visibility))
             .WithName("GetVisibilityRule")
             .WithSummary("The visibility rule as data: field group × the reader's relationship → shown, under-grant or withheld (BUC.2 step 6, BUC.4 step 4)")
@@ -44,6 +55,24 @@ public static class ReferenceEndpoints
 
         return app;
     }
+
+    private static readonly FieldOwnershipResponse Ownership = new(
+        [.. AssetRoleCodes.All.Select(r => new AssetRoleDto(r.Code, r.Description))],
+        [.. FieldOwnership.Groups.Select(g => new OwnedFieldGroupDto(g.Code, g.Summary, g.Fields,
+            AssetRoleCodes.All.ToDictionary(r => r.Code, r => Wire(g.For(r.Role))), g.AfterCommissioning))],
+        AssetWrites.ConflictRule);
+
+    private static readonly IReadOnlyList<LifecycleTransitionDto> Lifecycle =
+        [.. AssetLifecycle.Transitions.Select(t => new LifecycleTransitionDto(t.Code, t.Endpoint, [.. t.From.Select(s => s.ToWire())], t.To?.ToWire(),
+            [.. AssetRoleCodes.Codes(t.Roles)], t.Event, t.Effects))];
+
+    private static string Wire(WriteAccess access) => access switch
+    {
+        WriteAccess.Write => "write",
+        WriteAccess.AtCommissioning => "at-commissioning",
+        WriteAccess.Confirm => "confirm",
+        _ => "none",
+    };
 
     private static readonly VisibilityResponse Visibility = new(
         [.. VisibilityRule.Columns.Select(r => new RelationshipDto(Relations.Code(r), Relations.Describe(r)))],

@@ -11,6 +11,9 @@ public sealed class DomainRuleException(
 {
     public ErrorCode Error { get; } = error;
     public IReadOnlyDictionary<string, object?> Extensions { get; } = extensions ?? new Dictionary<string, object?>();
+
+    /// <summary>Response headers the problem answer carries (e.g. the current ETag with a 412).</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>One broken rule on one field; <see cref="Field"/> is a JSON path such as <c>registeredAddress.postcode</c>.</summary>

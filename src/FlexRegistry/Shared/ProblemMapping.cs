@@ -1,6 +1,8 @@
 using System.Text.Json;
+using FlexRegistry.Persistence;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 
 namespace FlexRegistry.Shared;
 
@@ -102,6 +104,10 @@ public static class ProblemMapping
                 bad.StatusCode == 415 ? CommonErrors.UnsupportedMediaType : CommonErrors.BadRequest,
                 bad.StatusCode == 415 ? "Send the body as application/json." : SafeBadRequestDetail(bad)),
             OperationCanceledException => ToProblem(CommonErrors.Unavailable, "The request was cancelled."),
+            // Two writers locking the same rows in opposite orders (e.g. an operator switch and the asset's decommissioning):
+            // the database aborted this one and nothing of it was written.
+            DbUpdateException update when update.IsDeadlock() => ToProblem(CommonErrors.ConcurrencyConflict,
+                "Another change to the same records was written at the same moment; nothing of yours was changed. Read them again and retry."),
             _ => ToProblem(CommonErrors.Internal, "An unexpected error occurred; quote the traceId when reporting it."),
         };
 
@@ -127,5 +133,29 @@ public static class ProblemMapping
             bad.Message.StartsWith("Expected a supported JSON media type", StringComparison.Ordinal)
                 ? bad.Message
                 : "The request could not be understood.";
+    }
+}
+
+/// <summary>
+/// Answers a broken rule that carries response headers (a 412 with the current ETag) from the endpoint itself: the
+/// exception handler middleware strips ETag (and the caching headers) from every answer it writes, so such a problem
+/// must not travel through it. Same problem body as <see cref="ProblemMapping"/> writes.
+/// </summary>
+public sealed class ProblemHeadersFilter : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        try
+        {
+            return await next(context);
+        }
+        catch (DomainRuleException rule) when (rule.Headers.Count > 0)
+        {
+            foreach (var (name, value) in rule.Headers)
+                context.HttpContext.Response.Headers[name] = value;
+            return TypedResults.Problem(ProblemMapping.ToProblem(rule.Error, rule.Message, rule.Extensions));
+        }
     }
 }

@@ -147,8 +147,8 @@ public static class VisibilityRule
     public static readonly IReadOnlyList<FieldGroup> AssetGroups = Numbered(
     [
         new(Asset, "identity", "What the asset is and who registered it.",
-            ["manufacturer", "model", "registrantId", "mergedInto", "registeredAt", "updatedAt"],
-            ["mergedInto"],
+            ["manufacturer", "model", "registrantId", "mergedInto", "registeredAt", "updatedAt", "version"],
+            ["mergedInto", "version"],
             Row(S, S, S, S, G, W, W, S)),
         new(Asset, "technical", "What it can do and how far its data is confirmed.",
             ["status", "dataStatus", "importCapacityKw", "exportCapacityKw", "storageCapacityKwh", "connectionVoltageKv", "commissioningDate",
@@ -169,7 +169,7 @@ public static class VisibilityRule
             Row(S, S, S, G, G, W, W, S)),
         new(Asset, "consent", "The owner's consent to registration: reference, method and date.",
             ["ownerConsent.reference", "ownerConsent.method", "ownerConsent.date"],
-            [],
+            ["newOwnerId"],
             Row(S, S, S, G, G, W, W, S)),
         new(Asset, "registration", "The registrant's working notes: the last confirmation outcome, merge reasons, possible duplicates under review.",
             ["confirmationNote"],

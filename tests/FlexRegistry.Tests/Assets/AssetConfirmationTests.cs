@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Persistence;
 using FlexRegistry.Tests.Infrastructure;
@@ -38,18 +37,21 @@ public abstract class AssetConfirmationTests(RegistryApp app, FakeOemCloud oem)
             var audit = await (await client.GetAsync($"/api/v1/audit?resource={created.AssetId}")).Read<Page<AuditRecordResponse>>();
             Assert.Contains(audit.Items, r => r.Action == "asset.confirmation.confirmed" && r.ActorClientId == "system:confirmation" && r.ActorParticipantId is null);
 
-            // Changing the technical data makes it provisional again until the source confirms the new values.
-            using var read = await client.GetAsync($"/api/v1/assets/{created.AssetId}");
-            using var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/assets/{created.AssetId}")
-            {
-                Content = new StringContent("""{"importCapacityKw":22}""", Encoding.UTF8, "application/merge-patch+json"),
-            };
-            patch.Headers.IfMatch.Add(read.Headers.ETag!);
-            var patched = await (await client.SendAsync(patch)).Read<AssetResponse>();
-            Assert.Equal("provisional", patched.DataStatus);
-            Assert.Null(patched.Provenance!["technical"].ConfirmedBy);
+            // The confirmation is a version of its own, from a trusted source.
+            var confirmation = (await AssetApi.HistoryAsync(client, created.AssetId)).Items[^1];
+            Assert.Equal(("asset.confirmed", "trusted-source", "oem-cloud", (string?)null), (confirmation.Action, confirmation.Source, confirmation.SourceName, confirmation.ParticipantId));
+            Assert.Contains(confirmation.Changes, c => c.Field == "dataStatus" && c.New.GetString() == "confirmed");
+            Assert.Contains(confirmation.Changes, c => c.Field == "provenance.technical.confirmedBy" && c.New.GetString() == "oem-cloud");
+
+            // An upgrade makes the technical data provisional again until the source confirms the new values.
+            var (_, etag) = await AssetApi.ReadAsync(client, created.AssetId);
+            var (upgraded, _) = await AssetApi.TransitionOkAsync(client, created.AssetId, "upgrade", new UpgradeAssetRequest { ImportCapacityKw = 22m, Reason = "Bigger charger" }, etag);
+            Assert.Equal("provisional", upgraded.DataStatus);
+            Assert.Null(upgraded.Provenance!["technical"].ConfirmedBy);
             var rechecked = await WaitForAsync(client, created.AssetId, a => a.DataStatus != "provisional");
             Assert.Equal("mismatch", rechecked.DataStatus); // the OEM says 7.3 kW, not 22
+            var mismatch = (await AssetApi.HistoryAsync(client, created.AssetId)).Items[^1];
+            Assert.Equal(("asset.confirmation_mismatch", "trusted-source"), (mismatch.Action, mismatch.Source));
         }
     }
 

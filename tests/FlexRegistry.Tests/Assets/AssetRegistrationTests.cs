@@ -173,9 +173,9 @@ public abstract class AssetRegistrationTests(RegistryApp app)
 
             // A patch is validated by the same rules.
             var current = await client.GetAsync($"/api/v1/assets/{registration.AssetId}");
-            using var invalid = await Patch(client, registration.AssetId, """{"importCapacityKw":900,"mpan":"1"}""", current.Headers.ETag!.Tag);
+            using var invalid = await Patch(client, registration.AssetId, """{"address":{"postcode":"Q1"},"ownerConsent":{"date":"2999-01-01"}}""", current.Headers.ETag!.Tag);
             var problem = await invalid.ReadProblem(HttpStatusCode.UnprocessableEntity, "asset.validation_failed");
-            Assert.Equal(["importCapacityKw", "mpan"], problem.Errors!.Select(e => e.Field).Order());
+            Assert.Equal(["address.postcode", "ownerConsent.date"], problem.Errors!.Select(e => e.Field).Order());
         }
     }
 
@@ -188,14 +188,14 @@ public abstract class AssetRegistrationTests(RegistryApp app)
             var request = TestData.Chargepoint();
             using var created = await client.PostAsJsonAsync("/api/v1/assets", request);
             var asset = await created.Read<RegisterAssetResponse>(HttpStatusCode.Created);
-            using (var patched = await Patch(client, asset.AssetId, """{"connectionVoltageKv":0.4}""", created.Headers.ETag!.Tag))
+            using (var patched = await Patch(client, asset.AssetId, """{"model":"zappi v2.1"}""", created.Headers.ETag!.Tag))
                 await patched.ShouldHave(HttpStatusCode.OK);
 
             var audit = await (await client.GetAsync($"/api/v1/audit?resource={asset.AssetId}")).Read<Page<AuditRecordResponse>>();
             Assert.Equal(["asset.register", "asset.update"], audit.Items.Select(r => r.Action));
             Assert.All(audit.Items, r => Assert.Equal(registration.ParticipantId, r.ActorParticipantId));
             Assert.Contains("mpan", audit.Items[0].Fields);
-            Assert.Equal(["connectionVoltageKv"], audit.Items[1].Fields);
+            Assert.Equal(["model"], audit.Items[1].Fields);
             var raw = await (await client.GetAsync($"/api/v1/audit?resource={asset.AssetId}")).Content.ReadAsStringAsync();
             Assert.DoesNotContain(request.Mpan!, raw, StringComparison.Ordinal);
             Assert.DoesNotContain(request.SerialNumber!, raw, StringComparison.Ordinal);

@@ -80,6 +80,14 @@ public static class WebSessions
         return person with { Api = api };
     }
 
+    /// <summary>As <see cref="SignedInPersonAsync"/>, for an organisation the registry operator has verified (active).</summary>
+    public static async Task<WebPerson> ActivePersonAsync(this RegistryApp app, params string[] roles)
+    {
+        var (org, api) = await app.RegisterActiveAsync(TestData.Registration(roles: roles));
+        var person = await api.InviteAndAcceptAsync(app, org.ParticipantId, $"person{Guid.NewGuid():N}"[..20] + "@flex.example");
+        return person with { Api = api };
+    }
+
     /// <summary>Invites <paramref name="email"/> through the API and accepts in the web pages with a local account.</summary>
     public static async Task<WebPerson> InviteAndAcceptAsync(this HttpClient api, WebApplicationFactory<Program> app, string participantId, string email, string[]? permissions = null)
     {

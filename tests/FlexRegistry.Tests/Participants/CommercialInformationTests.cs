@@ -37,7 +37,11 @@ public abstract class CommercialInformationTests(RegistryApp app)
             Assert.DoesNotContain(mo.Requirements, r => r.Field == "contacts[purpose=operational]");
 
             var all = await (await client.GetAsync("/api/v1/participants/requirements")).Read<List<RoleRequirements>>();
-            Assert.Equal(7, all.Count);
+            Assert.Equal(8, all.Count);
+            // Installers (issue 17) work on customers' premises with their meter and device data: insured and ICO-registered.
+            var installer = Assert.Single(all, r => r.Role == "installer");
+            Assert.True(installer.Requirements.Single(r => r.Field == "insurance").Required);
+            Assert.True(installer.Requirements.Single(r => r.Field == "icoRegistrationNumber").Required);
 
             using var unknown = await client.GetAsync("/api/v1/participants/requirements?role=king");
             await unknown.ReadProblem(HttpStatusCode.BadRequest, "request.validation_failed");

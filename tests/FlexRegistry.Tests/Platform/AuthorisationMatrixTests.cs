@@ -54,6 +54,9 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
         public string PersonEmail => personEmail;
 
         public string AssetId { get; private set; } = "";
+
+        /// <summary>The MPAN of A's standing asset: the evidence an installer's claim names.</summary>
+        public string AssetMpan { get; private set; } = "";
         public string SubscriptionId { get; private set; } = "";
         public string CaseId { get; private set; } = "";
         public string ImportId { get; private set; } = "";
@@ -87,7 +90,9 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
         {
             using (var commercial = await Own.PutAsJsonAsync($"/api/v1/participants/{a}/commercial-information", CommercialInformationTests.ValidForFsp()))
                 await commercial.ShouldHave(HttpStatusCode.OK);
-            using (var registered = await Own.PostAsJsonAsync("/api/v1/assets", TestData.Chargepoint()))
+            var asset = TestData.Chargepoint();
+            AssetMpan = asset.Mpan!;
+            using (var registered = await Own.PostAsJsonAsync("/api/v1/assets", asset))
                 AssetId = (await registered.Read<RegisterAssetResponse>(HttpStatusCode.Created)).AssetId;
             SubscriptionId = await FreshSubscription();
             CaseId = await FreshCase();
@@ -180,6 +185,36 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
                 ?? throw new InvalidOperationException("The near duplicate opened no case.");
         }
 
+        /// <summary>An active installer (not A) with its client.</summary>
+        public async Task<(string Id, HttpClient Client)> FreshInstaller()
+        {
+            var (registration, client) = await app.RegisterActiveAsync(TestData.Registration(roles: "installer"));
+            return (registration.ParticipantId, client);
+        }
+
+        /// <summary>A fresh installer's claim on A's standing asset (naming its MPAN); <paramref name="accepted"/>: A accepts it.</summary>
+        public async Task<string> FreshPartyClaim(bool accepted = false)
+        {
+            var (_, installer) = await FreshInstaller();
+            using (installer)
+            {
+                using var claimed = await installer.PostAsJsonAsync($"/api/v1/assets/{AssetId}/parties",
+                    new AssetPartyRequest { Role = "installer", Evidence = AssetMpan }, ApiExtensions.Json);
+                var partyId = (await claimed.Read<AssetPartyResponse>(HttpStatusCode.Created)).PartyId!;
+                if (accepted)
+                    await PostOkAsync(Own, $"/api/v1/assets/{AssetId}/parties/{partyId}/accept", Json(new AcceptAssetPartyRequest()));
+                return partyId;
+            }
+        }
+
+        /// <summary>The current ETag of the asset a path names (read by the operator), or a well-formed one of no version when it has none.</summary>
+        public async Task<string> ETagOf(string path)
+        {
+            var id = path.Split('/')[4];
+            using var response = await Op.GetAsync($"/api/v1/assets/{id}");
+            return response.Headers.ETag?.Tag ?? $"\"{Guid.NewGuid():N}\"";
+        }
+
         /// <summary>A participant (not A) in the given state, for the operator's status actions.</summary>
         public async Task<string> FreshParticipantFor(string state)
         {
@@ -258,7 +293,8 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
         Func<World, string>? MustNotShowToOthers = null,
         string? IfMatch = null,
         string? MissingCode = null,
-        Who[]? MayShowTo = null);
+        Who[]? MayShowTo = null,
+        bool IfMatchCurrent = false);
 
     private static readonly string MissingParticipant = FlexRegistry.Participants.ParticipantId.New().Value;
 
@@ -379,6 +415,18 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
     private static bool IsSubResource(Row row) =>
         row.Route.Contains("/participants/{id}/", StringComparison.Ordinal) && row.Route.IndexOf('{', row.Route.IndexOf("{id}/", StringComparison.Ordinal) + 4) > 0;
 
+    /// <summary>A decision on a fresh installer's claim on A's standing asset (accepted first when <paramref name="accepted"/>).</summary>
+    private static Row PartyDecisionRow(string decision, Func<World, Target, Task<HttpContent>> body, bool accepted) =>
+        new($"POST /api/v1/assets/{{id}}/parties/{{partyId}}/{decision}",
+            async (w, t) => $"/api/v1/assets/{w.AssetId}/parties/{(t == Target.Missing ? Guid.NewGuid().ToString() : await w.FreshPartyClaim(accepted))}/{decision}",
+            body, OwnerOrOperator(200, [Who.OtherRole]));
+
+    /// <summary>A lifecycle transition of a fresh asset of A's, based on its current version.</summary>
+    private static Row TransitionRow<T>(string transition, Func<T> body) =>
+        new($"POST /api/v1/assets/{{id}}/{transition}",
+            async (w, t) => $"/api/v1/assets/{(t == Target.Missing ? MissingAsset : await w.FreshAsset())}/{transition}",
+            Send(() => Json(body())), OwnerOrOperator(200, [Who.OtherRole]), IfMatchCurrent: true);
+
     private static IReadOnlyList<Row> Rows()
     {
         var statusAction = Send(() => Json(new StatusActionRequest { Reason = "Authorisation matrix" }));
@@ -408,6 +456,8 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
             new("GET /api/v1/reference/dno-areas", (_, _) => Fixed("/api/v1/reference/dno-areas"), null, AnyParticipant(200)),
             new("GET /api/v1/reference/asset-types", (_, _) => Fixed("/api/v1/reference/asset-types"), null, AnyParticipant(200)),
             new("GET /api/v1/reference/validation-rules", (_, _) => Fixed("/api/v1/reference/validation-rules"), null, AnyParticipant(200)),
+            new("GET /api/v1/reference/field-ownership", (_, _) => Fixed("/api/v1/reference/field-ownership"), null, AnyParticipant(200)),
+            new("GET /api/v1/reference/asset-lifecycle", (_, _) => Fixed("/api/v1/reference/asset-lifecycle"), null, AnyParticipant(200)),
 
             // Creating in one's own name: the caller is the target, so "missing" changes nothing.
             new("POST /api/v1/subscriptions", (_, _) => Fixed("/api/v1/subscriptions"),
@@ -475,7 +525,24 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
             new("GET /api/v1/assets/{id}/access-log", (w, t) => Fixed($"/api/v1/assets/{(t == Target.Missing ? MissingAsset : w.AssetId)}/access-log"), null,
                 OwnerOrOperator(200)),
             new("PATCH /api/v1/assets/{id}", (w, t) => Fixed($"/api/v1/assets/{(t == Target.Missing ? MissingAsset : w.AssetId)}"),
-                Send(() => MergePatch("""{"model":"zappi v2.1 7kW"}""")), OwnerOrOperator(200, [Who.OtherRole]), IfMatch: "*"),
+                Send(() => MergePatch("""{"model":"zappi v2.1 7kW"}""")), OwnerOrOperator(200, [Who.OtherRole]), IfMatchCurrent: true),
+
+            // An asset's life (issue 17): its history and parties are its parties' and the operator's; a market operator without a
+            // relationship holds no assets:write scope. Transitions and party decisions that change or end the record get fresh ones.
+            new("GET /api/v1/assets/{id}/history", (w, t) => Fixed($"/api/v1/assets/{(t == Target.Missing ? MissingAsset : w.AssetId)}/history"), null,
+                OwnerOrOperator(200)),
+            new("GET /api/v1/assets/{id}/parties", (w, t) => Fixed($"/api/v1/assets/{(t == Target.Missing ? MissingAsset : w.AssetId)}/parties"), null,
+                OwnerOrOperator(200)),
+            new("POST /api/v1/assets/{id}/parties", (w, t) => Fixed($"/api/v1/assets/{(t == Target.Missing ? MissingAsset : w.AssetId)}/parties"),
+                async (w, _) => Json(new AssetPartyRequest { Role = "installer", ParticipantId = (await w.FreshInstaller()).Id }),
+                OwnerOrOperator(201, [Who.OtherRole])),
+            PartyDecisionRow("accept", Send(() => Json(new AcceptAssetPartyRequest())), accepted: false),
+            PartyDecisionRow("decline", Send(() => Json(new AssetPartyDecisionRequest { Reason = "Authorisation matrix" })), accepted: false),
+            PartyDecisionRow("end", Send(() => Json(new AssetPartyDecisionRequest { Reason = "Authorisation matrix" })), accepted: true),
+            TransitionRow("change-owner", () => new ChangeOwnerRequest { OwnerConsent = new OwnerConsentDto { Reference = "MATRIX-" + Guid.NewGuid().ToString("N")[..8], Method = "online-form", Date = new DateOnly(2025, 3, 1) }, Reason = "House sold" }),
+            TransitionRow("move-meter-point", () => new MoveMeterPointRequest { Mpan = TestData.Mpan(), Reason = "Meter exchange" }),
+            TransitionRow("upgrade", () => new UpgradeAssetRequest { ImportCapacityKw = 11m, Reason = "Bigger charger" }),
+            TransitionRow("decommission", () => new DecommissionAssetRequest { Reason = "Scrapped" }),
 
             // Duplicate cases: the parties to the case and the operator.
             new("GET /api/v1/duplicate-cases/{id}", (w, t) => Fixed($"/api/v1/duplicate-cases/{(t == Target.Missing ? Guid.NewGuid().ToString() : w.CaseId)}"),
@@ -744,7 +811,8 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
                         var answeredByHandler = (int)expected >= 400 && expected is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden);
                         var path = await row.Path(world, target);
                         var payload = row.Body is null ? null : await Payload.OfAsync(await row.Body(world, target));
-                        var (response, body) = await SendAsync(world.Clients[who], row, path, payload);
+                        var ifMatch = row.IfMatchCurrent ? await world.ETagOf(path) : row.IfMatch;
+                        var (response, body) = await SendAsync(world.Clients[who], row, path, payload, ifMatch);
                         using var _ = response;
                         cells++;
                         var code = ProblemCode(body);
@@ -833,12 +901,12 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
     }
 
     /// <summary>Sends one cell's request, once: no answer is retried, so a 409 the matrix does not expect is a failure.</summary>
-    private static async Task<(HttpResponseMessage Response, string Body)> SendAsync(HttpClient client, Row row, string path, Payload? payload)
+    private static async Task<(HttpResponseMessage Response, string Body)> SendAsync(HttpClient client, Row row, string path, Payload? payload, string? ifMatch)
     {
         var method = new HttpMethod(row.Route[..row.Route.IndexOf(' ', StringComparison.Ordinal)]);
         using var request = new HttpRequestMessage(method, path) { Content = payload?.ToContent() };
-        if (row.IfMatch is not null)
-            request.Headers.TryAddWithoutValidation("If-Match", row.IfMatch);
+        if (ifMatch is not null)
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
         var response = await client.SendAsync(request);
         return (response, await response.Content.ReadAsStringAsync());
     }

@@ -78,11 +78,13 @@ public abstract class HttpSemanticsTests(RegistryApp app)
             await listed.ShouldHave(HttpStatusCode.OK);
             var next = listed.Headers.ETag!.Tag;
             Assert.NotEqual(etag, next);
-            // The old tag no longer matches; * matches any current version.
+            // The old tag no longer matches; * names no version, which an asset change must (BUC.2 step 7b: 428); the current tag does.
             using (var stale = await fsp.SendAsync(Patch(location, etag, """{"model":"zappi v2.3 7kW"}""")))
                 await stale.ReadProblem(HttpStatusCode.PreconditionFailed, "resource.precondition_failed");
-            using var any = await fsp.SendAsync(Patch(location, "*", """{"model":"zappi v2.3 7kW"}"""));
-            await any.ShouldHave(HttpStatusCode.OK);
+            using (var any = await fsp.SendAsync(Patch(location, "*", """{"model":"zappi v2.3 7kW"}""")))
+                await any.ReadProblem(HttpStatusCode.PreconditionRequired, "resource.precondition_required");
+            using var named = await fsp.SendAsync(Patch(location, next, """{"model":"zappi v2.3 7kW"}"""));
+            await named.ShouldHave(HttpStatusCode.OK);
         }
     }
 

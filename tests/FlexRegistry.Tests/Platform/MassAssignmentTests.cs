@@ -23,6 +23,9 @@ public abstract class MassAssignmentTests(RegistryApp app)
     private static readonly string[] AssetServerOwned =
         ["assetId", "registrantId", "dataStatus", "mergedInto", "dnoArea", "gspGroup", "fastTracked", "provenance", "registeredAt"];
 
+    private static readonly string[] AssetPartyServerOwned =
+        ["partyId", "assetId", "status", "initiative", "requestedBy", "requestedAt", "from", "endedAt", "endReason"];
+
     private static readonly string[] ProductServerOwned = ["productId", "ownerId", "serviceClass", "createdAt", "updatedAt"];
 
     private static readonly Dictionary<string, (Func<object> Body, string[] ServerOwned)> Writes = new()
@@ -71,6 +74,14 @@ public abstract class MassAssignmentTests(RegistryApp app)
         ["POST /api/v1/signing-keys/rotate"] = (() => new RotateSigningKeyRequest { Immediately = false }, ["keyId", "state", "createdAt", "activatesAt"]),
         ["POST /api/v1/assets"] = (() => TestData.Chargepoint(), AssetServerOwned),
         ["POST /api/v1/assets/check"] = (() => TestData.Chargepoint(), AssetServerOwned),
+        ["POST /api/v1/assets/{id}/parties"] = (() => new AssetPartyRequest { Role = "installer" }, AssetPartyServerOwned),
+        ["POST /api/v1/assets/{id}/parties/{partyId}/accept"] = (() => new AcceptAssetPartyRequest(), AssetPartyServerOwned),
+        ["POST /api/v1/assets/{id}/parties/{partyId}/decline"] = (() => new AssetPartyDecisionRequest { Reason = "test" }, AssetPartyServerOwned),
+        ["POST /api/v1/assets/{id}/parties/{partyId}/end"] = (() => new AssetPartyDecisionRequest { Reason = "test" }, AssetPartyServerOwned),
+        ["POST /api/v1/assets/{id}/change-owner"] = (() => new ChangeOwnerRequest { Reason = "test" }, [.. AssetServerOwned, "status", "version"]),
+        ["POST /api/v1/assets/{id}/move-meter-point"] = (() => new MoveMeterPointRequest { Mpan = TestData.Mpan() }, [.. AssetServerOwned, "status", "version"]),
+        ["POST /api/v1/assets/{id}/upgrade"] = (() => new UpgradeAssetRequest { ImportCapacityKw = 7m }, [.. AssetServerOwned, "status", "version"]),
+        ["POST /api/v1/assets/{id}/decommission"] = (() => new DecommissionAssetRequest { Reason = "test" }, [.. AssetServerOwned, "status", "version"]),
         ["POST /api/v1/products"] = (() => Market.MarketTestData.Product("dso-sustain"), ProductServerOwned),
         ["PUT /api/v1/products/{id}"] = (() => Market.MarketTestData.Product("dso-sustain"), ProductServerOwned),
         ["POST /api/v1/products/{id}/eligibility-check"] = (() => new EligibilityCheckRequest { AssetIds = ["FRA-SMUGGLED"] },
@@ -101,7 +112,6 @@ public abstract class MassAssignmentTests(RegistryApp app)
         ["POST /api/v1/owner-view/assets/{id}/claims/{claimId}/withdraw-consent"] = (() => new WithdrawConsentRequest { Reason = "test" },
             ["status", "endReason", "claimId"]),
     };
-
 
     /// <summary>
     /// Write endpoints whose body is not JSON bound to a record, each covered by its own test here. (The asset-import

@@ -103,12 +103,14 @@ public abstract class VisibilityMatrixTests(RegistryApp app)
             // Events of every kind about the asset: an update, a duplicate attempt, reads (6a, opted in).
             await (await a.PutAsJsonAsync($"/api/v1/participants/{aId}/access-notifications", new AccessNotificationsRequest { AllAssets = true }))
                 .ShouldHave(HttpStatusCode.OK);
+            using (var read = await a.GetAsync($"/api/v1/assets/{assetId}"))
             using (var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/assets/{assetId}")
             {
                 Content = new StringContent("""{"model":"zappi v2.1 7kW"}""", System.Text.Encoding.UTF8, "application/merge-patch+json"),
             })
             {
-                patch.Headers.TryAddWithoutValidation("If-Match", "*");
+                await read.ShouldHave(HttpStatusCode.OK);
+                patch.Headers.IfMatch.Add(read.Headers.ETag!);
                 await (await a.SendAsync(patch)).ShouldHave(HttpStatusCode.OK);
             }
             await (await b.PostAsJsonAsync("/api/v1/assets", request)).ShouldHave(HttpStatusCode.Conflict);

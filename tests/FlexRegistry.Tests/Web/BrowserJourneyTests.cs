@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using FlexRegistry.Cli.Sandbox;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Tests.Infrastructure;
+using FlexRegistry.Tests.Market;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.Playwright;
 
@@ -338,6 +339,129 @@ public sealed class BrowserJourneyTests_Sqlite(BrowserSqliteApp app) : BrowserJo
         await ClickAsync(page, "Continue to FlexRegistry");
         await Assertions.Expect(page.Locator(".govuk-error-summary")).ToContainTextAsync("already been used");
     }
+
+    /// <summary>
+    /// Seed 003 in the pages (issue 18's "who operates which asset for what"): an FSP claims a flex owner's asset and adds
+    /// it to its portfolio, a market operator defines a product and proposes a contract the FSP accepts, a system operator
+    /// whose contract on the same asset is not stackable with it sees the conflict, and the owner sees who operates the
+    /// asset; grants and the access log (issue 16). Every page is checked by axe-core.
+    /// </summary>
+    [Fact]
+    public async Task Journey_FspClaimsAndAddsToPortfolio_MoContracts_SoSeesTheConflict_OwnerSeesTheOperator()
+    {
+        var (ownerPage, owner) = await PersonAsync("flex-owner");
+        var (fspPage, fsp) = await PersonAsync("fsp");
+        var (moPage, mo) = await PersonAsync("market-operator");
+        var (soPage, so) = await PersonAsync("system-operator");
+        var (_, fsp2) = await app.RegisterActiveAsync();
+        using var _fsp2 = fsp2;
+        var (asset, _) = await owner.Api.RegisterChargepointAsync(7.4m);
+        var portfolio = await fsp.Api.RegisterPortfolioAsync();
+
+        // The FSP claims the asset for DSO services with the owner's consent (the form's errors first) and adds it to its portfolio.
+        await VisitAsync(fspPage, "/claims");
+        await ClickAsync(fspPage, "Claim the asset");
+        await Assertions.Expect(fspPage.Locator(".govuk-error-summary")).ToBeVisibleAsync();
+        await CheckAsync(fspPage, "claims-errors");
+        await fspPage.Locator("#assetId").FillAsync(asset);
+        await fspPage.Locator("#serviceClass").SelectOptionAsync("dso-flexibility");
+        await fspPage.Locator("#from").FillAsync(MarketTestData.Today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await fspPage.Locator("#consent-reference").FillAsync("OWNER-OK-" + Guid.NewGuid().ToString("N")[..8]);
+        await fspPage.Locator("#consent-method").SelectOptionAsync("signed-contract");
+        await fspPage.Locator("#consent-date").FillAsync(MarketTestData.Today.AddDays(-10).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await SubmitAsync(fspPage, "Claim the asset");
+        await Assertions.Expect(fspPage.Locator(".govuk-notification-banner__heading")).ToHaveTextAsync("Claim recorded.");
+        await CheckAsync(fspPage, "claims");
+        await VisitAsync(fspPage, "/portfolios", "portfolios");
+        await fspPage.GetByRole(AriaRole.Link, new() { Name = portfolio }).ClickAsync();
+        await fspPage.Locator("#members-0-assetId").FillAsync(asset);
+        await SubmitAsync(fspPage, "Add the member");
+        await Assertions.Expect(fspPage.Locator("[data-field=currentMembers]")).ToHaveTextAsync("1");
+        await CheckAsync(fspPage, "portfolio");
+
+        // Another FSP holds the same asset in a portfolio contracted to the SO's Quick Reserve, every evening (over the API).
+        using (var claim = await fsp2.PostAsJsonAsync("/api/v1/operator-claims", MarketTestData.Claim(asset, "neso-reserve", MarketTestData.Now.AddDays(-2))))
+            Assert.True(claim.IsSuccessStatusCode, await claim.Content.ReadAsStringAsync());
+        var portfolio2 = await fsp2.RegisterPortfolioAsync();
+        await fsp2.AddMembersAsync(portfolio2, (asset, null));
+        var quickReserve = await so.Api.DefineProductAsync("neso-quick-reserve", MarketTestData.EveningAllYear);
+        await MarketTestData.ContractAsync(fsp2, so.Api, portfolio2, quickReserve, 5m);
+
+        // The market operator defines a DSO Secure product in the page and proposes a contract on the FSP's portfolio.
+        await VisitAsync(moPage, "/products");
+        await moPage.Locator("#template").SelectOptionAsync("dso-secure");
+        await moPage.Locator("#name").FillAsync("Secure winter peak " + Guid.NewGuid().ToString("N")[..6]);
+        await moPage.GetByLabel("Up (more generation or less demand)").CheckAsync();
+        await moPage.Locator("#validFrom").FillAsync(MarketTestData.Year.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await moPage.Locator("#validTo").FillAsync(MarketTestData.Year.AddYears(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await moPage.Locator("#windows-0-recurrence").FillAsync(MarketTestData.WinterPeak.Recurrence!);
+        await moPage.Locator("#windows-0-start").FillAsync("17:00");
+        await moPage.Locator("#windows-0-end").FillAsync("19:00");
+        await SubmitAsync(moPage, "Define the product");
+        await Assertions.Expect(moPage.Locator(".govuk-notification-banner__heading")).ToContainTextAsync("defined");
+        await CheckAsync(moPage, "products");
+        var product = (await moPage.Locator("[data-field=productId]").First.TextContentAsync())!.Trim();
+        await VisitAsync(moPage, "/contracts");
+        await moPage.Locator("#portfolioId").FillAsync(portfolio);
+        await moPage.Locator("#productId").FillAsync(product);
+        await moPage.Locator("#from").FillAsync(MarketTestData.Today.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await moPage.Locator("#to").FillAsync(MarketTestData.Today.AddDays(300).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await moPage.Locator("#contractedCapacityKw").FillAsync("5");
+        await SubmitAsync(moPage, "Propose the contract");
+        await Assertions.Expect(moPage.Locator(".govuk-notification-banner__heading")).ToContainTextAsync("Contract proposed.");
+
+        // The FSP accepts it: the conflict is recorded.
+        await VisitAsync(fspPage, "/contracts");
+        await fspPage.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Accept contract ") }).ClickAsync();
+        await Assertions.Expect(fspPage.Locator(".govuk-notification-banner__heading")).ToContainTextAsync("1 conflict");
+        await CheckAsync(fspPage, "contracts");
+
+        // The system operator sees the conflict, without the other side's contract or portfolio.
+        await VisitAsync(soPage, "/conflicts", "conflicts");
+        await soPage.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^" + Regex.Escape(asset)) }).ClickAsync();
+        await Assertions.Expect(soPage.Locator("h1")).ToContainTextAsync(asset);
+        await Assertions.Expect(soPage.Locator("main")).ToContainTextAsync("not-stackable");
+        await Assertions.Expect(soPage.Locator("main")).Not.ToContainTextAsync(portfolio);
+        await CheckAsync(soPage, "conflict");
+
+        // The owner sees who operates the asset for what, and what it is committed to.
+        await VisitAsync(ownerPage, "/owner");
+        await ownerPage.GetByRole(AriaRole.Link, new() { Name = asset }).ClickAsync();
+        await Assertions.Expect(ownerPage.Locator("#operators")).ToContainTextAsync("dso-flexibility");
+        await Assertions.Expect(ownerPage.Locator("#operators")).ToContainTextAsync("neso-reserve");
+        await CheckAsync(ownerPage, "owner-view");
+
+        // Issue 16: the owner grants market operators its assets' addresses; the market operator reads the asset for
+        // procurement; the owner sees the read in its access log.
+        await VisitAsync(ownerPage, "/organisation/grants");
+        await ownerPage.Locator("#granteeRole").SelectOptionAsync("market-operator");
+        await ownerPage.Locator("#part").SelectOptionAsync("asset.address");
+        await ownerPage.Locator("#purpose").SelectOptionAsync("procurement");
+        await ownerPage.Locator("#expiresAt").FillAsync(MarketTestData.Today.AddDays(90).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await SubmitAsync(ownerPage, "Give the grant");
+        await Assertions.Expect(ownerPage.Locator("#given")).ToContainTextAsync("asset.address");
+        await CheckAsync(ownerPage, "grants");
+        await VisitAsync(moPage, $"/assets/{asset}?purpose=procurement");
+        await Assertions.Expect(moPage.Locator("main")).ToContainTextAsync(asset);
+        await VisitAsync(ownerPage, "/organisation/access-log");
+        await Assertions.Expect(ownerPage.Locator("main table").First).ToContainTextAsync(mo.ParticipantId);
+        await CheckAsync(ownerPage, "access-log");
+    }
+
+    /// <summary>An active organisation with these roles, and a person in it (every permission the roles allow) signed in through the emailed invitation.</summary>
+    private async Task<(IPage Page, Person Person)> PersonAsync(string role)
+    {
+        var (org, api) = await app.RegisterActiveAsync(TestData.Registration(roles: role));
+        var email = $"p{Guid.NewGuid():N}"[..16] + "@flex.example";
+        using (var invited = await api.PostAsJsonAsync($"/api/v1/participants/{org.ParticipantId}/users",
+                   new InviteUserRequest { Email = email, Name = "Pat Person", Permissions = FlexRegistry.Auth.Scopes.AllowedFor([role]) }))
+            Assert.True(invited.IsSuccessStatusCode, await invited.Content.ReadAsStringAsync());
+        var page = await AcceptWithLocalAccountAsync(email);
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/dashboard$"));
+        return (page, new Person(api, org.ParticipantId));
+    }
+
+    private sealed record Person(HttpClient Api, string ParticipantId);
 }
 
 /// <summary>A smoke pass of the journey on PostgreSQL: register, accept, sign in again, register an asset.</summary>

@@ -28,6 +28,7 @@ public abstract class WebAuthorisationMatrixTests(RegistryApp app)
             $"/assets/imports/{resources.ImportId}?handler=results&format=csv",
             $"/webhooks/{resources.SubscriptionId}",
             $"/duplicates/{resources.CaseId}",
+            $"/portfolios/{resources.PortfolioId}",
         ];
         foreach (var page in pages)
         {
@@ -44,6 +45,11 @@ public abstract class WebAuthorisationMatrixTests(RegistryApp app)
             Assert.Equal(HttpStatusCode.NotFound, paused.StatusCode);
         using (var suspended = await other.Web.SubmitAsync("/dashboard", [new("userId", owner.UserId)], "/organisation?handler=Suspend"))
             Assert.NotEqual(HttpStatusCode.Redirect, suspended.StatusCode);
+        using (var joined = await other.Web.SubmitAsync("/dashboard", [new("members[0].assetId", resources.AssetId)], $"/portfolios/{resources.PortfolioId}?handler=Add"))
+            Assert.Equal(HttpStatusCode.NotFound, joined.StatusCode);
+        using (var left = await other.Web.SubmitAsync("/dashboard", [new("assetId", resources.AssetId)], $"/portfolios/{resources.PortfolioId}?handler=Remove"))
+            Assert.Equal(HttpStatusCode.NotFound, left.StatusCode);
+        Assert.Equal(0, (await owner.Api.GetFromJsonAsync<PortfolioResponse>($"/api/v1/portfolios/{resources.PortfolioId}"))!.CurrentMembers);
         Assert.Equal("open", (await owner.Api.GetFromJsonAsync<DuplicateCaseResponse>($"/api/v1/duplicate-cases/{resources.CaseId}"))!.Status);
         Assert.Equal("active", (await owner.Api.GetFromJsonAsync<SubscriptionResponse>($"/api/v1/subscriptions/{resources.SubscriptionId}"))!.Status);
         var users = await owner.Api.GetFromJsonAsync<Page<UserResponse>>($"/api/v1/participants/{owner.ParticipantId}/users");
@@ -56,6 +62,8 @@ public abstract class WebAuthorisationMatrixTests(RegistryApp app)
         Assert.DoesNotContain(resources.CaseId, cases, StringComparison.Ordinal);
         var webhooks = await other.Web.HtmlAsync("/webhooks");
         Assert.DoesNotContain(resources.SubscriptionId, webhooks, StringComparison.Ordinal);
+        var portfolios = await other.Web.HtmlAsync("/portfolios");
+        Assert.DoesNotContain(resources.PortfolioId, portfolios, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -78,13 +86,25 @@ public abstract class WebAuthorisationMatrixTests(RegistryApp app)
     public async Task APersonWithoutAPermission_IsRefusedThePage_AsTheApiWouldRefuseTheirToken()
     {
         using var reader = await app.SignedInPersonAsync(permissions: ["participants:read"]);
-        foreach (var page in new[] { "/assets", "/assets/register", "/assets/import", "/organisation", "/organisation/clients", "/webhooks" })
+        foreach (var page in new[]
+                 {
+                     "/assets", "/assets/register", "/assets/import", "/organisation", "/organisation/clients", "/webhooks", "/portfolios", "/claims",
+                     "/contracts", "/conflicts", "/owner",
+                 })
         {
             using var response = await reader.Web.GetAsync(new Uri(page, UriKind.Relative));
             Assert.True(response.StatusCode == HttpStatusCode.Redirect && PathOf(response) == "/forbidden", $"{page} answered {(int)response.StatusCode} {response.Headers.Location}");
         }
         using var posted = await reader.Web.SubmitAsync("/dashboard", WebSecurityTests.Form(TestData.Chargepoint()), "/assets/register");
         Assert.Equal("/forbidden", PathOf(posted));
+        // Pages open to the person whose forms need more: the form is refused as the API endpoint would refuse the token.
+        using (var product = await reader.Web.SubmitAsync("/products", [new("template", "dso-sustain"), new("name", "Not allowed")]))
+            Assert.Equal("/forbidden", PathOf(product));
+        using (var grant = await reader.Web.SubmitAsync("/organisation/grants",
+                   [new("granteeRole", "market-operator"), new("part", "asset.address"), new("purpose", "procurement"), new("expiresAt", "2030-01-01")],
+                   "/organisation/grants?handler=Give"))
+            Assert.Equal("/forbidden", PathOf(grant));
+        Assert.Empty((await reader.Api.GetFromJsonAsync<Page<GrantResponse>>($"/api/v1/participants/{reader.ParticipantId}/data-sharing-grants"))!.Items);
         using var op = await app.OperatorAsync();
         var assets = await op.GetFromJsonAsync<Page<AssetSummary>>("/api/v1/assets?limit=200");
         Assert.DoesNotContain(assets!.Items, a => a.RegistrantId == reader.ParticipantId);
@@ -103,6 +123,8 @@ public abstract class WebAuthorisationMatrixTests(RegistryApp app)
             "/dashboard", "/assets", "/assets/register", "/assets/import", $"/assets/{resources.AssetId}", $"/assets/imports/{resources.ImportId}",
             "/duplicates", $"/duplicates/{resources.CaseId}", "/directory", "/organisation", "/organisation/clients", "/webhooks",
             $"/webhooks/{resources.SubscriptionId}", "/operator/participants", "/operator/audit", "/account", "/account/two-factor",
+            "/products", "/portfolios", $"/portfolios/{resources.PortfolioId}", "/claims", "/contracts", "/conflicts", "/conflicts/00000000000000000000000000",
+            "/owner", $"/owner/{resources.AssetId}", "/organisation/grants", "/organisation/access-log",
         ];
         foreach (var page in pages)
         {
@@ -111,7 +133,7 @@ public abstract class WebAuthorisationMatrixTests(RegistryApp app)
         }
     }
 
-    private sealed record Resources(string AssetId, string ImportId, string SubscriptionId, string CaseId);
+    private sealed record Resources(string AssetId, string ImportId, string SubscriptionId, string CaseId, string PortfolioId);
 
     private static async Task<Resources> CreateResourcesAsync(HttpClient api)
     {
@@ -124,7 +146,8 @@ public abstract class WebAuthorisationMatrixTests(RegistryApp app)
         var import = await (await api.PostAsync(new Uri("/api/v1/asset-imports", UriKind.Relative), csv)).Read<AssetImportStatus>(HttpStatusCode.Accepted);
         var subscription = await (await api.PostAsJsonAsync("/api/v1/subscriptions",
             new CreateSubscriptionRequest { Url = "http://127.0.0.1:9/hook", Types = ["flexregistry.asset.registered"] })).Read<SubscriptionSecretResponse>(HttpStatusCode.Created);
-        return new Resources(asset.AssetId, import.ImportId, subscription.Id, flagged.DuplicateCaseId!);
+        var portfolio = await FlexRegistry.Tests.Market.MarketTestData.RegisterPortfolioAsync(api);
+        return new Resources(asset.AssetId, import.ImportId, subscription.Id, flagged.DuplicateCaseId!, portfolio);
     }
 
     private static string PathOf(HttpResponseMessage redirect) =>

@@ -69,6 +69,8 @@ internal sealed class AssetConfirmationWorker(
             // A source's verdict (confirmed or mismatch) changes the asset's data status and provenance: recorded in the
             // same transaction, so if it cannot be written the change is not made either. Retries and "no source covers
             // it" leave the data as declared and are not audited (they would add a record per imported asset).
+            // A verdict is a version of the asset (source: trusted source): its history row goes in the same commit.
+            db.AssetChanges.AddRange(asset.TakeChanges());
             journal.Append(asset.TakeEvents(), asset.DataStatus == DataStatus.Provisional ? [] :
                 [AuditEntry.BySystem("confirmation", "asset.confirmation." + asset.DataStatus.ToWire(), "asset", asset.Id.Value,
                     asset.RegistrantId.Value, "dataStatus", "provenance")]);
@@ -76,7 +78,7 @@ internal sealed class AssetConfirmationWorker(
             {
                 await journal.SaveAsync(ct);
             }
-            catch (DbUpdateConcurrencyException)
+            catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || e.IsUniqueViolationOn("asset_changes"))
             {
                 // The asset was changed meanwhile; a change to its data queues it again, so the next pass re-reads it (the
                 // rest of this batch too: clearing the tracker detached them).

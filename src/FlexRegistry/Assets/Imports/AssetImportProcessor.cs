@@ -397,12 +397,12 @@ public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, 
             var small = sizes.Where(b => b.Count <= AssetBlocking.MaxPerBlock).Select(b => b.Key!).ToList();
             if (small.Count > 0)
             {
-                candidates.AddRange((await db.Assets.AsNoTracking().Where(AssetMatching.InBlocks(kind, small)).Where(a => a.Status != AssetStatus.Merged).ToListAsync(ct))
+                candidates.AddRange((await db.Assets.AsNoTracking().Where(AssetMatching.InBlocks(kind, small)).Where(a => a.Status != AssetStatus.Merged && a.Status != AssetStatus.Decommissioned).ToListAsync(ct))
                     .Where(a => seen.Add(a.Id)));
             }
             foreach (var large in sizes.Where(b => b.Count > AssetBlocking.MaxPerBlock))
             {
-                candidates.AddRange((await db.Assets.AsNoTracking().Where(AssetMatching.InBlock(kind, large.Key!)).Where(a => a.Status != AssetStatus.Merged)
+                candidates.AddRange((await db.Assets.AsNoTracking().Where(AssetMatching.InBlock(kind, large.Key!)).Where(a => a.Status != AssetStatus.Merged && a.Status != AssetStatus.Decommissioned)
                         .OrderBy(a => a.RegisteredAt).Take(AssetBlocking.MaxPerBlock).ToListAsync(ct))
                     .Where(a => seen.Add(a.Id)));
             }
@@ -508,10 +508,11 @@ public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, 
         var answered = new List<(int Row, string Subject, string Existing)>();
         foreach (var (row, subjectId, existingId) in definite)
         {
-            // Merged meanwhile (a reviewer acted first): the row stays registered.
-            if (assets[subjectId].Status == AssetStatus.Merged || assets[existingId].Status == AssetStatus.Merged)
+            // Merged or decommissioned meanwhile (a reviewer or a party acted first): the row stays registered.
+            if (assets[subjectId].Status.IsFinal() || assets[existingId].Status.IsFinal())
                 continue;
             assets[subjectId].WithdrawAsDuplicateOf(assets[existingId], now);
+            db.AssetChanges.AddRange(assets[subjectId].TakeChanges());
             journal.Append([.. assets[subjectId].TakeEvents(), .. assets[existingId].TakeEvents()]);
             answered.Add((row, subjectId.Value, existingId.Value));
         }

@@ -49,7 +49,7 @@ public sealed class AssetMatching(RegistryDbContext db, Journal journal)
             JsonSerializer.Serialize(candidate.Score.Evidence, DuplicateCase.EvidenceJsonOptions), [.. candidate.Candidate.PartyList, .. asset.PartyList], now);
     }
 
-    /// <summary>Per block, the longest-registered unmerged assets, as <see cref="AssetBlocks"/> picks them; one query (UNION ALL).</summary>
+    /// <summary>Per block, the longest-registered assets neither merged nor decommissioned, as <see cref="AssetBlocks"/> picks them; one query (UNION ALL).</summary>
     private async Task<List<Asset>> CandidatesAsync(Asset asset, List<(BlockKind Kind, string Value)> keys, CancellationToken ct)
     {
         var id = asset.Id;
@@ -58,7 +58,7 @@ public sealed class AssetMatching(RegistryDbContext db, Journal journal)
         {
             var block = db.Assets.AsNoTracking()
                 .Where(InBlock(kind, value))
-                .Where(a => a.Id != id && a.Status != AssetStatus.Merged)
+                .Where(a => a.Id != id && a.Status != AssetStatus.Merged && a.Status != AssetStatus.Decommissioned)
                 .OrderBy(a => a.RegisteredAt)
                 .Take(AssetBlocking.MaxPerBlock);
             query = query is null ? block : query.Concat(block);

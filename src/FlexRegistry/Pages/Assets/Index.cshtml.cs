@@ -65,6 +65,4 @@ public sealed class AssetSearchModel(AssetQueries assets) : RegistryPage
             Areas = await assets.CountByAreaAsync(Caller, ct);
         return Page();
     }
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using FlexRegistry.Assets;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
@@ -65,28 +64,6 @@ public sealed class RegisterAssetModel(RegisterAsset register) : RegistryPage
         }
         return Redirect($"/assets/{registered!.Value.Response.AssetId}?registered=true");
     }
-
-    private decimal? Number(string field, string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-            return null;
-        if (decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed))
-            return parsed;
-        AddError(field, "field.invalid_number", $"Enter {field} as a number, like 7.4");
-        return null;
-    }
-
-    private DateOnly? Date(string field, string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-            return null;
-        if (DateOnly.TryParseExact(value.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
-            return parsed;
-        AddError(field, "field.invalid_date", "Enter the date as year-month-day, like 2024-05-01");
-        return null;
-    }
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
 
 /// <summary>The asset form's fields, named as the API's JSON paths; numbers and dates as typed.</summary>

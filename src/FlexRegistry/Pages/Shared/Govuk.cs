@@ -109,6 +109,14 @@ public static class Govuk
             $"<div class=\"govuk-{kind}{(multiple ? "" : " govuk-radios--small")}\" data-module=\"govuk-{kind}\">{items}</div></fieldset></div>");
     }
 
+    /// <summary>The success banner after a change (nothing when <paramref name="message"/> is null).</summary>
+    public static IHtmlContent Success(string? message) => message is null
+        ? HtmlString.Empty
+        : new HtmlString(
+            "<div class=\"govuk-notification-banner govuk-notification-banner--success\" role=\"alert\" aria-labelledby=\"success-title\" data-module=\"govuk-notification-banner\">" +
+            "<div class=\"govuk-notification-banner__header\"><h2 class=\"govuk-notification-banner__title\" id=\"success-title\">Success</h2></div>" +
+            $"<div class=\"govuk-notification-banner__content\"><p class=\"govuk-notification-banner__heading\">{E(message)}</p></div></div>");
+
     public static IHtmlContent Tag(string text, string? colour = null) =>
         new HtmlString($"<strong class=\"govuk-tag{(colour is null ? "" : " govuk-tag--" + colour)}\">{E(text)}</strong>");
 

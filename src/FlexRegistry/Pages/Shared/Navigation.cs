@@ -22,6 +22,23 @@ public static class Navigation
             items.Add(("/duplicates", "Duplicate cases"));
             items.Add(("/directory", "Directory"));
         }
+        items.Add(("/products", "Products"));
+        if (user.HasScope(Scopes.AssetsRead) && user.HasScope(Scopes.ClaimsManage))
+        {
+            items.Add(("/portfolios", "Portfolios"));
+            items.Add(("/claims", "Claims"));
+        }
+        if (user.HasScope(Scopes.ContractsManage))
+            items.Add(("/contracts", "Contracts"));
+        if (user.HasScope(Scopes.AssetsRead))
+            items.Add(("/conflicts", "Conflicts"));
+        if (user.HasScope(Scopes.AssetsRead) && user.IsInRole(ParticipantRole.FlexOwner))
+            items.Add(("/owner", "My assets' operators"));
+        if (user.HasScope(Scopes.ParticipantRead))
+        {
+            items.Add(("/organisation/grants", "Grants"));
+            items.Add(("/organisation/access-log", "Access log"));
+        }
         if (user.HasScope(Scopes.UsersManage))
             items.Add(("/organisation", "Organisation"));
         if (user.HasScope(Scopes.SubscriptionsManage))
@@ -33,6 +50,10 @@ public static class Navigation
         }
         return items;
     }
+
+    /// <summary>The section the path is in: the longest matching one (<c>/organisation/grants</c> is Grants, not Organisation).</summary>
+    public static string? Current(IReadOnlyList<(string Href, string Text)> sections, string path) =>
+        sections.Select(s => s.Href).Where(h => path == h || path.StartsWith(h + "/", StringComparison.Ordinal)).MaxBy(h => h.Length);
 
     public static bool SignedIn(ClaimsPrincipal user) => PersonIdentity.From(user) is not null;
 

@@ -1,0 +1,17 @@
+using FlexRegistry.Events;
+
+namespace FlexRegistry.Assets;
+
+/// <summary>
+/// What else ends when an asset is decommissioned: the market layer's operator claims on it and its portfolio memberships
+/// (<c>Market/DecommissionedAssets.cs</c>). The decommissioning calls it in its own transaction, after the asset's row is
+/// written, so it also finds rows committed by writers that were waiting on that row.
+/// </summary>
+public interface IAssetDecommissioning
+{
+    /// <summary>
+    /// Ends, at <paramref name="now"/>, what the asset holds from then on (rows not yet begun end before they start: they
+    /// never applied). The rows are changed in the unit of work; their events are returned with them to hand to the journal.
+    /// </summary>
+    Task<IReadOnlyList<EventSource>> EndAsync(Asset asset, IReadOnlyList<string> audience, DateTimeOffset now, CancellationToken ct);
+}

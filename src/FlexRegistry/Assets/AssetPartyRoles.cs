@@ -1,0 +1,94 @@
+using System.Linq.Expressions;
+using FlexRegistry.Auth;
+using FlexRegistry.Participants;
+using FlexRegistry.Persistence;
+using FlexRegistry.Visibility;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlexRegistry.Assets;
+
+/// <summary>
+/// Who operates an asset now (operator claims: the market layer answers it, <c>Market/OperatorClaimOperators.cs</c>). The
+/// one touch point between the asset's parties and operator claims: field ownership (the operating FSP's column) and the
+/// audience of asset events ask it.
+/// </summary>
+public interface IAssetOperators
+{
+    /// <summary>The participants holding a current operator claim on the asset, for any service class.</summary>
+    Task<IReadOnlyList<ParticipantId>> OperatorsOfAsync(AssetId asset, DateTimeOffset at, CancellationToken ct);
+}
+
+/// <summary>
+/// The roles participants hold on an asset: registrant (the asset's own party list), owner and installer (active
+/// <see cref="AssetParty"/> attachments), operating FSP (<see cref="IAssetOperators"/>), registry operator (the token).
+/// Field ownership, lifecycle transitions and party decisions are all decided from these roles; the asset's events go
+/// to every participant holding one.
+/// </summary>
+public sealed class AssetPartyRoles(RegistryDbContext db, IAssetOperators operators, TimeProvider time)
+{
+    public async Task<AssetRoles> OfAsync(Asset asset, Caller caller, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(asset);
+        ArgumentNullException.ThrowIfNull(caller);
+        var roles = await OfAsync(asset, caller.ParticipantId, ct);
+        return caller.IsRegistryOperator ? roles | AssetRoles.RegistryOperator : roles;
+    }
+
+    public async Task<AssetRoles> OfAsync(Asset asset, ParticipantId participant, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(asset);
+        var roles = asset.HasParty(participant) ? AssetRoles.Registrant : AssetRoles.None;
+        var assetId = asset.Id;
+        foreach (var role in await db.AssetParties.AsNoTracking()
+                     .Where(p => p.AssetId == assetId && p.ParticipantId == participant && p.Status == AssetPartyStatus.Active)
+                     .Select(p => p.Role).ToListAsync(ct))
+            roles |= PartyRoles.ToRole(role);
+        if ((await operators.OperatorsOfAsync(assetId, time.GetUtcNow(), ct)).Contains(participant))
+            roles |= AssetRoles.OperatingFsp;
+        return roles;
+    }
+
+    /// <summary>Every participant holding a role on the asset now: who hears of its changes.</summary>
+    public async Task<IReadOnlyList<string>> PartiesOfAsync(Asset asset, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(asset);
+        var assetId = asset.Id;
+        var attached = await db.AssetParties.AsNoTracking()
+            .Where(p => p.AssetId == assetId && p.Status == AssetPartyStatus.Active).Select(p => p.ParticipantId).ToListAsync(ct);
+        var operating = await operators.OperatorsOfAsync(assetId, time.GetUtcNow(), ct);
+        return [.. asset.PartyList.Concat(attached.Concat(operating).Select(p => p.Value)).Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The active owners of the asset (at most one: the database keeps it so).</summary>
+    public async Task<AssetParty?> OwnerOfAsync(AssetId asset, CancellationToken ct) =>
+        await db.AssetParties.FirstOrDefaultAsync(p => p.AssetId == asset && p.Role == PartyRoles.Owner && p.Status == AssetPartyStatus.Active, ct);
+}
+
+/// <summary>
+/// The asset parties' source of relationships for the visibility rule: an active owner holds <see cref="Relation.Owner"/>.
+/// An active installer holds the owner's column too (the rule has no installer column): it sees the asset's address,
+/// meter points and consent that it works with, not the registrant's working notes.
+/// </summary>
+public sealed class AssetPartyRelationships(RegistryDbContext db) : IAssetRelationshipSource
+{
+    public async Task AddPartiesAsync(IReadOnlyList<Asset> assets, DateTimeOffset at, AssetPartyMap parties, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(assets);
+        ArgumentNullException.ThrowIfNull(parties);
+        if (assets.Count == 0)
+            return;
+        var ids = assets.Select(a => a.Id).Distinct().ToList();
+        var rows = await db.AssetParties.AsNoTracking()
+            .Where(p => ids.Contains(p.AssetId) && p.Status == AssetPartyStatus.Active)
+            .Select(p => new { p.AssetId, p.ParticipantId }).ToListAsync(ct);
+        foreach (var row in rows)
+            parties.Add(row.AssetId, row.ParticipantId, Relation.Owner);
+    }
+
+    public Expression<Func<Asset, bool>>? Holding(ParticipantId participant, Relation relations, DateTimeOffset at)
+    {
+        if ((relations & Relation.Owner) == 0)
+            return null;
+        return a => db.AssetParties.Any(p => p.AssetId == a.Id && p.ParticipantId == participant && p.Status == AssetPartyStatus.Active);
+    }
+}
