@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace FlexRegistry.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteRegistryDbContext))]
-    [Migration("20261206223632_Onboarding")]
+    [Migration("20261207002024_Onboarding")]
     partial class Onboarding
     {
         /// <inheritdoc />
@@ -361,6 +361,9 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("VersionNumber")
+                        .HasColumnType("INTEGER");
+
                     b.ComplexProperty(typeof(Dictionary<string, object>), "ConsentProvenance", "FlexRegistry.Assets.Asset.ConsentProvenance#Provenance", b1 =>
                         {
                             b1.IsRequired();
@@ -477,6 +480,150 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.HasIndex("Postcode", "Type");
 
                     b.ToTable("assets", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.Assets.AssetChange", b =>
+                {
+                    b.Property<string>("AssetId")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorParticipantId")
+                        .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ChangesJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Roles")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceName")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AssetId", "Version");
+
+                    b.ToTable("asset_changes", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.Assets.AssetParty", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AssetId")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("ConsentDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConsentMethod")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConsentReference")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EndedBy")
+                        .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("From")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Initiative")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ParticipantId")
+                        .IsRequired()
+                        .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AssetId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_asset_parties_one_owner")
+                        .HasFilter("\"Role\" = 'owner' AND \"Status\" = 'Active'");
+
+                    b.HasIndex("ParticipantId", "Status");
+
+                    b.HasIndex("AssetId", "ParticipantId", "Role")
+                        .IsUnique()
+                        .HasDatabaseName("ux_asset_parties_open")
+                        .HasFilter("\"Status\" IN ('Pending', 'Active')");
+
+                    b.ToTable("asset_parties", (string)null);
                 });
 
             modelBuilder.Entity("FlexRegistry.Assets.IdempotencyRecord", b =>
@@ -2720,6 +2867,24 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.HasIndex("ApplicationId", "Status", "Subject", "Type");
 
                     b.ToTable("OpenIddictTokens", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.Assets.AssetChange", b =>
+                {
+                    b.HasOne("FlexRegistry.Assets.Asset", null)
+                        .WithMany()
+                        .HasForeignKey("AssetId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FlexRegistry.Assets.AssetParty", b =>
+                {
+                    b.HasOne("FlexRegistry.Assets.Asset", null)
+                        .WithMany()
+                        .HasForeignKey("AssetId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("FlexRegistry.Auth.ApiClient", b =>
