@@ -11,6 +11,7 @@ using FlexRegistry.Auth.Users;
 using FlexRegistry.Duplicates;
 using FlexRegistry.Events;
 using FlexRegistry.Market;
+using FlexRegistry.Onboarding;
 using FlexRegistry.Pages;
 using FlexRegistry.Participants;
 using FlexRegistry.Participants.Verification;
@@ -158,6 +159,7 @@ public static class RegistryComposition
             });
         services.AddScoped<IOrganisationVerifier>(sp => sp.GetRequiredService<CompaniesHouseVerifier>());
         services.AddMarket(configuration);
+        services.AddOnboarding(configuration);
         return services;
     }
 
@@ -197,6 +199,7 @@ public static class RegistryComposition
         app.MapAssetLifecycleEndpoints();
         app.MapAssetImportEndpoints();
         app.MapMarketEndpoints();
+        app.MapOnboardingEndpoints();
         app.MapRegistryPages();
         app.MapAccessLogEndpoints();
         app.MapRegistryMetrics();

@@ -69,6 +69,16 @@ public static class EventTypes
         "flexregistry.conflict.cleared",
         "flexregistry.conflict.acknowledged",
         "flexregistry.conflict.resolved",
+        "flexregistry.market.published",
+        "flexregistry.market.updated",
+        "flexregistry.onboarding.requested",
+        "flexregistry.onboarding.started",
+        "flexregistry.onboarding.completed",
+        "flexregistry.onboarding.returned",
+        "flexregistry.onboarding_request.raised",
+        "flexregistry.onboarding_request.answered",
+        "flexregistry.onboarding_request.accepted",
+        "flexregistry.onboarding_request.returned",
     ];
 
     /// <summary>

@@ -51,16 +51,45 @@ public static partial class CommercialRequirements
         _ => new(role, [TradingNames, CommercialContact]),
     };
 
-    /// <summary>The union of the roles' requirements: a field is required when any role requires it.</summary>
-    public static IReadOnlyList<Requirement> ForRoles(IEnumerable<string> roles) =>
-        [.. roles.SelectMany(r => For(r).Requirements)
+    /// <summary>
+    /// The union of the roles' requirements: a field is required when any role requires it. A market's requirements
+    /// (BUC.4 step 3, per market operator) extend them: each commercial-information section it names
+    /// (<c>commercial-information.insurance</c>, …) is required too.
+    /// </summary>
+    public static IReadOnlyList<Requirement> ForRoles(IEnumerable<string> roles, IEnumerable<string>? marketSections = null)
+    {
+        var requirements = roles.SelectMany(r => For(r).Requirements)
             .GroupBy(r => r.Field, StringComparer.Ordinal)
-            .Select(g => g.OrderByDescending(r => r.Required).First())];
+            .Select(g => g.OrderByDescending(r => r.Required).First())
+            .ToList();
+        foreach (var section in marketSections ?? [])
+        {
+            if (ForSection(section) is not { } demanded)
+                continue;
+            var i = requirements.FindIndex(r => r.Field == demanded.Field);
+            if (i < 0)
+                requirements.Add(demanded);
+            else
+                requirements[i] = requirements[i] with { Required = true };
+        }
+        return requirements;
+    }
+
+    /// <summary>The requirement a market names by its commercial-information section (the grantable part), required.</summary>
+    public static Requirement? ForSection(string section) => section switch
+    {
+        "commercial-information.trading-names" => TradingNames with { Required = true },
+        "commercial-information.contacts" => CommercialContact,
+        "commercial-information.bank-details" => BankDetails(true),
+        "commercial-information.insurance" => Insurance(true),
+        "commercial-information.ico-registration" => Ico(true),
+        _ => null,
+    };
 
     public static (IReadOnlyList<FieldError> Errors, IReadOnlyList<RequirementResult> Results) Check(
-        CommercialInformationRequest info, IEnumerable<string> roles, DateOnly today)
+        CommercialInformationRequest info, IEnumerable<string> roles, DateOnly today, IEnumerable<string>? marketSections = null)
     {
-        var requirements = ForRoles(roles);
+        var requirements = ForRoles(roles, marketSections);
         var errors = new FieldErrors();
         bool Required(string field) => requirements.Any(r => r.Field == field && r.Required);
 
@@ -74,6 +103,9 @@ public static partial class CommercialRequirements
                     errors.Add($"tradingNames[{i}]", "field.too_long", "Each trading name has 1–200 characters.");
             }
         }
+
+        if (Required("tradingNames") && info.TradingNames is not { Count: > 0 })
+            errors.Add("tradingNames", "field.required", "tradingNames is required by the market.");
 
         var contacts = info.Contacts ?? [];
         for (var i = 0; i < contacts.Count; i++)
@@ -104,7 +136,7 @@ public static partial class CommercialRequirements
         }
         else if (Required("bankDetails"))
         {
-            errors.Add("bankDetails", "field.required", "bankDetails is required for your roles.");
+            errors.Add("bankDetails", "field.required", "bankDetails is required for your roles or the market.");
         }
 
         if (info.Insurance is { } insurance)
@@ -118,7 +150,7 @@ public static partial class CommercialRequirements
         }
         else if (Required("insurance"))
         {
-            errors.Add("insurance", "field.required", "insurance is required for your roles.");
+            errors.Add("insurance", "field.required", "insurance is required for your roles or the market.");
         }
 
         if (info.IcoRegistrationNumber is { } ico)
@@ -128,7 +160,7 @@ public static partial class CommercialRequirements
         }
         else if (Required("icoRegistrationNumber"))
         {
-            errors.Add("icoRegistrationNumber", "field.required", "icoRegistrationNumber is required for your roles.");
+            errors.Add("icoRegistrationNumber", "field.required", "icoRegistrationNumber is required for your roles or the market.");
         }
 
         var results = requirements.Select(r => new RequirementResult(r.Field, !errors.All.Any(e => Covers(r.Field, e.Field)) && Present(r.Field, info))).ToList();

@@ -96,11 +96,14 @@ public static class ParticipantEndpoints
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(503);
 
         group.MapPost("/{id}/commercial-information/check", async Task<Ok<CommercialInformationCheckResponse>> (
-                string id, CommercialInformationRequest request, SubmitCommercialInformation handler, HttpContext http, CancellationToken ct) =>
-                TypedResults.Ok(await handler.CheckAsync(ParticipantQueries.ParseId(id), request, Caller.From(http.User), ct)))
+                string id, CommercialInformationRequest request, [FromQuery] string? market, SubmitCommercialInformation handler, HttpContext http,
+                CancellationToken ct) =>
+                TypedResults.Ok(await handler.CheckAsync(ParticipantQueries.ParseId(id), request, market, Caller.From(http.User), ct)))
             .RequireAuthorization(Policies.Scope(Scopes.CommercialWrite))
             .WithName("CheckCommercialInformation")
             .WithSummary("Dry-run: check commercial information against the requirements without storing it")
+            .WithDescription("Against the requirements of the participant's roles; with ?market= (a market ID, GET /api/v1/markets) also against that " +
+                             "market's onboarding requirements (BUC.4 step 3, per market operator). 404 market.not_found for an unknown market.")
             .ProducesProblem(400).ProducesProblem(404);
 
         return app;

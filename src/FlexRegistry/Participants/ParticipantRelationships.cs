@@ -73,3 +73,13 @@ public sealed class GrantRelationships(RegistryDbContext db) : IRelationshipSour
         return related;
     }
 }
+
+/// <summary>
+/// A market's onboarding requirements, as far as commercial information is concerned (BUC.4 step 3: the dry-run check
+/// takes a market). Implemented by the feature that publishes markets, so this feature does not depend on it.
+/// </summary>
+public interface IMarketRequirements
+{
+    /// <summary>The commercial-information sections the market requires; throws a not-found problem for an unknown market.</summary>
+    Task<IReadOnlyList<string>> CommercialSectionsAsync(string marketId, CancellationToken ct);
+}

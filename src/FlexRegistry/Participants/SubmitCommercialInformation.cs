@@ -15,14 +15,17 @@ namespace FlexRegistry.Participants;
 /// check. Visible only to the participant itself and the registry operator.
 /// </summary>
 public sealed class SubmitCommercialInformation(
-    RegistryDbContext db, Journal journal, IParticipantRelationships relationships, Readers readers, AccessLogRecorder accessLog, TimeProvider time)
+    RegistryDbContext db, Journal journal, IParticipantRelationships relationships, Readers readers, AccessLogRecorder accessLog, IMarketRequirements markets,
+    TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task<CommercialInformationCheckResponse> CheckAsync(ParticipantId id, CommercialInformationRequest info, Caller caller, CancellationToken ct)
+    /// <summary>The dry run, against the participant's roles and, when <paramref name="market"/> is named, that market's requirements too.</summary>
+    public async Task<CommercialInformationCheckResponse> CheckAsync(ParticipantId id, CommercialInformationRequest info, string? market, Caller caller, CancellationToken ct)
     {
         var participant = await LoadAsync(id, caller, ct);
-        var (errors, results) = CommercialRequirements.Check(info, participant.Roles, Today());
+        var sections = market is null ? null : await markets.CommercialSectionsAsync(market, ct);
+        var (errors, results) = CommercialRequirements.Check(info, participant.Roles, Today(), sections);
         return new CommercialInformationCheckResponse(errors.Count == 0, [.. errors.Select(e => new FieldErrorDto(e.Field, e.Code, e.Message))], results);
     }
 

@@ -62,6 +62,10 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
     public DbSet<Market.ConflictCheck> ConflictChecks => Set<Market.ConflictCheck>();
     public DbSet<Market.OwnerSession> OwnerSessions => Set<Market.OwnerSession>();
     public DbSet<Market.OwnerAccessFailure> OwnerAccessFailures => Set<Market.OwnerAccessFailure>();
+    public DbSet<Onboarding.PublishedMarket> Markets => Set<Onboarding.PublishedMarket>();
+    public DbSet<Onboarding.MarketOnboarding> MarketOnboardings => Set<Onboarding.MarketOnboarding>();
+    public DbSet<Onboarding.OnboardingRequest> OnboardingRequests => Set<Onboarding.OnboardingRequest>();
+    public DbSet<Onboarding.OnboardingDocument> OnboardingDocuments => Set<Onboarding.OnboardingDocument>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -76,6 +80,7 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
         configurationBuilder.Properties<AssetPartyStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<AssetPartyId>().HaveConversion<AssetPartyIdConverter>();
         Market.MarketConfiguration.Conventions(configurationBuilder);
+        Onboarding.OnboardingConfiguration.Conventions(configurationBuilder);
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

@@ -6,6 +6,7 @@ using System.Text.Json;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Tests.Infrastructure;
 using FlexRegistry.Tests.Market;
+using FlexRegistry.Tests.Onboarding;
 using FlexRegistry.Tests.Participants;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -76,6 +77,11 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
         public string ContractId { get; private set; } = "";
         public string ConflictId { get; private set; } = "";
 
+        /// <summary>X's market (it names the contacts section), A's onboarding to it, and a document request of X's that A has answered.</summary>
+        public string MarketId { get; private set; } = "";
+        public string OnboardingId { get; private set; } = "";
+        public string DocumentRequestId { get; private set; } = "";
+
         /// <summary>The same helpers for B (the same-role caller), whose sub-resources the Foreign cells address under A's ID.</summary>
         public World Other { get; set; } = null!;
 
@@ -106,7 +112,19 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
             ContractId = await FreshActiveContract();
             await MarketTestData.ContractAsync(Own, X, PortfolioId, OtherProductId);
             ConflictId = Assert.Single(await Own.ConflictsAsync($"?asset={MarketAssetId}")).ConflictId;
+
+            MarketId = await FreshMarket();
+            OnboardingId = (await Own.ApplyAsync(MarketId)).OnboardingId;
+            DocumentRequestId = await FreshRequest("document");
+            using var uploaded = await Own.UploadAsync(OnboardingId, DocumentRequestId, OnboardingTestData.Pdf, "application/pdf");
+            await uploaded.ShouldHave(HttpStatusCode.OK);
         }
+
+        public async Task<string> FreshMarket() => (await X.PublishAsync(OnboardingTestData.Market(sections: ["commercial-information.contacts"]))).MarketId;
+
+        /// <summary>X asks A for something in A's onboarding: an open request for A to answer.</summary>
+        public async Task<string> FreshRequest(string kind) =>
+            (await X.RaiseAsync(OnboardingId, kind, "Matrix", kind == "document" ? "insurance-certificate" : null)).RequestId;
 
         public async Task<string> FreshAsset() => (await Own.RegisterChargepointAsync()).AssetId;
 
@@ -335,6 +353,32 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
             : who == Who.Own ? S(ok)
             : who == Who.Operator ? HttpStatusCode.Conflict
             : HttpStatusCode.NotFound);
+
+    /// <summary>
+    /// The market operator's side of A's onboarding (X here): callers without products:manage are refused first; M, with
+    /// it but no side, hears the onboarding does not exist; the registry operator sees it but is no side (403).
+    /// </summary>
+    private static Func<Who, Target, HttpStatusCode> MarketOperatorSide() => (who, target) =>
+        Gate(who) ?? (who is Who.Own or Who.SameRole ? HttpStatusCode.Forbidden
+            : target == Target.Missing || who == Who.OtherRole ? HttpStatusCode.NotFound
+            : HttpStatusCode.Forbidden);
+
+    /// <summary>A's onboarding (or a missing one), with <paramref name="suffix"/>.</summary>
+    private static Func<World, Target, Task<string>> OnboardingOfA(string suffix) =>
+        (w, t) => Fixed($"/api/v1/onboardings/{(t == Target.Missing ? Guid.NewGuid().ToString() : w.OnboardingId)}{suffix}");
+
+    /// <summary>A request in A's onboarding (a missing onboarding and request), with <paramref name="suffix"/>.</summary>
+    private static Func<World, Target, Task<string>> RequestOfA(Func<World, Task<string>> request, string suffix) =>
+        async (w, t) => t == Target.Missing
+            ? $"/api/v1/onboardings/{Guid.NewGuid()}/requests/{Guid.NewGuid()}{suffix}"
+            : $"/api/v1/onboardings/{w.OnboardingId}/requests/{await request(w)}{suffix}";
+
+    private static ByteArrayContent PdfDocument()
+    {
+        var content = new ByteArrayContent(OnboardingTestData.Pdf);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+        return content;
+    }
 
     /// <summary>The registry operator only; a missing record is 404 to the operator and 403 to everyone else.</summary>
     private static Func<Who, Target, HttpStatusCode> OperatorOnly(int ok) => (who, target) =>
@@ -617,6 +661,42 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
                 (w, _) => Task.FromResult<HttpContent>(Json(new EligibilityCheckRequest { AssetIds = [w.MarketAssetId] })), Public(200),
                 // Another's asset is reported inside the answer as not found, like a missing one.
                 MustNotShowToOthers: _ => "\"eligible\":true"),
+
+            // Published markets: public to every participant; published by market and system operators; changed by their operator (X
+            // here) or the registry operator. Any provider applies to one.
+            new("POST /api/v1/markets", (_, _) => Fixed("/api/v1/markets"), Send(() => Json(OnboardingTestData.Market())), OnlyRoles(201, Who.OtherRole, Who.Operator)),
+            new("GET /api/v1/markets", (_, _) => Fixed("/api/v1/markets"), null, AnyParticipant(200)),
+            new("GET /api/v1/markets/{id}", (w, t) => Fixed($"/api/v1/markets/{(t == Target.Missing ? Guid.NewGuid().ToString() : w.MarketId)}"), null, Public(200)),
+            new("PUT /api/v1/markets/{id}", (w, t) => Fixed($"/api/v1/markets/{(t == Target.Missing ? Guid.NewGuid().ToString() : w.MarketId)}"),
+                Send(() => Json(OnboardingTestData.Market(sections: ["commercial-information.contacts"]))),
+                (who, target) => Gate(who) ?? (who is Who.Own or Who.SameRole ? HttpStatusCode.Forbidden
+                    : target == Target.Missing ? HttpStatusCode.NotFound
+                    : who == Who.Operator ? HttpStatusCode.OK : HttpStatusCode.Forbidden),
+                IfMatch: "*"),
+            new("POST /api/v1/markets/{id}/onboardings",
+                async (w, t) => $"/api/v1/markets/{(t == Target.Missing ? Guid.NewGuid().ToString() : await w.FreshMarket())}/onboardings",
+                Send(() => Json(new ApplyToMarketRequest())),
+                (who, target) => Gate(who) ?? (target == Target.Missing ? HttpStatusCode.NotFound
+                    : who is Who.Own or Who.SameRole ? HttpStatusCode.Created : HttpStatusCode.UnprocessableEntity)),
+
+            // Onboarding: its two sides' (A and X) and the registry operator's, who acts for A but is no market operator's side.
+            new("GET /api/v1/onboardings", (_, _) => Fixed("/api/v1/onboardings"), null, AnyParticipant(200), w => w.OnboardingId),
+            new("GET /api/v1/onboardings/{id}", OnboardingOfA(""), null, OwnerOrOperator(200)),
+            new("POST /api/v1/onboardings/{id}/grant", OnboardingOfA("/grant"), null, OwnerOrOperator(200)),
+            new("POST /api/v1/onboardings/{id}/onboard", OnboardingOfA("/onboard"), null, MarketOperatorSide()),
+            new("POST /api/v1/onboardings/{id}/return", OnboardingOfA("/return"), Send(() => Json(new ReasonRequest { Reason = "Matrix" })), MarketOperatorSide()),
+            new("POST /api/v1/onboardings/{id}/requests", OnboardingOfA("/requests"),
+                Send(() => Json(new RaiseOnboardingRequest { Kind = "agreement", Description = "Matrix" })), MarketOperatorSide()),
+            new("POST /api/v1/onboardings/{id}/requests/{requestId}/answer", RequestOfA(w => w.FreshRequest("agreement"), "/answer"),
+                Send(() => Json(new AnswerOnboardingRequest { Answer = "Signed" })), OwnerOrOperator(200)),
+            new("PUT /api/v1/onboardings/{id}/requests/{requestId}/document", RequestOfA(w => w.FreshRequest("document"), "/document"),
+                Send(PdfDocument), OwnerOrOperator(200)),
+            new("GET /api/v1/onboardings/{id}/requests/{requestId}/document", RequestOfA(w => Task.FromResult(w.DocumentRequestId), "/document"), null,
+                OwnerOrOperator(200)),
+            new("POST /api/v1/onboardings/{id}/requests/{requestId}/accept", RequestOfA(w => Task.FromResult(w.DocumentRequestId), "/accept"), null,
+                MarketOperatorSide()),
+            new("POST /api/v1/onboardings/{id}/requests/{requestId}/return", RequestOfA(w => Task.FromResult(w.DocumentRequestId), "/return"),
+                Send(() => Json(new ReasonRequest { Reason = "Matrix" })), MarketOperatorSide()),
 
             // Portfolios: the owner's, the registry operator's (and a contracted buyer's, X here).
             new("GET /api/v1/portfolios", (_, _) => Fixed("/api/v1/portfolios"), null, AnyParticipant(200), w => w.PortfolioId),

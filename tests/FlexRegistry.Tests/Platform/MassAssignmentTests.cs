@@ -99,6 +99,15 @@ public abstract class MassAssignmentTests(RegistryApp app)
         ["POST /api/v1/conflicts/{id}/acknowledge"] = (() => new AcknowledgeConflictRequest { Note = "test" }, ["conflictId", "status", "acknowledgedByYou"]),
         ["POST /api/v1/conflicts/{id}/resolve"] = (() => new ResolveConflictRequest { Resolution = "test" }, ["conflictId", "status", "resolvedBy"]),
         ["POST /api/v1/conflicts/detect"] = (() => new DetectConflictsRequest(), ["open", "detected", "cleared", "conflicts"]),
+        ["POST /api/v1/markets"] = (() => Onboarding.OnboardingTestData.Market(), ["marketId", "operatorId", "createdAt", "updatedAt"]),
+        ["PUT /api/v1/markets/{id}"] = (() => Onboarding.OnboardingTestData.Market(), ["marketId", "operatorId", "createdAt", "updatedAt"]),
+        ["POST /api/v1/markets/{id}/onboardings"] = (() => new ApplyToMarketRequest(), ["onboardingId", "marketId", "operatorId", "status", "appliedAt", "requests"]),
+        ["POST /api/v1/onboardings/{id}/return"] = (() => new ReasonRequest { Reason = "test" }, ["onboardingId", "status", "onboardedAt"]),
+        ["POST /api/v1/onboardings/{id}/requests"] = (() => new RaiseOnboardingRequest { Kind = "agreement", Description = "test" },
+            ["requestId", "status", "answer", "document", "returnReason", "raisedAt"]),
+        ["POST /api/v1/onboardings/{id}/requests/{requestId}/answer"] = (() => new AnswerOnboardingRequest { Answer = "test" },
+            ["requestId", "status", "document", "returnReason"]),
+        ["POST /api/v1/onboardings/{id}/requests/{requestId}/return"] = (() => new ReasonRequest { Reason = "test" }, ["requestId", "status", "answer"]),
         ["POST /api/v1/owner-access"] = (() => new OwnerAccessRequest { AssetId = "FRA-SMUGGLED", Mpan = "1", ConsentReference = "c" }, ["token", "expiresAt"]),
         ["POST /api/v1/owner-view/assets/{id}/claims/{claimId}/withdraw-consent"] = (() => new WithdrawConsentRequest { Reason = "test" },
             ["status", "endReason", "claimId"]),
@@ -114,6 +123,8 @@ public abstract class MassAssignmentTests(RegistryApp app)
         // Needs a token of an external issuer, which only UserTests' fixture trusts.
         ["POST /api/v1/invitations/accept"] = nameof(Auth.UserTests.AcceptInvitation_ServerOwnedFields_AreRefused_AndTakeNoEffect),
         ["POST /api/v1/asset-imports"] = nameof(AssetImport_ServerOwnedColumnsAndMembers_AreRefused_AndTakeNoEffect),
+        // The body is the document's bytes (PDF, PNG, JPEG): nothing to smuggle a member into.
+        ["PUT /api/v1/onboardings/{id}/requests/{requestId}/document"] = nameof(Onboarding.OnboardingTests.BUC4_Step7_BadInput_DocumentNotWhatItsTypeSays_Oversized_WrongKind_RequestToAProviderNotInterested_NothingStored),
     };
 
     [Fact]
