@@ -160,6 +160,7 @@ public static class ImportBench
         "MarketQualifications" => a.MarketQualifications.ToArray(),
         "ConfirmationDueAt" or "RegisteredAt" or "UpdatedAt" => now,
         "Version" => Guid.NewGuid(),
+        "VersionNumber" => 1,
         _ when column.EndsWith("DeclaredBy", StringComparison.Ordinal) => Registrant,
         _ => null,
     };
