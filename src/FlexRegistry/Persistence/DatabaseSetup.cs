@@ -26,7 +26,7 @@ public sealed class DatabaseOptions
 
     /// <summary>
     /// PostgreSQL: how many statements each connection keeps prepared (Npgsql's <c>Max Auto Prepare</c>), used when the
-    /// connection string does not set it. Unprepared, PostgreSQL parses and plans every statement on every execution;
+    /// connection string leaves that at 0 (its default). Unprepared, PostgreSQL parses and plans every statement on every execution;
     /// a registration's blocked-candidates read (a UNION ALL over four indexed blocks) costs more to plan than to run.
     /// 0 turns preparation off.
     /// </summary>
