@@ -415,6 +415,16 @@ public sealed class BrowserJourneyTests_Sqlite(BrowserSqliteApp app) : BrowserJo
         await fspPage.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Accept contract ") }).ClickAsync();
         await Assertions.Expect(fspPage.Locator(".govuk-notification-banner__heading")).ToContainTextAsync("1 conflict");
         await CheckAsync(fspPage, "contracts");
+        await fspPage.Locator("#main-content a[href^='/contracts/']").First.ClickAsync();
+        await Assertions.Expect(fspPage.Locator("#conflicts")).ToBeVisibleAsync();
+        await CheckAsync(fspPage, "contract");
+
+        // The product's page: the eligibility check over the FSP's asset, per asset what is missing and what it would conflict with.
+        await VisitAsync(fspPage, $"/products/{product}");
+        await fspPage.Locator("#assetIds").FillAsync(asset);
+        await ClickAsync(fspPage, "Check eligibility");
+        await Assertions.Expect(fspPage.Locator("#eligibility")).ToContainTextAsync(asset);
+        await CheckAsync(fspPage, "product-eligibility");
 
         // The system operator sees the conflict, without the other side's contract or portfolio.
         await VisitAsync(soPage, "/conflicts", "conflicts");

@@ -139,7 +139,7 @@ public abstract class OnboardingPagesTests(RegistryApp app)
 
         // The other side's actions are refused as the API refuses them: the provider cannot accept its own answer.
         using (var selfAccepted = await fsp.Web.SubmitAsync(requestPage, [], requestPage + "?handler=Accept"))
-            Assert.Equal("/forbidden", selfAccepted.Headers.Location?.AbsolutePath ?? selfAccepted.Headers.Location?.OriginalString.Split('?')[0]);
+            Assert.EndsWith("/forbidden", selfAccepted.Headers.Location?.OriginalString.Split('?')[0], StringComparison.Ordinal);
         using (var accepted = await mo.Web.SubmitAsync(requestPage, [], requestPage + "?handler=Accept"))
             await Accepted(accepted, requestPage + "?done=accepted");
         using (var onboarded = await mo.Web.SubmitAsync($"/onboardings/{onboardingId}", [], $"/onboardings/{onboardingId}?handler=Onboard"))

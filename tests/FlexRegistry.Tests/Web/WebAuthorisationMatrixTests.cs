@@ -90,7 +90,7 @@ public abstract class WebAuthorisationMatrixTests(RegistryApp app)
         foreach (var page in new[]
                  {
                      "/assets", "/assets/register", "/assets/import", "/organisation", "/organisation/clients", "/webhooks", "/portfolios", "/claims",
-                     "/contracts", "/conflicts", "/owner", "/markets/publish",
+                     "/contracts", "/conflicts", "/owner", "/markets/publish", "/contracts/00000000000000000000000000",
                  })
         {
             using var response = await reader.Web.GetAsync(new Uri(page, UriKind.Relative));
@@ -127,7 +127,8 @@ public abstract class WebAuthorisationMatrixTests(RegistryApp app)
             "/products", "/portfolios", $"/portfolios/{resources.PortfolioId}", "/claims", "/contracts", "/conflicts", "/conflicts/00000000000000000000000000",
             "/owner", $"/owner/{resources.AssetId}", "/organisation/grants", "/organisation/access-log",
             "/markets", "/markets/publish", "/markets/00000000000000000000000000", "/onboardings", "/onboardings/00000000000000000000000000",
-            "/onboardings/00000000000000000000000000/requests/00000000000000000000000000",
+            "/onboardings/00000000000000000000000000/requests/00000000000000000000000000", "/products/00000000000000000000000000",
+            "/contracts/00000000000000000000000000",
         ];
         foreach (var page in pages)
         {
