@@ -88,6 +88,11 @@ public abstract class OnboardingPagesTests(RegistryApp app)
         using (var again = await fsp.Web.SubmitAsync($"/markets/{marketId}", [], $"/markets/{marketId}?handler=Apply"))
             Assert.Contains(WebSessions.ErrorSummary(await again.Content.ReadAsStringAsync()), e => e.Contains("already", StringComparison.Ordinal));
         Assert.Contains(onboardingId, await mo.Web.HtmlAsync($"/markets/{marketId}"), StringComparison.Ordinal);
+        // Applying expressed the FSP's interest in the operator's markets: each side sees it.
+        var moOnboardings = await mo.Web.HtmlAsync("/onboardings");
+        Assert.Contains("id=\"interest-received\"", moOnboardings, StringComparison.Ordinal);
+        Assert.Contains(fsp.ParticipantId, moOnboardings[moOnboardings.IndexOf("id=\"interest-received\"", StringComparison.Ordinal)..], StringComparison.Ordinal);
+        Assert.Contains("id=\"interest-given\"", await fsp.Web.HtmlAsync("/onboardings"), StringComparison.Ordinal);
 
         // Step 6: the one-action grant.
         using (var granted = await fsp.Web.SubmitAsync($"/onboardings/{onboardingId}", [], $"/onboardings/{onboardingId}?handler=Grant"))

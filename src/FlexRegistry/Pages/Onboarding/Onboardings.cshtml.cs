@@ -1,6 +1,7 @@
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Onboarding;
+using FlexRegistry.Participants;
 using FlexRegistry.Shared;
 using Microsoft.AspNetCore.Authorization;
 
@@ -8,15 +9,19 @@ namespace FlexRegistry.Pages.Onboarding;
 
 /// <summary>
 /// The person's onboardings, as provider (its status per market) and as market operator (who applied), from the same
-/// <see cref="OnboardingQueries.ListAsync"/> as <c>GET /api/v1/onboardings</c>: nobody else's.
+/// <see cref="OnboardingQueries.ListAsync"/> as <c>GET /api/v1/onboardings</c>: nobody else's; and the interest in markets
+/// expressed and received (<c>GET /api/v1/participants/{id}/market-interests</c>).
 /// </summary>
 [Authorize(Policy = PagePolicies.ParticipantRead)]
-public sealed class OnboardingsModel(OnboardingQueries onboardings, MarketQueries markets) : RegistryPage
+public sealed class OnboardingsModel(OnboardingQueries onboardings, MarketQueries markets, MarketInterests interests) : RegistryPage
 {
     public override string Title => "Onboarding";
 
     public IReadOnlyList<OnboardingResponse> AsProvider { get; private set; } = [];
     public IReadOnlyList<OnboardingResponse> AsOperator { get; private set; } = [];
+    /// <summary>Active interest in the person's markets (<c>GET …/market-interests?direction=received</c>): who hears of its changes.</summary>
+    public IReadOnlyList<MarketInterestResponse> InterestReceived { get; private set; } = [];
+    public IReadOnlyList<MarketInterestResponse> InterestGiven { get; private set; } = [];
     public IReadOnlyDictionary<string, string> MarketNames { get; private set; } = new Dictionary<string, string>();
     public string? Status { get; private set; }
 
@@ -36,6 +41,8 @@ public sealed class OnboardingsModel(OnboardingQueries onboardings, MarketQuerie
             AsProvider = [.. all.Where(o => o.ParticipantId == me)];
             AsOperator = [.. all.Where(o => o.OperatorId == me || (Caller.IsRegistryOperator && o.ParticipantId != me))];
             MarketNames = await OnboardingDisplay.MarketNamesAsync(markets, all.Select(o => o.MarketId), ct);
+            InterestReceived = (await interests.ListAsync(Caller.ParticipantId, "received", false, Caller, ct)).Items;
+            InterestGiven = (await interests.ListAsync(Caller.ParticipantId, "given", false, Caller, ct)).Items;
         }
         catch (RequestValidationException e)
         {
