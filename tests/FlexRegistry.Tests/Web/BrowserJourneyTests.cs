@@ -415,6 +415,16 @@ public sealed class BrowserJourneyTests_Sqlite(BrowserSqliteApp app) : BrowserJo
         await fspPage.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Accept contract ") }).ClickAsync();
         await Assertions.Expect(fspPage.Locator(".govuk-notification-banner__heading")).ToContainTextAsync("1 conflict");
         await CheckAsync(fspPage, "contracts");
+        await fspPage.Locator("#main-content a[href^='/contracts/']").First.ClickAsync();
+        await Assertions.Expect(fspPage.Locator("#conflicts")).ToBeVisibleAsync();
+        await CheckAsync(fspPage, "contract");
+
+        // The product's page: the eligibility check over the FSP's asset, per asset what is missing and what it would conflict with.
+        await VisitAsync(fspPage, $"/products/{product}");
+        await fspPage.Locator("#assetIds").FillAsync(asset);
+        await ClickAsync(fspPage, "Check eligibility");
+        await Assertions.Expect(fspPage.Locator("#eligibility")).ToContainTextAsync(asset);
+        await CheckAsync(fspPage, "product-eligibility");
 
         // The system operator sees the conflict, without the other side's contract or portfolio.
         await VisitAsync(soPage, "/conflicts", "conflicts");
@@ -446,6 +456,91 @@ public sealed class BrowserJourneyTests_Sqlite(BrowserSqliteApp app) : BrowserJo
         await VisitAsync(ownerPage, "/organisation/access-log");
         await Assertions.Expect(ownerPage.Locator("main table").First).ToContainTextAsync(mo.ParticipantId);
         await CheckAsync(ownerPage, "access-log");
+    }
+
+    /// <summary>
+    /// BUC.4 steps 3 and 5–7 in the pages: a market operator publishes a market with a required document, an FSP applies
+    /// (expressing interest) and grants what the market needs in one action, the operator asks for the document, the FSP
+    /// uploads it from its task list, the operator accepts it and marks the FSP onboarded. Every page is checked by axe-core.
+    /// </summary>
+    [Fact]
+    public async Task BUC4_Journey_MoPublishesAMarket_FspAppliesAndGrants_MoRequestsADocument_FspUploads_MoAcceptsAndOnboards()
+    {
+        var (moPage, _) = await PersonAsync("market-operator");
+        var (fspPage, fsp) = await PersonAsync("fsp");
+        var name = "Winter peak " + Guid.NewGuid().ToString("N")[..6];
+
+        // Step 3: the market and its requirements (the form's errors first).
+        await VisitAsync(moPage, "/markets/publish");
+        await SubmitExpectingErrorsAsync(moPage, "Publish the market");
+        await CheckAsync(moPage, "publish-market-errors");
+        await moPage.Locator("#name").FillAsync(name);
+        await moPage.Locator("#description").FillAsync("Local flexibility for the winter peak in London.");
+        await moPage.GetByLabel("London (_C)").CheckAsync();
+        await moPage.GetByLabel("commercial-information.insurance").CheckAsync();
+        await moPage.Locator("#documentCodes-0").FillAsync("insurance-certificate");
+        await moPage.Locator("#documentDescriptions-0").FillAsync("Certificate of public liability insurance.");
+        await moPage.Locator("#requirements-rules").FillAsync("A dispatch test within six months.");
+        await SubmitAsync(moPage, "Publish the market");
+        await Assertions.Expect(moPage.Locator(".govuk-notification-banner__heading")).ToHaveTextAsync("Market published.");
+        await CheckAsync(moPage, "market");
+
+        // Step 5: the FSP finds it and applies; step 6: one action grants what the market requires.
+        await VisitAsync(fspPage, "/markets?gspGroup=_C", "markets");
+        await fspPage.GetByRole(AriaRole.Link, new() { Name = name }).ClickAsync();
+        await CheckAsync(fspPage);
+        await fspPage.Locator("#note").FillAsync("Aggregated chargepoints in London.");
+        await SubmitAsync(fspPage, "Apply to join the market");
+        await Assertions.Expect(fspPage.Locator(".govuk-notification-banner__heading")).ToContainTextAsync("Application sent.");
+        await SubmitAsync(fspPage, "Grant the operator this information");
+        await Assertions.Expect(fspPage.Locator(".govuk-notification-banner__heading")).ToContainTextAsync("commercial-information.insurance");
+        await CheckAsync(fspPage);
+        var onboardingPath = new Uri(fspPage.Url).AbsolutePath;
+
+        // Step 7: the operator sees the applicant and asks for the document.
+        await VisitAsync(moPage, "/onboardings");
+        await moPage.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^" + Regex.Escape(name)) }).ClickAsync();
+        await moPage.Locator("#kind").SelectOptionAsync("document");
+        await moPage.Locator("#subject").FillAsync("insurance-certificate");
+        await moPage.Locator("#description").FillAsync("Your insurance certificate, please.");
+        await SubmitAsync(moPage, "Send the request");
+        await Assertions.Expect(moPage.Locator(".govuk-notification-banner__heading")).ToContainTextAsync("Request sent");
+        await CheckAsync(moPage);
+
+        // The FSP's task list; it uploads the document.
+        await VisitAsync(fspPage, onboardingPath, "onboarding-task-list");
+        await Assertions.Expect(fspPage.Locator(".govuk-task-list__status").First).ToHaveTextAsync("To do");
+        await fspPage.GetByRole(AriaRole.Link, new() { Name = "Document: insurance-certificate" }).ClickAsync();
+        await CheckAsync(fspPage);
+        await fspPage.Locator("#file").SetInputFilesAsync(new FilePayload
+        {
+            Name = "certificate.pdf",
+            MimeType = "application/pdf",
+            Buffer = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"u8.ToArray(),
+        });
+        await SubmitAsync(fspPage, "Upload the document");
+        await Assertions.Expect(fspPage.Locator(".govuk-notification-banner__heading")).ToContainTextAsync("Document uploaded");
+        await CheckAsync(fspPage);
+
+        // The operator accepts the answer and marks the FSP onboarded.
+        await VisitAsync(moPage, onboardingPath);
+        await moPage.GetByRole(AriaRole.Link, new() { Name = "Document: insurance-certificate" }).ClickAsync();
+        await Assertions.Expect(moPage.Locator("#document-link")).ToBeVisibleAsync();
+        await CheckAsync(moPage, "onboarding-request-review");
+        await SubmitAsync(moPage, "Accept the answer");
+        await VisitAsync(moPage, onboardingPath);
+        await SubmitAsync(moPage, "Mark as onboarded");
+        await Assertions.Expect(moPage.Locator("[data-field=status]")).ToHaveTextAsync("onboarded");
+        await CheckAsync(moPage, "onboarding-onboarded");
+        var onboardings = await fsp.Api.GetFromJsonAsync<Page<OnboardingResponse>>("/api/v1/onboardings?status=onboarded");
+        Assert.Single(onboardings!.Items);
+    }
+
+    private static async Task SubmitExpectingErrorsAsync(IPage page, string button)
+    {
+        await ClickAsync(page, button);
+        await Assertions.Expect(page.Locator(".govuk-error-summary")).ToBeVisibleAsync();
+        await Assertions.Expect(page).ToHaveTitleAsync(new Regex("^Error: "));
     }
 
     /// <summary>An active organisation with these roles, and a person in it (every permission the roles allow) signed in through the emailed invitation.</summary>

@@ -150,6 +150,74 @@ public abstract class MarketPagesTests(RegistryApp app)
     }
 
     [Fact]
+    public async Task BUC2_Step1b_Pages_ProductEligibilityCheck_OwnerChangesTheProduct_ContractPageDetectsConflictsNow()
+    {
+        using var so = await app.ActivePersonAsync("system-operator");
+        using var fsp = await app.ActivePersonAsync("fsp");
+        using var stranger = await app.ActivePersonAsync("fsp");
+        var product = await so.Api.DefineProductAsync("dso-secure", MarketTestData.WinterPeak);
+        var (asset, _) = await fsp.Api.RegisterChargepointAsync(7.4m);
+        var productPage = $"/products/{product}";
+
+        // The eligibility check in the page: per asset, what is missing; an asset the person cannot see is reported, not shown.
+        var (hidden, _) = await stranger.Api.RegisterChargepointAsync();
+        using (var checkedAssets = await fsp.Web.SubmitAsync(productPage, [F("assetIds", $"{asset}\n{hidden}"), F("portfolioId", "")], productPage + "?handler=Check"))
+        {
+            Assert.Equal(HttpStatusCode.OK, checkedAssets.StatusCode);
+            var html = await checkedAssets.Content.ReadAsStringAsync();
+            Assert.Contains("id=\"eligibility\"", html, StringComparison.Ordinal);
+            Assert.Contains(asset, html, StringComparison.Ordinal);
+            Assert.Contains(hidden, html, StringComparison.Ordinal);
+        }
+        using (var noSuchPortfolio = await fsp.Web.SubmitAsync(productPage, [F("portfolioId", "FRA-PF-NOPE")], productPage + "?handler=Check"))
+            Assert.NotEmpty(WebSessions.ErrorSummary(await noSuchPortfolio.Content.ReadAsStringAsync()));
+
+        // The owner changes its terms (a malformed capacity first: nothing changed); a stale version is refused; others may not.
+        var html1 = await so.Web.HtmlAsync(productPage);
+        var version = System.Text.RegularExpressions.Regex.Match(html1, "name=\"version\" value=\"([0-9a-f]{32})\"").Groups[1].Value;
+        Assert.NotEmpty(version);
+        var before = await (await so.Api.GetAsync($"/api/v1/products/{product}")).Read<ProductResponse>();
+        KeyValuePair<string, string>[] Change(string name, string capacity, string v) =>
+            [F("version", v), F("name", name), F("capacityKw", capacity), F("validFrom", before.ValidFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+             F("validTo", before.ValidTo.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))];
+        using (var bad = await so.Web.SubmitAsync(productPage, Change("Secure winter", "lots", version), productPage + "?handler=Change"))
+            Assert.Single(WebSessions.ErrorSummary(await bad.Content.ReadAsStringAsync()));
+        using (var changed = await so.Web.SubmitAsync(productPage, Change("Secure winter peak (changed)", "250", version), productPage + "?handler=Change"))
+            await Accepted(changed, productPage + "?done=changed");
+        var after = await (await so.Api.GetAsync($"/api/v1/products/{product}")).Read<ProductResponse>();
+        Assert.Equal(("Secure winter peak (changed)", 250m), (after.Name, after.CapacityKw));
+        Assert.Equal(before.Windows, after.Windows);
+        using (var stale = await so.Web.SubmitAsync(productPage, Change("Lost update", "1", version), productPage + "?handler=Change"))
+            Assert.Contains("changed since you read it", Assert.Single(WebSessions.ErrorSummary(await stale.Content.ReadAsStringAsync())), StringComparison.Ordinal);
+        using (var notOwner = await fsp.Web.SubmitAsync(productPage, Change("Mine now", "1", version), productPage + "?handler=Change"))
+            Assert.EndsWith("/forbidden", notOwner.Headers.Location?.OriginalString.Split('?')[0], StringComparison.Ordinal);
+        Assert.Equal("Secure winter peak (changed)", (await (await so.Api.GetAsync($"/api/v1/products/{product}")).Read<ProductResponse>()).Name);
+
+        // The contract page, to its two sides only, with detection on demand.
+        using (var claim = await fsp.Api.PostAsJsonAsync("/api/v1/operator-claims", MarketTestData.Claim(asset, "dso-flexibility", MarketTestData.Now.AddDays(-1))))
+            Assert.True(claim.IsSuccessStatusCode, await claim.Content.ReadAsStringAsync());
+        var portfolio = await fsp.Api.RegisterPortfolioAsync();
+        await fsp.Api.AddMembersAsync(portfolio, (asset, null));
+        var contract = (await MarketTestData.ContractAsync(fsp.Api, so.Api, portfolio, product, 5m)).Contract.ContractId;
+        Assert.Contains(portfolio, await so.Web.HtmlAsync($"/contracts/{contract}"), StringComparison.Ordinal);
+        using (var detected = await fsp.Web.SubmitAsync($"/contracts/{contract}", [], $"/contracts/{contract}?handler=Detect"))
+            await Accepted(detected, $"/contracts/{contract}?detected=0&cleared=0");
+        using (var foreign = await stranger.Web.GetAsync(new Uri($"/contracts/{contract}", UriKind.Relative)))
+            Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+        using (var foreignDetect = await stranger.Web.SubmitAsync("/contracts", [], $"/contracts/{contract}?handler=Detect"))
+            Assert.Equal(HttpStatusCode.NotFound, foreignDetect.StatusCode);
+
+        // "Detect now" on the conflict register: over the person's asset; another's asset is a field error, as the API's 404.
+        using (var now = await fsp.Web.SubmitAsync("/conflicts", [F("assetId", asset)], "/conflicts?handler=Detect"))
+        {
+            Assert.Equal(HttpStatusCode.OK, now.StatusCode);
+            Assert.Contains("Detection done", await now.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        using (var notTheirs = await fsp.Web.SubmitAsync("/conflicts", [F("assetId", hidden)], "/conflicts?handler=Detect"))
+            Assert.Contains("href=\"#assetId\"", await notTheirs.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task OwnerWithdrawsConsentInThePage_TheClaimEnds()
     {
         using var owner = await app.ActivePersonAsync("flex-owner");

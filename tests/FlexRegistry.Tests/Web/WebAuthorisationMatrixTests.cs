@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Tests.Infrastructure;
+using FlexRegistry.Tests.Onboarding;
 
 namespace FlexRegistry.Tests.Web;
 
@@ -89,7 +90,7 @@ public abstract class WebAuthorisationMatrixTests(RegistryApp app)
         foreach (var page in new[]
                  {
                      "/assets", "/assets/register", "/assets/import", "/organisation", "/organisation/clients", "/webhooks", "/portfolios", "/claims",
-                     "/contracts", "/conflicts", "/owner",
+                     "/contracts", "/conflicts", "/owner", "/markets/publish", "/contracts/00000000000000000000000000",
                  })
         {
             using var response = await reader.Web.GetAsync(new Uri(page, UriKind.Relative));
@@ -125,12 +126,71 @@ public abstract class WebAuthorisationMatrixTests(RegistryApp app)
             $"/webhooks/{resources.SubscriptionId}", "/operator/participants", "/operator/audit", "/account", "/account/two-factor",
             "/products", "/portfolios", $"/portfolios/{resources.PortfolioId}", "/claims", "/contracts", "/conflicts", "/conflicts/00000000000000000000000000",
             "/owner", $"/owner/{resources.AssetId}", "/organisation/grants", "/organisation/access-log",
+            "/markets", "/markets/publish", "/markets/00000000000000000000000000", "/onboardings", "/onboardings/00000000000000000000000000",
+            "/onboardings/00000000000000000000000000/requests/00000000000000000000000000", "/products/00000000000000000000000000",
+            "/contracts/00000000000000000000000000",
         ];
         foreach (var page in pages)
         {
             using var response = await anonymous.GetAsync(new Uri(page, UriKind.Relative));
             Assert.True(response.StatusCode == HttpStatusCode.Redirect && PathOf(response) == "/signin", $"{page} answered {(int)response.StatusCode} {response.Headers.Location}");
         }
+    }
+
+    [Fact]
+    public async Task AnotherOrganisationsOnboarding_IsNotFound_OnEveryOnboardingPage_AndItsFormsChangeNothing()
+    {
+        using var mo = await app.ActivePersonAsync("market-operator");
+        using var fsp = await app.ActivePersonAsync("fsp");
+        using var otherProvider = await app.ActivePersonAsync("fsp");
+        using var otherOperator = await app.ActivePersonAsync("market-operator");
+        var market = await mo.Api.PublishAsync(OnboardingTestData.Market(sections: "commercial-information.insurance"));
+        var onboarding = await fsp.Api.ApplyAsync(market.MarketId);
+        var request = await mo.Api.RaiseAsync(onboarding.OnboardingId, "document", "Your insurance certificate.", "insurance-certificate");
+        using (var uploaded = await fsp.Api.UploadAsync(onboarding.OnboardingId, request.RequestId, OnboardingTestData.Pdf, "application/pdf"))
+            Assert.True(uploaded.IsSuccessStatusCode);
+        var page = $"/onboardings/{onboarding.OnboardingId}";
+        var requestPage = $"{page}/requests/{request.RequestId}";
+
+        foreach (var path in new[] { page, requestPage, requestPage + "?handler=Document" })
+        {
+            foreach (var side in new[] { mo, fsp })
+            {
+                using var own = await side.Web.GetAsync(new Uri(path, UriKind.Relative));
+                Assert.True(own.StatusCode == HttpStatusCode.OK, $"a side got {(int)own.StatusCode} for {path}");
+            }
+            foreach (var other in new[] { otherProvider, otherOperator })
+            {
+                using var foreign = await other.Web.GetAsync(new Uri(path, UriKind.Relative));
+                Assert.True(foreign.StatusCode == HttpStatusCode.NotFound, $"another organisation got {(int)foreign.StatusCode} for {path}");
+            }
+        }
+        // Every form, aimed at the other organisations' onboarding by someone holding the permission it needs: 404.
+        (WebPerson Who, string Action, KeyValuePair<string, string>[] Fields)[] forms =
+        [
+            (otherProvider, page + "?handler=Grant", []),
+            (otherOperator, page + "?handler=Raise", [new("kind", "agreement"), new("description", "Sign this")]),
+            (otherOperator, page + "?handler=Onboard", []),
+            (otherOperator, page + "?handler=Return", [new("reason", "Not mine")]),
+            (otherProvider, requestPage + "?handler=Answer", [new("answer", "Mine")]),
+            (otherOperator, requestPage + "?handler=Accept", []),
+            (otherOperator, requestPage + "?handler=Return", [new("reason", "Not mine")]),
+        ];
+        foreach (var (who, action, fields) in forms)
+        {
+            using var response = await who.Web.SubmitAsync("/markets", fields, action);
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{action} answered {(int)response.StatusCode}");
+        }
+        var unchanged = await fsp.Api.OnboardingAsync(onboarding.OnboardingId);
+        Assert.Equal("in-progress", unchanged.Status);
+        Assert.Equal("answered", Assert.Single(unchanged.Requests).Status);
+        Assert.Empty((await (await fsp.Api.GetAsync($"/api/v1/participants/{fsp.ParticipantId}/data-sharing-grants")).Read<Page<GrantResponse>>()).Items);
+        // Lists show only one's own.
+        Assert.DoesNotContain(onboarding.OnboardingId, await otherProvider.Web.HtmlAsync("/onboardings"), StringComparison.Ordinal);
+        Assert.DoesNotContain(onboarding.OnboardingId, await otherOperator.Web.HtmlAsync($"/markets/{market.MarketId}"), StringComparison.Ordinal);
+        // Publishing needs products:manage, as POST /api/v1/markets does.
+        using (var published = await fsp.Web.SubmitAsync("/markets", [new("name", "Not an operator's market")], "/markets/publish"))
+            Assert.Equal("/forbidden", PathOf(published));
     }
 
     private sealed record Resources(string AssetId, string ImportId, string SubscriptionId, string CaseId, string PortfolioId);

@@ -24,6 +24,13 @@ public sealed class ConflictsModel(ConflictRegister register) : RegistryPage
     [BindProperty(SupportsGet = true, Name = "product")] public string? Product { get; set; }
     [BindProperty(SupportsGet = true, Name = "status")] public string? Status { get; set; }
 
+    [BindProperty(Name = "assetId")] public string? DetectAsset { get; set; }
+    [BindProperty(Name = "portfolioId")] public string? DetectPortfolio { get; set; }
+    [BindProperty(Name = "productId")] public string? DetectProduct { get; set; }
+
+    /// <summary>The outcome of "detect now": the scope's open conflicts are then the ones listed.</summary>
+    public DetectConflictsResponse? Detected { get; private set; }
+
     public static IEnumerable<(string, string)> StatusOptions => [("open", "Open"), ("resolved", "Resolved"), ("cleared", "Cleared"), ("all", "All")];
 
     public async Task OnGetAsync(CancellationToken ct)
@@ -37,5 +44,16 @@ public sealed class ConflictsModel(ConflictRegister register) : RegistryPage
         {
             AddErrors(e.Errors);
         }
+    }
+
+    /// <summary>Detection on demand over one asset, portfolio or product (<c>POST /api/v1/conflicts/detect</c>, the same <see cref="ConflictRegister.DetectAsync"/>).</summary>
+    public async Task<IActionResult> OnPostDetectAsync(CancellationToken ct)
+    {
+        var request = new DetectConflictsRequest { AssetId = Blank(DetectAsset), PortfolioId = Blank(DetectPortfolio), ProductId = Blank(DetectProduct) };
+        var field = request.AssetId is not null ? "assetId" : request.PortfolioId is not null ? "portfolioId" : "productId";
+        var failed = await RunAsync(async () => Detected = await register.DetectAsync(request, Caller, ct), notFoundField: field);
+        if (Detected is not null)
+            Conflicts = Detected.Conflicts;
+        return failed ?? Page();
     }
 }
