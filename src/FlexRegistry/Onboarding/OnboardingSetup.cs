@@ -19,6 +19,7 @@ public static class OnboardingSetup
         services.AddScoped<INoticeSource, OnboardingNotices>();
         services.AddScoped<IRelationshipSource, OnboardingRelationships>();
         services.AddScoped<IMarketRequirements, MarketRequirementsOfMarkets>();
+        services.AddScoped<IMarketMembership, MarketMembershipOfMarkets>();
         return services;
     }
 }
@@ -32,5 +33,29 @@ internal sealed class MarketRequirementsOfMarkets(Persistence.RegistryDbContext 
         var market = await db.Markets.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, ct)
             ?? throw new DomainRuleException(OnboardingErrors.MarketNotFound, $"No market {id}.");
         return market.Requirements.CommercialSections;
+    }
+}
+
+/// <summary>Market membership for the directory: operators and onboarded providers, read from the markets and onboardings tables.</summary>
+internal sealed class MarketMembershipOfMarkets(Persistence.RegistryDbContext db) : IMarketMembership
+{
+    public bool TryMembers(string marketId, out IQueryable<ParticipantId> members)
+    {
+        if (!MarketId.TryParse(marketId, out var id))
+        {
+            members = Enumerable.Empty<ParticipantId>().AsQueryable();
+            return false;
+        }
+        members = db.Markets.Where(m => m.Id == id).Select(m => m.OperatorId)
+            .Concat(db.MarketOnboardings.Where(o => o.MarketId == id && o.Status == MarketOnboarding.Onboarded).Select(o => o.ParticipantId));
+        return true;
+    }
+
+    public IQueryable<ParticipantId> ServingArea(string gspGroup)
+    {
+        var wrapped = " " + gspGroup + " ";
+        var markets = db.Markets.Where(m => m.GspGroups == " " || m.GspGroups.Contains(wrapped));
+        return markets.Select(m => m.OperatorId)
+            .Concat(db.MarketOnboardings.Where(o => o.Status == MarketOnboarding.Onboarded && markets.Any(m => m.Id == o.MarketId)).Select(o => o.ParticipantId));
     }
 }
