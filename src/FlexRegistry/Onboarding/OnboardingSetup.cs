@@ -20,6 +20,7 @@ public static class OnboardingSetup
         services.AddScoped<IRelationshipSource, OnboardingRelationships>();
         services.AddScoped<IMarketRequirements, MarketRequirementsOfMarkets>();
         services.AddScoped<IMarketMembership, MarketMembershipOfMarkets>();
+        services.AddScoped<IMarketAdmission, MarketAdmissionOfOnboardings>();
         return services;
     }
 }
@@ -57,5 +58,21 @@ internal sealed class MarketMembershipOfMarkets(Persistence.RegistryDbContext db
         var markets = db.Markets.Where(m => m.GspGroups == " " || m.GspGroups.Contains(wrapped));
         return markets.Select(m => m.OperatorId)
             .Concat(db.MarketOnboardings.Where(o => o.Status == MarketOnboarding.Onboarded && markets.Any(m => m.Id == o.MarketId)).Select(o => o.ParticipantId));
+    }
+}
+
+/// <summary>Admission to contracts: the markets that offer a product, and whether a provider is onboarded to one.</summary>
+internal sealed class MarketAdmissionOfOnboardings(Persistence.RegistryDbContext db) : IMarketAdmission
+{
+    public async Task<IReadOnlyList<string>> MarketsToJoinAsync(string productId, ParticipantId provider, CancellationToken ct)
+    {
+        // Product IDs are stored as a JSON array of their canonical strings; the markets table is small (one row per market).
+        var quoted = "\"" + productId + "\"";
+        var offering = await db.Markets.AsNoTracking().Where(m => m.ProductIdsJson.Contains(quoted)).Select(m => new { m.Id, m.Name }).ToListAsync(ct);
+        if (offering.Count == 0)
+            return [];
+        var ids = offering.Select(m => m.Id).ToList();
+        var onboarded = await db.MarketOnboardings.AnyAsync(o => ids.Contains(o.MarketId) && o.ParticipantId == provider && o.Status == MarketOnboarding.Onboarded, ct);
+        return onboarded ? [] : [.. offering.Select(m => m.Name).Order(StringComparer.Ordinal)];
     }
 }
