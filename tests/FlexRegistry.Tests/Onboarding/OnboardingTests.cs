@@ -67,7 +67,7 @@ public abstract class OnboardingTests(RegistryApp app)
         using (fsp)
         {
             var request = OnboardingTestData.Market();
-            var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => (i % 2 == 0 ? mo : other).PostAsJsonAsync("/api/v1/markets",
+            var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => (i % 2 == 0 ? mo : other).PostAsJsonAsync("/api/v1/markets",
                 i == 0 ? request : request with { Name = "  " + request.Name!.ToUpperInvariant() + " " })));
             Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
             var conflict = answers.First(a => a.StatusCode != HttpStatusCode.Created);
