@@ -75,14 +75,14 @@ public static class DirectoryBench
                 return await CatalogueAsync(http, target == "catalogue" ? "api/v1/catalogue" : "api/v1/catalogue/participants.csv", target);
             var (_, token) = await Registry.VerifiedSystemOperatorAsync(http, args.Require("operator-secret"));
             var bearer = Registry.Bearer(token);
-            request = target == "search"
-                ? i =>
-                {
-                    var message = new HttpRequestMessage(HttpMethod.Get, "api/v1/participants?limit=10&query=" + Uri.EscapeDataString(Typo(Spread(i, sample))));
-                    message.Headers.Authorization = bearer;
-                    return message;
-                }
-                : throw new ArgumentException("--target is load, search, bare-name, catalogue or catalogue-csv");
+            if (target != "search")
+                throw new ArgumentException("--target is load, search, bare-name, catalogue or catalogue-csv");
+            request = i =>
+            {
+                var message = new HttpRequestMessage(HttpMethod.Get, "api/v1/participants?limit=10&query=" + Uri.EscapeDataString(Typo(Spread(i, sample))));
+                message.Headers.Authorization = bearer;
+                return message;
+            };
         }
         LoadResult result;
         if (rate is { } fixedRate)

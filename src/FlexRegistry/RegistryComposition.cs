@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using FlexRegistry.AccessLog;
-using FlexRegistry.Catalogue;
 using FlexRegistry.Assets;
 using FlexRegistry.Assets.Confirmation;
 using FlexRegistry.Assets.Imports;
@@ -9,6 +8,7 @@ using FlexRegistry.Audit;
 using FlexRegistry.Auth;
 using FlexRegistry.Auth.People;
 using FlexRegistry.Auth.Users;
+using FlexRegistry.Catalogue;
 using FlexRegistry.Duplicates;
 using FlexRegistry.Events;
 using FlexRegistry.Market;
