@@ -188,6 +188,24 @@ public abstract class DirectorySearchTests(RegistryApp app)
             Assert.Equal("cursor", Assert.Single((await mixed.ReadProblem(HttpStatusCode.BadRequest, "request.validation_failed")).Errors!).Field);
         }
     }
+
+    [Fact]
+    public async Task BUC4_Step5_DirectoryPage_FindsAMisspelledName_ShowsTheMatch_AndListsBadFilters()
+    {
+        var tag = Tag();
+        var name = $"Quayside Power {tag} Ltd";
+        var id = await RegisterAsync(name);
+        using var person = await app.ActivePersonAsync("fsp");
+
+        var html = await person.Web.HtmlAsync("/directory?query=" + Uri.EscapeDataString($"quaysde power {tag} limited"));
+        Assert.Contains(name, html, StringComparison.Ordinal);
+        Assert.Contains(id, html, StringComparison.Ordinal);
+        Assert.Contains("Match", html, StringComparison.Ordinal);
+        Assert.Contains("Area served", html, StringComparison.Ordinal);
+
+        var bad = await person.Web.HtmlAsync("/directory?area=_Z&market=nope");
+        Assert.Equal(2, WebSessions.ErrorSummary(bad).Count);
+    }
 }
 
 public sealed class DirectorySearchTests_Sqlite(SqliteApp app) : DirectorySearchTests(app), IClassFixture<SqliteApp>;
