@@ -5,7 +5,7 @@
 #
 # Steps: ensure PostgreSQL 15 server binaries (apt-get install as root if missing) -> start a throwaway cluster
 # (scripts/pg-throwaway.sh, always stopped and deleted on exit) -> ensure Debian's chromium (apt-get as root if missing)
-# -> dotnet tool restore -> npm ci for tests/interop, tests/interop-events, tests/browser and src/FlexRegistry/Frontend
+# -> dotnet tool restore -> npm ci for tests/interop, tests/interop-events, tests/interop-catalogue, tests/browser and src/FlexRegistry/Frontend
 # -> dotnet build (Release)
 # -> dotnet format --verify-no-changes (STYLE.md) -> dotnet test. The last line of output is always
 #
@@ -134,13 +134,14 @@ dotnet tool restore
 # The independent checks run node: tests/interop (openid-client, OpenIdClientInteropTests), tests/interop-events
 # (standardwebhooks and cloudevents) and tests/lint-openapi (Spectral with the OWASP ruleset, OpenApiLintTests). Install
 # exactly the locked packages; without node/npm this stage fails, so those tests are never skipped.
-begin_stage npm "npm ci (tests/interop, tests/interop-events, tests/lint-openapi, tests/browser, src/FlexRegistry/Frontend)"
+begin_stage npm "npm ci (tests/interop, tests/interop-events, tests/interop-catalogue, tests/lint-openapi, tests/browser, src/FlexRegistry/Frontend)"
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     echo "test.sh: Node.js 20+ and npm are required for the independent checks (apt-get install nodejs npm)" >&2
     exit 1
 fi
 npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
 npm ci --prefix tests/interop-events --no-audit --no-fund --loglevel=error
+npm ci --prefix tests/interop-catalogue --no-audit --no-fund --loglevel=error
 npm ci --prefix tests/lint-openapi --no-audit --no-fund --loglevel=error
 # axe-core for the browser tests; GOV.UK Frontend and sass, so a test can rebuild wwwroot and compare it with the checked-in copy.
 npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error

@@ -47,6 +47,17 @@ public static class BareHost
                 var id = await command.ExecuteScalarAsync(ct);
                 return Results.Ok(new { mpan, assetId = id as string });
             });
+            // The directory benchmark's baseline: one exact lookup by normalised name on the participants table.
+            app.MapGet("/bare/participants/by-name/{name}", async (string name, CancellationToken ct) =>
+            {
+                await using var command = source.CreateCommand("SELECT \"Id\", \"LegalName\" FROM participants WHERE \"NormalisedName\" = $1 LIMIT 10");
+                command.Parameters.Add(new NpgsqlParameter { Value = name });
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                var rows = new List<object>();
+                while (await reader.ReadAsync(ct))
+                    rows.Add(new { participantId = reader.GetString(0), legalName = reader.GetString(1) });
+                return Results.Ok(new { items = rows });
+            });
             // The same one-row query the register's GET /api/v1/assets/{id} makes (every column, by primary key), as JSON.
             app.MapGet("/bare/assets/by-id/{id}", async (string id, CancellationToken ct) =>
             {
@@ -88,6 +99,19 @@ public static class BareHost
                 command.Parameters.AddWithValue("$mpan", mpan);
                 var id = await command.ExecuteScalarAsync(ct);
                 return Results.Ok(new { mpan, assetId = id as string });
+            });
+            app.MapGet("/bare/participants/by-name/{name}", async (string name, CancellationToken ct) =>
+            {
+                await using var db = new SqliteConnection(connection);
+                await db.OpenAsync(ct);
+                await using var command = db.CreateCommand();
+                command.CommandText = "SELECT \"Id\", \"LegalName\" FROM participants WHERE \"NormalisedName\" = $name LIMIT 10";
+                command.Parameters.AddWithValue("$name", name);
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                var rows = new List<object>();
+                while (await reader.ReadAsync(ct))
+                    rows.Add(new { participantId = reader.GetString(0), legalName = reader.GetString(1) });
+                return Results.Ok(new { items = rows });
             });
             app.MapGet("/bare/assets/by-id/{id}", async (string id, CancellationToken ct) =>
             {

@@ -16,6 +16,7 @@ internal static class BenchMain
         "reads" => await ReadsBench.RunAsync(Args.Parse(args[1..])),
         "inclusion" => await InclusionBench.RunAsync(Args.Parse(args[1..])),
         "pages" => await PagesBench.RunAsync(Args.Parse(args[1..])),
+        "directory" => await DirectoryBench.RunAsync(Args.Parse(args[1..])),
         _ => Usage(),
     };
 
@@ -35,6 +36,8 @@ internal static class BenchMain
                             [--bare-url URL] [--rate R] --duration S --concurrency C   market-operator reads (issue 16)
               pages         --provider P --connection CS --url URL --bare-url URL --operator-secret S [--duration S] [--concurrency C]
                                                                                server time per web page for a signed-in person vs a bare static page
+              directory     --target load|search|bare-name|catalogue|catalogue-csv --provider P --connection CS --url URL --operator-secret S
+                            [--participants N] [--bare-url URL] [--rate R] --duration S --concurrency C   directory search and catalogue (issue 19)
               inclusion     --provider postgres|sqlite --connection CS --since ISO-TIME       commit -> signed tree head, from the register's tables
             """);
         return 1;

@@ -8,6 +8,7 @@ using FlexRegistry.Audit;
 using FlexRegistry.Auth;
 using FlexRegistry.Auth.People;
 using FlexRegistry.Auth.Users;
+using FlexRegistry.Catalogue;
 using FlexRegistry.Duplicates;
 using FlexRegistry.Events;
 using FlexRegistry.Market;
@@ -64,6 +65,7 @@ public static class RegistryComposition
 
         services.AddScoped<RegisterParticipant>();
         services.AddScoped<ParticipantQueries>();
+        services.AddScoped<DirectorySearch>();
         services.AddScoped<ChangeParticipantStatus>();
         services.AddScoped<SubmitCommercialInformation>();
         services.AddScoped<MarketInterests>();
@@ -160,6 +162,7 @@ public static class RegistryComposition
         services.AddScoped<IOrganisationVerifier>(sp => sp.GetRequiredService<CompaniesHouseVerifier>());
         services.AddMarket(configuration);
         services.AddOnboarding(configuration);
+        services.AddScoped<PublicCatalogue>();
         return services;
     }
 
@@ -188,6 +191,7 @@ public static class RegistryComposition
         app.MapTokenEndpoint();
         app.MapSigningKeyEndpoints();
         app.MapParticipantEndpoints();
+        app.MapCatalogueEndpoints();
         app.MapRelationshipEndpoints();
         app.MapApiClientEndpoints();
         app.MapUserEndpoints();

@@ -86,7 +86,7 @@ public sealed record StatusChangeDto(string From, string To, string Reason, stri
 
 /// <summary>
 /// A directory entry: what any authenticated participant may see of another. Individuals' addresses and all
-/// contact details are withheld.
+/// contact details are withheld. <see cref="Score"/> is how well the name matched a name query (0.8–1; null without one).
 /// </summary>
 public sealed record DirectoryEntry(
     string ParticipantId,
@@ -98,7 +98,8 @@ public sealed record DirectoryEntry(
     string? Town,
     string? PostcodeDistrict,
     string? DnoArea,
-    string? MergedInto);
+    string? MergedInto,
+    double? Score = null);
 
 /// <summary>A page of results; pass <see cref="NextCursor"/> back as <c>cursor</c> to continue, null when done.</summary>
 public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);

@@ -15,7 +15,7 @@ namespace FlexRegistry.Market;
 /// termination re-check the contract's conflicts and answer with them, each shown as the caller may see it.
 /// </summary>
 public sealed class ManageContracts(RegistryDbContext db, Journal journal, IdempotentCreates idempotency, ConflictDetection detection, ConflictChecks checks,
-    PortfolioQueries portfolios, TimeProvider time)
+    PortfolioQueries portfolios, IMarketAdmission admission, TimeProvider time)
 {
     private const string Operation = "POST /api/v1/contracts";
 
@@ -50,6 +50,10 @@ public sealed class ManageContracts(RegistryDbContext db, Journal journal, Idemp
             errors.Add("portfolioId", AssetErrors.Decommissioned.Code, $"Portfolio {terms.PortfolioId} is decommissioned; it takes no new contracts.");
         else if (product is not null && portfolio.RegistrantId == product.OwnerId)
             errors.Add("portfolioId", "contract.same_party", "The portfolio's owner and the product's buyer are the same participant.");
+        // "Onboarded to market M" (BUC.4 step 7): a product offered in published markets is sold only by their members.
+        if (product is not null && portfolio is not null && await admission.MarketsToJoinAsync(product.Id.ToString(), portfolio.RegistrantId, ct) is { Count: > 0 } markets)
+            errors.Add("productId", MarketErrors.ContractSellerNotOnboarded.Code,
+                $"Product {terms.ProductId} is offered in {string.Join(", ", markets.Select(m => $"'{m}'"))}; the portfolio's owner must be onboarded to one of them first.");
         var layers = terms.Layers.Select(l => ParticipantId.Parse(l.ParticipantId!)).Distinct().ToList();
         var known = await db.Participants.AsNoTracking().Where(p => layers.Contains(p.Id)).Select(p => p.Id).ToListAsync(ct);
         for (var i = 0; i < terms.Layers.Count; i++)

@@ -27,6 +27,9 @@ public static class MarketErrors
     public static readonly ErrorCode ContractInvalid = new("contract.validation_failed", 422, "The contract breaks one or more rules; every one is listed.");
     public static readonly ErrorCode ContractNotFound = new("contract.not_found", 404, "No such contract.");
     public static readonly ErrorCode ContractNotAParty = new("contract.not_a_party", 422, "A contract is proposed by the portfolio's owner or by the product's buyer.");
+    /// <summary>A field error in <see cref="ContractInvalid"/>: the product is offered in published markets the seller has not joined.</summary>
+    public static readonly ErrorCode ContractSellerNotOnboarded = new("contract.seller_not_onboarded", 422,
+        "The product is offered in published markets and the portfolio's owner is onboarded to none of them.");
     public static readonly ErrorCode ContractTransition = new("contract.invalid_status_transition", 409, "The contract's status or the caller's side does not allow this action.");
 
     public static readonly ErrorCode ConflictNotFound = new("conflict.not_found", 404, "No such conflict.");

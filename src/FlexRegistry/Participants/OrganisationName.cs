@@ -38,6 +38,42 @@ public static class OrganisationName
         return string.Join(' ', tokens);
     }
 
+    /// <summary>
+    /// The name the directory searches (<see cref="Participant.SearchName"/>): its normalised words without legal forms,
+    /// "&amp;"/"and", or a "T/A" / "trading as" joint, so "Octopus Energy Ltd" and "OCTOPUS ENERGY LIMITED" both read
+    /// "octopus energy". A name that is nothing but legal-form words keeps them (so it is still findable).
+    /// </summary>
+    public static string SearchKey(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var tokens = Tokens(name).ToList();
+        for (var i = tokens.Count - 2; i >= 0; i--)
+        {
+            if ((tokens[i], tokens[i + 1]) is ("t", "a") or ("trading", "as"))
+                tokens.RemoveRange(i, 2);
+        }
+        // Initials written with stops ("P.L.C.", "U.K.") are one word.
+        var words = new List<string>(tokens.Count);
+        var initials = "";
+        foreach (var token in tokens)
+        {
+            if (token.Length == 1 && char.IsAsciiLetter(token[0]))
+            {
+                initials += token;
+                continue;
+            }
+            if (initials.Length > 0)
+                words.Add(initials);
+            initials = "";
+            words.Add(token);
+        }
+        if (initials.Length > 0)
+            words.Add(initials);
+        var canonical = words.Select(t => Canonical.GetValueOrDefault(t, t)).Where(t => t.Length > 0).ToList();
+        var core = canonical.Where(t => !LegalForms.Contains(t) && t != "&").ToList();
+        return string.Join(' ', core.Count > 0 ? core : canonical);
+    }
+
     /// <summary>The distinctive part of the name, without legal-form words, for scoring.</summary>
     public static string Core(string normalisedName) =>
         string.Join(' ', normalisedName.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(t => !LegalForms.Contains(t)));

@@ -17,6 +17,9 @@ public sealed class Participant : EventSource
     /// <summary>The legal name reduced for matching (see <see cref="OrganisationName.Normalise"/>).</summary>
     public string NormalisedName { get; private set; } = "";
 
+    /// <summary>The legal name as the directory searches it (see <see cref="OrganisationName.SearchKey"/>).</summary>
+    public string SearchName { get; private set; } = "";
+
     /// <summary>Canonical identity keys; unique indexes over them make "one ID per organisation" a database rule.</summary>
     public string? CompanyNumber { get; private set; }
     public string? EicCode { get; private set; }
@@ -57,6 +60,7 @@ public sealed class Participant : EventSource
             Id = ParticipantId.New(),
             LegalName = legalName.Trim(),
             NormalisedName = OrganisationName.Normalise(legalName),
+            SearchName = OrganisationName.SearchKey(legalName),
             CompanyNumber = companyNumber?.Value,
             EicCode = eic?.Value,
             VatNumber = vat?.Value,
@@ -86,6 +90,7 @@ public sealed class Participant : EventSource
             Id = ParticipantId.New(),
             LegalName = legalName,
             NormalisedName = OrganisationName.Normalise(legalName),
+            SearchName = OrganisationName.SearchKey(legalName),
             RegisteredAddress = new Address("Registry operator", null, "London", "SW1A 1AA"),
             ContactEmail = "operator@registry.invalid",
             AuthorisedPerson = new AuthorisedPerson("Registry operator", "operator@registry.invalid"),

@@ -14,6 +14,7 @@ internal sealed class ParticipantConfiguration : IEntityTypeConfiguration<Partic
         p.HasKey(x => x.Id);
         p.Property(x => x.LegalName).HasMaxLength(300);
         p.Property(x => x.NormalisedName).HasMaxLength(300);
+        p.Property(x => x.SearchName).HasMaxLength(300);
         p.Property(x => x.CompanyNumber).HasMaxLength(8);
         p.Property(x => x.EicCode).HasMaxLength(16);
         p.Property(x => x.VatNumber).HasMaxLength(14);

@@ -28,14 +28,19 @@ public static class ParticipantEndpoints
             .ProducesProblem(400).ProducesProblem(409).ProducesProblem(429);
 
         group.MapGet("", async Task<Ok<Page<DirectoryEntry>>> (
-                [FromQuery] string? query, [FromQuery] string? role, [FromQuery] string? status, [FromQuery] string? cursor, [FromQuery, Range(1, ParticipantQueries.MaxPageSize)] int? limit,
+                [FromQuery] string? query, [FromQuery] string? role, [FromQuery] string? status, [FromQuery] string? area, [FromQuery] string? market,
+                [FromQuery] string? cursor, [FromQuery, Range(1, ParticipantQueries.MaxPageSize)] int? limit,
                 ParticipantQueries queries, HttpContext http, CancellationToken ct) =>
-                TypedResults.Ok(await queries.SearchAsync(query, role, status, cursor, limit, Caller.From(http.User), ct)))
+                TypedResults.Ok(await queries.SearchAsync(new ParticipantQueries.DirectoryQuery(query, role, status, area, market, cursor, limit),
+                    Caller.From(http.User), ct)))
             .RequireAuthorization(Policies.Scope(Scopes.ParticipantRead))
             .WithName("SearchParticipants")
             .WithSummary("Search the participant directory (BUC.4 step 5)")
-            .WithDescription("Matches name, participant ID, company number or EIC; filters by role and status. Other participants see active organisations by default " +
-                             "and may ask for suspended or merged ones; provisional, rejected and deregistered records are the registry operator's only. No private fields.")
+            .WithDescription("query: a participant ID or EIC finds exactly that participant; otherwise a name, matched tolerant of typos, case, punctuation, " +
+                             "\"&\"/\"and\" and legal suffixes (Ltd, Limited, PLC, LLP, CIC, T/A …) and ranked best first (score), a company number also finding its company. " +
+                             "Filters: role; status; area (GSP group _A–_P: participants operating or onboarded to a market serving it); market (a market ID: its " +
+                             "operator and the providers onboarded to it). Other participants see active organisations by default and may ask for suspended or " +
+                             "merged ones; provisional, rejected and deregistered records are the registry operator's only. No private fields.")
             .ProducesProblem(400);
 
         group.MapGet("/requirements", Ok<IReadOnlyList<RoleRequirements>> ([FromQuery] string? role) =>

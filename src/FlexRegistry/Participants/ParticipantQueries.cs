@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
@@ -9,9 +10,10 @@ using Microsoft.EntityFrameworkCore;
 namespace FlexRegistry.Participants;
 
 /// <summary>Reading participants: one record (BUC.4 step 8: the ID resolves everywhere) and the directory (step 5).</summary>
-public sealed class ParticipantQueries(RegistryDbContext db)
+public sealed class ParticipantQueries(RegistryDbContext db, DirectorySearch search, IMarketMembership membership)
 {
     public const int MaxPageSize = 200;
+    public const int MaxQueryLength = 200;
 
     public static ParticipantId ParseId(string id) =>
         ParticipantId.TryParse(id, out var parsed)
@@ -50,10 +52,21 @@ public sealed class ParticipantQueries(RegistryDbContext db)
     private static readonly FieldGroup ContactDetails = VisibilityRule.Group(VisibilityRule.Participant, "contact-details");
     private static readonly FieldGroup Verification = VisibilityRule.Group(VisibilityRule.Participant, "verification");
 
-    public async Task<Page<DirectoryEntry>> SearchAsync(string? query, string? role, string? status, string? cursor, int? limit, Caller caller, CancellationToken ct)
+    /// <summary>The directory's filters (all optional); see <see cref="SearchAsync"/>.</summary>
+    public sealed record DirectoryQuery(string? Query, string? Role, string? Status, string? Area, string? Market, string? Cursor, int? Limit);
+
+    /// <summary>
+    /// The directory (BUC.4 step 5). A participant ID or EIC finds exactly that participant; anything else is a name,
+    /// matched tolerant of typos and legal suffixes and ranked best first (<see cref="DirectorySearch"/>); a company number
+    /// also finds its company. Without a query the directory lists by name. Filters: role, status, area served (GSP group)
+    /// and market (operated, or onboarded to). Every entry shows public fields only.
+    /// </summary>
+    public async Task<Page<DirectoryEntry>> SearchAsync(DirectoryQuery request, Caller caller, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        var (query, role, status, cursor) = (request.Query, request.Role, request.Status, request.Cursor);
         var errors = new FieldErrors();
-        var size = errors.PageSize(limit, 50, MaxPageSize);
+        var size = errors.PageSize(request.Limit, 50, MaxPageSize);
         if (role is not null && !ParticipantRole.IsRequestable(role))
             errors.Add("role", ParticipantErrors.UnknownRole.Code, $"role must be one of {string.Join(", ", ParticipantRole.Requestable)}.");
         ParticipantStatus? statusFilter = null;
@@ -66,12 +79,22 @@ public sealed class ParticipantQueries(RegistryDbContext db)
             if (statusFilter is not null && !caller.IsRegistryOperator && !IsPublic(statusFilter.Value))
                 errors.Add("status", "field.invalid", "Only active, suspended and merged participants are in the public directory.");
         }
-        (string Name, string Id)? after = null;
+        var area = request.Area is null ? null : DnoArea.FindByGspGroup(request.Area);
+        if (request.Area is not null && area is null)
+            errors.Add("area", "field.invalid", "area is a GSP group, _A to _P.");
+        IQueryable<ParticipantId>? marketMembers = null;
+        if (request.Market is not null && !membership.TryMembers(request.Market, out marketMembers))
+            errors.Add("market", "field.invalid", "market is a market ID (GET /api/v1/markets).");
+        if (query is { Length: > MaxQueryLength })
+            errors.Add("query", "field.too_long", $"query is at most {MaxQueryLength} characters.");
+        var key = string.IsNullOrWhiteSpace(query) ? "" : OrganisationName.SearchKey(query);
+        var ranked = key.Length > 0 && !IsIdentifier(query!);
+        Cursor? after = null;
         if (cursor is not null)
         {
             after = DecodeCursor(cursor);
-            if (after is null)
-                errors.Add("cursor", "cursor.invalid", "cursor is not one this API issued.");
+            if (after is null || after.Ranked != ranked)
+                errors.Add("cursor", "cursor.invalid", "cursor is not one this API issued for this search.");
         }
         errors.ThrowIfAny();
 
@@ -82,24 +105,65 @@ public sealed class ParticipantQueries(RegistryDbContext db)
             q = q.Where(p => p.Status == ParticipantStatus.Active);
         if (role is not null)
             q = q.Where(p => p.Roles.Contains(role));
-        if (!string.IsNullOrWhiteSpace(query))
+        if (area is not null)
         {
-            var normalised = OrganisationName.Normalise(query);
-            var upper = query.Trim().ToUpperInvariant();
-            if (ParticipantId.TryParse(query.Trim(), out var byId))
-                q = q.Where(p => p.Id == byId);
-            else if (CompanyNumber.TryParse(query, out var company) && query.Any(char.IsDigit))
-                q = q.Where(p => p.CompanyNumber == company.Value || p.NormalisedName.Contains(normalised));
-            else if (upper.Length == 16 && Eic.TryParse(upper, out var eic))
-                q = q.Where(p => p.EicCode == eic.Value);
-            else
-                q = q.Where(p => p.NormalisedName.Contains(normalised));
+            var serving = membership.ServingArea(area.GspGroup);
+            q = q.Where(p => serving.Contains(p.Id));
         }
+        if (marketMembers is not null)
+            q = q.Where(p => marketMembers.Contains(p.Id));
 
+        return ranked
+            ? await RankedPageAsync(q, query!, key, after, size, ct)
+            : await ListedPageAsync(IdentifierFilter(q, query), after, size, ct);
+    }
+
+    /// <summary>A participant ID or an EIC: an exact lookup, not a name.</summary>
+    private static bool IsIdentifier(string query)
+    {
+        var trimmed = query.Trim();
+        return ParticipantId.TryParse(trimmed, out _) || (trimmed.Length == 16 && Eic.TryParse(trimmed.ToUpperInvariant(), out _));
+    }
+
+    private static IQueryable<Participant> IdentifierFilter(IQueryable<Participant> q, string? query)
+    {
+        if (string.IsNullOrWhiteSpace(query))
+            return q;
+        var trimmed = query.Trim();
+        if (ParticipantId.TryParse(trimmed, out var byId))
+            return q.Where(p => p.Id == byId);
+        var eic = Eic.TryParse(trimmed.ToUpperInvariant(), out var parsed) ? parsed.Value : trimmed;
+        return q.Where(p => p.EicCode == eic);
+    }
+
+    /// <summary>Name matches best first; ties by name, then ID. The cursor carries the last entry's (score, name, ID).</summary>
+    private async Task<Page<DirectoryEntry>> RankedPageAsync(IQueryable<Participant> q, string query, string key, Cursor? after, int size, CancellationToken ct)
+    {
+        var hits = await search.MatchAsync(q, key, ct);
+        if (CompanyNumber.TryParse(query, out var company) && query.Any(char.IsDigit))
+        {
+            var byNumber = await q.Where(p => p.CompanyNumber == company.Value).Select(p => new { p.Id, p.SearchName }).ToListAsync(ct);
+            hits = [.. byNumber.Select(b => new DirectorySearch.Hit(b.Id, b.SearchName, 1)), .. hits.Where(h => byNumber.All(b => b.Id != h.Id))];
+        }
+        IEnumerable<DirectorySearch.Hit> rest = hits;
+        if (after is { } a)
+            rest = hits.Where(h => h.Score < a.Score
+                || (h.Score == a.Score && (string.CompareOrdinal(h.SearchName, a.Name) > 0
+                    || (h.SearchName == a.Name && string.CompareOrdinal(h.Id.Value, a.Id) > 0))));
+        var window = rest.Take(size + 1).ToList();
+        var ids = window.Take(size).Select(h => h.Id).ToList();
+        var rows = (await db.Participants.AsNoTracking().Where(p => ids.Contains(p.Id)).ToListAsync(ct)).ToDictionary(p => p.Id);
+        var items = window.Take(size).Where(h => rows.ContainsKey(h.Id)).Select(h => ToDirectoryEntry(rows[h.Id]) with { Score = h.Score }).ToList();
+        var last = window.Count > size ? window[size - 1] : null;
+        return new Page<DirectoryEntry>(items, last is null ? null : EncodeCursor(new Cursor(true, last.Score, last.SearchName, last.Id.Value)));
+    }
+
+    /// <summary>Keyset pagination on (normalised name, ID): names tie only for near-duplicates, so the tie set is tiny.</summary>
+    private static async Task<Page<DirectoryEntry>> ListedPageAsync(IQueryable<Participant> q, Cursor? after, int size, CancellationToken ct)
+    {
         var page = new List<Participant>(size + 1);
         if (after is { } a)
         {
-            // Keyset pagination on (normalised name, ID): names tie only for near-duplicates, so the tie set is tiny.
             var ties = await q.Where(p => p.NormalisedName == a.Name).OrderBy(p => p.Id).ToListAsync(ct);
             page.AddRange(ties.Where(p => string.CompareOrdinal(p.Id.Value, a.Id) > 0));
             if (page.Count <= size)
@@ -112,7 +176,7 @@ public sealed class ParticipantQueries(RegistryDbContext db)
         }
 
         var items = page.Take(size).Select(ToDirectoryEntry).ToList();
-        var next = page.Count > size ? EncodeCursor(page[size - 1]) : null;
+        var next = page.Count > size ? EncodeCursor(new Cursor(false, 0, page[size - 1].NormalisedName, page[size - 1].Id.Value)) : null;
         return new Page<DirectoryEntry>(items, next);
     }
 
@@ -146,7 +210,8 @@ public sealed class ParticipantQueries(RegistryDbContext db)
             verification && history is not null ? [.. history.Select(h => new StatusChangeDto(h.From.ToWire(), h.To.ToWire(), h.Reason, h.Actor, h.At))] : null);
     }
 
-    private static DirectoryEntry ToDirectoryEntry(Participant p)
+    /// <summary>The public directory entry: the fields the visibility rule shows to any participant (group "directory"), with the town and postcode district.</summary>
+    internal static DirectoryEntry ToDirectoryEntry(Participant p)
     {
         var parsed = Postcode.TryParse(p.RegisteredAddress.Postcode, out var postcode);
         var area = !parsed ? null : DnoArea.FindByPostcodeArea(postcode.Area);
@@ -163,16 +228,25 @@ public sealed class ParticipantQueries(RegistryDbContext db)
         _ => stage.ToString().ToLowerInvariant(),
     };
 
-    private static string EncodeCursor(Participant last) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(last.NormalisedName + "\n" + last.Id.Value)).Replace('+', '-').Replace('/', '_');
+    private sealed record Cursor(bool Ranked, double Score, string Name, string Id);
 
-    private static (string, string)? DecodeCursor(string cursor)
+    private static string EncodeCursor(Cursor c) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(
+                (c.Ranked ? "r\n" + c.Score.ToString("R", CultureInfo.InvariantCulture) + "\n" : "") + c.Name + "\n" + c.Id))
+            .Replace('+', '-').Replace('/', '_');
+
+    private static Cursor? DecodeCursor(string cursor)
     {
         try
         {
             var text = Encoding.UTF8.GetString(Convert.FromBase64String(cursor.Replace('-', '+').Replace('_', '/')));
             var parts = text.Split('\n');
-            return parts.Length == 2 && ParticipantId.TryParse(parts[1], out _) ? (parts[0], parts[1]) : null;
+            if (parts.Length == 2 && ParticipantId.TryParse(parts[1], out _))
+                return new Cursor(false, 0, parts[0], parts[1]);
+            if (parts.Length == 4 && parts[0] == "r" && ParticipantId.TryParse(parts[3], out _)
+                && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var score))
+                return new Cursor(true, score, parts[2], parts[3]);
+            return null;
         }
         catch (FormatException)
         {

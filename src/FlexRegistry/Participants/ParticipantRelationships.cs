@@ -83,3 +83,17 @@ public interface IMarketRequirements
     /// <summary>The commercial-information sections the market requires; throws a not-found problem for an unknown market.</summary>
     Task<IReadOnlyList<string>> CommercialSectionsAsync(string marketId, CancellationToken ct);
 }
+
+/// <summary>
+/// Who is in which market, for the directory's filters (BUC.4 step 5: "market joined or operated", "area served").
+/// Implemented by the feature that publishes markets, so this feature does not depend on it. The queries are composed
+/// into the directory's own query (one round trip).
+/// </summary>
+public interface IMarketMembership
+{
+    /// <summary>The market's operator and the providers onboarded to it; false when <paramref name="marketId"/> is not a market ID.</summary>
+    bool TryMembers(string marketId, out IQueryable<ParticipantId> members);
+
+    /// <summary>Participants operating, or onboarded to, a market serving the GSP group (a market naming no area serves all of GB).</summary>
+    IQueryable<ParticipantId> ServingArea(string gspGroup);
+}

@@ -28,6 +28,15 @@ public sealed class PostgresRegistryDbContext(DbContextOptions<PostgresRegistryD
     internal const string CurrentTransactionSql = "(pg_current_xact_id()::text::bigint)";
 
     protected override void WriterTransaction(PropertyBuilder<long> property) => property.HasDefaultValueSql(CurrentTransactionSql);
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        // The directory's typo-tolerant name search (Participants/DirectorySearch): trigram similarity over a GIN index.
+        modelBuilder.HasPostgresExtension("pg_trgm");
+        modelBuilder.Entity<Participants.Participant>().HasIndex(p => p.SearchName)
+            .HasMethod("gin").HasOperators("gin_trgm_ops").HasDatabaseName("ix_participants_search_name_trgm");
+    }
 }
 
 internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteRegistryDbContext>

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Tests.Events;
 using FlexRegistry.Tests.Infrastructure;
+using FlexRegistry.Tests.Market;
 using FlexRegistry.Tests.Participants;
 using FlexRegistry.Tests.Reads;
 
@@ -66,7 +67,7 @@ public abstract class OnboardingTests(RegistryApp app)
         using (fsp)
         {
             var request = OnboardingTestData.Market();
-            var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => (i % 2 == 0 ? mo : other).PostAsJsonAsync("/api/v1/markets",
+            var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => (i % 2 == 0 ? mo : other).PostAsJsonAsync("/api/v1/markets",
                 i == 0 ? request : request with { Name = "  " + request.Name!.ToUpperInvariant() + " " })));
             Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
             var conflict = answers.First(a => a.StatusCode != HttpStatusCode.Created);
@@ -99,7 +100,7 @@ public abstract class OnboardingTests(RegistryApp app)
     }
 
     [Fact]
-    public async Task BUC4_Steps5to7_FspFindsThreeMarkets_Applies_Grants_EachOperatorReadsExactlyItsGrant_MO2OnboardsViaADocument_MO3ReturnsWithAReason()
+    public async Task BUC4_Step5_FspFindsThreeMarketsAndTheirOperators_InTheMarketListAndTheDirectory_AppliesToEach_EachOperatorIsTold()
     {
         var (fspId, fsp) = await app.FspAsync();
         var (mo1Id, mo1) = await app.MarketOperatorAsync();
@@ -127,6 +128,16 @@ public abstract class OnboardingTests(RegistryApp app)
             }
             while (cursor is not null);
             Assert.Superset(new HashSet<string> { m1.MarketId, m2.MarketId, m3.MarketId }, london.Select(m => m.MarketId).ToHashSet());
+            // The directory finds each operator by the market it runs, and by its name however it is typed.
+            foreach (var (market, operatorId) in new[] { (m1, mo1Id), (m2, mo2Id), (m3, mo3Id) })
+            {
+                var members = await (await fsp.GetAsync($"/api/v1/participants?market={market.MarketId}")).Read<Page<DirectoryEntry>>();
+                var entry = Assert.Single(members.Items);
+                Assert.Equal(operatorId, entry.ParticipantId);
+                var typed = entry.LegalName.ToUpperInvariant().Replace(" LTD", " Limited", StringComparison.Ordinal);
+                var byName = await (await fsp.GetAsync("/api/v1/participants?limit=200&query=" + Uri.EscapeDataString(typed))).Read<Page<DirectoryEntry>>();
+                Assert.Contains(byName.Items, e => e.ParticipantId == operatorId);
+            }
             var o1 = await fsp.ApplyAsync(m1.MarketId);
             var o2 = await fsp.ApplyAsync(m2.MarketId);
             var o3 = await fsp.ApplyAsync(m3.MarketId);
@@ -143,6 +154,30 @@ public abstract class OnboardingTests(RegistryApp app)
             using (var again = await fsp.PostAsJsonAsync($"/api/v1/markets/{m2.MarketId}/onboardings", new ApplyToMarketRequest()))
                 await again.ReadProblem(HttpStatusCode.Conflict, "onboarding.already_applied");
 
+        }
+    }
+
+    [Fact]
+    public async Task BUC4_Step6_OneActionGrantsEachOperatorWhatItsMarketNames_EachReadsExactlyThat_AccessLoggedAndSeenByTheFsp()
+    {
+        var (fspId, fsp) = await app.FspAsync();
+        var (mo1Id, mo1) = await app.MarketOperatorAsync();
+        var (mo2Id, mo2) = await app.MarketOperatorAsync();
+        var (mo3Id, mo3) = await app.MarketOperatorAsync("system-operator");
+        using (fsp)
+        using (mo1)
+        using (mo2)
+        using (mo3)
+        {
+            var information = CommercialInformationTests.ValidForFsp();
+            await (await fsp.PutAsJsonAsync($"/api/v1/participants/{fspId}/commercial-information", information)).ShouldHave(HttpStatusCode.OK);
+            var m1 = await mo1.PublishAsync(OnboardingTestData.Market(sections: [Contacts]));
+            var m2 = await mo2.PublishAsync(OnboardingTestData.Market(sections: [Contacts, Insurance]));
+            var m3 = await mo3.PublishAsync(OnboardingTestData.Market(sections: [BankDetails]));
+
+            var o1 = await fsp.ApplyAsync(m1.MarketId);
+            var o2 = await fsp.ApplyAsync(m2.MarketId);
+            var o3 = await fsp.ApplyAsync(m3.MarketId);
             // Step 6: one action each grants the operator exactly what its market names; each reads exactly that, access-logged.
             foreach (var (id, expected) in new[] { (o1.OnboardingId, new[] { Contacts }), (o2.OnboardingId, [Contacts, Insurance]), (o3.OnboardingId, [BankDetails]) })
             {
@@ -167,6 +202,30 @@ public abstract class OnboardingTests(RegistryApp app)
             Assert.Equal(new[] { mo1Id, mo2Id, mo3Id }.Order(StringComparer.Ordinal), log.Select(e => e.ReaderId).Order(StringComparer.Ordinal));
             Assert.Equal([Contacts, Insurance], log.Single(e => e.ReaderId == mo2Id).FieldGroups);
 
+        }
+    }
+
+    [Fact]
+    public async Task BUC4_Step7_MO2RequestsADocument_FspUploadsIt_MO2AcceptsAndOnboards_MO3ReturnsWithAReason_EachSideSeesItsOwn()
+    {
+        var (fspId, fsp) = await app.FspAsync();
+        var (mo1Id, mo1) = await app.MarketOperatorAsync();
+        var (mo2Id, mo2) = await app.MarketOperatorAsync();
+        var (mo3Id, mo3) = await app.MarketOperatorAsync("system-operator");
+        using (fsp)
+        using (mo1)
+        using (mo2)
+        using (mo3)
+        {
+            var information = CommercialInformationTests.ValidForFsp();
+            await (await fsp.PutAsJsonAsync($"/api/v1/participants/{fspId}/commercial-information", information)).ShouldHave(HttpStatusCode.OK);
+            var m1 = await mo1.PublishAsync(OnboardingTestData.Market(sections: [Contacts]));
+            var m2 = await mo2.PublishAsync(OnboardingTestData.Market(sections: [Contacts, Insurance]));
+            var m3 = await mo3.PublishAsync(OnboardingTestData.Market(sections: [BankDetails]));
+
+            var o1 = await fsp.ApplyAsync(m1.MarketId);
+            var o2 = await fsp.ApplyAsync(m2.MarketId);
+            var o3 = await fsp.ApplyAsync(m3.MarketId);
             // Step 7: MO-2 asks for a document; FSP-1 sees the task, uploads it; MO-2 downloads and accepts it, then onboards FSP-1.
             var docRequest = await mo2.RaiseAsync(o2.OnboardingId, "document", "Your certificate of public liability insurance.", "insurance-certificate");
             Assert.Equal("in-progress", (await fsp.OnboardingAsync(o2.OnboardingId)).Status);
@@ -302,6 +361,42 @@ public abstract class OnboardingTests(RegistryApp app)
 
             await op.ActOnParticipantAsync(fspId, "reinstate", "Remedied.");
             Assert.DoesNotContain(await mo.NoticesAsync(), n => n.Kind == "onboarded-provider-suspended");
+        }
+    }
+
+    [Fact]
+    public async Task BUC4_Step7_OnboardedToTheMarket_IsWhatAContractForAProductItOffersNeeds_NothingStoredBefore()
+    {
+        var (soId, so) = await app.MarketOperatorAsync("system-operator");
+        var (_, fsp) = await app.FspAsync();
+        using (so)
+        using (fsp)
+        {
+            var product = await so.DefineProductAsync("dso-sustain");
+            var unlisted = await so.DefineProductAsync("dso-sustain");
+            var market = await so.PublishAsync(OnboardingTestData.Market() with { ProductIds = [product] });
+            var portfolio = await fsp.RegisterPortfolioAsync();
+
+            // Not onboarded: the contract is refused with the market named, nothing stored.
+            using (var refused = await fsp.PostAsJsonAsync("/api/v1/contracts", MarketTestData.Contract(portfolio, product)))
+            {
+                var problem = await refused.ReadProblem(HttpStatusCode.UnprocessableEntity, "contract.validation_failed");
+                var error = Assert.Single(problem.Errors!, e => e.Field == "productId");
+                Assert.Equal("contract.seller_not_onboarded", error.Code);
+                Assert.Contains(market.Name, error.Message, StringComparison.Ordinal);
+            }
+            var none = await (await fsp.GetAsync($"/api/v1/contracts?portfolio={portfolio}")).Read<Page<ContractResponse>>();
+            Assert.Empty(none.Items);
+            // Applied is not onboarded; the buyer proposing meets the same rule.
+            var onboarding = await fsp.ApplyAsync(market.MarketId);
+            using (var byBuyer = await so.PostAsJsonAsync("/api/v1/contracts", MarketTestData.Contract(portfolio, product)))
+                Assert.Equal("contract.seller_not_onboarded", Assert.Single((await byBuyer.ReadProblem(HttpStatusCode.UnprocessableEntity, "contract.validation_failed")).Errors!).Code);
+            // A product offered in no market needs no onboarding.
+            await fsp.ProposeAsync(MarketTestData.Contract(portfolio, unlisted));
+
+            await (await so.PostAsync($"/api/v1/onboardings/{onboarding.OnboardingId}/onboard", null)).Read<OnboardingResponse>();
+            var contract = await fsp.ProposeAsync(MarketTestData.Contract(portfolio, product));
+            Assert.Equal((product, soId), (contract.Contract.ProductId, contract.Contract.BuyerId));
         }
     }
 }

@@ -101,7 +101,7 @@ public abstract class RelationshipTests(RegistryApp app)
     }
 
     [Fact]
-    public async Task BUC4_Step5_ExpressInterest_OnePerPair_EventsToBoth_ListedGivenAndReceived_WithdrawAndExpressAgain()
+    public async Task BUC4_Step6_ExpressInterest_OnePerPair_EventsToBoth_ListedGivenAndReceived_WithdrawAndExpressAgain()
     {
         var (fsp, fspClient) = await app.RegisterActiveAsync();
         var (mo, moClient) = await app.RegisterActiveAsync(TestData.Registration(roles: "market-operator"));
@@ -142,7 +142,7 @@ public abstract class RelationshipTests(RegistryApp app)
     }
 
     [Fact]
-    public async Task BUC4_Step5_Interest_OnlyFromProvidersInParticipantsThatRunMarkets()
+    public async Task BUC4_Step6_Interest_OnlyFromProvidersInParticipantsThatRunMarkets()
     {
         var (fsp, fspClient) = await app.RegisterActiveAsync();
         var (owner, ownerClient) = await app.RegisterActiveAsync(TestData.Registration(roles: "flex-owner"));

@@ -38,6 +38,9 @@ public abstract class AuthorisationMatrixTests(RegistryApp app, FakeOidcIssuer i
         "POST /connect/token", "POST /api/v1/participants", "ANY /health/live", "ANY /health/ready", "GET /openapi/{documentName}.json",
         // Anonymous by design, for a householder proving control of an asset; its answers are tested in OwnerViewTests.
         "POST /api/v1/owner-access",
+        // The public catalogue: anonymous by design, the same for every caller; PublicCatalogueTests checks it holds nothing
+        // the visibility rule withholds from other participants.
+        "GET /api/v1/catalogue", "GET /api/v1/catalogue/participants.csv", "GET /api/v1/catalogue/markets.csv",
     ];
 
     /// <summary>A's records, everybody's clients, and fresh objects of A's for the cells whose action consumes one.</summary>

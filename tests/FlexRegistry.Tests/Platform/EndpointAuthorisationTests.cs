@@ -13,6 +13,8 @@ public sealed class EndpointAuthorisationTests(SqliteApp app) : IClassFixture<Sq
     [
         "POST /connect/token", "POST /api/v1/participants", "ANY /health/live", "ANY /health/ready",
         "GET /openapi/{documentName}.json", "GET /docs/{documentName?}", "POST /api/v1/owner-access",
+        // The public catalogue (seed 002's public member registry): public directory entries and markets only.
+        "GET /api/v1/catalogue", "GET /api/v1/catalogue/participants.csv", "GET /api/v1/catalogue/markets.csv",
     ];
 
     /// <summary>The web pages anyone may open (policy page:anyone); every other page needs a session.</summary>

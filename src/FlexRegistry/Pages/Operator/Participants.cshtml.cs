@@ -19,5 +19,6 @@ public sealed class OperatorParticipantsModel(ParticipantQueries participants) :
     public Page<DirectoryEntry> Results { get; private set; } = new([], null);
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) =>
-        await RunAsync(async () => Results = await participants.SearchAsync(string.IsNullOrWhiteSpace(Query) ? null : Query, null, Status, Cursor, 50, Caller, ct)) ?? Page();
+        await RunAsync(async () => Results = await participants.SearchAsync(
+            new ParticipantQueries.DirectoryQuery(string.IsNullOrWhiteSpace(Query) ? null : Query, null, Status, null, null, Cursor, 50), Caller, ct)) ?? Page();
 }

@@ -21,6 +21,7 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("FlexRegistry.AccessLog.AccessLogEntry", b =>
@@ -2420,6 +2421,11 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text[]");
 
+                    b.Property<string>("SearchName")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -2527,6 +2533,12 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                         .HasFilter("\"Status\" <> 'Rejected'");
 
                     b.HasIndex("NormalisedName");
+
+                    b.HasIndex("SearchName")
+                        .HasDatabaseName("ix_participants_search_name_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchName"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("SearchName"), new[] { "gin_trgm_ops" });
 
                     b.HasIndex("VatNumber")
                         .IsUnique()
