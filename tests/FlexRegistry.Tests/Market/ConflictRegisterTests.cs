@@ -202,6 +202,32 @@ public abstract class ConflictRegisterTests(RegistryApp app)
     }
 
     [Fact]
+    public async Task CapacitySplit_IsSummedAtEachMoment_ContractsWhoseWindowsNeverAllMeet_DoNotAddUp()
+    {
+        // Daily windows on a 7.4 kW asset, 3 kW each: Product-1 16:00–18:00, Product-2 17:00–19:00, Product-3 15:00–16:30
+        // and 18:30–20:00. Every two of them meet (17–18, 16–16:30, 18:30–19), never all three: 6 kW at any moment, no conflict.
+        static ServiceWindowDto Daily(string start, string end) => new() { Recurrence = "FREQ=DAILY", Start = start, End = end };
+        using var s = await SeedAsync("dso-sustain", Daily("16:00", "18:00"), "neso-quick-reserve", Daily("17:00", "19:00"));
+        var product3 = await s.So1.DefineProductAsync("dso-sustain", Daily("15:00", "16:30"), Daily("18:30", "20:00"));
+        var c1 = await MarketTestData.ContractAsync(s.Fsp1, s.So1, s.Portfolio1, s.Product1, 3m);
+        var c2 = await MarketTestData.ContractAsync(s.Fsp2, s.So2, s.Portfolio2, s.Product2, 3m);
+        var c3 = await MarketTestData.ContractAsync(s.Fsp1, s.So1, s.Portfolio1, product3, 3m);
+        Assert.Empty(c3.Conflicts);
+
+        // A second 3 kW contract on Product-2: 9 kW from 17:00 to 18:00 (with Product-1) and from 18:30 to 19:00 (with
+        // Product-3). Every pair committed together at one of those moments conflicts; Product-1 and Product-3 are never
+        // both there when the sum is over (16:00–16:30 is 6 kW), so that pair does not.
+        var c4 = await MarketTestData.ContractAsync(s.Fsp2, s.So2, s.Portfolio2, s.Product2, 3m);
+        using var op = await app.OperatorAsync();
+        var pairs = (await op.ConflictsAsync($"?asset={s.Asset1}"))
+            .Select(c => string.Join(' ', new[] { c.A.ContractId!, c.B.ContractId! }.Order(StringComparer.Ordinal))).Order(StringComparer.Ordinal).ToList();
+        string Pair(ContractWithConflictsResponse x, ContractWithConflictsResponse y) =>
+            string.Join(' ', new[] { x.Contract.ContractId, y.Contract.ContractId }.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { Pair(c1, c2), Pair(c1, c4), Pair(c2, c4), Pair(c2, c3), Pair(c3, c4) }.Order(StringComparer.Ordinal), pairs);
+        Assert.DoesNotContain(Pair(c1, c3), pairs);
+    }
+
+    [Fact]
     public async Task BUC2_Step7_DecommissioningAnAsset_EndsItsMemberships_AndReChecksItsConflictsAtOnce()
     {
         // Asset-1 joins both portfolios from a moment ahead, so that the conflict lies wholly after the decommissioning.
