@@ -32,19 +32,48 @@ public static class CapacityTogether
                     && StackingRules.Between(products[list[i].Product].Template, products[list[j].Product].Template) == StackingRule.StackableIfCapacitySplit;
         }
 
+        // A pair can only break the rule if its shares and every share that could join them exceed the capacity: the
+        // others are expanded only for such pairs, and only over the days they span.
+        var viable = new bool[n, n];
+        var involved = new bool[n];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = i + 1; j < n; j++)
+            {
+                if (!split[i, j])
+                    continue;
+                var most = kw[i] + kw[j];
+                for (var k = 0; k < n; k++)
+                {
+                    if (split[i, k] && split[j, k])
+                        most += kw[k];
+                }
+                if (most <= capacity + tolerance)
+                    continue;
+                viable[i, j] = true;
+                involved[i] = involved[j] = true;
+                for (var k = 0; k < n; k++)
+                    involved[k] |= split[i, k] && split[j, k];
+            }
+        }
+        if (!involved.Contains(true))
+            return [];
+
         var found = new Dictionary<(int, int), (DateTimeOffset FirstStart, DateTimeOffset FirstEnd, DateTimeOffset LastEnd, int Count)>();
         var active = new List<(DateTimeOffset S, DateTimeOffset E)>[n];
-        var firstDay = WindowOverlaps.LocalDay(list.Min(c => c.Start));
-        var lastDay = WindowOverlaps.LocalDay(list.Max(c => c.End).AddTicks(-1));
+        var firstDay = WindowOverlaps.LocalDay(Enumerable.Range(0, n).Where(i => involved[i]).Min(i => list[i].Start));
+        var lastDay = WindowOverlaps.LocalDay(Enumerable.Range(0, n).Where(i => involved[i]).Max(i => list[i].End).AddTicks(-1));
         for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
         {
             for (var i = 0; i < n; i++)
-                active[i] = [.. WindowOverlaps.Occurrences(products[list[i].Product], day, list[i].Start, list[i].End)];
+                active[i] = involved[i] ? [.. WindowOverlaps.Occurrences(products[list[i].Product], day, list[i].Start, list[i].End)] : [];
             for (var i = 0; i < n; i++)
             {
+                if (active[i].Count == 0)
+                    continue;
                 for (var j = i + 1; j < n; j++)
                 {
-                    if (!split[i, j])
+                    if (!viable[i, j] || active[j].Count == 0)
                         continue;
                     foreach (var a in active[i])
                     {
@@ -65,6 +94,12 @@ public static class CapacityTogether
         // the capacity split add enough to exceed the capacity; each run of them is one occurrence.
         void Sweep(int i, int j, DateTimeOffset s, DateTimeOffset e)
         {
+            if (kw[i] + kw[j] > capacity + tolerance)
+            {
+                // Over on their own (the pairwise rule): over whatever else applies.
+                Record(i, j, s, e);
+                return;
+            }
             var points = new SortedSet<DateTimeOffset> { s, e };
             for (var k = 0; k < n; k++)
             {
