@@ -12,10 +12,12 @@ namespace FlexRegistry.Market;
 /// </summary>
 public static class CapacityTogether
 {
-    /// <summary>The pairs of <paramref name="commitments"/> (all of one asset, capacity known) that exceed its capacity together with the rest, and when.</summary>
+    /// <summary>The pairs of <paramref name="commitments"/> (all of one asset, capacity known) that exceed its capacity together with the rest, and when. <c>days</c> caches each product's windows on a day (unclipped instants) across the assets of one detection run.</summary>
     public static IReadOnlyList<(Commitment A, Commitment B, WindowOverlap Overlap)> Exceeded(
-        IReadOnlyList<Commitment> commitments, IReadOnlyDictionary<ProductId, Product> products, double tolerance)
+        IReadOnlyList<Commitment> commitments, IReadOnlyDictionary<ProductId, Product> products, double tolerance,
+        Dictionary<(ProductId, DateOnly), (DateTimeOffset S, DateTimeOffset E)[]>? days = null)
     {
+        days ??= [];
         ArgumentNullException.ThrowIfNull(commitments);
         ArgumentNullException.ThrowIfNull(products);
         var list = commitments.Where(c => c.Start < c.End && c.CommittedKw is not null && c.AssetCapacityKw is not null && products.ContainsKey(c.Product)).ToList();
@@ -66,7 +68,7 @@ public static class CapacityTogether
         for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
         {
             for (var i = 0; i < n; i++)
-                active[i] = involved[i] ? [.. WindowOverlaps.Occurrences(products[list[i].Product], day, list[i].Start, list[i].End)] : [];
+                active[i] = involved[i] ? Clip(Windows(list[i].Product, day), list[i].Start, list[i].End) : [];
             for (var i = 0; i < n; i++)
             {
                 if (active[i].Count == 0)
@@ -137,6 +139,25 @@ public static class CapacityTogether
             }
             if (runStart is not null)
                 Record(i, j, runStart.Value, runEnd!.Value);
+        }
+
+        (DateTimeOffset S, DateTimeOffset E)[] Windows(ProductId product, DateOnly day)
+        {
+            if (!days.TryGetValue((product, day), out var windows))
+                days[(product, day)] = windows = [.. WindowOverlaps.Occurrences(products[product], day, DateTimeOffset.MinValue, DateTimeOffset.MaxValue)];
+            return windows;
+        }
+
+        static List<(DateTimeOffset S, DateTimeOffset E)> Clip((DateTimeOffset S, DateTimeOffset E)[] windows, DateTimeOffset from, DateTimeOffset to)
+        {
+            var clipped = new List<(DateTimeOffset S, DateTimeOffset E)>(windows.Length);
+            foreach (var (ws, we) in windows)
+            {
+                var (s, e) = (ws < from ? from : ws, we > to ? to : we);
+                if (s < e)
+                    clipped.Add((s, e));
+            }
+            return clipped;
         }
 
         void Record(int i, int j, DateTimeOffset s, DateTimeOffset e) =>

@@ -435,9 +435,10 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
                 continue;
             Add(a, b, rule == StackingRule.NotStackable ? "not-stackable" : CapacityExceeded, overlap);
         }
+        var days = new Dictionary<(ProductId, DateOnly), (DateTimeOffset S, DateTimeOffset E)[]>();
         foreach (var commitments in together?.Values ?? [])
         {
-            foreach (var (x, y, overlap) in CapacityTogether.Exceeded(commitments, products, CapacityTolerance))
+            foreach (var (x, y, overlap) in CapacityTogether.Exceeded(commitments, products, CapacityTolerance, days))
             {
                 var (a, b) = x.Contract.CompareTo(y.Contract) < 0 ? (x, y) : (y, x);
                 Add(a, b, CapacityExceeded, overlap);
