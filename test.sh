@@ -182,6 +182,11 @@ if [[ $test_rc -ne 0 ]]; then
     rc=1
 fi
 if [[ $failed -gt 0 ]]; then
+    # Repeat each failure's name and the start of its message here, at the end, where a log's tail shows it.
+    echo "test.sh: the failed tests (each with the first lines of its message):" >&2
+    awk '/^ +Failed [^ ]/ { print; n = 0; inmsg = 1; next }
+         inmsg && /^ +(Stack Trace:|Standard Output Messages:|Passed |Skipped )/ { inmsg = 0; next }
+         inmsg && n < 6 && !/^ +Error Message:/ && NF { print "      " $0; n++ }' "$LOG" | head -n 80 >&2
     echo "test.sh: $failed test(s) failed (details above and in ${LOG#"$ROOT"/})" >&2
     rc=1
 fi
