@@ -15,7 +15,9 @@ namespace FlexRegistry.Bench;
 /// one prepared single-row <c>INSERT</c> (its own transaction, committed as durably as the register's) into
 /// <c>bench_write</c>, an empty copy of <c>assets</c> with the same columns and indexes. No authentication, no
 /// near-duplicate check, no audit record, no event. <c>POST /bare/register</c>: the floor of a registration's database
-/// work (<see cref="BareRegister"/>).
+/// work (<see cref="BareRegister"/>). <c>PATCH /bare/assets/{id}</c>, the baseline of an asset change (issue 17): the
+/// body's <c>model</c> read, then one single-row <c>UPDATE</c> of that column by primary key in <c>assets</c> (its own
+/// transaction); no authentication, no If-Match, no history row, no event, no audit record.
 /// </summary>
 public static class BareHost
 {
@@ -84,6 +86,15 @@ public static class BareHost
                     return Results.Conflict();
                 }
                 return Results.Json(new { assetId = row.Id }, statusCode: StatusCodes.Status201Created);
+            });
+            app.MapPatch("/bare/assets/{id}", async (string id, HttpRequest http, CancellationToken ct) =>
+            {
+                if (await ModelAsync(http, ct) is not { } model)
+                    return Results.UnprocessableEntity();
+                await using var command = source.CreateCommand("UPDATE assets SET \"Model\" = $1 WHERE \"Id\" = $2");
+                command.Parameters.Add(new NpgsqlParameter { Value = model });
+                command.Parameters.Add(new NpgsqlParameter { Value = id });
+                return await command.ExecuteNonQueryAsync(ct) == 1 ? Results.Ok(new { assetId = id }) : Results.NotFound();
             });
             await BareRegister.MapPostgresAsync(app, source, columns);
             await app.RunAsync();
@@ -157,6 +168,27 @@ public static class BareHost
                 }
                 return Results.Json(new { assetId = row.Id }, statusCode: StatusCodes.Status201Created);
             });
+            await using var update = writer.CreateCommand();
+            update.CommandText = "UPDATE assets SET \"Model\" = $model WHERE \"Id\" = $id";
+            var modelParameter = update.Parameters.Add("$model", SqliteType.Text);
+            var idParameter = update.Parameters.Add("$id", SqliteType.Text);
+            update.Prepare();
+            app.MapPatch("/bare/assets/{id}", async (string id, HttpRequest http, CancellationToken ct) =>
+            {
+                if (await ModelAsync(http, ct) is not { } model)
+                    return Results.UnprocessableEntity();
+                await gate.WaitAsync(ct);
+                try
+                {
+                    modelParameter.Value = model;
+                    idParameter.Value = id;
+                    return update.ExecuteNonQuery() == 1 ? Results.Ok(new { assetId = id }) : Results.NotFound();
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            });
             await BareRegister.MapSqliteAsync(app, writer, columns);
             await app.RunAsync();
         }
@@ -164,6 +196,15 @@ public static class BareHost
     }
 
     internal sealed record Row(AssetData Data, string Id, DateTimeOffset Now);
+
+    /// <summary>The <c>model</c> of a JSON object body; null when there is none.</summary>
+    private static async Task<string?> ModelAsync(HttpRequest http, CancellationToken ct)
+    {
+        using var body = await JsonDocument.ParseAsync(http.Body, cancellationToken: ct);
+        return body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String
+            ? model.GetString()
+            : null;
+    }
 
     /// <summary>The row as a JSON object of its columns (404 when there is none).</summary>
     private static async Task<IResult> RowAsync(System.Data.Common.DbDataReader reader, CancellationToken ct)

@@ -14,6 +14,8 @@ internal static class BenchMain
         "quality" => QualityBench.Run(Args.Parse(args[1..])),
         "reads-load" => await ReadsBench.LoadAsync(Args.Parse(args[1..])),
         "reads" => await ReadsBench.RunAsync(Args.Parse(args[1..])),
+        "lifecycle-load" => await LifecycleBench.LoadAsync(Args.Parse(args[1..])),
+        "lifecycle" => await LifecycleBench.RunAsync(Args.Parse(args[1..])),
         "inclusion" => await InclusionBench.RunAsync(Args.Parse(args[1..])),
         "pages" => await PagesBench.RunAsync(Args.Parse(args[1..])),
         "directory" => await DirectoryBench.RunAsync(Args.Parse(args[1..])),
@@ -34,6 +36,9 @@ internal static class BenchMain
               reads-load    --url URL --files FILE[,FILE...]                          register assets through POST /api/v1/asset-imports
               reads         --target get|bare-get|search|export|raw-read --provider P --connection CS --url URL --operator-secret S
                             [--bare-url URL] [--rate R] --duration S --concurrency C   market-operator reads (issue 16)
+              lifecycle-load --url URL --state FILE [--assets N] [--versions V]   register N assets and one with V versions (issue 17)
+              lifecycle     --target patch|bare-update|history|as-of --state FILE --url URL [--bare-url URL] [--rate R] --duration S --concurrency C
+                                                                               PATCH vs a bare single-row UPDATE; history and as-of reads of the V-version asset
               pages         --provider P --connection CS --url URL --bare-url URL --operator-secret S [--duration S] [--concurrency C]
                                                                                server time per web page for a signed-in person vs a bare static page
               directory     --target load|search|bare-name|catalogue|catalogue-csv --provider P --connection CS --url URL --operator-secret S

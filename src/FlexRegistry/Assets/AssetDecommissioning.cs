@@ -14,4 +14,10 @@ public interface IAssetDecommissioning
     /// never applied). The rows are changed in the unit of work; their events are returned with them to hand to the journal.
     /// </summary>
     Task<IReadOnlyList<EventSource>> EndAsync(Asset asset, IReadOnlyList<string> audience, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>
+    /// After the decommissioning has committed: runs what the ended rows owe once they are committed (the conflict
+    /// re-check of the asset's ended memberships, queued with them by <see cref="EndAsync"/>).
+    /// </summary>
+    Task CommittedAsync(CancellationToken ct);
 }

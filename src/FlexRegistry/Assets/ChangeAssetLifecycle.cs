@@ -163,6 +163,7 @@ public sealed class ChangeAssetLifecycle(RegistryDbContext db, Journal journal, 
         {
             throw await writes.StaleAsync(id, held, ct);
         }
+        await decommissioning.CommittedAsync(ct);
         return (AssetWrites.Represent(asset, held), asset.Version);
     }
 

@@ -61,7 +61,8 @@ public sealed record Commitment(
 /// whose contract and membership periods overlap and whose products' window masks intersect (weekdays, months, times
 /// of day); each candidate is then checked exactly — the stacking rule of the two templates, the windows expanded day
 /// by day in GB time over the common period (cached per product pair and period), and for capacity-split pairs the
-/// committed capacities against the asset's. The result is reconciled with the register: new conflicts are recorded
+/// committed capacities against the asset's — for an asset with three or more commitments over its capacity, over all
+/// of them at each moment instead (<see cref="CapacityTogether"/>). The result is reconciled with the register: new conflicts are recorded
 /// (an event to every party), known ones refreshed, ones no longer found cleared.
 /// </summary>
 public sealed class ConflictDetection(RegistryDbContext db, Journal journal, TimeProvider time, ILogger<ConflictDetection> logger)
@@ -81,7 +82,8 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
         {
             try
             {
-                return await ReconcileAsync(scope, await FindAsync(scope, ct), ct);
+                var (found, together) = await FindWithAsync(scope, ct);
+                return await ReconcileAsync(scope, found, together, ct);
             }
             catch (DbUpdateException e) when (e.IsUniqueViolation() && attempt < 3)
             {
@@ -92,10 +94,14 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
     }
 
     /// <summary>The conflicts <paramref name="scope"/> holds, as detection finds them now (nothing is stored).</summary>
-    public async Task<IReadOnlyList<FoundConflict>> FindAsync(ConflictScope scope, CancellationToken ct)
+    public async Task<IReadOnlyList<FoundConflict>> FindAsync(ConflictScope scope, CancellationToken ct) => (await FindWithAsync(scope, ct)).Found;
+
+    /// <summary>The conflicts the scope holds, and the assets whose capacity was judged over all their commitments together.</summary>
+    private async Task<(IReadOnlyList<FoundConflict> Found, IReadOnlyCollection<AssetId> Together)> FindWithAsync(ConflictScope scope, CancellationToken ct)
     {
         var pairs = await CandidatePairsAsync(scope, ct);
-        return await EvaluateAsync(pairs, ct);
+        var together = await CommittedTogetherAsync(scope, ct);
+        return (await EvaluateAsync(pairs, ct, together: together), together.Keys);
     }
 
     /// <summary>
@@ -209,11 +215,80 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
         return await EvaluateAsync(pairs, ct, product);
     }
 
-    /// <summary>The candidate pairs of the scope, from one set-based query.</summary>
-    private async Task<List<(Commitment, Commitment)>> CandidatePairsAsync(ConflictScope scope, CancellationToken ct)
+    private IQueryable<Contract> Commitments() => db.Contracts.Where(c => c.Status == ContractStatus.Active || c.Status == ContractStatus.Terminated);
+
+    /// <summary>
+    /// The assets of the scope whose capacity is judged over all their commitments together (<see cref="CapacityTogether"/>):
+    /// those with a known capacity and at least three commitments whose shares add up to more than it (with two, or
+    /// with less committed, the pairwise rule is the whole rule), each with every commitment it has.
+    /// </summary>
+    private async Task<Dictionary<AssetId, List<Commitment>>> CommittedTogetherAsync(ConflictScope scope, CancellationToken ct)
     {
-        var commitments = db.Contracts.Where(c => c.Status == ContractStatus.Active || c.Status == ContractStatus.Terminated);
-        var first = commitments;
+        var (first, firstMembers, _) = Scoped(scope);
+        var commitments = Commitments();
+        var inScope = (
+            from c1 in first
+            join m1 in firstMembers on c1.PortfolioId equals m1.PortfolioId
+            where c1.From < c1.To && m1.From < c1.To && (m1.To == null || (m1.From < m1.To && c1.From < m1.To))
+            select m1.AssetId).Distinct();
+        var candidates = await (
+                from m in db.PortfolioMembers
+                join c in commitments on m.PortfolioId equals c.PortfolioId
+                join a in db.Assets on m.AssetId equals a.Id
+                where inScope.Contains(m.AssetId) && a.RatedCapacityKw != null
+                      && c.From < c.To && m.From < c.To && (m.To == null || (m.From < m.To && c.From < m.To))
+                select new
+                {
+                    m.AssetId,
+                    Capacity = a.RatedCapacityKw!.Value,
+                    Kw = (m.CapacityKw ?? a.RatedCapacityKw!.Value) < c.ContractedCapacityKw ? (m.CapacityKw ?? a.RatedCapacityKw!.Value) : c.ContractedCapacityKw,
+                })
+            .GroupBy(x => x.AssetId)
+            .Where(g => g.Count() >= 3 && g.Sum(x => x.Kw) > g.Max(x => x.Capacity) + CapacityTolerance)
+            .Select(g => g.Key)
+            .ToListAsync(ct);
+        var together = new Dictionary<AssetId, List<Commitment>>();
+        foreach (var chunk in candidates.Chunk(500))
+        {
+            var ids = chunk.ToList();
+            var rows = await (
+                    from m in db.PortfolioMembers
+                    join c in commitments on m.PortfolioId equals c.PortfolioId
+                    join a in db.Assets on m.AssetId equals a.Id
+                    where ids.Contains(m.AssetId) && c.From < c.To && m.From < c.To && (m.To == null || (m.From < m.To && c.From < m.To))
+                    select new
+                    {
+                        a.Id,
+                        a.RatedCapacityKw,
+                        a.Parties,
+                        C = c.Id,
+                        c.ProductId,
+                        c.PortfolioId,
+                        c.SellerId,
+                        c.BuyerId,
+                        c.ContractedCapacityKw,
+                        CF = c.From,
+                        CT = c.To,
+                        MK = m.CapacityKw,
+                        MF = m.From,
+                        MT = m.To,
+                    })
+                .AsNoTracking().ToListAsync(ct);
+            foreach (var r in rows)
+            {
+                if (!together.TryGetValue(r.Id, out var list))
+                    together[r.Id] = list = [];
+                list.Add(new Commitment(r.Id, r.RatedCapacityKw, r.Parties, r.C, r.ProductId, r.PortfolioId, r.SellerId, r.BuyerId, r.ContractedCapacityKw,
+                    r.CF, r.CT, r.MK, r.MF, r.MT));
+            }
+        }
+        return together;
+    }
+
+    /// <summary>The scope's own contracts and memberships (the first side of a pair), and whether a pair may come from both sides.</summary>
+    private (IQueryable<Contract> First, IQueryable<PortfolioMember> FirstMembers, bool Unordered) Scoped(ConflictScope scope)
+    {
+        var first = Commitments();
         var firstMembers = db.PortfolioMembers.AsQueryable();
         var unordered = false;
         switch (scope.Kind)
@@ -239,7 +314,14 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
                 unordered = true;
                 break;
         }
+        return (first, firstMembers, unordered);
+    }
 
+    /// <summary>The candidate pairs of the scope, from one set-based query.</summary>
+    private async Task<List<(Commitment, Commitment)>> CandidatePairsAsync(ConflictScope scope, CancellationToken ct)
+    {
+        var commitments = Commitments();
+        var (first, firstMembers, unordered) = Scoped(scope);
         var stackable = StackingRules.Pairs(StackingRule.Stackable);
         var notStackable = StackingRules.Pairs(StackingRule.NotStackable);
         var query =
@@ -309,9 +391,16 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
     }
 
     /// <summary>Checks each candidate exactly and merges the rows of one asset and contract pair (several memberships in one portfolio).</summary>
-    private async Task<IReadOnlyList<FoundConflict>> EvaluateAsync(IReadOnlyList<(Commitment X, Commitment Y)> pairs, CancellationToken ct, Product? known = null)
+    /// <remarks>
+    /// The capacity-split pairs of an asset in <paramref name="together"/> are judged there, over all its commitments at
+    /// each moment (<see cref="CapacityTogether"/>), instead of pair by pair.
+    /// </remarks>
+    private async Task<IReadOnlyList<FoundConflict>> EvaluateAsync(IReadOnlyList<(Commitment X, Commitment Y)> pairs, CancellationToken ct, Product? known = null,
+        IReadOnlyDictionary<AssetId, List<Commitment>>? together = null)
     {
-        var productIds = pairs.SelectMany(p => new[] { p.X.Product, p.Y.Product }).Distinct().Where(id => known is null || id != known.Id).ToList();
+        var productIds = pairs.SelectMany(p => new[] { p.X.Product, p.Y.Product })
+            .Concat(together?.Values.SelectMany(l => l.Select(c => c.Product)) ?? [])
+            .Distinct().Where(id => known is null || id != known.Id).ToList();
         var products = new Dictionary<ProductId, Product>();
         foreach (var chunk in productIds.Chunk(500))
         {
@@ -329,7 +418,7 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
             if (!products.TryGetValue(a.Product, out var pa) || !products.TryGetValue(b.Product, out var pb))
                 continue;
             var rule = StackingRules.Between(pa.Template, pb.Template);
-            if (rule == StackingRule.Stackable)
+            if (rule == StackingRule.Stackable || (rule == StackingRule.StackableIfCapacitySplit && together?.ContainsKey(a.AssetId) == true))
                 continue;
             var start = a.Start > b.Start ? a.Start : b.Start;
             var end = a.End < b.End ? a.End : b.End;
@@ -344,18 +433,33 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
             var kwB = b.CommittedKw;
             if (rule == StackingRule.StackableIfCapacitySplit && !(a.AssetCapacityKw is { } capacity && kwA is { } ka && kwB is { } kb && ka + kb > capacity + CapacityTolerance))
                 continue;
-            var wire = rule == StackingRule.NotStackable ? "not-stackable" : "capacity-exceeded";
+            Add(a, b, rule == StackingRule.NotStackable ? "not-stackable" : CapacityExceeded, overlap);
+        }
+        var days = new Dictionary<(ProductId, DateOnly), (DateTimeOffset S, DateTimeOffset E)[]>();
+        foreach (var commitments in together?.Values ?? [])
+        {
+            foreach (var (x, y, overlap) in CapacityTogether.Exceeded(commitments, products, CapacityTolerance, days))
+            {
+                var (a, b) = x.Contract.CompareTo(y.Contract) < 0 ? (x, y) : (y, x);
+                Add(a, b, CapacityExceeded, overlap);
+            }
+        }
+        return [.. found.Values];
+
+        void Add(Commitment a, Commitment b, string wire, WindowOverlap overlap)
+        {
             var parties = new SortedSet<string>(StringComparer.Ordinal) { a.Seller.Value, a.Buyer.Value, b.Seller.Value, b.Buyer.Value };
             parties.UnionWith(a.AssetParties.Split(' ', StringSplitOptions.RemoveEmptyEntries));
             var conflict = new FoundConflict(a.AssetId, wire,
-                new ConflictSideData(a.Contract, a.Product, a.Portfolio, a.Seller, a.Buyer, kwA),
-                new ConflictSideData(b.Contract, b.Product, b.Portfolio, b.Seller, b.Buyer, kwB),
+                new ConflictSideData(a.Contract, a.Product, a.Portfolio, a.Seller, a.Buyer, a.CommittedKw),
+                new ConflictSideData(b.Contract, b.Product, b.Portfolio, b.Seller, b.Buyer, b.CommittedKw),
                 overlap, a.AssetCapacityKw, [.. parties]);
             var id = (a.AssetId, a.Contract, b.Contract);
             found[id] = found.TryGetValue(id, out var earlier) ? Merge(earlier, conflict) : conflict;
         }
-        return [.. found.Values];
     }
+
+    private const string CapacityExceeded = "capacity-exceeded";
 
     private static FoundConflict Merge(FoundConflict x, FoundConflict y)
     {
@@ -376,10 +480,24 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
     /// The known entries are read without tracking and only those that change are attached, so that a scan which finds
     /// the register as it was writes (and compares) nothing.
     /// </summary>
-    private async Task<Outcome> ReconcileAsync(ConflictScope scope, IReadOnlyList<FoundConflict> found, CancellationToken ct)
+    /// <remarks>
+    /// The capacity entries of the assets judged <paramref name="together"/> are reconciled too, whichever contracts they
+    /// name: a third commitment in the scope can put, or stop putting, a pair outside it over the asset's capacity.
+    /// </remarks>
+    private async Task<Outcome> ReconcileAsync(ConflictScope scope, IReadOnlyList<FoundConflict> found, IReadOnlyCollection<AssetId> together, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var known = await InScope(scope).AsNoTracking().ToListAsync(ct);
+        if (scope.Kind != ConflictScope.AllKind && together.Count > 0)
+        {
+            var have = known.Select(c => c.Id).ToHashSet();
+            foreach (var chunk in together.Chunk(500))
+            {
+                var ids = chunk.ToList();
+                known.AddRange((await db.Conflicts.AsNoTracking().Where(c => ids.Contains(c.AssetId) && c.Rule == CapacityExceeded).ToListAsync(ct))
+                    .Where(c => have.Add(c.Id)));
+            }
+        }
         var byKey = known.ToDictionary(c => (c.AssetId, c.ContractA, c.ContractB));
         var foundKeys = new HashSet<(AssetId, ContractId, ContractId)>();
         var current = new List<Conflict>();

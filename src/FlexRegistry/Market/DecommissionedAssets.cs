@@ -10,9 +10,13 @@ namespace FlexRegistry.Market;
 /// begun (<c>endReason: asset-decommissioned</c>; the operator and the asset's parties are told), and its portfolio
 /// memberships — as a member, and, for a portfolio, its members' (the portfolio's owner and the asset's parties are
 /// told). Contracts are left as they are: ending one is its parties' decision; a decommissioned portfolio takes no new one.
+/// Ended memberships owe a conflict check, exactly as a membership change does: queued in the same transaction
+/// (<see cref="ConflictChecks"/>), run as soon as it has committed (<see cref="CommittedAsync"/>), by the worker otherwise.
 /// </summary>
-public sealed class DecommissionedAssets(RegistryDbContext db) : IAssetDecommissioning
+public sealed class DecommissionedAssets(RegistryDbContext db, ConflictChecks checks) : IAssetDecommissioning
 {
+    private readonly List<ConflictCheck> _owed = [];
+
     public async Task<IReadOnlyList<EventSource>> EndAsync(Asset asset, IReadOnlyList<string> audience, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(asset);
@@ -29,6 +33,17 @@ public sealed class DecommissionedAssets(RegistryDbContext db) : IAssetDecommiss
         var owners = await db.Assets.AsNoTracking().Where(a => portfolioIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.RegistrantId.Value, ct);
         foreach (var membership in memberships)
             membership.End(now, [owners[membership.PortfolioId], .. audience], now);
+        if (memberships.Any(m => m.AssetId == id))
+            _owed.Add(checks.Queue(ConflictScope.OfAsset(id)));
+        if (memberships.Any(m => m.PortfolioId == id))
+            _owed.Add(checks.Queue(ConflictScope.OfPortfolio(id)));
         return [.. claims, .. memberships];
+    }
+
+    public async Task CommittedAsync(CancellationToken ct)
+    {
+        foreach (var check in _owed)
+            await checks.RunAsync(check, ct);
+        _owed.Clear();
     }
 }

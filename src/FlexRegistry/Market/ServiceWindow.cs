@@ -170,6 +170,30 @@ public static class WindowOverlaps
         return count == 0 ? null : new WindowOverlap(firstStart!.Value, firstEnd!.Value, lastEnd!.Value, count);
     }
 
+    /// <summary>The GB local date of an instant.</summary>
+    public static DateOnly LocalDay(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, GreatBritain).DateTime);
+
+    /// <summary>The product's windows on a GB local day, as instants clipped to [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    public static IEnumerable<(DateTimeOffset S, DateTimeOffset E)> Occurrences(Product product, DateOnly day, DateTimeOffset from, DateTimeOffset to)
+    {
+        ArgumentNullException.ThrowIfNull(product);
+        if (day < product.ValidFrom || day > product.ValidTo)
+            yield break;
+        foreach (var w in product.Windows)
+        {
+            if (!w.OccursOn(day))
+                continue;
+            var s = Instant(day, w.StartMinute);
+            var e = Instant(day, w.EndMinute);
+            if (s < from)
+                s = from;
+            if (e > to)
+                e = to;
+            if (s < e)
+                yield return (s, e);
+        }
+    }
+
     /// <summary>A local GB time on a day as an instant; a time skipped when the clocks go forward is taken an hour later.</summary>
     public static DateTimeOffset Instant(DateOnly day, int minute)
     {

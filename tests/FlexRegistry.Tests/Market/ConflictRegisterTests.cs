@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using FlexRegistry.Client.Contracts;
+using FlexRegistry.Tests.Assets;
 using FlexRegistry.Tests.Events;
 using FlexRegistry.Tests.Infrastructure;
 
@@ -29,7 +30,7 @@ public abstract class ConflictRegisterTests(RegistryApp app)
     }
 
     private async Task<Seed> SeedAsync(string template1, ServiceWindowDto window1, string template2, ServiceWindowDto window2,
-        decimal? share1 = null, decimal? share2 = null)
+        decimal? share1 = null, decimal? share2 = null, DateTimeOffset? membersFrom = null)
     {
         var (fsp1Id, fsp1) = await app.RegisterActiveAsync();
         var (fsp2Id, fsp2) = await app.RegisterActiveAsync();
@@ -43,8 +44,8 @@ public abstract class ConflictRegisterTests(RegistryApp app)
             await claim.ShouldHave(HttpStatusCode.Created);
         var product1 = await so1.DefineProductAsync(template1, window1);
         var product2 = await so2.DefineProductAsync(template2, window2);
-        await fsp1.AddMembersAsync(portfolio1, (asset1, share1));
-        await fsp2.AddMembersAsync(portfolio2, (asset1, share2));
+        await fsp1.AddMembersFromAsync(portfolio1, membersFrom ?? MarketTestData.Now.AddDays(-1), (asset1, share1));
+        await fsp2.AddMembersFromAsync(portfolio2, membersFrom ?? MarketTestData.Now.AddDays(-1), (asset1, share2));
         return new Seed(fsp1Id, fsp1, fsp2Id, fsp2, so1Id, so1, so2Id, so2, asset1, data, portfolio1, portfolio2, product1, product2);
     }
 
@@ -133,23 +134,121 @@ public abstract class ConflictRegisterTests(RegistryApp app)
         var contract1 = await MarketTestData.ContractAsync(s.Fsp1, s.So1, s.Portfolio1, s.Product1, 4m);
         var small = await MarketTestData.ContractAsync(s.Fsp2, s.So2, s.Portfolio2, s.Product2, 3m);
         Assert.Empty(small.Conflicts);
-        // A further 5 kW to SO-2 through Portfolio-2: with Contract-1 that is 9 kW of a 7.4 kW asset, with the 3 kW contract 8 kW.
+        // A further 5 kW to SO-2 through Portfolio-2: at the winter peak Contract-1, the 3 kW and the 5 kW contract together
+        // commit 12 kW of a 7.4 kW asset. The capacity rule sums everything committed at a moment, so every pair of the
+        // three is in conflict — Contract-1 and the 3 kW contract too, though 7 kW on their own would fit.
         var large = await MarketTestData.ContractAsync(s.Fsp2, s.So2, s.Portfolio2, s.Product2, 5m);
-        Assert.Equal(2, large.Conflicts.Count);
+        Assert.Equal(3, large.Conflicts.Count);
         Assert.All(large.Conflicts, c => Assert.Equal(("capacity-exceeded", 7.4m), (c.Rule, c.AssetCapacityKw)));
 
-        // FSP-1 (Asset-1's registrant) sees both; in the one with Contract-1 it sees its own 4 kW and nothing of the other side's 5 kW.
+        // FSP-1 (Asset-1's registrant) sees all three; in the two with Contract-1 it sees its own 4 kW and nothing of the other side's.
         var forFsp1 = await s.Fsp1.ConflictsAsync();
-        Assert.Equal(2, forFsp1.Count);
-        var withOwn = Assert.Single(forFsp1, c => c.A.ContractId == contract1.Contract.ContractId || c.B.ContractId == contract1.Contract.ContractId);
-        var own = withOwn.A.ContractId == contract1.Contract.ContractId ? withOwn.A : withOwn.B;
-        var other = ReferenceEquals(own, withOwn.A) ? withOwn.B : withOwn.A;
-        Assert.Equal(4m, own.CommittedCapacityKw);
-        Assert.Equal((null, null), (other.CommittedCapacityKw, other.ContractId));
-        Assert.Contains("your side commits 4 kW", withOwn.Explanation, StringComparison.Ordinal);
-        Assert.DoesNotContain("5 kW", withOwn.Explanation, StringComparison.Ordinal);
-        var between = Assert.Single(forFsp1, c => c != withOwn);
+        Assert.Equal(3, forFsp1.Count);
+        var withOwn = forFsp1.Where(c => c.A.ContractId == contract1.Contract.ContractId || c.B.ContractId == contract1.Contract.ContractId).ToList();
+        Assert.Equal(2, withOwn.Count);
+        foreach (var conflict in withOwn)
+        {
+            var own = conflict.A.ContractId == contract1.Contract.ContractId ? conflict.A : conflict.B;
+            var other = ReferenceEquals(own, conflict.A) ? conflict.B : conflict.A;
+            Assert.Equal(4m, own.CommittedCapacityKw);
+            Assert.Equal((null, null), (other.CommittedCapacityKw, other.ContractId));
+            Assert.Contains("your side commits 4 kW", conflict.Explanation, StringComparison.Ordinal);
+            Assert.DoesNotContain("5 kW", conflict.Explanation, StringComparison.Ordinal);
+            Assert.DoesNotContain("3 kW", conflict.Explanation, StringComparison.Ordinal);
+        }
+        var between = Assert.Single(forFsp1, c => !withOwn.Contains(c));
         Assert.All(new[] { between.A, between.B }, side => Assert.Equal((null, null), (side.ContractId, side.CommittedCapacityKw)));
+    }
+
+    [Fact]
+    public async Task CapacitySplit_ThreeContractsThatFitPairByPair_ExceedTheAssetTogether_AndEveryPairOfThemConflicts()
+    {
+        // Asset-1 is rated 7.4 kW; three 3 kW contracts: any two commit 6 kW, which fits; all three at the winter peak commit 9 kW.
+        using var s = await SeedAsync("dso-sustain", MarketTestData.WinterPeak, "neso-quick-reserve", MarketTestData.EveningAllYear);
+        var c1 = await MarketTestData.ContractAsync(s.Fsp1, s.So1, s.Portfolio1, s.Product1, 3m);
+        var c2 = await MarketTestData.ContractAsync(s.Fsp2, s.So2, s.Portfolio2, s.Product2, 3m);
+        Assert.Empty(c2.Conflicts);
+        var c3 = await MarketTestData.ContractAsync(s.Fsp2, s.So2, s.Portfolio2, s.Product2, 3m);
+        Assert.Equal(3, c3.Conflicts.Count);
+        Assert.All(c3.Conflicts, c => Assert.Equal(("capacity-exceeded", 7.4m), (c.Rule, c.AssetCapacityKw)));
+
+        // The registry operator sees the three pairs with their contracts and shares; they meet when all three do: weekdays 17:00–19:00.
+        using var op = await app.OperatorAsync();
+        var conflicts = await op.ConflictsAsync($"?asset={s.Asset1}");
+        string[] ids = [c1.Contract.ContractId, c2.Contract.ContractId, c3.Contract.ContractId];
+        Assert.Equal(
+            new[] { (ids[0], ids[1]), (ids[0], ids[2]), (ids[1], ids[2]) }.Select(p => string.Join(' ', new[] { p.Item1, p.Item2 }.Order(StringComparer.Ordinal))).Order(StringComparer.Ordinal),
+            conflicts.Select(c => string.Join(' ', new[] { c.A.ContractId!, c.B.ContractId! }.Order(StringComparer.Ordinal))).Order(StringComparer.Ordinal));
+        Assert.All(conflicts, c =>
+        {
+            Assert.Equal((3m, 3m), (c.A.CommittedCapacityKw, c.B.CommittedCapacityKw));
+            var start = TimeZoneInfo.ConvertTime(c.Overlap.FirstStart, TimeZoneInfo.FindSystemTimeZoneById("Europe/London"));
+            Assert.Equal((17, 0), (start.Hour, start.Minute));
+            Assert.InRange(start.DayOfWeek, DayOfWeek.Monday, DayOfWeek.Friday);
+        });
+
+        // Detection over the asset, over each portfolio and a full scan agree with what the contracts' runs recorded.
+        foreach (var request in new[]
+                 {
+                     new DetectConflictsRequest { AssetId = s.Asset1 }, new DetectConflictsRequest { PortfolioId = s.Portfolio1 },
+                     new DetectConflictsRequest { PortfolioId = s.Portfolio2 }, new DetectConflictsRequest(),
+                 })
+        {
+            using var detect = await op.PostAsJsonAsync("/api/v1/conflicts/detect", request);
+            var result = await detect.Read<DetectConflictsResponse>();
+            Assert.Equal((0, 0), (result.Detected, result.Cleared));
+        }
+        Assert.Equal(3, (await op.ConflictsAsync($"?asset={s.Asset1}")).Count);
+    }
+
+    [Fact]
+    public async Task CapacitySplit_IsSummedAtEachMoment_ContractsWhoseWindowsNeverAllMeet_DoNotAddUp()
+    {
+        // Daily windows on a 7.4 kW asset, 3 kW each: Product-1 16:00–18:00, Product-2 17:00–19:00, Product-3 15:00–16:30
+        // and 18:30–20:00. Every two of them meet (17–18, 16–16:30, 18:30–19), never all three: 6 kW at any moment, no conflict.
+        static ServiceWindowDto Daily(string start, string end) => new() { Recurrence = "FREQ=DAILY", Start = start, End = end };
+        using var s = await SeedAsync("dso-sustain", Daily("16:00", "18:00"), "neso-quick-reserve", Daily("17:00", "19:00"));
+        var product3 = await s.So1.DefineProductAsync("dso-sustain", Daily("15:00", "16:30"), Daily("18:30", "20:00"));
+        var c1 = await MarketTestData.ContractAsync(s.Fsp1, s.So1, s.Portfolio1, s.Product1, 3m);
+        var c2 = await MarketTestData.ContractAsync(s.Fsp2, s.So2, s.Portfolio2, s.Product2, 3m);
+        var c3 = await MarketTestData.ContractAsync(s.Fsp1, s.So1, s.Portfolio1, product3, 3m);
+        Assert.Empty(c3.Conflicts);
+
+        // A second 3 kW contract on Product-2: 9 kW from 17:00 to 18:00 (with Product-1) and from 18:30 to 19:00 (with
+        // Product-3). Every pair committed together at one of those moments conflicts; Product-1 and Product-3 are never
+        // both there when the sum is over (16:00–16:30 is 6 kW), so that pair does not.
+        var c4 = await MarketTestData.ContractAsync(s.Fsp2, s.So2, s.Portfolio2, s.Product2, 3m);
+        using var op = await app.OperatorAsync();
+        var pairs = (await op.ConflictsAsync($"?asset={s.Asset1}"))
+            .Select(c => string.Join(' ', new[] { c.A.ContractId!, c.B.ContractId! }.Order(StringComparer.Ordinal))).Order(StringComparer.Ordinal).ToList();
+        string Pair(ContractWithConflictsResponse x, ContractWithConflictsResponse y) =>
+            string.Join(' ', new[] { x.Contract.ContractId, y.Contract.ContractId }.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { Pair(c1, c2), Pair(c1, c4), Pair(c2, c4), Pair(c2, c3), Pair(c3, c4) }.Order(StringComparer.Ordinal), pairs);
+        Assert.DoesNotContain(Pair(c1, c3), pairs);
+    }
+
+    [Fact]
+    public async Task BUC2_Step7_DecommissioningAnAsset_EndsItsMemberships_AndReChecksItsConflictsAtOnce()
+    {
+        // Asset-1 joins both portfolios from a moment ahead, so that the conflict lies wholly after the decommissioning.
+        using var s = await SeedAsync("dso-secure", MarketTestData.WinterPeak, "neso-quick-reserve", MarketTestData.EveningAllYear,
+            membersFrom: MarketTestData.Now.AddMinutes(5));
+        await MarketTestData.ContractAsync(s.Fsp1, s.So1, s.Portfolio1, s.Product1);
+        var conflict = Assert.Single((await MarketTestData.ContractAsync(s.Fsp2, s.So2, s.Portfolio2, s.Product2)).Conflicts);
+        Assert.Equal("open", conflict.Status);
+
+        var (_, etag) = await AssetApi.ReadAsync(s.Fsp1, s.Asset1);
+        await AssetApi.TransitionOkAsync(s.Fsp1, s.Asset1, "decommission", new DecommissionAssetRequest { Reason = "Chargepoint removed" }, etag);
+
+        // In the decommissioning's own response time, not the worker's: the memberships ended, the conflict is cleared.
+        var after = await (await s.Fsp1.GetAsync($"/api/v1/conflicts/{conflict.ConflictId}")).Read<ConflictResponse>();
+        Assert.Equal("cleared", after.Status);
+        foreach (var (portfolio, owner) in new[] { (s.Portfolio1, s.Fsp1), (s.Portfolio2, s.Fsp2) })
+        {
+            var memberships = (await (await owner.GetAsync($"/api/v1/portfolios/{portfolio}/members?all=true")).Read<Page<PortfolioMemberResponse>>()).Items;
+            var ended = Assert.Single(memberships, m => m.AssetId == s.Asset1);
+            Assert.True(ended.To <= ended.From, $"the membership that had not begun ends before it starts (from {ended.From:O}, to {ended.To:O})");
+        }
     }
 
     [Fact]

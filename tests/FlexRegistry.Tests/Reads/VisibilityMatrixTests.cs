@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using FlexRegistry.Client.Contracts;
+using FlexRegistry.Tests.Assets;
 using FlexRegistry.Tests.Events;
 using FlexRegistry.Tests.Infrastructure;
+using FlexRegistry.Tests.Market;
 using FlexRegistry.Tests.Participants;
 
 namespace FlexRegistry.Tests.Reads;
@@ -11,14 +13,15 @@ namespace FlexRegistry.Tests.Reads;
 /// <summary>
 /// The visibility matrix, driven by the rule the register publishes (<c>GET /api/v1/reference/visibility</c>): a reader
 /// for every relationship, and for each the asset and participant data on every read surface — by ID, search, export
-/// as NDJSON and CSV, commercial information, the pull feed and webhook payloads. Every field any of them returns must
-/// belong to a published field group (or be a key), every group the table shows must be there, and no group it
-/// withholds may be: a new field, or a new surface leaking one, fails here before it ships.
+/// as NDJSON and CSV, the asset's history and as-of reads, commercial information, the pull feed and webhook payloads.
+/// Every field any of them returns must belong to a published field group (or be a key), every group the table shows
+/// must be there, and no group it withholds may be: a new field, or a new surface leaking one, fails here before it ships.
 /// </summary>
 /// <remarks>
-/// Operating FSP and owner are published relationships that no participant can hold yet (operator claims and asset
-/// parties arrive with issues 18 and 17); the test asserts they are the only ones without a reader, so a source that
-/// supplies them must add its reader here. Asset history joins the surfaces when it exists (issue 17).
+/// Every published relationship has a reader (the test fails when one is added without): the operating FSP holds an
+/// operator claim in force on the asset; the owner and the installer are active asset parties (the installer holds the
+/// owner's column, docs/visibility.md). History and as-of reads are the asset's parties' surfaces (docs/assets.md): a
+/// reader holding no party relationship gets 404 there whatever the rule shows it of the asset today.
 /// </remarks>
 public abstract class VisibilityMatrixTests(RegistryApp app)
 {
@@ -68,11 +71,17 @@ public abstract class VisibilityMatrixTests(RegistryApp app)
         var (mRegistration, m) = await app.RegisterActiveAsync(TestData.Registration(roles: "market-operator"));
         var (gRegistration, g) = await app.RegisterActiveAsync();
         var (bRegistration, b) = await app.RegisterActiveAsync();
+        var (fRegistration, f) = await app.RegisterActiveAsync();
+        var (ownerId, ownerClient) = await AssetApi.ParticipantAsync(app, "flex-owner");
+        var (installerId, installerClient) = await AssetApi.ParticipantAsync(app, "installer");
         using var o = await app.OperatorAsync();
         using (a)
         using (m)
         using (g)
         using (b)
+        using (f)
+        using (ownerClient)
+        using (installerClient)
         {
             var table = new Table(await (await a.GetAsync("/api/v1/reference/visibility")).Read<VisibilityResponse>());
             var aId = aRegistration.ParticipantId;
@@ -82,11 +91,13 @@ public abstract class VisibilityMatrixTests(RegistryApp app)
                 new("market operator", mRegistration.ParticipantId, m, Set("market-or-system-operator", "any-participant"), Receiver.NewUrl()),
                 new("grantee", gRegistration.ParticipantId, g, Set("grantee", "any-participant"), Receiver.NewUrl()),
                 new("another participant", bRegistration.ParticipantId, b, Set("any-participant"), Receiver.NewUrl()),
+                new("operating FSP", fRegistration.ParticipantId, f, Set("operating-fsp", "any-participant"), Receiver.NewUrl()),
+                new("owner", ownerId, ownerClient, Set("owner", "any-participant"), Receiver.NewUrl()),
+                new("installer", installerId, installerClient, Set("owner", "any-participant"), Receiver.NewUrl()),
                 new("registry operator", null, o, Set("registry-operator", "any-participant"), Receiver.NewUrl()),
                 new("public", null, anonymous, Set("public"), null),
             ];
-            Assert.Equal(table.Rule.Relationships.Select(r => r.Code).Except(readers.SelectMany(r => r.Relationships)).Order(StringComparer.Ordinal),
-                ["operating-fsp", "owner"]);
+            Assert.Empty(table.Rule.Relationships.Select(r => r.Code).Except(readers.SelectMany(r => r.Relationships)));
             var types = await (await o.GetAsync("/api/v1/events/types")).Read<List<string>>();
             var subscribedAt = new Dictionary<string, long>();
             foreach (var reader in readers.Where(r => r.Hook is not null))
@@ -95,6 +106,11 @@ public abstract class VisibilityMatrixTests(RegistryApp app)
             // The world: A's asset with every field filled, its commercial information, everything grantable granted to G.
             var request = ReadTestData.FullChargepoint();
             var assetId = await a.RegisterAssetAsync(request);
+            // Its parties beside the registrant, before anything else happens to it, so they hear every later event.
+            using (var claimed = await f.PostAsJsonAsync("/api/v1/operator-claims", MarketTestData.Claim(assetId, "dso-flexibility", MarketTestData.Now.AddMinutes(-1))))
+                await claimed.ShouldHave(HttpStatusCode.Created);
+            await AssetApi.AttachAsync(a, ownerClient, ownerId, assetId, "owner", AssetApi.Consent());
+            await AssetApi.AttachAsync(a, installerClient, installerId, assetId, "installer");
             await (await a.PutAsJsonAsync($"/api/v1/participants/{aId}/commercial-information", CommercialInformationTests.ValidForFsp())).ShouldHave(HttpStatusCode.OK);
             var grantable = table.Rule.GrantParts.Where(p => p != "commercial-information").ToList();
             foreach (var part in grantable)
@@ -117,30 +133,41 @@ public abstract class VisibilityMatrixTests(RegistryApp app)
             // A near duplicate of it: a case for review, raised as an event to the asset's parties.
             var near = TestData.NearDuplicateOf(request);
             Assert.NotNull((await (await a.PostAsJsonAsync("/api/v1/assets", near)).Read<RegisterAssetResponse>(HttpStatusCode.Created)).DuplicateCaseId);
+            // Versions touching every group the registrant may change, with reasons (its working notes): the history's cells.
+            await ChangeAsync(a, assetId, (id, tag) => AssetApi.TransitionAsync(a, id, "upgrade", new UpgradeAssetRequest { ImportCapacityKw = 11m, Reason = "Second module fitted" }, tag));
+            await ChangeAsync(a, assetId, (id, tag) => AssetApi.TransitionAsync(a, id, "move-meter-point", new MoveMeterPointRequest { Mpan = TestData.Mpan(10), Reason = "Meter exchanged" }, tag));
+            var last = await ChangeAsync(a, assetId, (id, tag) => AssetApi.PatchAsync(a, id, """{"address":{"line1":"2 New Road"},"location":{"latitude":52.2061,"longitude":0.1225}}""", tag));
+            var asOf = Uri.EscapeDataString(last.UpdatedAt!.Value.ToString("O"));
             // The registrant's own view fixes which groups each surface carries; wait for the confirmation worker's note.
             var full = await EventTestData.Eventually(() => a.ReadAssetAsync(assetId, null), r => r.ConfirmationNote is not null);
             Assert.Empty(full.WithheldGroups!);
+            var history = await AssetApi.HistoryAsync(a, assetId);
+            Assert.True(history.Items.Count >= 5 && history.Items.Any(i => i.Reason is not null), "the registrant's history holds the versions made above, with reasons");
 
             var problems = new List<string>();
-            var surfaces = new (string Name, string Resource, Func<Reader, Task<JsonElement?>> Read, IReadOnlySet<string>? Gate)[]
+            static async Task<IReadOnlyList<(string Path, bool InEvent)>?> Fields(Task<JsonElement?> read) =>
+                await read is { } json ? [.. Paths(json).Select(p => (p, false))] : null;
+            var surfaces = new (string Name, string Resource, Func<Reader, Task<IReadOnlyList<(string Path, bool InEvent)>?>> Read, IReadOnlySet<string>? Gate, bool PartiesOnly)[]
             {
-                ("GET asset", "asset", r => GetAsync(r, $"/api/v1/assets/{assetId}?purpose={Purpose}"), null),
-                ("search", "asset", r => SearchHitAsync(r, assetId), null),
-                ("export NDJSON", "asset", r => ExportRowAsync(r, assetId, "ndjson"), null),
-                ("export CSV", "asset", r => ExportRowAsync(r, assetId, "csv"), null),
-                ("GET participant", "participant", r => GetAsync(r, $"/api/v1/participants/{aId}"), null),
-                ("commercial information", "participant", r => GetAsync(r, $"/api/v1/participants/{aId}/commercial-information?purpose={Purpose}"),
-                    table.Groups("participant").Where(f => f.Code.StartsWith("commercial-information.", StringComparison.Ordinal)).Select(f => f.Code).ToHashSet()),
+                ("GET asset", "asset", r => Fields(GetAsync(r, $"/api/v1/assets/{assetId}?purpose={Purpose}")), null, false),
+                ("GET asset as of", "asset", r => Fields(GetAsync(r, $"/api/v1/assets/{assetId}?purpose={Purpose}&asOf={asOf}")), null, true),
+                ("history", "asset", r => HistoryPathsAsync(r, assetId, problems), null, true),
+                ("search", "asset", r => Fields(SearchHitAsync(r, assetId)), null, false),
+                ("export NDJSON", "asset", r => Fields(ExportRowAsync(r, assetId, "ndjson")), null, false),
+                ("export CSV", "asset", r => Fields(ExportRowAsync(r, assetId, "csv")), null, false),
+                ("GET participant", "participant", r => Fields(GetAsync(r, $"/api/v1/participants/{aId}")), null, false),
+                ("commercial information", "participant", r => Fields(GetAsync(r, $"/api/v1/participants/{aId}/commercial-information?purpose={Purpose}")),
+                    table.Groups("participant").Where(f => f.Code.StartsWith("commercial-information.", StringComparison.Ordinal)).Select(f => f.Code).ToHashSet(), false),
             };
-            foreach (var (name, resource, read, gate) in surfaces)
+            foreach (var (name, resource, read, gate, partiesOnly) in surfaces)
             {
-                var carried = Paths(await read(readers[0]) ?? throw new InvalidOperationException($"The registrant cannot read its {name}"))
-                    .Select(p => Classify(table, resource, p, false, problems, name)).OfType<string>().ToHashSet();
+                var carried = (await read(readers[0]) ?? throw new InvalidOperationException($"The registrant cannot read its {name}"))
+                    .Select(p => Classify(table, resource, p.Path, p.InEvent, problems, name)).OfType<string>().ToHashSet();
                 foreach (var reader in readers)
                 {
                     var shown = table.Shown(resource, reader.Relationships, reader.Name == "grantee" ? grantedToG : new HashSet<string>());
                     var expected = shown.Intersect(carried).ToHashSet();
-                    var visible = expected.Intersect(gate ?? carried).Any();
+                    var visible = expected.Intersect(gate ?? carried).Any() && (!partiesOnly || reader.Relationships.Overlaps(PartyRelationships));
                     var answer = await read(reader);
                     if (answer is null)
                     {
@@ -150,7 +177,7 @@ public abstract class VisibilityMatrixTests(RegistryApp app)
                     }
                     if (!visible)
                         problems.Add($"{name} [{reader.Name}]: returned, but the rule shows it none of {string.Join(", ", gate ?? carried)}");
-                    var present = Paths(answer.Value).Select(p => (Path: p, Group: Classify(table, resource, p, false, problems, name))).ToList();
+                    var present = answer.Select(p => (p.Path, Group: Classify(table, resource, p.Path, p.InEvent, problems, name))).ToList();
                     foreach (var (path, group) in present.Where(p => p.Group is not null && !shown.Contains(p.Group)))
                         problems.Add($"{name} [{reader.Name}]: {path} of withheld group {group} is returned");
                     foreach (var group in expected.Where(e => present.All(p => p.Group != e)))
@@ -192,6 +219,61 @@ public abstract class VisibilityMatrixTests(RegistryApp app)
             }
             Assert.True(checkedEvents > 20, $"only {checkedEvents} events were checked");
             Assert.True(problems.Count == 0, $"{problems.Count} cells differ from the published rule:\n" + string.Join('\n', problems.Distinct()));
+        }
+    }
+
+    /// <summary>The relationships that make a reader one of the asset's parties: they read its history and past versions.</summary>
+    private static readonly HashSet<string> PartyRelationships = ["registrant", "operating-fsp", "owner", "registry-operator"];
+
+    /// <summary>
+    /// Who, when and how a version was made: shown to every reader of the history (the version is identity data; the
+    /// roles are the writer's own on the asset). A new property of a history entry is not among these and fails the test.
+    /// </summary>
+    private static readonly HashSet<string> HistoryEntryKeys = ["version", "at", "action", "source", "sourceName", "participantId", "roles"];
+
+    private static readonly HashSet<string> HistoryPageKeys = ["assetId", "currentVersion", "items", "nextCursor", "withheldGroups"];
+
+    /// <summary>
+    /// What a reader learns from the asset's history: every changed field (a path of the asset, whatever its values: that
+    /// it changed is disclosed), the change's reason (event data, the registrant's working notes), and any property not
+    /// known as a key, which then belongs to no group and fails.
+    /// </summary>
+    private static async Task<IReadOnlyList<(string Path, bool InEvent)>?> HistoryPathsAsync(Reader reader, string assetId, List<string> problems)
+    {
+        using var response = await reader.Client.GetAsync($"/api/v1/assets/{assetId}/history?limit=1000");
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Unauthorized)
+            return null;
+        var page = await response.Read<JsonElement>();
+        var paths = new List<(string, bool)>();
+        foreach (var property in page.EnumerateObject().Where(p => !HistoryPageKeys.Contains(p.Name)))
+            problems.Add($"history [{reader.Name}]: page property {property.Name} is neither a key nor classified");
+        foreach (var item in page.GetProperty("items").EnumerateArray())
+        {
+            foreach (var property in item.EnumerateObject())
+            {
+                if (HistoryEntryKeys.Contains(property.Name) || property.Value.ValueKind == JsonValueKind.Null)
+                    continue;
+                if (property.Name == "reason")
+                    paths.Add(("reason", true));
+                else if (property.Name == "changes")
+                    paths.AddRange(property.Value.EnumerateArray().Select(c => (c.GetProperty("field").GetString()!, false)));
+                else
+                    paths.Add(("history." + property.Name, false));
+            }
+        }
+        return paths;
+    }
+
+    /// <summary>Makes one change to the asset against its current ETag (again if the confirmation worker wrote meanwhile); the new version.</summary>
+    private static async Task<AssetResponse> ChangeAsync(HttpClient client, string assetId, Func<string, string, Task<HttpResponseMessage>> change)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var (_, etag) = await AssetApi.ReadAsync(client, assetId);
+            using var response = await change(assetId, etag);
+            if (response.StatusCode == HttpStatusCode.PreconditionFailed && attempt < 5)
+                continue;
+            return await response.Read<AssetResponse>();
         }
     }
 
