@@ -289,7 +289,10 @@ public abstract class ConflictRegisterTests(RegistryApp app)
     [Fact]
     public async Task Conflicts_AreAcknowledgedByEachParty_ResolvedByAContractSide_AndFollowMembershipAndProductChanges()
     {
-        using var s = await SeedAsync("dso-secure", MarketTestData.WinterPeak, "neso-quick-reserve", MarketTestData.EveningAllYear);
+        // The memberships start a few minutes ahead: had they started yesterday, a weekday evening in December or January
+        // would already have put the two windows together in the past, and taking the asset out now could not clear that.
+        using var s = await SeedAsync("dso-secure", MarketTestData.WinterPeak, "neso-quick-reserve", MarketTestData.EveningAllYear,
+            membersFrom: MarketTestData.Now.AddMinutes(5));
         await MarketTestData.ContractAsync(s.Fsp1, s.So1, s.Portfolio1, s.Product1);
         var conflict = Assert.Single((await MarketTestData.ContractAsync(s.Fsp2, s.So2, s.Portfolio2, s.Product2)).Conflicts);
 
