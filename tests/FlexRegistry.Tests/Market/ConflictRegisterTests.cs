@@ -29,6 +29,12 @@ public abstract class ConflictRegisterTests(RegistryApp app)
         }
     }
 
+    /// <summary>
+    /// Tomorrow 00:00 UTC (00:00 or 01:00 GB time): memberships that start then begin outside every test window, so the
+    /// first overlap is a whole window whatever the time of day the test runs.
+    /// </summary>
+    private static DateTimeOffset FromTomorrow => new(MarketTestData.Now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
+
     private async Task<Seed> SeedAsync(string template1, ServiceWindowDto window1, string template2, ServiceWindowDto window2,
         decimal? share1 = null, decimal? share2 = null, DateTimeOffset? membersFrom = null)
     {
@@ -52,7 +58,8 @@ public abstract class ConflictRegisterTests(RegistryApp app)
     [Fact]
     public async Task Seed003_NotStackable_Asset1UnderContract1AndContract2_IsOneConflictNamingTheOverlapAndTheRule_ForEveryParty()
     {
-        using var s = await SeedAsync("dso-secure", MarketTestData.WinterPeak, "neso-quick-reserve", MarketTestData.EveningAllYear);
+        using var s = await SeedAsync("dso-secure", MarketTestData.WinterPeak, "neso-quick-reserve", MarketTestData.EveningAllYear,
+            membersFrom: FromTomorrow);
         var contract1 = await MarketTestData.ContractAsync(s.Fsp1, s.So1, s.Portfolio1, s.Product1, 5m);
         Assert.Empty(contract1.Conflicts);
 
@@ -164,7 +171,8 @@ public abstract class ConflictRegisterTests(RegistryApp app)
     public async Task CapacitySplit_ThreeContractsThatFitPairByPair_ExceedTheAssetTogether_AndEveryPairOfThemConflicts()
     {
         // Asset-1 is rated 7.4 kW; three 3 kW contracts: any two commit 6 kW, which fits; all three at the winter peak commit 9 kW.
-        using var s = await SeedAsync("dso-sustain", MarketTestData.WinterPeak, "neso-quick-reserve", MarketTestData.EveningAllYear);
+        using var s = await SeedAsync("dso-sustain", MarketTestData.WinterPeak, "neso-quick-reserve", MarketTestData.EveningAllYear,
+            membersFrom: FromTomorrow);
         var c1 = await MarketTestData.ContractAsync(s.Fsp1, s.So1, s.Portfolio1, s.Product1, 3m);
         var c2 = await MarketTestData.ContractAsync(s.Fsp2, s.So2, s.Portfolio2, s.Product2, 3m);
         Assert.Empty(c2.Conflicts);
