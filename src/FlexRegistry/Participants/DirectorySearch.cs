@@ -111,6 +111,9 @@ public sealed class DirectorySearch(RegistryDbContext db)
             return 0;
         if (nameWord.StartsWith(word, StringComparison.Ordinal))
             return 0.9;
+        // A number in a name is an identifier, not something mistyped: "Flex 2 Ltd" is not "Flex 3 Ltd".
+        if (word.Any(char.IsAsciiDigit) || nameWord.Any(char.IsAsciiDigit))
+            return 0;
         // A typo adds, drops or changes a letter or two; a word much longer or shorter is another word ("Limejump", "Lime").
         if (Math.Abs(word.Length - nameWord.Length) > 2)
             return 0;
