@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using CsvHelper;
@@ -14,7 +15,7 @@ namespace FlexRegistry.Catalogue;
 /// <summary>
 /// The public catalogue (seed 002's public member registry, BUC.4 step 5): who is a registered market participant and
 /// which markets are published, without a token. It owns no data: it reads the register's tables through Persistence and
-/// shows of each participant exactly its public directory entry (<see cref="ParticipantQueries.ToDirectoryEntry"/>), the
+/// shows of each participant exactly its public directory entry (<see cref="ParticipantQueries.ToDirectoryEntry(ParticipantQueries.DirectoryRow)"/>), the
 /// fields the visibility rule shows to any participant. Individuals (sole traders) are left out: their name is personal data.
 /// </summary>
 /// <remarks>
@@ -42,13 +43,34 @@ public sealed class PublicCatalogue(RegistryDbContext db, EventSequencer sequenc
 
     public static string ETag(long version, string representation) => $"\"catalogue-{representation}-{version}\"";
 
-    /// <summary>Listed participants: the public directory (active, suspended, merged), organisations only, not the registry operator.</summary>
-    public IAsyncEnumerable<Participant> Participants() =>
-        db.Participants.AsNoTracking()
+    /// <summary>How many participants one keyset page of the catalogue reads.</summary>
+    public const int BatchSize = 5000;
+
+    /// <summary>
+    /// Listed participants: the public directory (active, suspended, merged), organisations only, not the registry operator;
+    /// in ID order, read in keyset pages of <see cref="BatchSize"/> holding only the directory entry's columns, so no
+    /// connection is held while a slow client takes the body and no page costs more than an index range.
+    /// </summary>
+    public async IAsyncEnumerable<ParticipantQueries.DirectoryRow> Participants([EnumeratorCancellation] CancellationToken ct)
+    {
+        var listed = db.Participants.AsNoTracking()
             .Where(p => !p.Individual && !p.Roles.Contains(ParticipantRole.RegistryOperator)
-                && (p.Status == ParticipantStatus.Active || p.Status == ParticipantStatus.Suspended || p.Status == ParticipantStatus.Merged))
-            .OrderBy(p => p.Id)
-            .AsAsyncEnumerable();
+                && (p.Status == ParticipantStatus.Active || p.Status == ParticipantStatus.Suspended || p.Status == ParticipantStatus.Merged));
+        ParticipantId? after = null;
+        while (true)
+        {
+            var page = after is { } last ? listed.Where(p => p.Id.CompareTo(last) > 0) : listed;
+            var rows = await page.OrderBy(p => p.Id).Take(BatchSize)
+                .Select(p => new ParticipantQueries.DirectoryRow(p.Id, p.LegalName, p.Status, p.CompanyNumber, p.EicCode, p.Roles,
+                    p.RegisteredAddress.Town, p.RegisteredAddress.Postcode, p.MergedInto))
+                .ToListAsync(ct);
+            foreach (var row in rows)
+                yield return row;
+            if (rows.Count < BatchSize)
+                yield break;
+            after = rows[^1].Id;
+        }
+    }
 
     public IAsyncEnumerable<PublishedMarket> Markets() => db.Markets.AsNoTracking().OrderBy(m => m.Id).AsAsyncEnumerable();
 
@@ -90,7 +112,7 @@ public sealed class PublicCatalogue(RegistryDbContext db, EventSequencer sequenc
         Dataset(writer, self, "markets", "Published flexibility markets",
             "Markets published by market and system operators: what they procure, where, and whom to contact.", baseUrl + "/api/v1/catalogue/markets.csv");
 
-        await foreach (var participant in Participants().WithCancellation(ct))
+        await foreach (var participant in Participants(ct))
         {
             var e = ParticipantQueries.ToDirectoryEntry(participant);
             writer.WriteStartObject();
@@ -165,7 +187,7 @@ public sealed class PublicCatalogue(RegistryDbContext db, EventSequencer sequenc
             csv.WriteField(column);
         await csv.NextRecordAsync();
         var rows = 0;
-        await foreach (var participant in Participants().WithCancellation(ct))
+        await foreach (var participant in Participants(ct))
         {
             var e = ParticipantQueries.ToDirectoryEntry(participant);
             foreach (var field in new[] { e.ParticipantId, e.LegalName, e.Status, e.CompanyNumber, e.EicCode, string.Join(' ', e.Roles), e.Town, e.PostcodeDistrict, e.DnoArea, e.MergedInto })

@@ -8,7 +8,7 @@ namespace FlexRegistry.Participants;
 /// check character (<see cref="CheckCharacter"/>) computed over <c>FRP</c> + the body (e.g. <c>FRP-7K3M9QX2VD4H1</c>).
 /// About 60 bits of randomness: not sequential, not guessable. Input is case-insensitive.
 /// </summary>
-public readonly record struct ParticipantId : IParsable<ParticipantId>
+public readonly record struct ParticipantId : IParsable<ParticipantId>, IComparable<ParticipantId>
 {
     public const string Prefix = "FRP-";
     private const int BodyLength = 12;
@@ -57,4 +57,15 @@ public readonly record struct ParticipantId : IParsable<ParticipantId>
         TryParse(s, out result);
 
     public override string ToString() => Value;
+
+    /// <summary>Ordinal, as keyset pages through participants compare IDs.</summary>
+    public int CompareTo(ParticipantId other) => string.CompareOrdinal(Value, other.Value);
+
+    public static bool operator <(ParticipantId left, ParticipantId right) => left.CompareTo(right) < 0;
+
+    public static bool operator >(ParticipantId left, ParticipantId right) => left.CompareTo(right) > 0;
+
+    public static bool operator <=(ParticipantId left, ParticipantId right) => left.CompareTo(right) <= 0;
+
+    public static bool operator >=(ParticipantId left, ParticipantId right) => left.CompareTo(right) >= 0;
 }

@@ -211,12 +211,21 @@ public sealed class ParticipantQueries(RegistryDbContext db, DirectorySearch sea
     }
 
     /// <summary>The public directory entry: the fields the visibility rule shows to any participant (group "directory"), with the town and postcode district.</summary>
-    internal static DirectoryEntry ToDirectoryEntry(Participant p)
+    internal static DirectoryEntry ToDirectoryEntry(Participant p) =>
+        ToDirectoryEntry(new DirectoryRow(p.Id, p.LegalName, p.Status, p.CompanyNumber, p.EicCode, p.Roles, p.RegisteredAddress.Town,
+            p.RegisteredAddress.Postcode, p.MergedInto));
+
+    /// <summary>The columns a directory entry is made of, for reads that fetch no more (the public catalogue).</summary>
+    public sealed record DirectoryRow(ParticipantId Id, string LegalName, ParticipantStatus Status, string? CompanyNumber, string? EicCode,
+        IReadOnlyList<string> Roles, string Town, string Postcode, ParticipantId? MergedInto);
+
+    /// <summary>The directory entry of <paramref name="p"/> (see <see cref="ToDirectoryEntry(Participant)"/>).</summary>
+    internal static DirectoryEntry ToDirectoryEntry(DirectoryRow p)
     {
-        var parsed = Postcode.TryParse(p.RegisteredAddress.Postcode, out var postcode);
+        var parsed = Postcode.TryParse(p.Postcode, out var postcode);
         var area = !parsed ? null : DnoArea.FindByPostcodeArea(postcode.Area);
         return new DirectoryEntry(p.Id.Value, p.LegalName, p.Status.ToWire(), p.CompanyNumber, p.EicCode, p.Roles,
-            p.RegisteredAddress.Town, parsed ? postcode.District : null, area?.Name, p.MergedInto?.Value);
+            p.Town, parsed ? postcode.District : null, area?.Name, p.MergedInto?.Value);
     }
 
     internal static string ToWire(VerificationStage stage) => stage switch
