@@ -45,8 +45,17 @@ bench_pg_database() {
     echo "Host=127.0.0.1;Port=$PG_THROWAWAY_PORT;Username=flexreg;Password=flexreg;Database=$1;Maximum Pool Size=100${BENCH_PG_OPTIONS:+;$BENCH_PG_OPTIONS}"
 }
 
+# bench_port_free PORT: fails when something already listens there (another benchmark's app would answer our load).
+bench_port_free() {
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+        echo "bench: port $1 is busy (another benchmark?); set APP_PORT / BARE_PORT to free ports" >&2
+        return 1
+    fi
+}
+
 # bench_start_app PROVIDER CONNECTION: starts the register in the background and waits until it is ready.
 bench_start_app() {
+    bench_port_free "$APP_PORT"
     local dir=$BENCH_WORK/app-$1
     mkdir -p "$dir"
     (cd "$dir" && ASPNETCORE_ENVIRONMENT=Production \
@@ -67,6 +76,7 @@ bench_stop_app() {
 
 # bench_start_bare PROVIDER CONNECTION: the bare minimal-API baseline endpoint (bench only).
 bench_start_bare() { # BENCH_BARE_ARGS: more arguments (e.g. "--log-errors 1")
+    bench_port_free "$BARE_PORT"
     dotnet "$BENCH_DLL" bare-host --provider "$1" --connection "$2" ${BENCH_BARE_ARGS:-} --urls "http://127.0.0.1:$BARE_PORT" >"$BENCH_WORK/bare.log" 2>&1 &
     _bench_pids+=($!)
     bench_wait_ready "http://127.0.0.1:$BARE_PORT/bare/assets/0"

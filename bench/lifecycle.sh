@@ -8,6 +8,9 @@
 #      bench's bare minimal-API endpoint doing one single-row UPDATE by primary key (PATCH /bare/assets/{id}, no
 #      authentication, no history, no event, no audit): saturation of both (closed loop), then the PATCH's p99 at half
 #      its saturation (open loop, latency from the scheduled time);
+#   1b. on PostgreSQL, the floor of a change (PATCH /bare/change/{id}, bench/FlexRegistry.Bench/BareChange.cs): its database
+#      work alone in one read batch and one write batch, raw ADO.NET, so the summary can say how much of the gap any
+#      design keeping history, event and audit in the change's transaction must leave;
 #   2. GET /api/v1/assets/{id}/history?limit=1000 of the asset with BENCH_VERSIONS versions (all of them in one page) and
 #      GET /api/v1/assets/{id}?asOf=… of it at instants spread over its life (up to BENCH_VERSIONS-1 changes rolled
 #      back): saturation, then p99 at half of it.
@@ -44,6 +47,11 @@ for provider in ${BENCH_PROVIDERS:-postgres sqlite}; do
         echo "## PATCH vs bare UPDATE: saturation (closed loop, $CONCURRENCY connections, ${DURATION}s after ${WARMUP}s warm-up)"
         bench lifecycle "${run[@]}" --target patch --concurrency "$CONCURRENCY" --warmup "$WARMUP" | tee "$BENCH_WORK/patch.txt"
         bench lifecycle "${run[@]}" --target bare-update --concurrency "$CONCURRENCY" --warmup "$WARMUP" | tee "$BENCH_WORK/bare-update.txt"
+        floor_sat=
+        if [[ $provider == postgres ]]; then
+            bench lifecycle "${run[@]}" --target bare-change --concurrency "$CONCURRENCY" --warmup "$WARMUP" | tee "$BENCH_WORK/bare-change.txt"
+            floor_sat=$(sed -n 's/.*RESULT target=bare-change mode=saturate rate= ok_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/bare-change.txt")
+        fi
         patch_sat=$(sed -n 's/.*RESULT target=patch mode=saturate rate= ok_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/patch.txt")
         bare_sat=$(sed -n 's/.*RESULT target=bare-update mode=saturate rate= ok_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/bare-update.txt")
         half=$((patch_sat / 2 > 0 ? patch_sat / 2 : 1))
@@ -62,6 +70,7 @@ for provider in ${BENCH_PROVIDERS:-postgres sqlite}; do
         asof_p99=$(sed -n 's/.*RESULT .*p99_ms=\([0-9.]*\).*/\1/p' "$BENCH_WORK/as-of-rate.txt")
         echo "## summary"
         echo "PATCH saturation: $patch_sat/s; bare UPDATE: $bare_sat/s; ratio: $(awk "BEGIN{printf \"%.2f\", $patch_sat/$bare_sat}") (goal >= 0.50)"
+        [[ -z $floor_sat ]] || echo "floor (a change's database work alone, raw ADO.NET, one read batch + one write batch): $floor_sat/s; floor / bare UPDATE: $(awk "BEGIN{printf \"%.2f\", $floor_sat/$bare_sat}"); PATCH / floor: $(awk "BEGIN{printf \"%.2f\", $patch_sat/$floor_sat}")"
         echo "PATCH p99 at $half/s: ${patch_p99} ms (goal <= 5 ms on PostgreSQL)"
         echo "history ($VERSIONS versions, one page): saturation $history_sat/s; p99 at half: ${history_p99} ms (goal <= 20 ms)"
         echo "as-of read: saturation $asof_sat/s; p99 at half: ${asof_p99} ms (goal <= 20 ms)"

@@ -97,6 +97,7 @@ public static class BareHost
                 return await command.ExecuteNonQueryAsync(ct) == 1 ? Results.Ok(new { assetId = id }) : Results.NotFound();
             });
             await BareRegister.MapPostgresAsync(app, source, columns);
+            await BareChange.MapPostgresAsync(app, source);
             await app.RunAsync();
         }
         else
@@ -198,7 +199,7 @@ public static class BareHost
     internal sealed record Row(AssetData Data, string Id, DateTimeOffset Now);
 
     /// <summary>The <c>model</c> of a JSON object body; null when there is none.</summary>
-    private static async Task<string?> ModelAsync(HttpRequest http, CancellationToken ct)
+    internal static async Task<string?> ModelAsync(HttpRequest http, CancellationToken ct)
     {
         using var body = await JsonDocument.ParseAsync(http.Body, cancellationToken: ct);
         return body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String

@@ -79,10 +79,11 @@ public static class LifecycleBench
 
         HttpClient http;
         Func<long, HttpRequestMessage> request;
-        if (target == "bare-update")
+        if (target is "bare-update" or "bare-change")
         {
             http = Registry.Http(new Uri(args.Require("bare-url")));
-            request = i => new HttpRequestMessage(HttpMethod.Patch, "bare/assets/" + assets[i % assets.Length])
+            var path = target == "bare-update" ? "bare/assets/" : "bare/change/";
+            request = i => new HttpRequestMessage(HttpMethod.Patch, path + assets[i % assets.Length])
             {
                 Content = new StringContent($$"""{"model":"bare {{i}}"}""", Encoding.UTF8, "application/json"),
             };
@@ -124,7 +125,7 @@ public static class LifecycleBench
                     };
                     break;
                 default:
-                    throw new ArgumentException("--target is patch, bare-update, history or as-of");
+                    throw new ArgumentException("--target is patch, bare-update, bare-change, history or as-of");
             }
         }
 

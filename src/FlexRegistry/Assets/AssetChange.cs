@@ -76,7 +76,7 @@ public sealed class AssetChange
     /// <summary>The reason given with a lifecycle change.</summary>
     public string? Reason { get; private set; }
 
-    /// <summary>The changed fields, old and new values, as a JSON array (see <see cref="Changes"/>).</summary>
+    /// <summary>The changed fields, old and new values, as a JSON array (see <see cref="ChangedValues"/>).</summary>
     public string ChangesJson { get; private set; } = "[]";
 
     internal static AssetChange Record(AssetId asset, long version, DateTimeOffset at, string action, AssetActor by, string? reason, IReadOnlyList<FieldChange> changes)
@@ -100,6 +100,18 @@ public sealed class AssetChange
         };
     }
 
-    public IReadOnlyList<FieldChange> Changes() =>
-        [.. (JsonNode.Parse(ChangesJson)?.AsArray() ?? []).Select(n => new FieldChange(n!["field"]!.GetValue<string>(), n["old"]?.DeepClone(), n["new"]?.DeepClone()))];
+    /// <summary>
+    /// The changed fields with their old and new values as JSON elements, the form the history answers with: parsed once
+    /// into one element tree (no node tree, no copies per value). A value absent from the record reads as JSON null.
+    /// </summary>
+    public IEnumerable<(string Field, JsonElement Old, JsonElement New)> ChangedValues()
+    {
+        var root = JsonSerializer.Deserialize<JsonElement>(ChangesJson);
+        foreach (var item in root.EnumerateArray())
+            yield return (item.GetProperty("field").GetString()!, ValueOf(item, "old"), ValueOf(item, "new"));
+    }
+
+    private static JsonElement ValueOf(JsonElement item, string name) => item.TryGetProperty(name, out var value) ? value : JsonNull;
+
+    private static readonly JsonElement JsonNull = JsonSerializer.Deserialize<JsonElement>("null");
 }

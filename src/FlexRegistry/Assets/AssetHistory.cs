@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Persistence;
@@ -93,18 +92,17 @@ public sealed class AssetHistory(RegistryDbContext db, AssetPartyRoles roles, Ti
     private static AssetHistoryEntry ToEntry(AssetChange c, GroupSet groups) => new(
         c.Version, c.At, c.Action, c.Source, c.SourceName, c.ActorParticipantId?.Value,
         c.Roles.Split(' ', StringSplitOptions.RemoveEmptyEntries), groups.Contains(Registration) ? c.Reason : null,
-        [.. c.Changes().Where(f => !Asset.IsDerived(f.Field) && GroupOf(f.Field) is { } g && groups.Contains(g))
-            .Select(f => new AssetFieldChange(f.Field, Element(f.Old), Element(f.New)))]);
+        [.. c.ChangedValues().Where(f => !Asset.IsDerived(f.Field) && GroupOf(f.Field) is { } g && groups.Contains(g))
+            .Select(f => new AssetFieldChange(f.Field, f.Old, f.New))]);
 
     private static readonly FieldGroup Registration = VisibilityRule.Group(VisibilityRule.Asset, "registration");
 
     /// <summary>The group whose fields hold <paramref name="path"/> (itself, or an object it lies in, as <c>provenance</c>).</summary>
-    internal static FieldGroup? GroupOf(string path) => VisibilityRule.AssetGroups.FirstOrDefault(g =>
-        g.Fields.Any(f => path == f || path.StartsWith(f + ".", StringComparison.Ordinal)));
+    internal static FieldGroup? GroupOf(string path) => GroupsOfPaths.GetOrAdd(path, static p => VisibilityRule.AssetGroups.FirstOrDefault(g =>
+        g.Fields.Any(f => p == f || p.StartsWith(f + ".", StringComparison.Ordinal))));
 
-    private static JsonElement Element(System.Text.Json.Nodes.JsonNode? node) => node is null ? NullValue : JsonSerializer.SerializeToElement(node);
-
-    private static readonly JsonElement NullValue = JsonDocument.Parse("null").RootElement.Clone();
+    /// <summary>Each field path's group, found once (a history page asks it of every changed field of every version).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, FieldGroup?> GroupsOfPaths = new(StringComparer.Ordinal);
 
     private static RequestValidationException AsOfInvalid(string code, string message) =>
         new([new FieldError("asOf", code, message)], AssetErrors.AsOfInvalid);

@@ -24,8 +24,31 @@ public interface IAssetOperators
 /// Field ownership, lifecycle transitions and party decisions are all decided from these roles; the asset's events go
 /// to every participant holding one.
 /// </summary>
-public sealed class AssetPartyRoles(RegistryDbContext db, IAssetOperators operators, TimeProvider time)
+public sealed class AssetPartyRoles
 {
+    private readonly RegistryDbContext _db;
+    private readonly IAssetOperators _operators;
+    private readonly TimeProvider _time;
+
+    /// <summary>
+    /// Each asset's active attachments and current operators, read once per unit of work: a change asks for the writer's
+    /// roles and then for the audience of its events, and both come from the same two queries. Forgotten whenever the unit
+    /// of work saves, so nothing read after a save is stale.
+    /// </summary>
+    private readonly Dictionary<AssetId, Relationships> _read = [];
+
+    private sealed record Relationships(List<(ParticipantId Participant, string Role)> Attached, IReadOnlyList<ParticipantId> Operating);
+
+    public AssetPartyRoles(RegistryDbContext db, IAssetOperators operators, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        _db = db;
+        _operators = operators;
+        _time = time;
+        db.SavedChanges += (_, _) => _read.Clear();
+        db.SaveChangesFailed += (_, _) => _read.Clear();
+    }
+
     public async Task<AssetRoles> OfAsync(Asset asset, Caller caller, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(asset);
@@ -38,12 +61,10 @@ public sealed class AssetPartyRoles(RegistryDbContext db, IAssetOperators operat
     {
         ArgumentNullException.ThrowIfNull(asset);
         var roles = asset.HasParty(participant) ? AssetRoles.Registrant : AssetRoles.None;
-        var assetId = asset.Id;
-        foreach (var role in await db.AssetParties.AsNoTracking()
-                     .Where(p => p.AssetId == assetId && p.ParticipantId == participant && p.Status == AssetPartyStatus.Active)
-                     .Select(p => p.Role).ToListAsync(ct))
+        var read = await ReadAsync(asset.Id, ct);
+        foreach (var (_, role) in read.Attached.Where(a => a.Participant == participant))
             roles |= PartyRoles.ToRole(role);
-        if ((await operators.OperatorsOfAsync(assetId, time.GetUtcNow(), ct)).Contains(participant))
+        if (read.Operating.Contains(participant))
             roles |= AssetRoles.OperatingFsp;
         return roles;
     }
@@ -52,16 +73,24 @@ public sealed class AssetPartyRoles(RegistryDbContext db, IAssetOperators operat
     public async Task<IReadOnlyList<string>> PartiesOfAsync(Asset asset, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(asset);
-        var assetId = asset.Id;
-        var attached = await db.AssetParties.AsNoTracking()
-            .Where(p => p.AssetId == assetId && p.Status == AssetPartyStatus.Active).Select(p => p.ParticipantId).ToListAsync(ct);
-        var operating = await operators.OperatorsOfAsync(assetId, time.GetUtcNow(), ct);
-        return [.. asset.PartyList.Concat(attached.Concat(operating).Select(p => p.Value)).Distinct(StringComparer.Ordinal)];
+        var read = await ReadAsync(asset.Id, ct);
+        return [.. asset.PartyList.Concat(read.Attached.Select(a => a.Participant).Concat(read.Operating).Select(p => p.Value)).Distinct(StringComparer.Ordinal)];
+    }
+
+    private async Task<Relationships> ReadAsync(AssetId assetId, CancellationToken ct)
+    {
+        if (_read.TryGetValue(assetId, out var known))
+            return known;
+        var attached = await _db.AssetParties.AsNoTracking()
+            .Where(p => p.AssetId == assetId && p.Status == AssetPartyStatus.Active)
+            .Select(p => new { p.ParticipantId, p.Role }).ToListAsync(ct);
+        var operating = await _operators.OperatorsOfAsync(assetId, _time.GetUtcNow(), ct);
+        return _read[assetId] = new Relationships([.. attached.Select(a => (a.ParticipantId, a.Role))], operating);
     }
 
     /// <summary>The active owners of the asset (at most one: the database keeps it so).</summary>
     public async Task<AssetParty?> OwnerOfAsync(AssetId asset, CancellationToken ct) =>
-        await db.AssetParties.FirstOrDefaultAsync(p => p.AssetId == asset && p.Role == PartyRoles.Owner && p.Status == AssetPartyStatus.Active, ct);
+        await _db.AssetParties.FirstOrDefaultAsync(p => p.AssetId == asset && p.Role == PartyRoles.Owner && p.Status == AssetPartyStatus.Active, ct);
 }
 
 /// <summary>

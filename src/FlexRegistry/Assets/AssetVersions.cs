@@ -110,17 +110,21 @@ public sealed partial class Asset
     internal void RollBack(IReadOnlyList<AssetChange> newerFirst)
     {
         ArgumentNullException.ThrowIfNull(newerFirst);
-        var byPath = Versioned.ToDictionary(f => f.Path, StringComparer.Ordinal);
+        // Undoing newest first leaves each field at the old value of the oldest change that touched it, so that value is
+        // found for each field first and restored once (an as-of read far back undoes hundreds of changes).
+        var oldest = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var change in newerFirst)
         {
             if (change.Version != VersionNumber)
                 throw new InvalidOperationException($"Asset {Id}: rolling back version {change.Version} from version {VersionNumber}; the history has a gap.");
-            foreach (var field in change.Changes())
-            {
-                if (byPath.TryGetValue(field.Field, out var versioned))
-                    versioned.Restore(this, field.Old);
-            }
+            foreach (var (field, old, _) in change.ChangedValues())
+                oldest[field] = old;
             VersionNumber--;
+        }
+        foreach (var versioned in Versioned)
+        {
+            if (oldest.TryGetValue(versioned.Path, out var old))
+                versioned.Restore(this, old.ValueKind == JsonValueKind.Null ? null : JsonNode.Parse(old.GetRawText()));
         }
         // The version's own moment: when the change that made it happened (its registration for version 1).
         Version = Guid.Empty;

@@ -32,6 +32,14 @@ public sealed class DatabaseOptions
     /// </summary>
     public int MaxAutoPrepare { get; set; } = 100;
 
+    /// <summary>
+    /// PostgreSQL: whether a connection is reset (<c>DISCARD</c>-style statements) each time it goes back to the pool
+    /// (Npgsql's <c>No Reset On Close</c> inverted), used when the connection string does not say. Off: the register keeps
+    /// no session state on a connection (its locks are transaction-scoped, its temporary tables drop on commit), and the
+    /// reset is a statement the server runs before every unit of work's first query, several per request.
+    /// </summary>
+    public bool ResetOnClose { get; set; }
+
     public string EffectiveConnectionString => ConnectionString is { Length: > 0 } cs
         ? cs
         : Provider == DatabaseProvider.Sqlite
@@ -74,6 +82,9 @@ public static class DatabaseSetup
             var dataSourceBuilder = new NpgsqlDataSourceBuilder(connectionString);
             if (dataSourceBuilder.ConnectionStringBuilder.MaxAutoPrepare == 0)
                 dataSourceBuilder.ConnectionStringBuilder.MaxAutoPrepare = options.MaxAutoPrepare;
+            var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+            if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+                dataSourceBuilder.ConnectionStringBuilder.NoResetOnClose = !options.ResetOnClose;
             var dataSource = dataSourceBuilder.Build();
             services.AddSingleton(dataSource);
             services.AddDbContext<RegistryDbContext, PostgresRegistryDbContext>(db => db
