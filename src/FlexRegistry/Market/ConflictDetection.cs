@@ -159,13 +159,57 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
                 proposed.ContractedCapacityKw, start, end, r.MK1, r.MF1, r.MT1),
             new Commitment(r.Id, r.RatedCapacityKw, r.Parties, r.C2, r.ProductId, r.PortfolioId, r.SellerId, r.BuyerId, r.ContractedCapacityKw,
                 r.CF2, r.CT2, r.MK2, r.MF2, r.MT2))).ToList();
-        return await EvaluateAsync(pairs, ct, product);
+
+        // The capacity rule as detection judges it once the contract is accepted: summed over everything each member is
+        // committed to (CapacityTogether), where the proposed share and at least two others could exceed its capacity.
+        var shares = await (
+                from m1 in db.PortfolioMembers
+                join m2 in db.PortfolioMembers on m1.AssetId equals m2.AssetId
+                join c2 in Commitments() on m2.PortfolioId equals c2.PortfolioId
+                join a in db.Assets on m1.AssetId equals a.Id
+                where m1.PortfolioId == proposed.PortfolioId && m1.From < end && (m1.To == null || (m1.From < m1.To && start < m1.To))
+                      && a.RatedCapacityKw != null && c2.Id != exclude
+                      && c2.From < c2.To && m2.From < c2.To && (m2.To == null || (m2.From < m2.To && c2.From < m2.To))
+                select new
+                {
+                    m1.AssetId,
+                    Capacity = a.RatedCapacityKw!.Value,
+                    Own = (m1.CapacityKw ?? a.RatedCapacityKw!.Value) < kw ? (m1.CapacityKw ?? a.RatedCapacityKw!.Value) : kw,
+                    Kw = (m2.CapacityKw ?? a.RatedCapacityKw!.Value) < c2.ContractedCapacityKw ? (m2.CapacityKw ?? a.RatedCapacityKw!.Value) : c2.ContractedCapacityKw,
+                })
+            .GroupBy(x => x.AssetId)
+            .Where(g => g.Count() >= 2 && g.Sum(x => x.Kw) + g.Max(x => x.Own) > g.Max(x => x.Capacity) + CapacityTolerance)
+            .Select(g => g.Key)
+            .ToListAsync(ct);
+        var together = await CommitmentsOfAsync(shares, ct);
+        if (together.Count > 0)
+        {
+            var members = await db.PortfolioMembers.AsNoTracking()
+                .Where(m => m.PortfolioId == proposed.PortfolioId && shares.Contains(m.AssetId) && m.From < end && (m.To == null || (m.From < m.To && start < m.To)))
+                .ToListAsync(ct);
+            foreach (var m in members)
+            {
+                if (!together.TryGetValue(m.AssetId, out var list))
+                    continue;
+                list.RemoveAll(c => c.Contract == exclude);
+                if (list.FirstOrDefault() is { } asset)
+                    list.Add(new Commitment(m.AssetId, asset.AssetCapacityKw, asset.AssetParties, proposed.Id, proposed.ProductId, proposed.PortfolioId,
+                        proposed.SellerId, proposed.BuyerId, kw, start, end, m.CapacityKw, m.From, m.To));
+            }
+        }
+        // Only the pairs the proposal is in: a pair of others that it tips over is recorded once it is accepted.
+        return [.. (await EvaluateAsync(pairs, ct, product, together)).Where(c => c.A.Contract == exclude || c.B.Contract == exclude)];
     }
 
     /// <summary>
     /// For an eligibility check: each asset's existing commitments that delivering <paramref name="product"/> over its
     /// whole validity, with the asset's full capacity, would conflict with.
     /// </summary>
+    /// <remarks>
+    /// The capacity rule is the summed one (<see cref="CapacityTogether"/>) here too, but with the whole asset committed
+    /// it reduces to the pairwise check: the full capacity plus any other share already exceeds it, at every moment both
+    /// apply, whatever else applies then.
+    /// </remarks>
     public async Task<IReadOnlyList<FoundConflict>> ClashesAsync(IReadOnlyCollection<AssetId> assets, Product product, ParticipantId candidateSeller, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(product);
@@ -247,8 +291,15 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
             .Where(g => g.Count() >= 3 && g.Sum(x => x.Kw) > g.Max(x => x.Capacity) + CapacityTolerance)
             .Select(g => g.Key)
             .ToListAsync(ct);
+        return await CommitmentsOfAsync(candidates, ct);
+    }
+
+    /// <summary>Every commitment (active or terminated contract, a membership overlapping it) of each of <paramref name="assets"/>.</summary>
+    private async Task<Dictionary<AssetId, List<Commitment>>> CommitmentsOfAsync(IReadOnlyCollection<AssetId> assets, CancellationToken ct)
+    {
+        var commitments = Commitments();
         var together = new Dictionary<AssetId, List<Commitment>>();
-        foreach (var chunk in candidates.Chunk(500))
+        foreach (var chunk in assets.Chunk(500))
         {
             var ids = chunk.ToList();
             var rows = await (
