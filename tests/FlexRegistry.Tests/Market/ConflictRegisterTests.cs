@@ -300,6 +300,39 @@ public abstract class ConflictRegisterTests(RegistryApp app)
     }
 
     [Fact]
+    public async Task CapacityChange_ByUpgradeOrPatch_ReChecksTheAssetsConflictsAtOnce()
+    {
+        // Portfolio-1 holds Asset-1 (commissioned, 7.4 kW) and a planned 7.4 kW chargepoint, under a 4 kW contract for
+        // Product-1 and a 3 kW one for Product-2 (capacity split): 7 kW of 7.4 fits, no conflict.
+        using var s = await SeedAsync("dso-sustain", MarketTestData.WinterPeak, "neso-quick-reserve", MarketTestData.EveningAllYear,
+            membersFrom: FromTomorrow);
+        var (planned, _) = await AssetApi.RegisterAsync(s.Fsp1, AssetApi.Planned() with { ImportCapacityKw = 7.4m });
+        await s.Fsp1.AddMembersFromAsync(s.Portfolio1, FromTomorrow, (planned.AssetId, null));
+        await MarketTestData.ContractAsync(s.Fsp1, s.So1, s.Portfolio1, s.Product1, 4m);
+        Assert.Empty((await MarketTestData.ContractAsync(s.Fsp1, s.So2, s.Portfolio1, s.Product2, 3m)).Conflicts);
+        using var op = await app.OperatorAsync();
+
+        // Asset-1 is down-rated to 6 kW (an upgrade, as it is commissioned): in that response's time, not the worker's, the
+        // register holds its capacity conflict.
+        var (_, etag) = await AssetApi.ReadAsync(s.Fsp1, s.Asset1);
+        (_, etag) = await AssetApi.TransitionOkAsync(s.Fsp1, s.Asset1, "upgrade", new UpgradeAssetRequest { ImportCapacityKw = 6m, Reason = "Derated supply" }, etag);
+        var conflict = Assert.Single(await op.ConflictsAsync($"?asset={s.Asset1}"));
+        Assert.Equal(("open", "capacity-exceeded", 6m), (conflict.Status, conflict.Rule, conflict.AssetCapacityKw));
+        Assert.Empty(await op.ConflictsAsync($"?asset={planned.AssetId}"));
+
+        // The planned chargepoint's capacity changes by PATCH: the same.
+        var (_, plannedTag) = await AssetApi.ReadAsync(s.Fsp1, planned.AssetId);
+        await AssetApi.PatchOkAsync(s.Fsp1, planned.AssetId, """{"importCapacityKw": 5}""", plannedTag);
+        var patched = Assert.Single(await op.ConflictsAsync($"?asset={planned.AssetId}"));
+        Assert.Equal(("open", 5m), (patched.Status, patched.AssetCapacityKw));
+
+        // Upgraded to 8 kW, Asset-1's conflict is cleared at once.
+        await AssetApi.TransitionOkAsync(s.Fsp1, s.Asset1, "upgrade", new UpgradeAssetRequest { ImportCapacityKw = 8m, Reason = "New supply" }, etag);
+        var cleared = await (await s.Fsp1.GetAsync($"/api/v1/conflicts/{conflict.ConflictId}")).Read<ConflictResponse>();
+        Assert.Equal("cleared", cleared.Status);
+    }
+
+    [Fact]
     public async Task Conflicts_ShowingTheOtherSide_NeverCarryItsCommercialData()
     {
         using var s = await SeedAsync("dso-secure", MarketTestData.WinterPeak, "balancing-mechanism", MarketTestData.EveningAllYear);
