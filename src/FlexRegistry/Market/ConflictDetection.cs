@@ -1,5 +1,6 @@
 using FlexRegistry.Assets;
 using FlexRegistry.Audit;
+using FlexRegistry.Events;
 using FlexRegistry.Participants;
 using FlexRegistry.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -85,7 +86,7 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
                 var (found, together) = await FindWithAsync(scope, ct);
                 return await ReconcileAsync(scope, found, together, ct);
             }
-            catch (DbUpdateException e) when (e.IsUniqueViolation() && attempt < 3)
+            catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException && IsUniqueViolation(e) && attempt < 3)
             {
                 // A concurrent run recorded one of these conflicts first: read the register again and reconcile with it.
                 db.ChangeTracker.Clear();
@@ -537,6 +538,27 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
     /// </remarks>
     private async Task<Outcome> ReconcileAsync(ConflictScope scope, IReadOnlyList<FoundConflict> found, IReadOnlyCollection<AssetId> together, CancellationToken ct)
     {
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var outcome = await WriteAsync(scope, found, together, ct);
+            await journal.CommitAsync(transaction, ct);
+            if (outcome.Detected + outcome.Cleared > 0)
+                logger.LogInformation("Conflict detection over {Scope}: {Found} found, {Detected} newly detected, {Cleared} cleared", scope, found.Count, outcome.Detected, outcome.Cleared);
+            return outcome;
+        });
+    }
+
+    /// <summary>
+    /// The writes of a reconciliation, in the caller's transaction. New entries — most of what a new contract's run writes —
+    /// go in set-based: their rows, their events and the run's audit record each in one bulk insert through the journal
+    /// (a COPY on PostgreSQL), with no change tracking and no round trip per conflict; entries that change (refreshed,
+    /// cleared) are saved through the unit of work in batches.
+    /// </summary>
+    private async Task<Outcome> WriteAsync(ConflictScope scope, IReadOnlyList<FoundConflict> found, IReadOnlyCollection<AssetId> together, CancellationToken ct)
+    {
         var now = time.GetUtcNow();
         var known = await InScope(scope).AsNoTracking().ToListAsync(ct);
         if (scope.Kind != ConflictScope.AllKind && together.Count > 0)
@@ -552,6 +574,8 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
         var byKey = known.ToDictionary(c => (c.AssetId, c.ContractA, c.ContractB));
         var foundKeys = new HashSet<(AssetId, ContractId, ContractId)>();
         var current = new List<Conflict>();
+        var inserts = new List<Conflict>();
+        var insertEvents = new List<EventRecord>();
         var detected = 0;
         var cleared = 0;
         var pending = 0;
@@ -575,11 +599,10 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
             else
             {
                 var conflict = Conflict.Detect(f, now);
-                db.Conflicts.Add(conflict);
-                journal.Append(conflict.TakeEvents());
+                inserts.Add(conflict);
+                insertEvents.AddRange(conflict.TakeEvents().Select(e => EventRecord.From(e, now)));
                 current.Add(conflict);
                 detected++;
-                pending++;
             }
             if (pending >= SaveBatch)
             {
@@ -599,14 +622,18 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
                 pending = 0;
             }
         }
-        if (detected + cleared > 0)
-            journal.Append(AuditEntry.BySystem("conflict-detection", "conflict.detect", "conflict_scope", scope.ToString(), null,
-                $"detected:{detected}", $"cleared:{cleared}"));
         await SaveBatchAsync(ct);
-        if (detected + cleared > 0)
-            logger.LogInformation("Conflict detection over {Scope}: {Found} found, {Detected} newly detected, {Cleared} cleared", scope, found.Count, detected, cleared);
+        await BulkWriter.For(db).InsertAsync(db, inserts, ct);
+        AuditRecord[] audit = detected + cleared > 0
+            ? [AuditRecord.From(AuditEntry.BySystem("conflict-detection", "conflict.detect", "conflict_scope", scope.ToString(), null,
+                $"detected:{detected}", $"cleared:{cleared}"), now)]
+            : [];
+        await journal.AppendInBulkAsync(insertEvents, audit, ct);
         return new Outcome(found.Count, detected, cleared, current);
     }
+
+    /// <summary>A unique violation, from the unit of work or from a bulk insert (which reports the provider's own exception).</summary>
+    private static bool IsUniqueViolation(Exception e) => (e as DbUpdateException ?? new DbUpdateException(e.Message, e)).IsUniqueViolation();
 
     /// <summary>Saves a batch and lets go of it: later batches neither compare nor re-save its entries.</summary>
     private async Task SaveBatchAsync(CancellationToken ct)
