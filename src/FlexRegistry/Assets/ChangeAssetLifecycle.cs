@@ -17,7 +17,7 @@ namespace FlexRegistry.Assets;
 /// Each needs If-Match, like any change (<see cref="AssetWrites.ConflictRule"/>).
 /// </summary>
 public sealed class ChangeAssetLifecycle(RegistryDbContext db, Journal journal, AssetWrites writes, AssetPartyRoles roles, IAssetDecommissioning decommissioning,
-    AssetConfirmationQueue confirmations, TimeProvider time)
+    ICapacityRechecks capacities, AssetConfirmationQueue confirmations, TimeProvider time)
 {
     public async Task<(AssetResponse Response, Guid Version)> ChangeOwnerAsync(AssetId id, ChangeOwnerRequest body, IfMatch? ifMatch, Caller caller, CancellationToken ct)
     {
@@ -121,12 +121,17 @@ public sealed class ChangeAssetLifecycle(RegistryDbContext db, Journal journal, 
             ConnectionVoltageKv = body.ConnectionVoltageKv ?? current.ConnectionVoltageKv,
         }, writes.Today()).ThrowIfInvalid();
 
+        var capacity = asset.RatedCapacityKw;
         asset.Upgrade(data, AssetWrites.Actor(caller, held), body.Reason!.Trim(), time.GetUtcNow());
         if (!asset.HasPendingChanges)
             throw new RequestValidationException([new FieldError("importCapacityKw", "asset.upgrade_unchanged", "The upgrade gives the values the asset already has.")],
                 AssetErrors.LifecycleInvalid);
+        // A changed capacity owes the asset a conflict re-check, committed with the upgrade and run right after it.
+        if (asset.RatedCapacityKw != capacity)
+            capacities.Queue(id);
         await writes.SaveAsync(asset, held, AuditEntry.By(caller, "asset.upgrade", "asset", id.Value, asset.RegistrantId.Value,
             "importCapacityKw", "exportCapacityKw", "storageCapacityKwh", "connectionVoltageKv", "reason"), ct);
+        await capacities.CommittedAsync(ct);
         confirmations.Wake();
         return (AssetWrites.Represent(asset, held), asset.Version);
     }

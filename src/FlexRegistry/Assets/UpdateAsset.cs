@@ -21,7 +21,8 @@ namespace FlexRegistry.Assets;
 /// published rules as a registration. A change is one new version: its history row, its events and its audit record
 /// are written with it.
 /// </summary>
-public sealed class UpdateAsset(AssetWrites writes, IOptions<JsonOptions> jsonOptions, AssetConfirmationQueue confirmations, TimeProvider time)
+public sealed class UpdateAsset(AssetWrites writes, IOptions<JsonOptions> jsonOptions, AssetConfirmationQueue confirmations, ICapacityRechecks capacities,
+    TimeProvider time)
 {
     public const string MediaType = Shared.MergePatch.MediaType;
 
@@ -79,9 +80,13 @@ public sealed class UpdateAsset(AssetWrites writes, IOptions<JsonOptions> jsonOp
         }
 
         var data = AssetValidation.Validate(request, writes.Today()).ThrowIfInvalid();
+        var capacity = asset.RatedCapacityKw;
         asset.Update(data, AssetWrites.Actor(caller, held), time.GetUtcNow());
         if (!asset.HasPendingChanges)
             return (AssetWrites.Represent(asset, held), asset.Version);
+        // A changed capacity owes the asset a conflict re-check, committed with the change and run right after it.
+        if (asset.RatedCapacityKw != capacity)
+            capacities.Queue(id);
         try
         {
             await writes.SaveAsync(asset, held, AuditEntry.By(caller, "asset.update", "asset", id.Value, asset.RegistrantId.Value, [.. changed]), ct);
@@ -90,6 +95,7 @@ public sealed class UpdateAsset(AssetWrites writes, IOptions<JsonOptions> jsonOp
         {
             throw await writes.DuplicateAsync(asset, ct);
         }
+        await capacities.CommittedAsync(ct);
         if (asset.ConfirmationDueAt is not null)
             confirmations.Wake();
         return (AssetWrites.Represent(asset, held), asset.Version);

@@ -3,8 +3,9 @@ namespace FlexRegistry.Market;
 /// <summary>
 /// The capacity rule over everything an asset is committed to at a moment, not pair by pair: three contracts whose
 /// pairs each fit in the asset can together exceed it. For each pair of one asset's commitments whose products stack
-/// only with the capacity split, the moments at which both apply are found (each product's windows expanded day by day
-/// in GB local time, within the commitments' periods), and at each of them the pair's committed shares are added to
+/// only with the capacity split, the moments at which both apply are found (each product's windows in GB local time,
+/// within the commitments' periods, expanded once per weekday between the days where what applies can change, not for
+/// every day of the span: see <see cref="Breakpoints"/>), and at each of them the pair's committed shares are added to
 /// those of every other commitment applying then whose product also stacks with both only with the capacity split
 /// (a stackable product shares its delivery, a not-stackable one is a conflict of its own). Where the sum is more than
 /// the asset's capacity the pair is in conflict (<c>capacity-exceeded</c>); with no third commitment this is exactly
@@ -65,7 +66,33 @@ public static class CapacityTogether
         var active = new List<(DateTimeOffset S, DateTimeOffset E)>[n];
         var firstDay = WindowOverlaps.LocalDay(Enumerable.Range(0, n).Where(i => involved[i]).Min(i => list[i].Start));
         var lastDay = WindowOverlaps.LocalDay(Enumerable.Range(0, n).Where(i => involved[i]).Max(i => list[i].End).AddTicks(-1));
-        for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
+
+        // Between two breakpoints every day of one weekday is the same day in GB local time (the same windows apply, none
+        // clipped, the same UTC offset), so the first of each weekday is expanded and stands for the others: its
+        // occurrences count as many times as that weekday recurs in the run, the last of them a whole number of weeks later.
+        var breaks = Breakpoints(list, involved, products, firstDay, lastDay);
+        var today = new List<(int I, int J, DateTimeOffset S, DateTimeOffset E)>();
+        for (var b = 0; b + 1 < breaks.Count; b++)
+        {
+            var (from, to) = (breaks[b], breaks[b + 1]);
+            var length = to.DayNumber - from.DayNumber;
+            for (var k = 0; k < Math.Min(7, length); k++)
+            {
+                var day = from.AddDays(k);
+                var repeats = ((length - k - 1) / 7) + 1;
+                today.Clear();
+                Expand(day);
+                var later = TimeSpan.FromDays(7 * (repeats - 1));
+                foreach (var (i, j, s, e) in today)
+                    found[(i, j)] = found.TryGetValue((i, j), out var f)
+                        ? (f.FirstStart, f.FirstEnd, e + later > f.LastEnd ? e + later : f.LastEnd, f.Count + repeats)
+                        : (s, e, e + later, repeats);
+            }
+        }
+        return [.. found.Select(f => (list[f.Key.Item1], list[f.Key.Item2], new WindowOverlap(f.Value.FirstStart, f.Value.FirstEnd, f.Value.LastEnd, f.Value.Count)))];
+
+        // One day: the moments at which each viable pair applies, summed with the others applying then.
+        void Expand(DateOnly day)
         {
             for (var i = 0; i < n; i++)
                 active[i] = involved[i] ? Clip(Windows(list[i].Product, day), list[i].Start, list[i].End) : [];
@@ -90,7 +117,6 @@ public static class CapacityTogether
                 }
             }
         }
-        return [.. found.Select(f => (list[f.Key.Item1], list[f.Key.Item2], new WindowOverlap(f.Value.FirstStart, f.Value.FirstEnd, f.Value.LastEnd, f.Value.Count)))];
 
         // Within [s, e), where both i and j apply: the sub-intervals over which the others that stack with both only with
         // the capacity split add enough to exceed the capacity; each run of them is one occurrence.
@@ -160,7 +186,56 @@ public static class CapacityTogether
             return clipped;
         }
 
-        void Record(int i, int j, DateTimeOffset s, DateTimeOffset e) =>
-            found[(i, j)] = found.TryGetValue((i, j), out var f) ? (f.FirstStart, f.FirstEnd, e > f.LastEnd ? e : f.LastEnd, f.Count + 1) : (s, e, e, 1);
+        void Record(int i, int j, DateTimeOffset s, DateTimeOffset e) => today.Add((i, j, s, e));
+    }
+
+    /// <summary>
+    /// The days from <paramref name="firstDay"/> to the day after <paramref name="lastDay"/> at which what applies on a
+    /// weekday may change: the first and last day of each involved commitment (their own days, as they may be clipped), its
+    /// product's validity, a month where one of its windows starts or stops applying, and each clock change day.
+    /// </summary>
+    private static List<DateOnly> Breakpoints(List<Commitment> list, bool[] involved, IReadOnlyDictionary<ProductId, Product> products,
+        DateOnly firstDay, DateOnly lastDay)
+    {
+        var end = lastDay.AddDays(1);
+        var days = new SortedSet<DateOnly> { firstDay, end };
+        void Add(DateOnly day)
+        {
+            if (day > firstDay && day < end)
+                days.Add(day);
+        }
+        var seen = new HashSet<ProductId>();
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (!involved[i])
+                continue;
+            var first = WindowOverlaps.LocalDay(list[i].Start);
+            var last = WindowOverlaps.LocalDay(list[i].End.AddTicks(-1));
+            Add(first);
+            Add(first.AddDays(1));
+            Add(last);
+            Add(last.AddDays(1));
+            var product = products[list[i].Product];
+            if (!seen.Add(product.Id))
+                continue;
+            Add(product.ValidFrom);
+            if (product.ValidTo < DateOnly.MaxValue)
+                Add(product.ValidTo.AddDays(1));
+            for (var month = new DateOnly(firstDay.Year, firstDay.Month, 1).AddMonths(1); month < end; month = month.AddMonths(1))
+            {
+                var (before, now) = (1 << (month.AddMonths(-1).Month - 1), 1 << (month.Month - 1));
+                if (product.Windows.Any(w => ((w.MonthMask & before) != 0) != ((w.MonthMask & now) != 0)))
+                    Add(month);
+            }
+        }
+        for (var year = firstDay.Year; year <= lastDay.Year; year++)
+        {
+            foreach (var change in WindowOverlaps.ClockChangeDays(year))
+            {
+                Add(change);
+                Add(change.AddDays(1));
+            }
+        }
+        return [.. days];
     }
 }

@@ -1,5 +1,6 @@
 using FlexRegistry.Assets;
 using FlexRegistry.Audit;
+using FlexRegistry.Events;
 using FlexRegistry.Participants;
 using FlexRegistry.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -85,7 +86,7 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
                 var (found, together) = await FindWithAsync(scope, ct);
                 return await ReconcileAsync(scope, found, together, ct);
             }
-            catch (DbUpdateException e) when (e.IsUniqueViolation() && attempt < 3)
+            catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException && IsUniqueViolation(e) && attempt < 3)
             {
                 // A concurrent run recorded one of these conflicts first: read the register again and reconcile with it.
                 db.ChangeTracker.Clear();
@@ -159,13 +160,57 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
                 proposed.ContractedCapacityKw, start, end, r.MK1, r.MF1, r.MT1),
             new Commitment(r.Id, r.RatedCapacityKw, r.Parties, r.C2, r.ProductId, r.PortfolioId, r.SellerId, r.BuyerId, r.ContractedCapacityKw,
                 r.CF2, r.CT2, r.MK2, r.MF2, r.MT2))).ToList();
-        return await EvaluateAsync(pairs, ct, product);
+
+        // The capacity rule as detection judges it once the contract is accepted: summed over everything each member is
+        // committed to (CapacityTogether), where the proposed share and at least two others could exceed its capacity.
+        var shares = await (
+                from m1 in db.PortfolioMembers
+                join m2 in db.PortfolioMembers on m1.AssetId equals m2.AssetId
+                join c2 in Commitments() on m2.PortfolioId equals c2.PortfolioId
+                join a in db.Assets on m1.AssetId equals a.Id
+                where m1.PortfolioId == proposed.PortfolioId && m1.From < end && (m1.To == null || (m1.From < m1.To && start < m1.To))
+                      && a.RatedCapacityKw != null && c2.Id != exclude
+                      && c2.From < c2.To && m2.From < c2.To && (m2.To == null || (m2.From < m2.To && c2.From < m2.To))
+                select new
+                {
+                    m1.AssetId,
+                    Capacity = a.RatedCapacityKw!.Value,
+                    Own = (m1.CapacityKw ?? a.RatedCapacityKw!.Value) < kw ? (m1.CapacityKw ?? a.RatedCapacityKw!.Value) : kw,
+                    Kw = (m2.CapacityKw ?? a.RatedCapacityKw!.Value) < c2.ContractedCapacityKw ? (m2.CapacityKw ?? a.RatedCapacityKw!.Value) : c2.ContractedCapacityKw,
+                })
+            .GroupBy(x => x.AssetId)
+            .Where(g => g.Count() >= 2 && g.Sum(x => x.Kw) + g.Max(x => x.Own) > g.Max(x => x.Capacity) + CapacityTolerance)
+            .Select(g => g.Key)
+            .ToListAsync(ct);
+        var together = await CommitmentsOfAsync(shares, ct);
+        if (together.Count > 0)
+        {
+            var members = await db.PortfolioMembers.AsNoTracking()
+                .Where(m => m.PortfolioId == proposed.PortfolioId && shares.Contains(m.AssetId) && m.From < end && (m.To == null || (m.From < m.To && start < m.To)))
+                .ToListAsync(ct);
+            foreach (var m in members)
+            {
+                if (!together.TryGetValue(m.AssetId, out var list))
+                    continue;
+                list.RemoveAll(c => c.Contract == exclude);
+                if (list.FirstOrDefault() is { } asset)
+                    list.Add(new Commitment(m.AssetId, asset.AssetCapacityKw, asset.AssetParties, proposed.Id, proposed.ProductId, proposed.PortfolioId,
+                        proposed.SellerId, proposed.BuyerId, kw, start, end, m.CapacityKw, m.From, m.To));
+            }
+        }
+        // Only the pairs the proposal is in: a pair of others that it tips over is recorded once it is accepted.
+        return [.. (await EvaluateAsync(pairs, ct, product, together)).Where(c => c.A.Contract == exclude || c.B.Contract == exclude)];
     }
 
     /// <summary>
     /// For an eligibility check: each asset's existing commitments that delivering <paramref name="product"/> over its
     /// whole validity, with the asset's full capacity, would conflict with.
     /// </summary>
+    /// <remarks>
+    /// The capacity rule is the summed one (<see cref="CapacityTogether"/>) here too, but with the whole asset committed
+    /// it reduces to the pairwise check: the full capacity plus any other share already exceeds it, at every moment both
+    /// apply, whatever else applies then.
+    /// </remarks>
     public async Task<IReadOnlyList<FoundConflict>> ClashesAsync(IReadOnlyCollection<AssetId> assets, Product product, ParticipantId candidateSeller, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(product);
@@ -247,8 +292,15 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
             .Where(g => g.Count() >= 3 && g.Sum(x => x.Kw) > g.Max(x => x.Capacity) + CapacityTolerance)
             .Select(g => g.Key)
             .ToListAsync(ct);
+        return await CommitmentsOfAsync(candidates, ct);
+    }
+
+    /// <summary>Every commitment (active or terminated contract, a membership overlapping it) of each of <paramref name="assets"/>.</summary>
+    private async Task<Dictionary<AssetId, List<Commitment>>> CommitmentsOfAsync(IReadOnlyCollection<AssetId> assets, CancellationToken ct)
+    {
+        var commitments = Commitments();
         var together = new Dictionary<AssetId, List<Commitment>>();
-        foreach (var chunk in candidates.Chunk(500))
+        foreach (var chunk in assets.Chunk(500))
         {
             var ids = chunk.ToList();
             var rows = await (
@@ -486,6 +538,27 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
     /// </remarks>
     private async Task<Outcome> ReconcileAsync(ConflictScope scope, IReadOnlyList<FoundConflict> found, IReadOnlyCollection<AssetId> together, CancellationToken ct)
     {
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var outcome = await WriteAsync(scope, found, together, ct);
+            await journal.CommitAsync(transaction, ct);
+            if (outcome.Detected + outcome.Cleared > 0)
+                logger.LogInformation("Conflict detection over {Scope}: {Found} found, {Detected} newly detected, {Cleared} cleared", scope, found.Count, outcome.Detected, outcome.Cleared);
+            return outcome;
+        });
+    }
+
+    /// <summary>
+    /// The writes of a reconciliation, in the caller's transaction. New entries — most of what a new contract's run writes —
+    /// go in set-based: their rows, their events and the run's audit record each in one bulk insert through the journal
+    /// (a COPY on PostgreSQL), with no change tracking and no round trip per conflict; entries that change (refreshed,
+    /// cleared) are saved through the unit of work in batches.
+    /// </summary>
+    private async Task<Outcome> WriteAsync(ConflictScope scope, IReadOnlyList<FoundConflict> found, IReadOnlyCollection<AssetId> together, CancellationToken ct)
+    {
         var now = time.GetUtcNow();
         var known = await InScope(scope).AsNoTracking().ToListAsync(ct);
         if (scope.Kind != ConflictScope.AllKind && together.Count > 0)
@@ -501,6 +574,8 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
         var byKey = known.ToDictionary(c => (c.AssetId, c.ContractA, c.ContractB));
         var foundKeys = new HashSet<(AssetId, ContractId, ContractId)>();
         var current = new List<Conflict>();
+        var inserts = new List<Conflict>();
+        var insertEvents = new List<EventRecord>();
         var detected = 0;
         var cleared = 0;
         var pending = 0;
@@ -524,11 +599,10 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
             else
             {
                 var conflict = Conflict.Detect(f, now);
-                db.Conflicts.Add(conflict);
-                journal.Append(conflict.TakeEvents());
+                inserts.Add(conflict);
+                insertEvents.AddRange(conflict.TakeEvents().Select(e => EventRecord.From(e, now)));
                 current.Add(conflict);
                 detected++;
-                pending++;
             }
             if (pending >= SaveBatch)
             {
@@ -548,14 +622,18 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
                 pending = 0;
             }
         }
-        if (detected + cleared > 0)
-            journal.Append(AuditEntry.BySystem("conflict-detection", "conflict.detect", "conflict_scope", scope.ToString(), null,
-                $"detected:{detected}", $"cleared:{cleared}"));
         await SaveBatchAsync(ct);
-        if (detected + cleared > 0)
-            logger.LogInformation("Conflict detection over {Scope}: {Found} found, {Detected} newly detected, {Cleared} cleared", scope, found.Count, detected, cleared);
+        await BulkWriter.For(db).InsertAsync(db, inserts, ct);
+        AuditRecord[] audit = detected + cleared > 0
+            ? [AuditRecord.From(AuditEntry.BySystem("conflict-detection", "conflict.detect", "conflict_scope", scope.ToString(), null,
+                $"detected:{detected}", $"cleared:{cleared}"), now)]
+            : [];
+        await journal.AppendInBulkAsync(insertEvents, audit, ct);
         return new Outcome(found.Count, detected, cleared, current);
     }
+
+    /// <summary>A unique violation, from the unit of work or from a bulk insert (which reports the provider's own exception).</summary>
+    private static bool IsUniqueViolation(Exception e) => (e as DbUpdateException ?? new DbUpdateException(e.Message, e)).IsUniqueViolation();
 
     /// <summary>Saves a batch and lets go of it: later batches neither compare nor re-save its entries.</summary>
     private async Task SaveBatchAsync(CancellationToken ct)

@@ -45,6 +45,7 @@ public static class MarketSetup
         services.AddScoped<IAssetRelationshipSource, OperatorClaimRelationships>();
         services.AddScoped<IAssetOperators, OperatorClaimOperators>();
         services.AddScoped<IAssetDecommissioning, DecommissionedAssets>();
+        services.AddScoped<ICapacityRechecks, CapacityRechecks>();
         services.AddSingleton<ConflictCheckSignal>();
         services.AddHostedService<ConflictCheckWorker>();
 

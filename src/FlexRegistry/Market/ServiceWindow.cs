@@ -203,6 +203,27 @@ public static class WindowOverlaps
         return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(local, GreatBritain), TimeSpan.Zero);
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, DateOnly[]> ClockChanges = new();
+
+    /// <summary>
+    /// The GB local days of <paramref name="year"/> on which the clocks change (the day's UTC offset at its start differs
+    /// from the next day's): on every other day a local time is the same instant shifted by whole days.
+    /// </summary>
+    public static IReadOnlyList<DateOnly> ClockChangeDays(int year) => ClockChanges.GetOrAdd(year, y =>
+    {
+        var days = new List<DateOnly>();
+        var first = new DateOnly(y, 1, 1);
+        var offset = GreatBritain.GetUtcOffset(StartOf(first));
+        for (var day = first; day.Year == y; day = day.AddDays(1))
+        {
+            var next = GreatBritain.GetUtcOffset(StartOf(day.AddDays(1)));
+            if (next != offset)
+                days.Add(day);
+            offset = next;
+        }
+        return [.. days];
+    });
+
     /// <summary>The start of a GB local day as an instant.</summary>
     public static DateTimeOffset StartOf(DateOnly day) => Instant(day, 0);
 

@@ -210,6 +210,46 @@ public abstract class ConflictRegisterTests(RegistryApp app)
     }
 
     [Fact]
+    public async Task CapacitySplit_ThreeContractsThatFitPairByPair_ThePreviewAndTheEligibilityCheck_ReportTheSummedExcess()
+    {
+        // Asset-1 is rated 7.4 kW with two 3 kW contracts (6 kW: they fit). A third 3 kW proposal fits with each of them
+        // pair by pair, but all three at the winter peak commit 9 kW: the proposal's preview already shows it.
+        using var s = await SeedAsync("dso-sustain", MarketTestData.WinterPeak, "neso-quick-reserve", MarketTestData.EveningAllYear,
+            membersFrom: FromTomorrow);
+        var c1 = await MarketTestData.ContractAsync(s.Fsp1, s.So1, s.Portfolio1, s.Product1, 3m);
+        var c2 = await MarketTestData.ContractAsync(s.Fsp2, s.So2, s.Portfolio2, s.Product2, 3m);
+        Assert.Empty(c2.Conflicts);
+        var proposed = await s.Fsp2.ProposeAsync(MarketTestData.Contract(s.Portfolio2, s.Product2, 3m));
+        Assert.Equal(2, proposed.Conflicts.Count);
+        Assert.All(proposed.Conflicts, c => Assert.Equal(("preview", "potential", "capacity-exceeded"), (c.ConflictId, c.Status, c.Rule)));
+        // FSP-2 sees its own contract on the other side of one, and only Product-1 (not FSP-1's contract) on the other.
+        Assert.All(proposed.Conflicts, c => Assert.Contains(proposed.Contract.ContractId, new[] { c.A.ContractId, c.B.ContractId }));
+        Assert.Equal(
+            new[] { s.Product1, s.Product2 }.Order(StringComparer.Ordinal),
+            proposed.Conflicts.Select(c => c.A.ContractId == proposed.Contract.ContractId ? c.B.ProductId : c.A.ProductId).Order(StringComparer.Ordinal));
+        Assert.Single(proposed.Conflicts, c => c.A.ContractId == c2.Contract.ContractId || c.B.ContractId == c2.Contract.ContractId);
+        Assert.DoesNotContain(proposed.Conflicts, c => c.A.ContractId == c1.Contract.ContractId || c.B.ContractId == c1.Contract.ContractId);
+        using var op = await app.OperatorAsync();
+        Assert.Empty(await op.ConflictsAsync($"?asset={s.Asset1}"));
+
+        // A proposal of 1 kW would make 7 kW: no potential conflict.
+        var small = await s.Fsp2.ProposeAsync(MarketTestData.Contract(s.Portfolio2, s.Product2, 1m));
+        Assert.Empty(small.Conflicts);
+
+        // The eligibility check for another capacity-split product names both commitments the asset already has.
+        var product3 = await s.So1.DefineProductAsync("dso-sustain", MarketTestData.WinterPeak);
+        using var check = await s.Fsp1.PostAsJsonAsync($"/api/v1/products/{product3}/eligibility-check", new EligibilityCheckRequest { AssetIds = [s.Asset1] });
+        var eligibility = Assert.Single((await check.Read<EligibilityCheckResponse>()).Assets);
+        Assert.False(eligibility.Eligible);
+        Assert.Equal(new[] { s.Product1, s.Product2 }.Order(StringComparer.Ordinal), eligibility.Conflicts.Select(c => c.ProductId).Order(StringComparer.Ordinal));
+        Assert.All(eligibility.Conflicts, c => Assert.Equal("capacity-exceeded", c.Rule));
+
+        // Accepted, it records all three pairs (the pair it tips over too).
+        await s.So2.AcceptAsync(proposed.Contract.ContractId);
+        Assert.Equal(3, (await op.ConflictsAsync($"?asset={s.Asset1}")).Count);
+    }
+
+    [Fact]
     public async Task CapacitySplit_IsSummedAtEachMoment_ContractsWhoseWindowsNeverAllMeet_DoNotAddUp()
     {
         // Daily windows on a 7.4 kW asset, 3 kW each: Product-1 16:00–18:00, Product-2 17:00–19:00, Product-3 15:00–16:30
@@ -257,6 +297,39 @@ public abstract class ConflictRegisterTests(RegistryApp app)
             var ended = Assert.Single(memberships, m => m.AssetId == s.Asset1);
             Assert.True(ended.To <= ended.From, $"the membership that had not begun ends before it starts (from {ended.From:O}, to {ended.To:O})");
         }
+    }
+
+    [Fact]
+    public async Task CapacityChange_ByUpgradeOrPatch_ReChecksTheAssetsConflictsAtOnce()
+    {
+        // Portfolio-1 holds Asset-1 (commissioned, 7.4 kW) and a planned 7.4 kW chargepoint, under a 4 kW contract for
+        // Product-1 and a 3 kW one for Product-2 (capacity split): 7 kW of 7.4 fits, no conflict.
+        using var s = await SeedAsync("dso-sustain", MarketTestData.WinterPeak, "neso-quick-reserve", MarketTestData.EveningAllYear,
+            membersFrom: FromTomorrow);
+        var (planned, _) = await AssetApi.RegisterAsync(s.Fsp1, AssetApi.Planned() with { ImportCapacityKw = 7.4m });
+        await s.Fsp1.AddMembersFromAsync(s.Portfolio1, FromTomorrow, (planned.AssetId, null));
+        await MarketTestData.ContractAsync(s.Fsp1, s.So1, s.Portfolio1, s.Product1, 4m);
+        Assert.Empty((await MarketTestData.ContractAsync(s.Fsp1, s.So2, s.Portfolio1, s.Product2, 3m)).Conflicts);
+        using var op = await app.OperatorAsync();
+
+        // Asset-1 is down-rated to 6 kW (an upgrade, as it is commissioned): in that response's time, not the worker's, the
+        // register holds its capacity conflict.
+        var (_, etag) = await AssetApi.ReadAsync(s.Fsp1, s.Asset1);
+        (_, etag) = await AssetApi.TransitionOkAsync(s.Fsp1, s.Asset1, "upgrade", new UpgradeAssetRequest { ImportCapacityKw = 6m, Reason = "Derated supply" }, etag);
+        var conflict = Assert.Single(await op.ConflictsAsync($"?asset={s.Asset1}"));
+        Assert.Equal(("open", "capacity-exceeded", 6m), (conflict.Status, conflict.Rule, conflict.AssetCapacityKw));
+        Assert.Empty(await op.ConflictsAsync($"?asset={planned.AssetId}"));
+
+        // The planned chargepoint's capacity changes by PATCH: the same.
+        var (_, plannedTag) = await AssetApi.ReadAsync(s.Fsp1, planned.AssetId);
+        await AssetApi.PatchOkAsync(s.Fsp1, planned.AssetId, """{"importCapacityKw": 5}""", plannedTag);
+        var patched = Assert.Single(await op.ConflictsAsync($"?asset={planned.AssetId}"));
+        Assert.Equal(("open", 5m), (patched.Status, patched.AssetCapacityKw));
+
+        // Upgraded to 8 kW, Asset-1's conflict is cleared at once.
+        await AssetApi.TransitionOkAsync(s.Fsp1, s.Asset1, "upgrade", new UpgradeAssetRequest { ImportCapacityKw = 8m, Reason = "New supply" }, etag);
+        var cleared = await (await s.Fsp1.GetAsync($"/api/v1/conflicts/{conflict.ConflictId}")).Read<ConflictResponse>();
+        Assert.Equal("cleared", cleared.Status);
     }
 
     [Fact]
