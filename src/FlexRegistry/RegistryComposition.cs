@@ -45,6 +45,9 @@ public static class RegistryComposition
         requestLimits.Uploads[AssetImportEndpoints.UploadPath] = configuration.GetSection("Imports").Get<AssetImportOptions>()?.MaxBodyBytes ?? new AssetImportOptions().MaxBodyBytes;
         services.AddSingleton(requestLimits);
         requestLimits.Uploads[Pages.Assets.ImportModel.UploadPath] = requestLimits.Uploads[AssetImportEndpoints.UploadPath];
+        // The document upload form: the use case's own document limit plus the multipart form around the file.
+        requestLimits.PageUploads.Add(new PageUpload(Pages.Onboarding.RequestModel.UploadRoute,
+            (configuration.GetSection("Onboarding").Get<OnboardingOptions>() ?? new OnboardingOptions()).MaxDocumentBytes + Pages.Onboarding.RequestModel.MultipartOverheadBytes));
         services.AddRegistryDatabase(configuration);
         services.AddRegistryDataProtection(configuration);
         services.AddRegistryAuth(configuration);

@@ -93,6 +93,8 @@ public static class PagePolicies
     public const string AssetsImport = Policies.PagePrefix + Policies.ScopePrefix + Scopes.AssetsImport;
     public const string SubscriptionsManage = Policies.PagePrefix + Policies.ScopePrefix + Scopes.SubscriptionsManage;
     public const string ParticipantManage = Policies.PagePrefix + Policies.ScopePrefix + Scopes.ParticipantManage;
+    public const string CommercialRead = Policies.PagePrefix + Policies.ScopePrefix + Scopes.CommercialRead;
+    public const string CommercialWrite = Policies.PagePrefix + Policies.ScopePrefix + Scopes.CommercialWrite;
     public const string ProductsManage = Policies.PagePrefix + Policies.ScopePrefix + Scopes.ProductsManage;
     public const string ClaimsManage = Policies.PagePrefix + Policies.ScopePrefix + Scopes.ClaimsManage;
     public const string ContractsManage = Policies.PagePrefix + Policies.ScopePrefix + Scopes.ContractsManage;

@@ -11,7 +11,7 @@ namespace FlexRegistry.Participants;
 public static partial class CommercialRequirements
 {
     public const decimal MinimumPublicLiabilityCoverGbp = 1_000_000m;
-    private static readonly string[] ContactPurposes = ["commercial", "operational", "technical", "billing", "emergency"];
+    public static readonly IReadOnlyList<string> ContactPurposes = ["commercial", "operational", "technical", "billing", "emergency"];
 
     private static Requirement TradingNames => new("tradingNames", false,
         "Up to 20 names, each 1–200 characters.", "Lets buyers recognise the names you trade under.", ["field.too_long", "field.too_many"]);

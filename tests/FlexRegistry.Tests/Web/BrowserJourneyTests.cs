@@ -4,6 +4,7 @@ using FlexRegistry.Cli.Sandbox;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Tests.Infrastructure;
 using FlexRegistry.Tests.Market;
+using FlexRegistry.Tests.Onboarding;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.Playwright;
 
@@ -35,11 +36,26 @@ public abstract class BrowserJourneyTests(IBrowserApp web, RegistryApp app)
 
     protected static Task ClickAsync(IPage page, string button) => page.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
 
+    /// <summary>
+    /// Clicks a form's button and waits for the page the form leads to (every form here posts and answers with a page or a
+    /// redirect). Not a wait for a load state afterwards: that races the navigation the click starts (it may look at the old
+    /// page, or at a document whose load it then never sees: a 90 s time-out after "Mark as onboarded" once, with
+    /// Playwright logging "NetworkIdle event fired" while it waited for "load"). The new page is awaited from before
+    /// the click: the old document is marked, and the wait is for a parsed document without the mark (the page the form
+    /// led to, even at the same address), then for its heading.
+    /// </summary>
+    protected static async Task ClickAndWaitForPageAsync(IPage page, string button)
+    {
+        await page.EvaluateAsync("() => { window.flexregSubmitted = true; }");
+        await ClickAsync(page, button);
+        await page.WaitForFunctionAsync("() => window.flexregSubmitted === undefined && document.readyState !== 'loading'");
+        await Assertions.Expect(page.Locator("h1").First).ToBeVisibleAsync();
+    }
+
     /// <summary>Submits a form that should succeed: if the page comes back with an error summary, the test says what it lists.</summary>
     protected static async Task SubmitAsync(IPage page, string button)
     {
-        await ClickAsync(page, button);
-        await page.WaitForLoadStateAsync();
+        await ClickAndWaitForPageAsync(page, button);
         var summary = page.Locator(".govuk-error-summary");
         if (await summary.CountAsync() > 0)
             Assert.Fail($"{page.Url} refused the form: {await summary.InnerTextAsync()}");
@@ -90,6 +106,28 @@ public abstract class BrowserJourneyTests(IBrowserApp web, RegistryApp app)
         var token = await app.TokenAsync(FlexRegistry.Auth.ApiClient.BootstrapClientId, RegistryApp.OperatorSecret);
         return new JsonWebToken(token).GetClaim("participant_id").Value;
     }
+
+    protected static async Task SubmitExpectingErrorsAsync(IPage page, string button)
+    {
+        await ClickAndWaitForPageAsync(page, button);
+        await Assertions.Expect(page.Locator(".govuk-error-summary")).ToBeVisibleAsync();
+        await Assertions.Expect(page).ToHaveTitleAsync(new Regex("^Error: "));
+    }
+
+    /// <summary>An active organisation with these roles, and a person in it (every permission the roles allow) signed in through the emailed invitation.</summary>
+    protected async Task<(IPage Page, Person Person)> PersonAsync(string role)
+    {
+        var (org, api) = await app.RegisterActiveAsync(TestData.Registration(roles: role));
+        var email = $"p{Guid.NewGuid():N}"[..16] + "@flex.example";
+        using (var invited = await api.PostAsJsonAsync($"/api/v1/participants/{org.ParticipantId}/users",
+                   new InviteUserRequest { Email = email, Name = "Pat Person", Permissions = FlexRegistry.Auth.Scopes.AllowedFor([role]) }))
+            Assert.True(invited.IsSuccessStatusCode, await invited.Content.ReadAsStringAsync());
+        var page = await AcceptWithLocalAccountAsync(email);
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/dashboard$"));
+        return (page, new Person(api, org.ParticipantId));
+    }
+
+    protected sealed record Person(HttpClient Api, string ParticipantId);
 
     /// <summary>A registry-operator person: invited through the API, account created, authenticator app set up.</summary>
     protected async Task<IPage> RegistryOperatorPersonAsync()
@@ -466,7 +504,7 @@ public sealed class BrowserJourneyTests_Sqlite(BrowserSqliteApp app) : BrowserJo
     [Fact]
     public async Task BUC4_Journey_MoPublishesAMarket_FspAppliesAndGrants_MoRequestsADocument_FspUploads_MoAcceptsAndOnboards()
     {
-        var (moPage, _) = await PersonAsync("market-operator");
+        var (moPage, mo) = await PersonAsync("market-operator");
         var (fspPage, fsp) = await PersonAsync("fsp");
         var name = "Winter peak " + Guid.NewGuid().ToString("N")[..6];
 
@@ -484,6 +522,18 @@ public sealed class BrowserJourneyTests_Sqlite(BrowserSqliteApp app) : BrowserJo
         await SubmitAsync(moPage, "Publish the market");
         await Assertions.Expect(moPage.Locator(".govuk-notification-banner__heading")).ToHaveTextAsync("Market published.");
         await CheckAsync(moPage, "market");
+        var marketPath = new Uri(moPage.Url).AbsolutePath;
+        // The operator changes it (the form starts from the market as it is; its errors first).
+        await moPage.GetByRole(AriaRole.Link, new() { Name = "Change the market" }).ClickAsync();
+        await Assertions.Expect(moPage.Locator("#name")).ToHaveValueAsync(name);
+        await CheckAsync(moPage);
+        await moPage.Locator("#contactEmail").FillAsync("not an email");
+        await SubmitExpectingErrorsAsync(moPage, "Save the changes");
+        await CheckAsync(moPage, "change-market-errors");
+        await moPage.Locator("#contactEmail").FillAsync("markets@dso.example");
+        await SubmitAsync(moPage, "Save the changes");
+        await Assertions.Expect(moPage.Locator(".govuk-notification-banner__heading")).ToHaveTextAsync("Market changed.");
+        await CheckAsync(moPage);
 
         // Step 5: the FSP finds it and applies; step 6: one action grants what the market requires.
         await VisitAsync(fspPage, "/markets?gspGroup=_C", "markets");
@@ -512,6 +562,16 @@ public sealed class BrowserJourneyTests_Sqlite(BrowserSqliteApp app) : BrowserJo
         await Assertions.Expect(fspPage.Locator(".govuk-task-list__status").First).ToHaveTextAsync("To do");
         await fspPage.GetByRole(AriaRole.Link, new() { Name = "Document: insurance-certificate" }).ClickAsync();
         await CheckAsync(fspPage);
+        // A scan over the form's size limit: the page comes back with the error summary (not a bare 413 or a reset connection).
+        await fspPage.Locator("#file").SetInputFilesAsync(new FilePayload
+        {
+            Name = "scan.pdf",
+            MimeType = "application/pdf",
+            Buffer = [.. "%PDF-1.4\n"u8.ToArray(), .. new byte[2_500_000]],
+        });
+        await SubmitExpectingErrorsAsync(fspPage, "Upload the document");
+        await Assertions.Expect(fspPage.Locator(".govuk-error-summary")).ToContainTextAsync("The selected file must be smaller than 1 MB");
+        await CheckAsync(fspPage, "onboarding-upload-too-large");
         await fspPage.Locator("#file").SetInputFilesAsync(new FilePayload
         {
             Name = "certificate.pdf",
@@ -534,34 +594,95 @@ public sealed class BrowserJourneyTests_Sqlite(BrowserSqliteApp app) : BrowserJo
         await CheckAsync(moPage, "onboarding-onboarded");
         var onboardings = await fsp.Api.GetFromJsonAsync<Page<OnboardingResponse>>("/api/v1/onboardings?status=onboarded");
         Assert.Single(onboardings!.Items);
+
+        // The operator closes the market to applications; the FSP withdraws its interest in the operator's markets.
+        await VisitAsync(moPage, marketPath);
+        await SubmitAsync(moPage, "Close the market to applications");
+        await Assertions.Expect(moPage.Locator(".govuk-notification-banner__heading")).ToHaveTextAsync("Market closed to applications.");
+        await CheckAsync(moPage, "market-closed");
+        await VisitAsync(fspPage, "/onboardings");
+        await ClickAndWaitForPageAsync(fspPage, "Withdraw interest in " + mo.ParticipantId);
+        await Assertions.Expect(fspPage.Locator(".govuk-notification-banner__heading")).ToContainTextAsync("Interest withdrawn");
+        await CheckAsync(fspPage, "interest-withdrawn");
+        Assert.Empty((await fsp.Api.GetFromJsonAsync<Page<MarketInterestResponse>>($"/api/v1/participants/{fsp.ParticipantId}/market-interests"))!.Items);
     }
 
-    private static async Task SubmitExpectingErrorsAsync(IPage page, string button)
+    /// <summary>
+    /// BUC.4 step 3 in the page: an FSP's commercial information, section by section, its errors first; the dry-run check
+    /// against a market that requires more; then saved. Every page is checked by axe-core.
+    /// </summary>
+    [Fact]
+    public async Task BUC4_Journey_FspFillsInItsCommercialInformation_ChecksItAgainstAMarket_AndSavesIt()
     {
-        await ClickAsync(page, button);
-        await Assertions.Expect(page.Locator(".govuk-error-summary")).ToBeVisibleAsync();
-        await Assertions.Expect(page).ToHaveTitleAsync(new Regex("^Error: "));
+        var (_, mo) = await PersonAsync("market-operator");
+        var (fspPage, fsp) = await PersonAsync("fsp");
+        var market = await mo.Api.PublishAsync(OnboardingTestData.Market(sections: "commercial-information.trading-names"));
+        await VisitAsync(fspPage, "/organisation/commercial-information");
+        await fspPage.Locator("#contacts-0-purpose").SelectOptionAsync("commercial");
+        await fspPage.Locator("#contacts-0-name").FillAsync("Chris Sales");
+        await fspPage.Locator("#contacts-0-email").FillAsync("sales@flex.example");
+        await fspPage.Locator("#contacts-1-purpose").SelectOptionAsync("operational");
+        await fspPage.Locator("#contacts-1-name").FillAsync("Control Room");
+        await fspPage.Locator("#contacts-1-email").FillAsync("control@flex.example");
+        await fspPage.Locator("#contacts-1-phone").FillAsync("+44 20 7946 0000");
+        await fspPage.Locator("#bankDetails-accountName").FillAsync("Bright Flex Ltd");
+        await fspPage.Locator("#bankDetails-sortCode").FillAsync("40-47-8");
+        await fspPage.Locator("#bankDetails-accountNumber").FillAsync("70872490");
+        await fspPage.Locator("#insurance-insurer").FillAsync("Example Mutual");
+        await fspPage.Locator("#insurance-policyNumber").FillAsync("PL-123456");
+        await fspPage.Locator("#insurance-publicLiabilityCoverGbp").FillAsync("5000000");
+        await fspPage.Locator("#insurance-expiresOn").FillAsync("2099-12-31");
+        await fspPage.Locator("#icoRegistrationNumber").FillAsync("ZA123456");
+        await SubmitExpectingErrorsAsync(fspPage, "Save commercial information");
+        await Assertions.Expect(fspPage.Locator(".govuk-error-summary li")).ToHaveCountAsync(1);
+        await CheckAsync(fspPage, "commercial-information-errors");
+        await fspPage.Locator(".govuk-error-summary a[href='#bankDetails-sortCode']").ClickAsync();
+        await Assertions.Expect(fspPage.Locator("#bankDetails-sortCode")).ToBeFocusedAsync();
+        await fspPage.Locator("#bankDetails-sortCode").FillAsync("40-47-84");
+        // The market also requires trading names: the check says so beside the field, and saves nothing.
+        await fspPage.Locator("#market").SelectOptionAsync(market.MarketId);
+        await SubmitExpectingErrorsAsync(fspPage, "Check against the requirements");
+        await Assertions.Expect(fspPage.Locator(".govuk-error-summary a[href='#tradingNames']")).ToBeVisibleAsync();
+        await CheckAsync(fspPage, "commercial-information-check");
+        await fspPage.Locator("#tradingNames").FillAsync("Bright Flex");
+        await SubmitAsync(fspPage, "Check against the requirements");
+        await Assertions.Expect(fspPage.Locator(".govuk-notification-banner__heading")).ToContainTextAsync("meets every requirement");
+        await CheckAsync(fspPage);
+        await SubmitAsync(fspPage, "Save commercial information");
+        await Assertions.Expect(fspPage.Locator(".govuk-notification-banner__heading")).ToHaveTextAsync("Commercial information saved.");
+        await CheckAsync(fspPage, "commercial-information");
+        var stored = await fsp.Api.GetFromJsonAsync<CommercialInformationResponse>($"/api/v1/participants/{fsp.ParticipantId}/commercial-information");
+        Assert.Equal(["Bright Flex"], stored!.Information.TradingNames);
+        Assert.Equal("40-47-84", stored.Information.BankDetails!.SortCode);
     }
-
-    /// <summary>An active organisation with these roles, and a person in it (every permission the roles allow) signed in through the emailed invitation.</summary>
-    private async Task<(IPage Page, Person Person)> PersonAsync(string role)
-    {
-        var (org, api) = await app.RegisterActiveAsync(TestData.Registration(roles: role));
-        var email = $"p{Guid.NewGuid():N}"[..16] + "@flex.example";
-        using (var invited = await api.PostAsJsonAsync($"/api/v1/participants/{org.ParticipantId}/users",
-                   new InviteUserRequest { Email = email, Name = "Pat Person", Permissions = FlexRegistry.Auth.Scopes.AllowedFor([role]) }))
-            Assert.True(invited.IsSuccessStatusCode, await invited.Content.ReadAsStringAsync());
-        var page = await AcceptWithLocalAccountAsync(email);
-        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/dashboard$"));
-        return (page, new Person(api, org.ParticipantId));
-    }
-
-    private sealed record Person(HttpClient Api, string ParticipantId);
 }
 
-/// <summary>A smoke pass of the journey on PostgreSQL: register, accept, sign in again, register an asset.</summary>
+/// <summary>A smoke pass of the journey on PostgreSQL: register, accept, sign in again, register an asset; a market published and applied to.</summary>
 public sealed class BrowserJourneyTests_Postgres(BrowserPostgresApp app) : BrowserJourneyTests(app, app), IClassFixture<BrowserPostgresApp>
 {
+    /// <summary>BUC.4 steps 3 and 5 on PostgreSQL: the operator publishes a market in the page, the FSP applies, the operator sees the applicant.</summary>
+    [Fact]
+    public async Task Smoke_BUC4_MoPublishesAMarket_FspApplies_MoSeesTheApplicant()
+    {
+        var (moPage, _) = await PersonAsync("market-operator");
+        var (fspPage, fsp) = await PersonAsync("fsp");
+        var name = "Postgres peak " + Guid.NewGuid().ToString("N")[..6];
+        await VisitAsync(moPage, "/markets/publish");
+        await moPage.Locator("#name").FillAsync(name);
+        await moPage.GetByLabel("London (_C)").CheckAsync();
+        await SubmitAsync(moPage, "Publish the market");
+        await Assertions.Expect(moPage.Locator(".govuk-notification-banner__heading")).ToHaveTextAsync("Market published.");
+        var marketPath = new Uri(moPage.Url).AbsolutePath;
+        await VisitAsync(fspPage, "/markets?gspGroup=_C");
+        await fspPage.GetByRole(AriaRole.Link, new() { Name = name }).ClickAsync();
+        await CheckAsync(fspPage);
+        await SubmitAsync(fspPage, "Apply to join the market");
+        await Assertions.Expect(fspPage.Locator(".govuk-notification-banner__heading")).ToContainTextAsync("Application sent.");
+        await CheckAsync(fspPage);
+        await VisitAsync(moPage, marketPath);
+        await Assertions.Expect(moPage.Locator("#applicants")).ToContainTextAsync(fsp.ParticipantId);
+    }
+
     [Fact]
     public async Task Smoke_RegisterAcceptSignInAndRegisterAnAsset()
     {

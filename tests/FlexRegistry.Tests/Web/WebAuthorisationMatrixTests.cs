@@ -91,6 +91,7 @@ public abstract class WebAuthorisationMatrixTests(RegistryApp app)
                  {
                      "/assets", "/assets/register", "/assets/import", "/organisation", "/organisation/clients", "/webhooks", "/portfolios", "/claims",
                      "/contracts", "/conflicts", "/owner", "/markets/publish", "/contracts/00000000000000000000000000",
+                     "/markets/00000000000000000000000000/change", "/organisation/commercial-information",
                  })
         {
             using var response = await reader.Web.GetAsync(new Uri(page, UriKind.Relative));
@@ -128,7 +129,7 @@ public abstract class WebAuthorisationMatrixTests(RegistryApp app)
             "/owner", $"/owner/{resources.AssetId}", "/organisation/grants", "/organisation/access-log",
             "/markets", "/markets/publish", "/markets/00000000000000000000000000", "/onboardings", "/onboardings/00000000000000000000000000",
             "/onboardings/00000000000000000000000000/requests/00000000000000000000000000", "/products/00000000000000000000000000",
-            "/contracts/00000000000000000000000000",
+            "/contracts/00000000000000000000000000", "/markets/00000000000000000000000000/change", "/organisation/commercial-information",
         ];
         foreach (var page in pages)
         {
@@ -151,6 +152,7 @@ public abstract class WebAuthorisationMatrixTests(RegistryApp app)
             Assert.True(uploaded.IsSuccessStatusCode);
         var page = $"/onboardings/{onboarding.OnboardingId}";
         var requestPage = $"{page}/requests/{request.RequestId}";
+        var interest = Assert.Single((await fsp.Api.GetFromJsonAsync<Page<MarketInterestResponse>>($"/api/v1/participants/{fsp.ParticipantId}/market-interests"))!.Items);
 
         foreach (var path in new[] { page, requestPage, requestPage + "?handler=Document" })
         {
@@ -175,6 +177,8 @@ public abstract class WebAuthorisationMatrixTests(RegistryApp app)
             (otherProvider, requestPage + "?handler=Answer", [new("answer", "Mine")]),
             (otherOperator, requestPage + "?handler=Accept", []),
             (otherOperator, requestPage + "?handler=Return", [new("reason", "Not mine")]),
+            // The provider's interest in the operator's markets (given when it applied): another provider cannot withdraw it.
+            (otherProvider, "/onboardings?handler=Withdraw", [new("interestId", interest.InterestId)]),
         ];
         foreach (var (who, action, fields) in forms)
         {
@@ -185,6 +189,23 @@ public abstract class WebAuthorisationMatrixTests(RegistryApp app)
         Assert.Equal("in-progress", unchanged.Status);
         Assert.Equal("answered", Assert.Single(unchanged.Requests).Status);
         Assert.Empty((await (await fsp.Api.GetAsync($"/api/v1/participants/{fsp.ParticipantId}/data-sharing-grants")).Read<Page<GrantResponse>>()).Items);
+        Assert.Single((await fsp.Api.GetFromJsonAsync<Page<MarketInterestResponse>>($"/api/v1/participants/{fsp.ParticipantId}/market-interests"))!.Items);
+        // Markets are public, but only their operator changes them: another operator's change and close are refused as
+        // PUT /api/v1/markets/{id} refuses them (403 market.not_operator), and nothing changes.
+        var marketPage = $"/markets/{market.MarketId}";
+        using (var form = await otherOperator.Web.GetAsync(new Uri(marketPage + "/change", UriKind.Relative)))
+            Assert.Equal("/forbidden", PathOf(form));
+        using (var changed = await otherOperator.Web.SubmitAsync("/markets", [new("name", "Taken over"), new("status", "closed")], marketPage + "/change"))
+            Assert.Equal("/forbidden", PathOf(changed));
+        using (var closed = await otherOperator.Web.SubmitAsync("/markets", [new("status", "closed")], marketPage + "/change?handler=Status"))
+            Assert.Equal("/forbidden", PathOf(closed));
+        var unchangedMarket = (await fsp.Api.GetFromJsonAsync<MarketResponse>($"/api/v1/markets/{market.MarketId}"))!;
+        Assert.Equal((market.Name, "open"), (unchangedMarket.Name, unchangedMarket.Status));
+        // Commercial information is the organisation's own: the page shows another's nothing of it.
+        using (var put = await fsp.Api.PutAsJsonAsync($"/api/v1/participants/{fsp.ParticipantId}/commercial-information", FlexRegistry.Tests.Participants.CommercialInformationTests.ValidForFsp()))
+            Assert.True(put.IsSuccessStatusCode);
+        Assert.Contains("Bright Flex", await fsp.Web.HtmlAsync("/organisation/commercial-information"), StringComparison.Ordinal);
+        Assert.DoesNotContain("Bright Flex", await otherProvider.Web.HtmlAsync("/organisation/commercial-information"), StringComparison.Ordinal);
         // Lists show only one's own.
         Assert.DoesNotContain(onboarding.OnboardingId, await otherProvider.Web.HtmlAsync("/onboardings"), StringComparison.Ordinal);
         Assert.DoesNotContain(onboarding.OnboardingId, await otherOperator.Web.HtmlAsync($"/markets/{market.MarketId}"), StringComparison.Ordinal);

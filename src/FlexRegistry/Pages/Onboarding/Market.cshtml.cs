@@ -27,6 +27,12 @@ public sealed class MarketModel(MarketQueries markets, OnboardingQueries onboard
 
     public bool IsOperator => Market?.OperatorId == Caller.ParticipantId.Value;
 
+    /// <summary>Offers the change link and the close (or open) button where <c>PUT /api/v1/markets/{id}</c> would take them.</summary>
+    public bool MayChange => Market is not null && Holds(Scopes.ProductsManage) && (IsOperator || Caller.IsRegistryOperator);
+
+    /// <summary>The version read: the If-Match of the close or open button.</summary>
+    public string? Version { get; private set; }
+
     public OnboardingResponse? Mine => Onboardings.FirstOrDefault(o => o.ParticipantId == Caller.ParticipantId.Value);
 
     /// <summary>Offers the application form where the use case would take it (it checks again, with the provider's status).</summary>
@@ -35,7 +41,14 @@ public sealed class MarketModel(MarketQueries markets, OnboardingQueries onboard
 
     public async Task<IActionResult> OnGetAsync(string id, string? done, CancellationToken ct)
     {
-        Done = done switch { "published" => "Market published.", _ => null };
+        Done = done switch
+        {
+            "published" => "Market published.",
+            "changed" => "Market changed.",
+            "closed" => "Market closed to applications.",
+            "opened" => "Market open to applications.",
+            _ => null,
+        };
         return await LoadMarketAsync(id, ct) ? Page() : NotFound();
     }
 
@@ -55,6 +68,7 @@ public sealed class MarketModel(MarketQueries markets, OnboardingQueries onboard
         if (market is null)
             return false;
         Market = market.ToResponse(MarketQueries.ProviderFields);
+        Version = market.Version.ToString("N");
         if (Holds(Scopes.ParticipantRead))
             Onboardings = (await onboardings.ListAsync(Market.MarketId, null, null, null, 100, Caller, ct)).Items;
         return true;

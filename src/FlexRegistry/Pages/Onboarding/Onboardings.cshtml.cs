@@ -4,13 +4,15 @@ using FlexRegistry.Onboarding;
 using FlexRegistry.Participants;
 using FlexRegistry.Shared;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 
 namespace FlexRegistry.Pages.Onboarding;
 
 /// <summary>
 /// The person's onboardings, as provider (its status per market) and as market operator (who applied), from the same
 /// <see cref="OnboardingQueries.ListAsync"/> as <c>GET /api/v1/onboardings</c>: nobody else's; and the interest in markets
-/// expressed and received (<c>GET /api/v1/participants/{id}/market-interests</c>).
+/// expressed and received (<c>GET /api/v1/participants/{id}/market-interests</c>); a provider withdraws its interest
+/// (<c>DELETE …/market-interests/{interestId}</c>, the same <see cref="MarketInterests.WithdrawAsync"/>, <c>participants:manage</c>).
 /// </summary>
 [Authorize(Policy = PagePolicies.ParticipantRead)]
 public sealed class OnboardingsModel(OnboardingQueries onboardings, MarketQueries markets, MarketInterests interests) : RegistryPage
@@ -24,6 +26,10 @@ public sealed class OnboardingsModel(OnboardingQueries onboardings, MarketQuerie
     public IReadOnlyList<MarketInterestResponse> InterestGiven { get; private set; } = [];
     public IReadOnlyDictionary<string, string> MarketNames { get; private set; } = new Dictionary<string, string>();
     public string? Status { get; private set; }
+    public string? Done { get; private set; }
+
+    /// <summary>Offers the withdraw buttons where the API would take them (the use case checks again).</summary>
+    public bool MayWithdraw => Holds(Scopes.ParticipantManage);
 
     public static IEnumerable<(string, string)> StatusOptions =>
     [
@@ -31,7 +37,25 @@ public sealed class OnboardingsModel(OnboardingQueries onboardings, MarketQuerie
         (MarketOnboarding.Returned, "Returned"),
     ];
 
-    public async Task OnGetAsync(string? status, CancellationToken ct)
+    public async Task OnGetAsync(string? status, string? done, CancellationToken ct)
+    {
+        Done = done == "withdrawn" ? "Interest withdrawn: the market operator no longer hears of your changes through it." : null;
+        await LoadAsync(status, ct);
+    }
+
+    public async Task<IActionResult> OnPostWithdrawAsync(string? interestId, CancellationToken ct)
+    {
+        if (await RequirePolicyAsync(PagePolicies.ParticipantManage) is { } refused)
+            return refused;
+        if (await RunAsync(() => interests.WithdrawAsync(Caller.ParticipantId, interestId ?? "", Caller, ct)) is { } failed)
+        {
+            await LoadAsync(null, ct);
+            return failed;
+        }
+        return Redirect("/onboardings?done=withdrawn");
+    }
+
+    private async Task LoadAsync(string? status, CancellationToken ct)
     {
         Status = Blank(status);
         try

@@ -1,6 +1,7 @@
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Onboarding;
+using FlexRegistry.Shared;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
@@ -12,8 +13,21 @@ namespace FlexRegistry.Pages.Onboarding;
 /// content sniffing); the operator accepts or returns the answer with a reason; either downloads the document (audited).
 /// </summary>
 [Authorize(Policy = PagePolicies.ParticipantRead)]
-public sealed class RequestModel(OnboardingQueries onboardings, OnboardingRequests requests) : RegistryPage
+public sealed class RequestModel(OnboardingQueries onboardings, OnboardingRequests requests, OnboardingOptions options) : RegistryPage
 {
+    /// <summary>The page's route, as <see cref="RequestLimitOptions.PageUploads"/> names it.</summary>
+    public const string UploadRoute = "onboardings/{id}/requests/{requestId}";
+
+    /// <summary>Room for the multipart form around the file (boundaries, headers, the antiforgery token).</summary>
+    public const long MultipartOverheadBytes = 64 * 1024;
+
+    /// <summary>The largest document, as people read it (1,000,000 bytes: "1 MB").</summary>
+    public string MaxDocumentSize => options.MaxDocumentBytes >= 1_000_000
+        ? $"{(options.MaxDocumentBytes / 1_000_000m).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} MB"
+        : $"{(options.MaxDocumentBytes / 1000m).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} KB";
+
+    private string TooLarge => $"The selected file must be smaller than {MaxDocumentSize}";
+
     public override string Title => Request is null ? "Onboarding request" : OnboardingDisplay.KindName(Request.Kind) + (Request.Subject is null ? "" : $": {Request.Subject}");
 
     public OnboardingResponse? Onboarding { get; private set; }
@@ -30,8 +44,11 @@ public sealed class RequestModel(OnboardingQueries onboardings, OnboardingReques
     public bool IsDocument => Request?.Kind == OnboardingRequest.Document;
     public bool MayReview => IsOpen && IsOperator && Holds(Scopes.ProductsManage) && Request?.Status == OnboardingRequest.Answered;
 
-    public async Task<IActionResult> OnGetAsync(string id, string requestId, string? done, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(string id, string requestId, string? done, string? tooLarge, CancellationToken ct)
     {
+        // Sent back here by the request limit: the file was over the form's limit, and nothing was read into the register.
+        if (tooLarge is not null)
+            AddError("file", CommonErrors.BodyTooLarge.Code, TooLarge);
         Done = done switch
         {
             "answered" => "Answer sent to the market's operator.",
@@ -84,7 +101,7 @@ public sealed class RequestModel(OnboardingQueries onboardings, OnboardingReques
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            AddError("file", "request.body_too_large", $"The file is too large: {e.Message}");
+            AddError("file", CommonErrors.BodyTooLarge.Code, TooLarge);
             return await LoadRequestAsync(id, requestId, ct) ? Page() : NotFound();
         }
     }

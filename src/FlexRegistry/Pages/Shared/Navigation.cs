@@ -50,6 +50,7 @@ public static class Navigation
             (assetsRead, "/conflicts", "Conflicts"));
         Add("Organisation",
             (user.HasScope(Scopes.UsersManage), "/organisation", "Users and API clients"),
+            (user.HasScope(Scopes.CommercialRead), "/organisation/commercial-information", "Commercial information"),
             (participantRead, "/organisation/grants", "Grants"),
             (participantRead, "/organisation/access-log", "Access log"),
             (user.HasScope(Scopes.SubscriptionsManage), "/webhooks", "Webhooks"),
