@@ -16,8 +16,6 @@ namespace FlexRegistry.Bench;
 /// </summary>
 internal static class BareChange
 {
-    private const string EventColumns = "\"Id\", \"Type\", \"Subject\", \"Time\", \"Audience\", \"DataJson\"";
-    private const string AuditColumns = "\"Action\", \"ActorClientId\", \"ActorParticipantId\", \"Fields\", \"OccurredAt\", \"Outcome\", \"ResourceId\", \"ResourceType\", \"SubjectParticipantId\"";
     private const string ChangeColumns = "\"AssetId\", \"Version\", \"At\", \"Action\", \"Source\", \"Actor\", \"ActorParticipantId\", \"Roles\", \"ChangesJson\"";
 
     private static readonly string[] ChangedFields = ["model"];
@@ -40,9 +38,9 @@ internal static class BareChange
             long number = 0;
             await using (var reads = new NpgsqlBatch(connection))
             {
-                reads.BatchCommands.Add(Command("SELECT \"RegistrantId\", \"Model\", \"Version\", \"VersionNumber\" FROM assets WHERE \"Id\" = $1", [id]));
-                reads.BatchCommands.Add(Command("SELECT \"Role\" FROM asset_parties WHERE \"AssetId\" = $1 AND \"ParticipantId\" = $2 AND \"Status\" = 'Active'", [id, "FRP-BENCH00000000"]));
-                reads.BatchCommands.Add(Command("SELECT DISTINCT \"OperatorId\" FROM operator_claims WHERE \"AssetId\" = $1 AND \"From\" <= $2 AND (\"To\" IS NULL OR \"To\" > $2)", [id, now]));
+                reads.BatchCommands.Add(BareRegister.Command("SELECT \"RegistrantId\", \"Model\", \"Version\", \"VersionNumber\" FROM assets WHERE \"Id\" = $1", [id]));
+                reads.BatchCommands.Add(BareRegister.Command("SELECT \"Role\" FROM asset_parties WHERE \"AssetId\" = $1 AND \"ParticipantId\" = $2 AND \"Status\" = 'Active'", [id, "FRP-BENCH00000000"]));
+                reads.BatchCommands.Add(BareRegister.Command("SELECT DISTINCT \"OperatorId\" FROM operator_claims WHERE \"AssetId\" = $1 AND \"From\" <= $2 AND (\"To\" IS NULL OR \"To\" > $2)", [id, now]));
                 await using var reader = await reads.ExecuteReaderAsync(ct);
                 if (await reader.ReadAsync(ct))
                 {
@@ -63,14 +61,14 @@ internal static class BareChange
             var changes = JsonSerializer.Serialize(new[] { new { field = "model", old = oldModel, @new = model } });
             var eventData = JsonSerializer.Serialize(new { assetId = id, version = number + 1, changes = ChangedFields });
             await using var writes = new NpgsqlBatch(connection);
-            writes.BatchCommands.Add(Command(
+            writes.BatchCommands.Add(BareRegister.Command(
                 "UPDATE assets SET \"Model\" = $1, \"Version\" = $2, \"VersionNumber\" = $3, \"UpdatedAt\" = $4 WHERE \"Id\" = $5 AND \"Version\" = $6",
                 [model, Guid.NewGuid(), number + 1, now, id, version]));
-            writes.BatchCommands.Add(Command($"INSERT INTO bench_changes ({ChangeColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            writes.BatchCommands.Add(BareRegister.Command($"INSERT INTO bench_changes ({ChangeColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 [id, number + 1, now, "asset.updated", "party", "client:bench", registrant, "registrant", changes]));
-            writes.BatchCommands.Add(Command($"INSERT INTO bench_events ({EventColumns}) VALUES ($1, $2, $3, $4, $5, $6)",
+            writes.BatchCommands.Add(BareRegister.Command($"INSERT INTO bench_events ({BareRegister.EventColumns}) VALUES ($1, $2, $3, $4, $5, $6)",
                 [Guid.NewGuid(), "asset.updated", id, now, " " + registrant + " ", eventData]));
-            writes.BatchCommands.Add(Command($"INSERT INTO bench_audit ({AuditColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            writes.BatchCommands.Add(BareRegister.Command($"INSERT INTO bench_audit ({BareRegister.AuditColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 ["asset.update", "bench-client", registrant, "model", now, "succeeded", id, "asset", registrant]));
             try
             {
@@ -82,13 +80,5 @@ internal static class BareChange
             }
             return Results.Ok(new { assetId = id });
         });
-    }
-
-    private static NpgsqlBatchCommand Command(string sql, IEnumerable<object?> values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values)
-            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-        return command;
     }
 }

@@ -22,8 +22,8 @@ internal static class BareRegister
     private static readonly (BlockKind Kind, string Column)[] BlockColumns =
         [(BlockKind.Mpan, "Mpan"), (BlockKind.Postcode, "Postcode"), (BlockKind.Serial, "SerialKey"), (BlockKind.Address, "AddressKey"), (BlockKind.Geo, "GeoCell")];
 
-    private const string EventColumns = "\"Id\", \"Type\", \"Subject\", \"Time\", \"Audience\", \"DataJson\"";
-    private const string AuditColumns = "\"Action\", \"ActorClientId\", \"ActorParticipantId\", \"Fields\", \"OccurredAt\", \"Outcome\", \"ResourceId\", \"ResourceType\", \"SubjectParticipantId\"";
+    internal const string EventColumns = "\"Id\", \"Type\", \"Subject\", \"Time\", \"Audience\", \"DataJson\"";
+    internal const string AuditColumns = "\"Action\", \"ActorClientId\", \"ActorParticipantId\", \"Fields\", \"OccurredAt\", \"Outcome\", \"ResourceId\", \"ResourceType\", \"SubjectParticipantId\"";
 
     /// <summary>One registration's rows, as the register writes them.</summary>
     private sealed record Work(Asset Asset, Dictionary<string, object?> AssetRow, object?[] Event, object?[] Audit, List<(BlockKind Kind, string Value)> Keys);
@@ -102,7 +102,8 @@ internal static class BareRegister
     /// <summary><c>?match=false</c> leaves out the block locks and the candidates read (the rows alone: an ablation).</summary>
     private static bool Matching(HttpRequest http) => http.Query["match"] != "false";
 
-    private static NpgsqlBatchCommand Command(string sql, IEnumerable<object?> values)
+    /// <summary>One statement of a batch, its values as positional parameters (null as DBNull).</summary>
+    internal static NpgsqlBatchCommand Command(string sql, IEnumerable<object?> values)
     {
         var command = new NpgsqlBatchCommand(sql);
         foreach (var value in values)
