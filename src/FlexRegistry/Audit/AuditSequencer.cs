@@ -45,14 +45,14 @@ public sealed class AuditSequencer(IServiceScopeFactory scopes, SequencingOption
         return (ready.Count, ready.Min(r => r.OccurredAt));
     }
 
-    protected override async Task<long?> PendingThroughAsync(RegistryDbContext db, long? upTo, CancellationToken ct)
+    protected override async Task<LogKey> LastOrderedAsync(RegistryDbContext db, CancellationToken ct)
     {
         var last = await LastAsync(db, ct);
-        var pending = After(db.AuditRecords, db, "audit_records", last.TransactionId, last.Position, readyOnly: false);
-        if (upTo is { } bound)
-            pending = pending.Where(r => r.Position <= bound);
-        return await pending.MaxAsync(r => (long?)r.Position, ct);
+        return new LogKey(last.TransactionId, last.Position);
     }
+
+    protected override Task<LogKey?> LastPendingAsync(RegistryDbContext db, LogKey after, CancellationToken ct) =>
+        LastAfterAsync(db.AuditRecords, db, "audit_records", after, ct);
 
     /// <summary>How many audit records are committed but not yet in the tree (for the metrics).</summary>
     internal static async Task<long> PendingCountAsync(RegistryDbContext db, CancellationToken ct)

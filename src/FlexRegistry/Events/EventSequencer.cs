@@ -32,14 +32,14 @@ public sealed class EventSequencer(IServiceScopeFactory scopes, SequencingOption
         return (ready.Count, ready.Min(r => r.Time));
     }
 
-    protected override async Task<long?> PendingThroughAsync(RegistryDbContext db, long? upTo, CancellationToken ct)
+    protected override async Task<LogKey> LastOrderedAsync(RegistryDbContext db, CancellationToken ct)
     {
         var last = await LastAsync(db, ct);
-        var pending = After(db.Events, db, "events", last.TransactionId, last.Position, readyOnly: false);
-        if (upTo is { } bound)
-            pending = pending.Where(e => e.Position <= bound);
-        return await pending.MaxAsync(e => (long?)e.Position, ct);
+        return new LogKey(last.TransactionId, last.Position);
     }
+
+    protected override Task<LogKey?> LastPendingAsync(RegistryDbContext db, LogKey after, CancellationToken ct) =>
+        LastAfterAsync(db.Events, db, "events", after, ct);
 
     protected override void Sequenced(int rows) => newEvents.Wake();
 

@@ -62,11 +62,18 @@ public abstract class LogSequencer(IServiceScopeFactory scopes, SequencingOption
     /// </summary>
     protected abstract Task<(int Rows, DateTimeOffset? Oldest)> SequenceAsync(RegistryDbContext db, CancellationToken ct);
 
+    /// <summary>The (transaction, position) of the last row this log has ordered; before the first, (-1, -1).</summary>
+    protected abstract Task<LogKey> LastOrderedAsync(RegistryDbContext db, CancellationToken ct);
+
     /// <summary>
-    /// The highest position among rows committed (visible to <paramref name="db"/>) but not yet ordered, at or below
-    /// <paramref name="upTo"/> when given; null when there are none.
+    /// The last row, in (transaction, position) order, that is committed (visible to <paramref name="db"/>) and comes
+    /// after <paramref name="after"/>; null when there is none. Implemented with <see cref="LastAfterAsync{T}"/>.
     /// </summary>
-    protected abstract Task<long?> PendingThroughAsync(RegistryDbContext db, long? upTo, CancellationToken ct);
+    protected abstract Task<LogKey?> LastPendingAsync(RegistryDbContext db, LogKey after, CancellationToken ct);
+
+    /// <summary>The last row committed but not yet ordered, in (transaction, position) order; null when there is none.</summary>
+    private async Task<LogKey?> PendingAsync(RegistryDbContext db, CancellationToken ct) =>
+        await LastPendingAsync(db, await LastOrderedAsync(db, ct), ct);
 
     /// <summary>Called after a pass that ordered rows.</summary>
     protected virtual void Sequenced(int rows)
@@ -98,7 +105,7 @@ public abstract class LogSequencer(IServiceScopeFactory scopes, SequencingOption
             var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
             // Idle, a pass first looks (a read) before it opens a write transaction: on SQLite that transaction would make
             // the register's writers wait for nothing, every poll.
-            if (_idle && await PendingThroughAsync(db, null, ct) is null)
+            if (_idle && await PendingAsync(db, ct) is null)
                 return 0;
             var (rows, oldest) = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
             {
@@ -163,7 +170,9 @@ public abstract class LogSequencer(IServiceScopeFactory scopes, SequencingOption
     public async Task CatchUpAsync(RegistryDbContext db, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
-        if (await PendingThroughAsync(db, null, ct) is not { } target)
+        // The last row committed before the call, in the order the sequencer takes rows: once the sequencer has ordered
+        // it, it has ordered every row before it, so everything committed before the call is in the log.
+        if (await PendingAsync(db, ct) is not { } target)
             return;
         var started = Stopwatch.GetTimestamp();
         while (Stopwatch.GetElapsedTime(started) < options.CatchUpTimeout)
@@ -172,7 +181,7 @@ public abstract class LogSequencer(IServiceScopeFactory scopes, SequencingOption
             Wake();
             // This instance's pass, or (when another instance holds the lock) a short wait for its progress.
             await Task.WhenAny(passEnded, Task.Delay(20, ct));
-            if (await PendingThroughAsync(db, target, ct) is null)
+            if ((await LastOrderedAsync(db, ct)).CompareTo(target) >= 0)
                 return;
         }
     }
@@ -202,5 +211,37 @@ public abstract class LogSequencer(IServiceScopeFactory scopes, SequencingOption
         return rows.FromSqlRaw(sql, transactionId, position);
     }
 
+    /// <summary>
+    /// The last row of <paramref name="table"/> after <paramref name="after"/> in (transaction, position) order: the
+    /// (TransactionId, Position) index read backwards from its end down to <paramref name="after"/>, one row when there is
+    /// one, none read when there is not. (The highest <em>position</em> among those rows, <c>max("Position")</c>, was
+    /// planned on PostgreSQL as a backward scan of the primary key filtered row by row, which read the whole log whenever
+    /// nothing was pending: 7 ms at 31,000 events, 0.7 s at 1M, on every read of the feed and every idle pass.)
+    /// </summary>
+    protected static async Task<LogKey?> LastAfterAsync<T>(DbSet<T> rows, RegistryDbContext db, string table, LogKey after, CancellationToken ct)
+        where T : class
+    {
+        var last = await After(rows, db, table, after.TransactionId, after.Position, readyOnly: false)
+            .OrderByDescending(r => EF.Property<long>(r, "TransactionId")).ThenByDescending(r => EF.Property<long>(r, "Position"))
+            .Select(r => new { TransactionId = EF.Property<long>(r, "TransactionId"), Position = EF.Property<long>(r, "Position") })
+            .FirstOrDefaultAsync(ct);
+        return last is null ? null : new LogKey(last.TransactionId, last.Position);
+    }
+
     internal static DbTransaction? Transaction(RegistryDbContext db) => db.Database.CurrentTransaction?.GetDbTransaction();
+}
+
+/// <summary>A log row's place in the order the sequencer takes rows: its writer's transaction, then its insert position.</summary>
+public readonly record struct LogKey(long TransactionId, long Position) : IComparable<LogKey>
+{
+    public int CompareTo(LogKey other) =>
+        TransactionId != other.TransactionId ? TransactionId.CompareTo(other.TransactionId) : Position.CompareTo(other.Position);
+
+    public static bool operator <(LogKey left, LogKey right) => left.CompareTo(right) < 0;
+
+    public static bool operator >(LogKey left, LogKey right) => left.CompareTo(right) > 0;
+
+    public static bool operator <=(LogKey left, LogKey right) => left.CompareTo(right) <= 0;
+
+    public static bool operator >=(LogKey left, LogKey right) => left.CompareTo(right) >= 0;
 }
