@@ -35,12 +35,14 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         d.Property(x => x.LastError).HasMaxLength(500);
         d.HasOne<Subscription>().WithMany().HasForeignKey(x => x.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
         d.HasOne<SequencedEvent>().WithMany().HasForeignKey(x => x.EventSequence).OnDelete(DeleteBehavior.Restrict);
-        // The dispatcher's two questions: what is due, and is an earlier delivery of this subject still pending.
-        d.HasIndex(x => new { x.Status, x.NextAttemptAt });
+        // The dispatcher's two questions: what is due (in the claim's order, NextAttemptAt then Id, so that its LIMIT stops
+        // the scan: without Id, every delivery of a fan-out, which share one NextAttemptAt, was read and checked per claim),
+        // and is an earlier delivery of this subject still pending.
+        d.HasIndex(x => new { x.Status, x.NextAttemptAt, x.Id });
         d.HasIndex(x => new { x.SubscriptionId, x.Subject, x.Status, x.EventSequence });
         d.HasIndex(x => new { x.SubscriptionId, x.Status, x.Id });
-        // Loading what a pass claimed, and the retention job's sweep.
-        d.HasIndex(x => x.LeaseOwner);
+        // The retention job's sweep. (No index on LeaseOwner: a pass loads what it claimed by ID, and leasing a delivery
+        // then changes no indexed column.)
         d.HasIndex(x => new { x.Status, x.CompletedAt });
     }
 }

@@ -1425,11 +1425,9 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
 
                     b.HasIndex("EventSequence");
 
-                    b.HasIndex("LeaseOwner");
-
                     b.HasIndex("Status", "CompletedAt");
 
-                    b.HasIndex("Status", "NextAttemptAt");
+                    b.HasIndex("Status", "NextAttemptAt", "Id");
 
                     b.HasIndex("SubscriptionId", "Status", "Id");
 

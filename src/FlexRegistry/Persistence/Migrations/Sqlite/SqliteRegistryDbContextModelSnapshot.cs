@@ -1407,11 +1407,9 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
 
                     b.HasIndex("EventSequence");
 
-                    b.HasIndex("LeaseOwner");
-
                     b.HasIndex("Status", "CompletedAt");
 
-                    b.HasIndex("Status", "NextAttemptAt");
+                    b.HasIndex("Status", "NextAttemptAt", "Id");
 
                     b.HasIndex("SubscriptionId", "Status", "Id");
 
