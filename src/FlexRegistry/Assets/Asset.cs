@@ -130,6 +130,15 @@ public sealed partial class Asset : EventSource
 
     public IReadOnlyList<string> PartyList => Parties.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
+    /// <summary>The length of <see cref="Parties"/> holding one participant (participant IDs have a fixed length).</summary>
+    public const int SinglePartyLength = ParticipantId.Length + 2;
+
+    /// <summary>
+    /// Assets with more than one party (survivors of merges: few), as a predicate a partial index answers
+    /// (<c>ix_assets_shared_parties</c>, <see cref="AssetConfiguration"/>; the query must carry this very condition).
+    /// </summary>
+    public static readonly System.Linq.Expressions.Expression<Func<Asset, bool>> SharedParties = a => a.Parties.Length > SinglePartyLength;
+
     public bool HasParty(ParticipantId participant) => Parties.Contains(" " + participant.Value + " ", StringComparison.Ordinal);
 
     public static Asset Register(AssetData data, ParticipantId registrant, DateTimeOffset now)

@@ -42,10 +42,14 @@ internal sealed class AssetConfiguration : IEntityTypeConfiguration<Asset>
         a.HasIndex(x => x.SerialKey);
         a.HasIndex(x => x.AddressKey);
         a.HasIndex(x => x.GeoCell);
-        a.HasIndex(x => new { x.DnoDistributorId, x.Type });
+        // Status too, so that the registry operator's assets-by-area count (all but merged) reads this index alone.
+        a.HasIndex(x => new { x.DnoDistributorId, x.Type, x.Status });
         a.HasIndex(x => new { x.GspGroup, x.Type });
         a.HasIndex(x => x.PostcodeDistrict);
-        a.HasIndex(x => x.RegistrantId);
+        // A registrant's assets, and (area, status) so that its assets-by-area count reads this index alone.
+        a.HasIndex(x => new { x.RegistrantId, x.DnoDistributorId, x.Status });
+        // The few assets with more than one party (Asset.SharedParties): the other part of "a party of" (AssetRelations).
+        a.HasIndex(x => x.DnoDistributorId, "ix_assets_shared_parties").HasFilter($"length(\"Parties\") > {Asset.SinglePartyLength}");
         // Bounding-box searches (on a 0.01° grid, see AssetQueries).
         a.HasIndex(x => new { x.Latitude, x.Longitude });
         a.HasIndex(x => x.ConfirmationDueAt);

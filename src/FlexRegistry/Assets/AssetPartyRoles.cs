@@ -118,6 +118,9 @@ public sealed class AssetPartyRelationships(RegistryDbContext db) : IAssetRelati
     {
         if ((relations & Relation.Owner) == 0)
             return null;
-        return a => db.AssetParties.Any(p => p.AssetId == a.Id && p.ParticipantId == participant && p.Status == AssetPartyStatus.Active);
+        // The participant's attachments, then their assets (IN, not a correlated EXISTS: both databases start from the
+        // participant's rows by the (ParticipantId, Status) index rather than test every asset).
+        var attached = db.AssetParties.Where(p => p.ParticipantId == participant && p.Status == AssetPartyStatus.Active).Select(p => p.AssetId);
+        return a => attached.Contains(a.Id);
     }
 }

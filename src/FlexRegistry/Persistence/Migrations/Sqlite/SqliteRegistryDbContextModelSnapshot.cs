@@ -461,11 +461,7 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
 
                     b.HasIndex("PostcodeDistrict");
 
-                    b.HasIndex("RegistrantId");
-
                     b.HasIndex("SerialKey");
-
-                    b.HasIndex("DnoDistributorId", "Type");
 
                     b.HasIndex("GspGroup", "Type");
 
@@ -475,6 +471,13 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.HasIndex("Latitude", "Longitude");
 
                     b.HasIndex("Postcode", "Type");
+
+                    b.HasIndex("DnoDistributorId", "Type", "Status");
+
+                    b.HasIndex("RegistrantId", "DnoDistributorId", "Status");
+
+                    b.HasIndex(new[] { "DnoDistributorId" }, "ix_assets_shared_parties")
+                        .HasFilter("length(\"Parties\") > 19");
 
                     b.ToTable("assets", (string)null);
                 });
