@@ -182,9 +182,11 @@ public abstract class AssetHistoryTests(RegistryApp app)
         var (_, fsp) = await app.RegisterActiveAsync();
         using (fsp)
         {
-            var (asset, etag) = await AssetApi.RegisterAsync(fsp);
+            // Planned, so that its capacities change by patch (on a commissioned asset only through an upgrade).
+            var (asset, etag) = await AssetApi.RegisterAsync(fsp, AssetApi.Planned());
             (_, etag) = await AssetApi.PatchOkAsync(fsp, asset.AssetId, """{"model":"Zappi \"2\" <é> & co","importCapacityKw":7.25}""", etag);
-            (_, etag) = await AssetApi.PatchOkAsync(fsp, asset.AssetId, """{"marketQualifications":["DFS","BM"],"exportCapacityKw":3.5}""", etag);
+            var exportMpan = TestData.Mpan();
+            (_, etag) = await AssetApi.PatchOkAsync(fsp, asset.AssetId, $$"""{"marketQualifications":["DFS","BM"],"exportMpan":"{{exportMpan}}"}""", etag);
 
             // The history as sent: each old and new value is the JSON the asset was written with, escaped as any other answer.
             using var response = await fsp.GetAsync($"/api/v1/assets/{asset.AssetId}/history");
@@ -198,7 +200,7 @@ public abstract class AssetHistoryTests(RegistryApp app)
             Assert.Equal((asset.Model, "Zappi \"2\" <é> & co"), (Change(1, "model").GetProperty("old").GetString(), Change(1, "model").GetProperty("new").GetString()));
             Assert.Equal(7.25m, Change(1, "importCapacityKw").GetProperty("new").GetDecimal());
             Assert.Equal(7.4m, Change(1, "importCapacityKw").GetProperty("old").GetDecimal());
-            Assert.Equal((JsonValueKind.Null, 3.5m), (Change(2, "exportCapacityKw").GetProperty("old").ValueKind, Change(2, "exportCapacityKw").GetProperty("new").GetDecimal()));
+            Assert.Equal((JsonValueKind.Null, exportMpan), (Change(2, "exportMpan").GetProperty("old").ValueKind, Change(2, "exportMpan").GetProperty("new").GetString()));
             Assert.Equal(["DFS", "BM"], Change(2, "marketQualifications").GetProperty("new").EnumerateArray().Select(e => e.GetString()));
             Assert.Equal(JsonValueKind.Array, items[0].GetProperty("changes").ValueKind);
             Assert.Empty(items[0].GetProperty("changes").EnumerateArray());
