@@ -37,7 +37,7 @@ internal static class BenchMain
               reads         --target get|bare-get|search|export|raw-read --provider P --connection CS --url URL --operator-secret S
                             [--bare-url URL] [--rate R] --duration S --concurrency C   market-operator reads (issue 16)
               lifecycle-load --url URL --state FILE [--assets N] [--versions V]   register N assets and one with V versions (issue 17)
-              lifecycle     --target patch|bare-update|history|as-of --state FILE --url URL [--bare-url URL] [--rate R] --duration S --concurrency C
+              lifecycle     --target patch|bare-update|bare-change|history|as-of --state FILE --url URL [--bare-url URL] [--rate R] --duration S --concurrency C
                                                                                PATCH vs a bare single-row UPDATE; history and as-of reads of the V-version asset
               pages         --provider P --connection CS --url URL --bare-url URL --operator-secret S [--duration S] [--concurrency C]
                                                                                server time per web page for a signed-in person vs a bare static page

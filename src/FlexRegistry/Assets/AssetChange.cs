@@ -76,7 +76,7 @@ public sealed class AssetChange
     /// <summary>The reason given with a lifecycle change.</summary>
     public string? Reason { get; private set; }
 
-    /// <summary>The changed fields, old and new values, as a JSON array (see <see cref="ChangedValues"/>).</summary>
+    /// <summary>The changed fields, old and new values, as a JSON array of <c>{"field", "old", "new"}</c> objects (a value absent from an object reads as JSON null).</summary>
     public string ChangesJson { get; private set; } = "[]";
 
     internal static AssetChange Record(AssetId asset, long version, DateTimeOffset at, string action, AssetActor by, string? reason, IReadOnlyList<FieldChange> changes)
@@ -99,19 +99,4 @@ public sealed class AssetChange
             ChangesJson = array.ToJsonString(Json),
         };
     }
-
-    /// <summary>
-    /// The changed fields with their old and new values as JSON elements, the form the history answers with: parsed once
-    /// into one element tree (no node tree, no copies per value). A value absent from the record reads as JSON null.
-    /// </summary>
-    public IEnumerable<(string Field, JsonElement Old, JsonElement New)> ChangedValues()
-    {
-        var root = JsonSerializer.Deserialize<JsonElement>(ChangesJson);
-        foreach (var item in root.EnumerateArray())
-            yield return (item.GetProperty("field").GetString()!, ValueOf(item, "old"), ValueOf(item, "new"));
-    }
-
-    private static JsonElement ValueOf(JsonElement item, string name) => item.TryGetProperty(name, out var value) ? value : JsonNull;
-
-    private static readonly JsonElement JsonNull = JsonSerializer.Deserialize<JsonElement>("null");
 }

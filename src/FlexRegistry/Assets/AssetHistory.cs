@@ -21,7 +21,12 @@ public sealed class AssetHistory(RegistryDbContext db, AssetPartyRoles roles, Ti
     public const int DefaultPageSize = 100;
     public const int MaxPageSize = 1000;
 
-    public async Task<AssetHistoryPage> ListAsync(AssetId id, string? after, int? limit, Caller caller, CancellationToken ct)
+    /// <summary>
+    /// A page of the asset's history, read as the rows it shows (no entities) and written straight to the response as an
+    /// <see cref="AssetHistoryPage"/> by <see cref="AssetHistoryResult"/>, each stored change copied field by field rather
+    /// than parsed into objects and serialised again.
+    /// </summary>
+    public async Task<AssetHistoryResult> ListAsync(AssetId id, string? after, int? limit, Caller caller, CancellationToken ct)
     {
         var errors = new FieldErrors();
         var size = errors.PageSize(limit, DefaultPageSize, MaxPageSize);
@@ -32,18 +37,22 @@ public sealed class AssetHistory(RegistryDbContext db, AssetPartyRoles roles, Ti
 
         var (asset, held) = await LoadVisibleAsync(id, caller, ct);
         var groups = AssetWrites.GroupsFor(held);
+        // Version 1 (the registration) takes the first place of the first page; the rows fill the rest, one more than fits
+        // telling whether another page follows.
+        var registered = from < 1;
+        var fit = size - (registered ? 1 : 0);
         var rows = await db.AssetChanges.AsNoTracking()
             .Where(c => c.AssetId == id && c.Version > from)
             .OrderBy(c => c.Version)
-            .Take(size + 1)
+            .Take(fit + 1)
+            .Select(c => new AssetHistoryRow(c.Version, c.At, c.Action, c.Source, c.SourceName, c.ActorParticipantId, c.Roles, c.Reason, c.ChangesJson))
             .ToListAsync(ct);
-        var items = new List<AssetHistoryEntry>(Math.Min(size, rows.Count + 1));
-        if (from < 1)
-            items.Add(Registered(asset));
-        items.AddRange(rows.Take(size - items.Count).Select(c => ToEntry(c, groups)));
-        var more = rows.Count > size - (from < 1 ? 1 : 0);
-        return new AssetHistoryPage(id.Value, asset.VersionNumber, items,
-            more ? items[^1].Version.ToString(CultureInfo.InvariantCulture) : null,
+        var more = rows.Count > fit;
+        if (more)
+            rows.RemoveAt(rows.Count - 1);
+        var last = rows.Count > 0 ? rows[^1].Version : registered ? 1 : (long?)null;
+        return new AssetHistoryResult(id.Value, asset.VersionNumber, registered ? Registered(asset) : null, rows, groups,
+            more ? last?.ToString(CultureInfo.InvariantCulture) : null,
             VisibilityRule.Everything(VisibilityRule.Asset).Except(groups).Codes(VisibilityRule.Asset));
     }
 
@@ -60,14 +69,23 @@ public sealed class AssetHistory(RegistryDbContext db, AssetPartyRoles roles, Ti
         if (at < asset.RegisteredAt)
             throw AsOfInvalid("asset.as_of_before_registration", $"Asset {id} was registered at {asset.RegisteredAt:O}; asOf is before that.");
 
-        // The newest version made at or before the instant; every later change is undone, newest first.
-        var version = await db.AssetChanges.AsNoTracking().Where(c => c.AssetId == id && c.At <= at).MaxAsync(c => (long?)c.Version, ct) ?? 1;
+        // One query: the version current at the instant (the newest change made at or before it; 1, the registration,
+        // when there is none) and every change after it up to the version read, newest first, only the columns the
+        // roll-back needs. The version's own change, when it is one, comes last and gives the version's time.
         var current = asset.VersionNumber;
-        var newer = await db.AssetChanges.AsNoTracking().Where(c => c.AssetId == id && c.Version > version && c.Version <= current)
-            .OrderByDescending(c => c.Version).ToListAsync(ct);
-        asset.RollBack(newer);
-        asset.AsOfVersionTime(version == 1 ? null : await db.AssetChanges.AsNoTracking()
-            .Where(c => c.AssetId == id && c.Version == version).Select(c => (DateTimeOffset?)c.At).FirstAsync(ct));
+        var rows = await db.AssetChanges.AsNoTracking()
+            .Where(c => c.AssetId == id && c.Version <= current
+                && c.Version >= (db.AssetChanges.Where(v => v.AssetId == id && v.At <= at).Max(v => (long?)v.Version) ?? 1))
+            .OrderByDescending(c => c.Version)
+            .Select(c => new RecordedChange(c.Version, c.At, c.ChangesJson))
+            .ToListAsync(ct);
+        // Every change after the version was made after the instant, so the oldest row is the version's own exactly when it
+        // was made at or before it.
+        DateTimeOffset? versionTime = rows.Count > 0 && rows[^1].At <= at ? rows[^1].At : null;
+        if (versionTime is not null)
+            rows.RemoveAt(rows.Count - 1);
+        asset.RollBack(rows);
+        asset.AsOfVersionTime(versionTime);
         return AssetWrites.Represent(asset, held);
     }
 
@@ -84,18 +102,17 @@ public sealed class AssetHistory(RegistryDbContext db, AssetPartyRoles roles, Ti
         1, asset.RegisteredAt, "asset.registered", asset.ImportId is null ? ChangeSource.Party : ChangeSource.Import, null,
         asset.RegistrantId.Value, [AssetRoleCodes.Registrant], null, []);
 
-    /// <summary>
-    /// One version as the reader may see it: a changed field only when the visibility rule shows the reader its group
-    /// today (a field no group names is withheld), the reason only with the registrant's working notes (the group whose
-    /// event data carries reasons). Who changed it, when and how stay: the version itself is identity data.
-    /// </summary>
-    private static AssetHistoryEntry ToEntry(AssetChange c, GroupSet groups) => new(
-        c.Version, c.At, c.Action, c.Source, c.SourceName, c.ActorParticipantId?.Value,
-        c.Roles.Split(' ', StringSplitOptions.RemoveEmptyEntries), groups.Contains(Registration) ? c.Reason : null,
-        [.. c.ChangedValues().Where(f => !Asset.IsDerived(f.Field) && GroupOf(f.Field) is { } g && groups.Contains(g))
-            .Select(f => new AssetFieldChange(f.Field, f.Old, f.New))]);
-
     private static readonly FieldGroup Registration = VisibilityRule.Group(VisibilityRule.Asset, "registration");
+
+    /// <summary>
+    /// Whether a history entry shows a changed field to a reader seeing <paramref name="groups"/>: only when the visibility
+    /// rule shows the reader its group today (a field no group names is withheld), never a derived field. Who changed it,
+    /// when and how stay: the version itself is identity data.
+    /// </summary>
+    internal static bool Shows(string field, GroupSet groups) => !Asset.IsDerived(field) && GroupOf(field) is { } g && groups.Contains(g);
+
+    /// <summary>The reason of a lifecycle change shows only with the registrant's working notes (the group whose event data carries reasons).</summary>
+    internal static bool ShowsReasons(GroupSet groups) => groups.Contains(Registration);
 
     /// <summary>The group whose fields hold <paramref name="path"/> (itself, or an object it lies in, as <c>provenance</c>).</summary>
     internal static FieldGroup? GroupOf(string path) => GroupsOfPaths.GetOrAdd(path, static p => VisibilityRule.AssetGroups.FirstOrDefault(g =>

@@ -13,9 +13,9 @@ public static class AssetLifecycleEndpoints
     {
         var group = app.MapGroup("/api/v1/assets").WithTags("Asset lifecycle");
 
-        group.MapGet("/{id}/history", async Task<Ok<AssetHistoryPage>> (
+        group.MapGet("/{id}/history", async Task<AssetHistoryResult> (
                 string id, [FromQuery] string? after, [FromQuery] int? limit, AssetHistory history, HttpContext http, CancellationToken ct) =>
-                TypedResults.Ok(await history.ListAsync(AssetQueries.ParseId(id), after, limit, Caller.From(http.User), ct)))
+                await history.ListAsync(AssetQueries.ParseId(id), after, limit, Caller.From(http.User), ct))
             .RequireAuthorization(Policies.Scope(Scopes.AssetsRead))
             .WithName("GetAssetHistory")
             .WithSummary("Every version of an asset, oldest first: who, when, which fields old → new, from which source (BUC.2 step 7)")

@@ -74,6 +74,8 @@ public sealed partial class Asset
         Derived("ratedCapacityKw", a => Number(a.RatedCapacityKw), (a, v) => a.RatedCapacityKw = As<double?>(v)),
     ];
 
+    private static readonly HashSet<string> Paths = [.. Versioned.Select(f => f.Path)];
+
     private static readonly HashSet<string> DerivedPaths = [.. Versioned.Where(f => f.Derived).Select(f => f.Path)];
 
     /// <summary>The paths a version records (declared and derived), in order.</summary>
@@ -107,24 +109,33 @@ public sealed partial class Asset
     /// newest first, is undone by restoring its fields' old values. The caller passes every change newer than the version
     /// it wants, in descending version order.
     /// </summary>
-    internal void RollBack(IReadOnlyList<AssetChange> newerFirst)
+    internal void RollBack(IReadOnlyList<RecordedChange> newerFirst)
     {
         ArgumentNullException.ThrowIfNull(newerFirst);
-        // Undoing newest first leaves each field at the old value of the oldest change that touched it, so that value is
-        // found for each field first and restored once (an as-of read far back undoes hundreds of changes).
-        var oldest = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var change in newerFirst)
         {
             if (change.Version != VersionNumber)
                 throw new InvalidOperationException($"Asset {Id}: rolling back version {change.Version} from version {VersionNumber}; the history has a gap.");
-            foreach (var (field, old, _) in change.ChangedValues())
-                oldest[field] = old;
             VersionNumber--;
+        }
+        // Undoing newest first leaves each field at the old value of the oldest change that touched it, so the changes are
+        // read oldest first and each field's first old value kept (as JSON text) and restored once: an as-of read far back
+        // undoes hundreds of changes; once every versioned field has its value, the newer changes cannot alter it.
+        var oldest = new Dictionary<string, string?>(StringComparer.Ordinal);
+        for (var i = newerFirst.Count - 1; i >= 0 && oldest.Count < Versioned.Length; i--)
+        {
+            using var changes = JsonDocument.Parse(newerFirst[i].ChangesJson);
+            foreach (var item in changes.RootElement.EnumerateArray())
+            {
+                var field = item.GetProperty("field").GetString()!;
+                if (Paths.Contains(field) && !oldest.ContainsKey(field))
+                    oldest[field] = item.TryGetProperty("old", out var old) && old.ValueKind != JsonValueKind.Null ? old.GetRawText() : null;
+            }
         }
         foreach (var versioned in Versioned)
         {
             if (oldest.TryGetValue(versioned.Path, out var old))
-                versioned.Restore(this, old.ValueKind == JsonValueKind.Null ? null : JsonNode.Parse(old.GetRawText()));
+                versioned.Restore(this, old is null ? null : JsonNode.Parse(old));
         }
         // The version's own moment: when the change that made it happened (its registration for version 1).
         Version = Guid.Empty;
@@ -134,3 +145,6 @@ public sealed partial class Asset
     /// <summary>The time of the version this instance holds, given the moment of its newest remaining change (null: the registration).</summary>
     internal void AsOfVersionTime(DateTimeOffset? changedAt) => UpdatedAt = changedAt ?? RegisteredAt;
 }
+
+/// <summary>What an as-of read needs of a stored change: its version, its moment and its changed fields (see <see cref="AssetChange.ChangesJson"/>).</summary>
+internal sealed record RecordedChange(long Version, DateTimeOffset At, string ChangesJson);

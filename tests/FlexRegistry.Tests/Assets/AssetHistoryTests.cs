@@ -177,6 +177,44 @@ public abstract class AssetHistoryTests(RegistryApp app)
     }
 
     [Fact]
+    public async Task History_CopiesEachStoredValueAsJson_StringsNumbersNullsAndArrays_AndAPageOfOneHoldsTheRegistration()
+    {
+        var (_, fsp) = await app.RegisterActiveAsync();
+        using (fsp)
+        {
+            // Planned, so that its capacities change by patch (on a commissioned asset only through an upgrade).
+            var (asset, etag) = await AssetApi.RegisterAsync(fsp, AssetApi.Planned());
+            (_, etag) = await AssetApi.PatchOkAsync(fsp, asset.AssetId, """{"model":"Zappi \"2\" <é> & co","importCapacityKw":7.25}""", etag);
+            var exportMpan = TestData.Mpan();
+            (_, etag) = await AssetApi.PatchOkAsync(fsp, asset.AssetId, $$"""{"marketQualifications":["DFS","BM"],"exportMpan":"{{exportMpan}}"}""", etag);
+
+            // The history as sent: each old and new value is the JSON the asset was written with, escaped as any other answer.
+            using var response = await fsp.GetAsync($"/api/v1/assets/{asset.AssetId}/history");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+            var items = body.RootElement.GetProperty("items").EnumerateArray().ToList();
+            Assert.Equal([1L, 2L, 3L], items.Select(i => i.GetProperty("version").GetInt64()));
+            JsonElement Change(int item, string field) =>
+                Assert.Single(items[item].GetProperty("changes").EnumerateArray(), c => c.GetProperty("field").GetString() == field);
+            Assert.Equal((asset.Model, "Zappi \"2\" <é> & co"), (Change(1, "model").GetProperty("old").GetString(), Change(1, "model").GetProperty("new").GetString()));
+            Assert.Equal(7.25m, Change(1, "importCapacityKw").GetProperty("new").GetDecimal());
+            Assert.Equal(7.4m, Change(1, "importCapacityKw").GetProperty("old").GetDecimal());
+            Assert.Equal((JsonValueKind.Null, exportMpan), (Change(2, "exportMpan").GetProperty("old").ValueKind, Change(2, "exportMpan").GetProperty("new").GetString()));
+            Assert.Equal(["DFS", "BM"], Change(2, "marketQualifications").GetProperty("new").EnumerateArray().Select(e => e.GetString()));
+            Assert.Equal(JsonValueKind.Array, items[0].GetProperty("changes").ValueKind);
+            Assert.Empty(items[0].GetProperty("changes").EnumerateArray());
+            Assert.Equal(JsonValueKind.Null, body.RootElement.GetProperty("nextCursor").ValueKind);
+
+            // A page of one holds the registration alone and points past it; the next page starts at version 2.
+            var first = await AssetApi.HistoryAsync(fsp, asset.AssetId, "?limit=1");
+            Assert.Equal((1L, "1"), (Assert.Single(first.Items).Version, first.NextCursor));
+            var second = await AssetApi.HistoryAsync(fsp, asset.AssetId, "?limit=1&after=1");
+            Assert.Equal((2L, "2"), (Assert.Single(second.Items).Version, second.NextCursor));
+        }
+    }
+
+    [Fact]
     public async Task History_IsPaged_OldestFirst_ByVersionCursor()
     {
         var (_, fsp) = await app.RegisterActiveAsync();
