@@ -42,9 +42,11 @@ internal sealed class AssetConfiguration : IEntityTypeConfiguration<Asset>
         a.HasIndex(x => x.SerialKey);
         a.HasIndex(x => x.AddressKey);
         a.HasIndex(x => x.GeoCell);
-        a.HasIndex(x => new { x.DnoDistributorId, x.Type });
-        a.HasIndex(x => new { x.GspGroup, x.Type });
-        a.HasIndex(x => x.PostcodeDistrict);
+        // Area + type searches page in ID order: with the ID last, one type's page is an ordered index range (LIMIT
+        // stops after a page) instead of every match in the area sorted, or the whole table walked in ID order.
+        a.HasIndex(x => new { x.DnoDistributorId, x.Type, x.Id });
+        a.HasIndex(x => new { x.GspGroup, x.Type, x.Id });
+        a.HasIndex(x => new { x.PostcodeDistrict, x.Id });
         a.HasIndex(x => x.RegistrantId);
         // Bounding-box searches (on a 0.01° grid, see AssetQueries).
         a.HasIndex(x => new { x.Latitude, x.Longitude });

@@ -469,15 +469,9 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
 
                     b.HasIndex("Mpan");
 
-                    b.HasIndex("PostcodeDistrict");
-
                     b.HasIndex("RegistrantId");
 
                     b.HasIndex("SerialKey");
-
-                    b.HasIndex("DnoDistributorId", "Type");
-
-                    b.HasIndex("GspGroup", "Type");
 
                     b.HasIndex("ImportId", "ImportRow")
                         .HasFilter("\"ImportId\" IS NOT NULL");
@@ -485,6 +479,12 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                     b.HasIndex("Latitude", "Longitude");
 
                     b.HasIndex("Postcode", "Type");
+
+                    b.HasIndex("PostcodeDistrict", "Id");
+
+                    b.HasIndex("DnoDistributorId", "Type", "Id");
+
+                    b.HasIndex("GspGroup", "Type", "Id");
 
                     b.ToTable("assets", (string)null);
                 });

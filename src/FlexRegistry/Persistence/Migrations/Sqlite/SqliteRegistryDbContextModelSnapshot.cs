@@ -459,15 +459,9 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
 
                     b.HasIndex("Mpan");
 
-                    b.HasIndex("PostcodeDistrict");
-
                     b.HasIndex("RegistrantId");
 
                     b.HasIndex("SerialKey");
-
-                    b.HasIndex("DnoDistributorId", "Type");
-
-                    b.HasIndex("GspGroup", "Type");
 
                     b.HasIndex("ImportId", "ImportRow")
                         .HasFilter("\"ImportId\" IS NOT NULL");
@@ -475,6 +469,12 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.HasIndex("Latitude", "Longitude");
 
                     b.HasIndex("Postcode", "Type");
+
+                    b.HasIndex("PostcodeDistrict", "Id");
+
+                    b.HasIndex("DnoDistributorId", "Type", "Id");
+
+                    b.HasIndex("GspGroup", "Type", "Id");
 
                     b.ToTable("assets", (string)null);
                 });
