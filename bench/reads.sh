@@ -13,6 +13,8 @@
 # through the API takes a while (see docs/benchmarks.md). Run on a quiet machine for figures that mean anything.
 # Scale knobs: BENCH_ASSETS (default 100000), BENCH_SQLITE_ASSETS (default BENCH_ASSETS), BENCH_DURATION (s, default 15),
 # BENCH_CONCURRENCY (default 32), BENCH_WARMUP (s, default 10), BENCH_PROVIDERS (default "postgres sqlite").
+# A database loaded beforehand (e.g. by an earlier run with BENCH_KEEP_WORK=1, or the load step run by hand) can be
+# measured again without loading: BENCH_PG_CONNECTION / BENCH_SQLITE_CONNECTION name it and BENCH_SKIP_LOAD=1 skips step 0.
 # Output: bench/results/reads-<provider>.txt
 source "$(dirname "$0")/common.sh"
 N=${BENCH_ASSETS:-100000}
@@ -41,15 +43,19 @@ for provider in ${BENCH_PROVIDERS:-postgres sqlite}; do
     if [[ $provider == postgres ]]; then
         app_provider=Postgres cs=$(bench_pg_database bench_reads) count=$N
     else
-        app_provider=Sqlite cs="Data Source=$BENCH_WORK/reads.db" count=${BENCH_SQLITE_ASSETS:-$N}
+        app_provider=Sqlite cs=${BENCH_SQLITE_CONNECTION:-"Data Source=$BENCH_WORK/reads.db"} count=${BENCH_SQLITE_ASSETS:-$N}
     fi
     out=$BENCH_RESULTS/reads-$provider.txt
     common=(--provider "$provider" --connection "$cs" --url "$APP_URL" --operator-secret "$OPERATOR_SECRET")
     {
         bench_header "market-operator reads over $count assets on $provider"
         bench_start_app "$app_provider" "$cs"
-        echo "## load: $count assets through POST /api/v1/asset-imports"
-        bench reads-load --url "$APP_URL" --files "$(bench_files "$count")"
+        if [[ -n ${BENCH_SKIP_LOAD:-} ]]; then
+            echo "## load: skipped (BENCH_SKIP_LOAD): the database was loaded beforehand through POST /api/v1/asset-imports"
+        else
+            echo "## load: $count assets through POST /api/v1/asset-imports"
+            bench reads-load --url "$APP_URL" --files "$(bench_files "$count")"
+        fi
         bench_start_bare "$provider" "$cs"
         echo "## lookup by ID: saturation (closed loop, $CONCURRENCY connections, ${DURATION}s after ${WARMUP}s warm-up)"
         bench reads "${common[@]}" --target get --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" | tee "$BENCH_WORK/get.txt"
