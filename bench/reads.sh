@@ -58,21 +58,21 @@ for provider in ${BENCH_PROVIDERS:-postgres sqlite}; do
         fi
         bench_start_bare "$provider" "$cs"
         echo "## lookup by ID: saturation (closed loop, $CONCURRENCY connections, ${DURATION}s after ${WARMUP}s warm-up)"
-        bench reads "${common[@]}" --target get --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" | tee "$BENCH_WORK/get.txt"
-        bench reads "${common[@]}" --target bare-get --bare-url "http://127.0.0.1:$BARE_PORT/" --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" | tee "$BENCH_WORK/bare-get.txt"
+        bench reads "${common[@]}" --target get --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" | tee "$BENCH_WORK/get.txt" || echo "bench: that target failed (exit $?); the run goes on"
+        bench reads "${common[@]}" --target bare-get --bare-url "http://127.0.0.1:$BARE_PORT/" --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" | tee "$BENCH_WORK/bare-get.txt" || echo "bench: that target failed (exit $?); the run goes on"
         get_sat=$(sed -n 's/.*RESULT target=get mode=saturate rate= ok_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/get.txt")
         bare_sat=$(sed -n 's/.*RESULT target=bare-get mode=saturate rate= ok_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/bare-get.txt")
         echo "## lookup by ID at half saturation ($((get_sat / 2)) req/s, open loop)"
-        bench reads "${common[@]}" --target get --rate $((get_sat / 2)) --duration "$DURATION" --warmup 3 | tee "$BENCH_WORK/get-rate.txt"
+        bench reads "${common[@]}" --target get --rate $((get_sat / 2)) --duration "$DURATION" --warmup 3 | tee "$BENCH_WORK/get-rate.txt" || echo "bench: that target failed (exit $?); the run goes on"
         get_p99=$(sed -n 's/.*RESULT .*p99_ms=\([0-9.]*\).*/\1/p' "$BENCH_WORK/get-rate.txt")
         echo "## area + type search, 100 rows: saturation, then p99 at half of it"
-        bench reads "${common[@]}" --target search --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" | tee "$BENCH_WORK/search.txt"
+        bench reads "${common[@]}" --target search --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" | tee "$BENCH_WORK/search.txt" || echo "bench: that target failed (exit $?); the run goes on"
         search_sat=$(sed -n 's/.*RESULT target=search mode=saturate rate= ok_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/search.txt")
-        bench reads "${common[@]}" --target search --rate $((search_sat / 2 > 0 ? search_sat / 2 : 1)) --duration "$DURATION" --warmup 3 | tee "$BENCH_WORK/search-rate.txt"
+        bench reads "${common[@]}" --target search --rate $((search_sat / 2 > 0 ? search_sat / 2 : 1)) --duration "$DURATION" --warmup 3 | tee "$BENCH_WORK/search-rate.txt" || echo "bench: that target failed (exit $?); the run goes on"
         search_p99=$(sed -n 's/.*RESULT .*p99_ms=\([0-9.]*\).*/\1/p' "$BENCH_WORK/search-rate.txt")
         echo "## export of every asset (NDJSON), and the raw forward-only read of the same rows"
-        bench reads "${common[@]}" --target raw-read | tee "$BENCH_WORK/raw.txt"
-        bench reads "${common[@]}" --target export | tee "$BENCH_WORK/export.txt"
+        bench reads "${common[@]}" --target raw-read | tee "$BENCH_WORK/raw.txt" || echo "bench: that target failed (exit $?); the run goes on"
+        bench reads "${common[@]}" --target export | tee "$BENCH_WORK/export.txt" || echo "bench: that target failed (exit $?); the run goes on"
         raw=$(sed -n 's/.*RESULT target=raw-read .*rows_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/raw.txt")
         exported=$(sed -n 's/.*RESULT target=export .*rows_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/export.txt")
         echo "## summary"
