@@ -28,19 +28,28 @@ bench_cleanup() {
         kill "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
     done
-    pg_throwaway_stop 2>/dev/null || true
+    # Only a cluster this script started: one named by BENCH_PG_CONNECTION or PG_THROWAWAY_DIR is someone else's.
+    [[ -z ${_bench_pg_owned:-} ]] || pg_throwaway_stop 2>/dev/null || true
     [[ -n ${BENCH_KEEP_WORK:-} ]] || rm -rf "$BENCH_WORK"
 }
 trap bench_cleanup EXIT
 
 # bench_pg_start: the throwaway cluster, started in this shell (so the exit trap stops it) when a script needs it.
 bench_pg_start() {
-    [[ -n ${PG_THROWAWAY_DIR:-} ]] || pg_throwaway_start >&2
+    if [[ -z ${BENCH_PG_CONNECTION:-} && -z ${PG_THROWAWAY_DIR:-} ]]; then
+        pg_throwaway_start >&2
+        _bench_pg_owned=1
+    fi
 }
 
 # bench_pg_database NAME: a fresh database in the throwaway cluster (bench_pg_start first); prints its connection string
 # (BENCH_PG_OPTIONS, e.g. "Max Auto Prepare=0", is appended to it).
+# With BENCH_PG_CONNECTION set (a database loaded beforehand, see bench/reads.sh), prints that instead and touches nothing.
 bench_pg_database() {
+    if [[ -n ${BENCH_PG_CONNECTION:-} ]]; then
+        echo "$BENCH_PG_CONNECTION"
+        return
+    fi
     PGPASSWORD=flexreg psql -h 127.0.0.1 -p "$PG_THROWAWAY_PORT" -U flexreg -d postgres -qc "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >&2
     echo "Host=127.0.0.1;Port=$PG_THROWAWAY_PORT;Username=flexreg;Password=flexreg;Database=$1;Maximum Pool Size=100${BENCH_PG_OPTIONS:+;$BENCH_PG_OPTIONS}"
 }

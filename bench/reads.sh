@@ -13,6 +13,8 @@
 # through the API takes a while (see docs/benchmarks.md). Run on a quiet machine for figures that mean anything.
 # Scale knobs: BENCH_ASSETS (default 100000), BENCH_SQLITE_ASSETS (default BENCH_ASSETS), BENCH_DURATION (s, default 15),
 # BENCH_CONCURRENCY (default 32), BENCH_WARMUP (s, default 10), BENCH_PROVIDERS (default "postgres sqlite").
+# A database loaded beforehand (e.g. by an earlier run with BENCH_KEEP_WORK=1, or the load step run by hand) can be
+# measured again without loading: BENCH_PG_CONNECTION / BENCH_SQLITE_CONNECTION name it and BENCH_SKIP_LOAD=1 skips step 0.
 # Output: bench/results/reads-<provider>.txt
 source "$(dirname "$0")/common.sh"
 N=${BENCH_ASSETS:-100000}
@@ -41,32 +43,36 @@ for provider in ${BENCH_PROVIDERS:-postgres sqlite}; do
     if [[ $provider == postgres ]]; then
         app_provider=Postgres cs=$(bench_pg_database bench_reads) count=$N
     else
-        app_provider=Sqlite cs="Data Source=$BENCH_WORK/reads.db" count=${BENCH_SQLITE_ASSETS:-$N}
+        app_provider=Sqlite cs=${BENCH_SQLITE_CONNECTION:-"Data Source=$BENCH_WORK/reads.db"} count=${BENCH_SQLITE_ASSETS:-$N}
     fi
     out=$BENCH_RESULTS/reads-$provider.txt
     common=(--provider "$provider" --connection "$cs" --url "$APP_URL" --operator-secret "$OPERATOR_SECRET")
     {
         bench_header "market-operator reads over $count assets on $provider"
         bench_start_app "$app_provider" "$cs"
-        echo "## load: $count assets through POST /api/v1/asset-imports"
-        bench reads-load --url "$APP_URL" --files "$(bench_files "$count")"
+        if [[ -n ${BENCH_SKIP_LOAD:-} ]]; then
+            echo "## load: skipped (BENCH_SKIP_LOAD): the database was loaded beforehand through POST /api/v1/asset-imports"
+        else
+            echo "## load: $count assets through POST /api/v1/asset-imports"
+            bench reads-load --url "$APP_URL" --files "$(bench_files "$count")"
+        fi
         bench_start_bare "$provider" "$cs"
         echo "## lookup by ID: saturation (closed loop, $CONCURRENCY connections, ${DURATION}s after ${WARMUP}s warm-up)"
-        bench reads "${common[@]}" --target get --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" | tee "$BENCH_WORK/get.txt"
-        bench reads "${common[@]}" --target bare-get --bare-url "http://127.0.0.1:$BARE_PORT/" --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" | tee "$BENCH_WORK/bare-get.txt"
+        bench reads "${common[@]}" --target get --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" | tee "$BENCH_WORK/get.txt" || echo "bench: that target failed (exit $?); the run goes on"
+        bench reads "${common[@]}" --target bare-get --bare-url "http://127.0.0.1:$BARE_PORT/" --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" | tee "$BENCH_WORK/bare-get.txt" || echo "bench: that target failed (exit $?); the run goes on"
         get_sat=$(sed -n 's/.*RESULT target=get mode=saturate rate= ok_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/get.txt")
         bare_sat=$(sed -n 's/.*RESULT target=bare-get mode=saturate rate= ok_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/bare-get.txt")
         echo "## lookup by ID at half saturation ($((get_sat / 2)) req/s, open loop)"
-        bench reads "${common[@]}" --target get --rate $((get_sat / 2)) --duration "$DURATION" --warmup 3 | tee "$BENCH_WORK/get-rate.txt"
+        bench reads "${common[@]}" --target get --rate $((get_sat / 2)) --duration "$DURATION" --warmup 3 | tee "$BENCH_WORK/get-rate.txt" || echo "bench: that target failed (exit $?); the run goes on"
         get_p99=$(sed -n 's/.*RESULT .*p99_ms=\([0-9.]*\).*/\1/p' "$BENCH_WORK/get-rate.txt")
         echo "## area + type search, 100 rows: saturation, then p99 at half of it"
-        bench reads "${common[@]}" --target search --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" | tee "$BENCH_WORK/search.txt"
+        bench reads "${common[@]}" --target search --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" | tee "$BENCH_WORK/search.txt" || echo "bench: that target failed (exit $?); the run goes on"
         search_sat=$(sed -n 's/.*RESULT target=search mode=saturate rate= ok_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/search.txt")
-        bench reads "${common[@]}" --target search --rate $((search_sat / 2 > 0 ? search_sat / 2 : 1)) --duration "$DURATION" --warmup 3 | tee "$BENCH_WORK/search-rate.txt"
+        bench reads "${common[@]}" --target search --rate $((search_sat / 2 > 0 ? search_sat / 2 : 1)) --duration "$DURATION" --warmup 3 | tee "$BENCH_WORK/search-rate.txt" || echo "bench: that target failed (exit $?); the run goes on"
         search_p99=$(sed -n 's/.*RESULT .*p99_ms=\([0-9.]*\).*/\1/p' "$BENCH_WORK/search-rate.txt")
         echo "## export of every asset (NDJSON), and the raw forward-only read of the same rows"
-        bench reads "${common[@]}" --target raw-read | tee "$BENCH_WORK/raw.txt"
-        bench reads "${common[@]}" --target export | tee "$BENCH_WORK/export.txt"
+        bench reads "${common[@]}" --target raw-read | tee "$BENCH_WORK/raw.txt" || echo "bench: that target failed (exit $?); the run goes on"
+        bench reads "${common[@]}" --target export | tee "$BENCH_WORK/export.txt" || echo "bench: that target failed (exit $?); the run goes on"
         raw=$(sed -n 's/.*RESULT target=raw-read .*rows_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/raw.txt")
         exported=$(sed -n 's/.*RESULT target=export .*rows_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/export.txt")
         echo "## summary"

@@ -329,7 +329,9 @@ internal sealed record AssetFilter(
 
     public IQueryable<Asset> Apply(IQueryable<Asset> q, AssetRelations relations)
     {
-        if (Types is { } types)
+        if (Types is [var type])
+            q = q.Where(a => a.Type == type); // equality, not a one-element list: the area + type + ID index then serves the page in order
+        else if (Types is { } types)
             q = q.Where(a => types.Contains(a.Type));
         if (DnoArea is { } dno)
             q = q.Where(a => a.DnoDistributorId == dno);

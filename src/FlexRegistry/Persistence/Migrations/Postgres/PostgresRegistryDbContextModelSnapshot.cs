@@ -469,11 +469,7 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
 
                     b.HasIndex("Mpan");
 
-                    b.HasIndex("PostcodeDistrict");
-
                     b.HasIndex("SerialKey");
-
-                    b.HasIndex("GspGroup", "Type");
 
                     b.HasIndex("ImportId", "ImportRow")
                         .HasFilter("\"ImportId\" IS NOT NULL");
@@ -482,7 +478,13 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
 
                     b.HasIndex("Postcode", "Type");
 
+                    b.HasIndex("PostcodeDistrict", "Id");
+
+                    b.HasIndex("DnoDistributorId", "Type", "Id");
+
                     b.HasIndex("DnoDistributorId", "Type", "Status");
+
+                    b.HasIndex("GspGroup", "Type", "Id");
 
                     b.HasIndex("RegistrantId", "DnoDistributorId", "Status");
 

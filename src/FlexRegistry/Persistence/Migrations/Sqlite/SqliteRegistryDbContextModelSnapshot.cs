@@ -459,11 +459,7 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
 
                     b.HasIndex("Mpan");
 
-                    b.HasIndex("PostcodeDistrict");
-
                     b.HasIndex("SerialKey");
-
-                    b.HasIndex("GspGroup", "Type");
 
                     b.HasIndex("ImportId", "ImportRow")
                         .HasFilter("\"ImportId\" IS NOT NULL");
@@ -472,7 +468,13 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
 
                     b.HasIndex("Postcode", "Type");
 
+                    b.HasIndex("PostcodeDistrict", "Id");
+
+                    b.HasIndex("DnoDistributorId", "Type", "Id");
+
                     b.HasIndex("DnoDistributorId", "Type", "Status");
+
+                    b.HasIndex("GspGroup", "Type", "Id");
 
                     b.HasIndex("RegistrantId", "DnoDistributorId", "Status");
 
