@@ -162,13 +162,19 @@ public abstract class SubscriptionTests(RegistryApp app)
                 s => s.Status == "disabled");
             Assert.Equal("disabled", disabled.Status);
             Assert.Contains("410", disabled.DisabledReason, StringComparison.Ordinal);
+            // Disabled, nothing more is sent. (Not always exactly one webhook: when another test holds a write transaction
+            // open past the subscription's catch-up wait, the subscription may begin before the subscriber's own earlier
+            // events, and those come first, per subject.)
+            var gone = Receiver.At(url);
+            Assert.All(gone, w => Assert.Equal(410, w.Answered));
+            var waiting = gone[0].Id;
 
-            // Resumed, the waiting delivery goes out (same event, same webhook-id).
+            // Resumed, the waiting delivery goes out first (same event, same webhook-id).
             Receiver.Answer(url, _ => (200, null));
             await (await client.PatchAsJsonAsync($"/api/v1/subscriptions/{subscription.Id}", new UpdateSubscriptionRequest { Active = true })).Read<SubscriptionResponse>();
             var received = await EventTestData.Eventually(() => Task.FromResult(Receiver.At(url)), r => r.Any(w => w.Answered == 200));
-            Assert.Equal(2, received.Count);
-            Assert.Equal(received[0].Id, received[1].Id);
+            Assert.Equal(waiting, received.First(w => w.Answered == 200).Id);
+            Assert.Equal(gone.Count, received.TakeWhile(w => w.Answered != 200).Count());
         }
     }
 
