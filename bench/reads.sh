@@ -5,10 +5,13 @@
 #      files of at most 1,000,000 rows made by `flexreg sandbox generate`), as one FSP;
 #   1. lookup by ID: GET /api/v1/assets/{id}?purpose=procurement by a system operator (rule, grants, purpose, logged
 #      read) vs the bare minimal-API endpoint doing the same one-row query by ID (GET /bare/assets/by-id/{id}):
-#      saturation of both (closed loop), then the lookup's p99 at half its saturation (open loop);
+#      saturation of both (closed loop), then the lookup's p99 at half its saturation (open loop); on PostgreSQL also
+#      the lookup's floor (GET /bare/lookup/{id}: its four reads and its access-log write in raw SQL, and
+#      GET /bare/lookup-reads/{id}: the reads alone), saturated and at the same half rate beside the bare GET;
 #   2. area + type search returning 100 rows (logged): saturation, then p99 at half of it;
 #   3. export: one streamed NDJSON export of every asset (logged in chunks), rows/s, beside a raw forward-only read of
-#      the same rows straight from the database (its ceiling on this machine).
+#      the same rows straight from the database (its ceiling on this machine) and, on PostgreSQL, the export's floor
+#      (raw-export: the same rows read, written as JSON and logged by COPY per chunk of 5,000, no service).
 # The issue's scale is BENCH_ASSETS=10000000 on PostgreSQL and 1000000 on SQLite (BENCH_SQLITE_ASSETS); loading 10M
 # through the API takes a while (see docs/benchmarks.md). Run on a quiet machine for figures that mean anything.
 # Scale knobs: BENCH_ASSETS (default 100000), BENCH_SQLITE_ASSETS (default BENCH_ASSETS), BENCH_DURATION (s, default 15),
@@ -65,6 +68,19 @@ for provider in ${BENCH_PROVIDERS:-postgres sqlite}; do
         echo "## lookup by ID at half saturation ($((get_sat / 2)) req/s, open loop)"
         bench reads "${common[@]}" --target get --rate $((get_sat / 2)) --duration "$DURATION" --warmup 3 | tee "$BENCH_WORK/get-rate.txt" || echo "bench: that target failed (exit $?); the run goes on"
         get_p99=$(sed -n 's/.*RESULT .*p99_ms=\([0-9.]*\).*/\1/p' "$BENCH_WORK/get-rate.txt")
+        floor_sat="" reads_sat="" floor_p99="" bare_p99=""
+        if [[ $provider == postgres ]]; then
+            echo "## the lookup's floor (bench/FlexRegistry.Bench/BareLookup.cs): its reads and its access-log write in raw SQL, no service"
+            bench reads "${common[@]}" --target bare-lookup --bare-url "http://127.0.0.1:$BARE_PORT/" --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" | tee "$BENCH_WORK/floor.txt" || echo "bench: that target failed (exit $?); the run goes on"
+            bench reads "${common[@]}" --target bare-lookup-reads --bare-url "http://127.0.0.1:$BARE_PORT/" --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" | tee "$BENCH_WORK/floor-reads.txt" || echo "bench: that target failed (exit $?); the run goes on"
+            floor_sat=$(sed -n 's/.*RESULT target=bare-lookup mode=saturate rate= ok_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/floor.txt")
+            reads_sat=$(sed -n 's/.*RESULT target=bare-lookup-reads mode=saturate rate= ok_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/floor-reads.txt")
+            echo "## the floor's and the bare GET's p99 at the lookup's half-saturation rate ($((get_sat / 2)) req/s)"
+            bench reads "${common[@]}" --target bare-lookup --bare-url "http://127.0.0.1:$BARE_PORT/" --rate $((get_sat / 2)) --duration "$DURATION" --warmup 3 | tee "$BENCH_WORK/floor-rate.txt" || echo "bench: that target failed (exit $?); the run goes on"
+            bench reads "${common[@]}" --target bare-get --bare-url "http://127.0.0.1:$BARE_PORT/" --rate $((get_sat / 2)) --duration "$DURATION" --warmup 3 | tee "$BENCH_WORK/bare-rate.txt" || echo "bench: that target failed (exit $?); the run goes on"
+            floor_p99=$(sed -n 's/.*RESULT .*p99_ms=\([0-9.]*\).*/\1/p' "$BENCH_WORK/floor-rate.txt")
+            bare_p99=$(sed -n 's/.*RESULT .*p99_ms=\([0-9.]*\).*/\1/p' "$BENCH_WORK/bare-rate.txt")
+        fi
         echo "## area + type search, 100 rows: saturation, then p99 at half of it"
         bench reads "${common[@]}" --target search --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" | tee "$BENCH_WORK/search.txt" || echo "bench: that target failed (exit $?); the run goes on"
         search_sat=$(sed -n 's/.*RESULT target=search mode=saturate rate= ok_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/search.txt")
@@ -75,11 +91,21 @@ for provider in ${BENCH_PROVIDERS:-postgres sqlite}; do
         bench reads "${common[@]}" --target export | tee "$BENCH_WORK/export.txt" || echo "bench: that target failed (exit $?); the run goes on"
         raw=$(sed -n 's/.*RESULT target=raw-read .*rows_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/raw.txt")
         exported=$(sed -n 's/.*RESULT target=export .*rows_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/export.txt")
+        floor_export=""
+        if [[ $provider == postgres ]]; then
+            bench reads "${common[@]}" --target raw-export | tee "$BENCH_WORK/raw-export.txt" || echo "bench: that target failed (exit $?); the run goes on"
+            floor_export=$(sed -n 's/.*RESULT target=raw-export .*rows_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/raw-export.txt")
+        fi
         echo "## summary"
         echo "lookup saturation: $get_sat/s; bare: $bare_sat/s; ratio: $(awk "BEGIN{printf \"%.2f\", $get_sat/$bare_sat}") (goal >= 0.50)"
         echo "lookup p99 at $((get_sat / 2))/s: ${get_p99} ms (goal <= 5 ms)"
+        if [[ -n $floor_sat ]]; then
+            echo "floor: reads + access-log write $floor_sat/s ($(awk "BEGIN{printf \"%.2f\", $floor_sat/$bare_sat}") x bare), reads alone $reads_sat/s ($(awk "BEGIN{printf \"%.2f\", $reads_sat/$bare_sat}") x bare); lookup / floor: $(awk "BEGIN{printf \"%.2f\", $get_sat/$floor_sat}")"
+            echo "p99 at $((get_sat / 2))/s: floor ${floor_p99} ms, bare GET ${bare_p99} ms"
+        fi
         echo "search saturation: $search_sat/s; p99 at half: ${search_p99} ms (goal <= 50 ms)"
         echo "export: $exported rows/s (goal >= 100000); raw read: $raw rows/s; ratio: $(awk "BEGIN{printf \"%.2f\", $exported/$raw}")"
+        [[ -n $floor_export ]] && echo "export floor (raw read + JSON + every row logged by COPY, no HTTP): $floor_export rows/s; export / floor: $(awk "BEGIN{printf \"%.2f\", $exported/$floor_export}")"
         bench_stop_app
         bench_stop_app
     } > >(tee "$out") 2>&1

@@ -98,6 +98,7 @@ public static class BareHost
             });
             await BareRegister.MapPostgresAsync(app, source, columns);
             await BareChange.MapPostgresAsync(app, source);
+            await BareLookup.MapPostgresAsync(app, source);
             await app.RunAsync();
         }
         else

@@ -11,7 +11,8 @@ namespace FlexRegistry.Bench;
 /// <c>reads-load</c> registers the assets through the register's own bulk path (POST /api/v1/asset-imports) in files of
 /// at most a million rows; <c>reads</c> drives one target: <c>get</c> (GET /api/v1/assets/{id}?purpose=procurement by a
 /// market operator: rule, grants, purpose and a logged read), <c>bare-get</c> (the bench's bare minimal-API endpoint
-/// doing the same one-row query by ID), <c>search</c> (area + type, 100 rows, logged), <c>export</c> (one streamed
+/// doing the same one-row query by ID), <c>bare-lookup</c> and <c>bare-lookup-reads</c> (the lookup's floor, with and
+/// without its access-log write: <see cref="BareLookup"/>), <c>search</c> (area + type, 100 rows, logged), <c>export</c> (one streamed
 /// NDJSON export of every asset, logged; with <c>raw-read</c>, the same rows read forward-only straight from the database
 /// as its ceiling).
 /// </summary>
@@ -46,13 +47,21 @@ public static class ReadsBench
         var ids = await SampleIdsAsync(args.Require("provider"), args.Require("connection"), args.Count("ids", 100_000));
         if (target == "raw-read")
             return await RawReadAsync(args.Require("provider"), args.Require("connection"));
+        if (target == "raw-export")
+            return await RawExportAsync(args.Require("connection"));
 
         HttpClient http;
         Func<long, HttpRequestMessage> request;
-        if (target == "bare-get")
+        if (target is "bare-get" or "bare-lookup" or "bare-lookup-reads")
         {
             http = Registry.Http(new Uri(args.Require("bare-url")));
-            request = i => new HttpRequestMessage(HttpMethod.Get, "bare/assets/by-id/" + ids[i % ids.Length]);
+            var path = target switch
+            {
+                "bare-get" => "bare/assets/by-id/",
+                "bare-lookup" => "bare/lookup/",
+                _ => "bare/lookup-reads/",
+            };
+            request = i => new HttpRequestMessage(HttpMethod.Get, path + ids[i % ids.Length]);
         }
         else
         {
@@ -65,7 +74,7 @@ public static class ReadsBench
                 "get" => i => Get($"api/v1/assets/{ids[i % ids.Length]}?purpose=procurement", bearer),
                 // Area + type, 100 rows: the 14 DNO areas × 4 types in turn.
                 "search" => i => Get($"api/v1/assets?purpose=procurement&dnoArea={10 + (i % 14)}&type={Types[(i / 14) % Types.Length]}&limit=100", bearer),
-                _ => throw new ArgumentException("--target is get, bare-get, search, export or raw-read"),
+                _ => throw new ArgumentException("--target is get, bare-get, bare-lookup, bare-lookup-reads, search, export, raw-read or raw-export"),
             };
         }
         var result = rate is { } fixedRate
@@ -137,6 +146,98 @@ public static class ReadsBench
         var seconds = clock.Elapsed.TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT target=raw-read rows={rows} seconds={seconds:F2} rows_per_s={rows / seconds:F0}"));
         return 0;
+    }
+
+    /// <summary>
+    /// The floor of an export on PostgreSQL (no service, no HTTP): the same rows in the same order, every column read and
+    /// written as one JSON line (Utf8JsonWriter into a null stream), each chunk of 5,000 logged as a logged export must
+    /// before it goes out (one access-log entry and its 5,000 records, by binary COPY, committed, into empty copies of the
+    /// access-log tables), the log of one chunk committing while the next is read, as the service does. Its rows/s is the
+    /// most an export that logs every row can reach here.
+    /// </summary>
+    private static async Task<int> RawExportAsync(string connection)
+    {
+        const int Chunk = 5000;
+        await using var source = NpgsqlDataSource.Create(connection);
+        await using (var setup = source.CreateCommand(
+            "CREATE TABLE IF NOT EXISTS bench_access_log_entries (LIKE access_log_entries INCLUDING ALL); " +
+            "CREATE TABLE IF NOT EXISTS bench_access_log_records (LIKE access_log_records INCLUDING ALL)"))
+            await setup.ExecuteNonQueryAsync();
+        await using var log = await source.OpenConnectionAsync();
+        var clock = Stopwatch.StartNew();
+        long rows = 0;
+        var chunk = new List<string>(Chunk);
+        Task? logging = null;
+        await using var output = new System.Text.Json.Utf8JsonWriter(Stream.Null);
+        await using (var read = await source.OpenConnectionAsync())
+        {
+            await using var command = new NpgsqlCommand("SELECT * FROM assets ORDER BY \"Id\"", read);
+            await using var reader = await command.ExecuteReaderAsync();
+            var names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
+            while (await reader.ReadAsync())
+            {
+                output.WriteStartObject();
+                for (var i = 0; i < names.Length; i++)
+                {
+                    output.WritePropertyName(names[i]);
+                    switch (reader.IsDBNull(i) ? null : reader.GetValue(i))
+                    {
+                        case null: output.WriteNullValue(); break;
+                        case string v: output.WriteStringValue(v); break;
+                        case int v: output.WriteNumberValue(v); break;
+                        case long v: output.WriteNumberValue(v); break;
+                        case double v: output.WriteNumberValue(v); break;
+                        case decimal v: output.WriteNumberValue(v); break;
+                        case bool v: output.WriteBooleanValue(v); break;
+                        case DateTime v: output.WriteStringValue(v); break;
+                        case Guid v: output.WriteStringValue(v); break;
+                        case var v: System.Text.Json.JsonSerializer.Serialize(output, v); break;
+                    }
+                }
+                output.WriteEndObject();
+                output.Flush();
+                output.Reset(Stream.Null);
+                chunk.Add(reader.GetString(0));
+                rows++;
+                if (chunk.Count == Chunk)
+                {
+                    // The chunk's log commits while the next chunk is read, as the service's export does.
+                    if (logging is not null)
+                        await logging;
+                    logging = LogChunkAsync(log, chunk);
+                    chunk = new List<string>(Chunk);
+                }
+            }
+        }
+        if (logging is not null)
+            await logging;
+        if (chunk.Count > 0)
+            await LogChunkAsync(log, chunk);
+        var seconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT target=raw-export rows={rows} seconds={seconds:F2} rows_per_s={rows / seconds:F0}"));
+        return 0;
+
+        static async Task LogChunkAsync(NpgsqlConnection connection, List<string> ids)
+        {
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using var entry = new NpgsqlCommand(
+                "INSERT INTO bench_access_log_entries (\"At\", \"ReaderId\", \"ReaderActor\", \"Purpose\", \"Action\", \"Resource\", \"FieldGroups\", \"Records\", \"Digest\") " +
+                "VALUES (now(), 'FRP-BENCHREADER00', 'client:bench', 'procurement', 'asset.export', 'asset', 'identity,technical,coarse-location', $1, '') RETURNING \"Id\"", connection, transaction);
+            entry.Parameters.Add(new NpgsqlParameter { Value = ids.Count });
+            var entryId = (long)(await entry.ExecuteScalarAsync())!;
+            await using (var copy = await connection.BeginBinaryImportAsync("COPY bench_access_log_records (\"AssetId\", \"EntryId\", \"Groups\") FROM STDIN (FORMAT BINARY)"))
+            {
+                foreach (var id in ids)
+                {
+                    await copy.StartRowAsync();
+                    await copy.WriteAsync(id);
+                    await copy.WriteAsync(entryId);
+                    await copy.WriteAsync(7);
+                }
+                await copy.CompleteAsync();
+            }
+            await transaction.CommitAsync();
+        }
     }
 
     /// <summary>Asset IDs to read, sampled from the database at random (reads spread over the whole table, as a real operator's would).</summary>
