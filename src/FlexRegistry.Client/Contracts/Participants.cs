@@ -60,7 +60,9 @@ public sealed record ApiClientCredentials(string ClientId, string? ClientSecret,
 
 /// <summary>
 /// A participant. Its own organisation and the registry operator see every field; other participants see the public
-/// part only (private fields are null, and an individual's street address is withheld).
+/// part only (private fields are null, and an individual's street address is withheld). A reader holding a grant from the
+/// participant, reading with the grant's purpose, also gets <see cref="Information"/>: the commercial-information sections
+/// the grant covers (the others null and named in <see cref="WithheldGroups"/>); without a purpose or a grant both are null.
 /// </summary>
 public sealed record ParticipantResponse(
     string ParticipantId,
@@ -78,7 +80,9 @@ public sealed record ParticipantResponse(
     string? MergedInto,
     DateTimeOffset RegisteredAt,
     DateTimeOffset UpdatedAt,
-    IReadOnlyList<StatusChangeDto>? History);
+    IReadOnlyList<StatusChangeDto>? History,
+    CommercialInformationRequest? Information = null,
+    IReadOnlyList<string>? WithheldGroups = null);
 
 public sealed record VerificationDto(string Stage, string? Source, string? Summary, DateTimeOffset UpdatedAt);
 
@@ -87,6 +91,7 @@ public sealed record StatusChangeDto(string From, string To, string Reason, stri
 /// <summary>
 /// A directory entry: what any authenticated participant may see of another. Individuals' addresses and all
 /// contact details are withheld. <see cref="Score"/> is how well the name matched a name query (0.8–1; null without one).
+/// <see cref="Information"/> and <see cref="WithheldGroups"/>: as in <see cref="ParticipantResponse"/>, under a grant and a purpose only.
 /// </summary>
 public sealed record DirectoryEntry(
     string ParticipantId,
@@ -99,7 +104,9 @@ public sealed record DirectoryEntry(
     string? PostcodeDistrict,
     string? DnoArea,
     string? MergedInto,
-    double? Score = null);
+    double? Score = null,
+    CommercialInformationRequest? Information = null,
+    IReadOnlyList<string>? WithheldGroups = null);
 
 /// <summary>A page of results; pass <see cref="NextCursor"/> back as <c>cursor</c> to continue, null when done.</summary>
 public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);

@@ -29,9 +29,9 @@ public static class ParticipantEndpoints
 
         group.MapGet("", async Task<Ok<Page<DirectoryEntry>>> (
                 [FromQuery] string? query, [FromQuery] string? role, [FromQuery] string? status, [FromQuery] string? area, [FromQuery] string? market,
-                [FromQuery] string? cursor, [FromQuery, Range(1, ParticipantQueries.MaxPageSize)] int? limit,
+                [FromQuery] string? cursor, [FromQuery, Range(1, ParticipantQueries.MaxPageSize)] int? limit, [FromQuery] string? purpose,
                 ParticipantQueries queries, HttpContext http, CancellationToken ct) =>
-                TypedResults.Ok(await queries.SearchAsync(new ParticipantQueries.DirectoryQuery(query, role, status, area, market, cursor, limit),
+                TypedResults.Ok(await queries.SearchAsync(new ParticipantQueries.DirectoryQuery(query, role, status, area, market, cursor, limit, purpose),
                     Caller.From(http.User), ct)))
             .RequireAuthorization(Policies.Scope(Scopes.ParticipantRead))
             .WithName("SearchParticipants")
@@ -40,8 +40,11 @@ public static class ParticipantEndpoints
                              "\"&\"/\"and\" and legal suffixes (Ltd, Limited, PLC, LLP, CIC, T/A …) and ranked best first (score), a company number also finding its company. " +
                              "Filters: role; status; area (GSP group _A–_P: participants operating or onboarded to a market serving it); market (a market ID: its " +
                              "operator and the providers onboarded to it). Other participants see active organisations by default and may ask for suspended or " +
-                             "merged ones; provisional, rejected and deregistered records are the registry operator's only. No private fields.")
-            .ProducesProblem(400);
+                             "merged ones; provisional, rejected and deregistered records are the registry operator's only. No private fields, except " +
+                             "under a grant: with purpose (?purpose=, or the client's default) and the commercial:read scope, an entry whose participant " +
+                             "granted the reader commercial-information sections for that purpose carries them in information (the rest named in " +
+                             "withheldGroups), and the page is access-logged before it is answered (503 access_log.unavailable if it cannot be).")
+            .ProducesProblem(400).ProducesProblem(503);
 
         group.MapGet("/requirements", Ok<IReadOnlyList<RoleRequirements>> ([FromQuery] string? role) =>
             {
@@ -57,13 +60,17 @@ public static class ParticipantEndpoints
             .WithSummary("Published commercial-information requirements per role (BUC.4 step 3)")
             .ProducesProblem(400);
 
-        group.MapGet("/{id}", async Task<Ok<ParticipantResponse>> (string id, ParticipantQueries queries, HttpContext http, CancellationToken ct) =>
-                TypedResults.Ok(await queries.GetAsync(ParticipantQueries.ParseId(id), Caller.From(http.User), ct)))
+        group.MapGet("/{id}", async Task<Ok<ParticipantResponse>> (
+                string id, [FromQuery] string? purpose, ParticipantQueries queries, HttpContext http, CancellationToken ct) =>
+                TypedResults.Ok(await queries.GetAsync(ParticipantQueries.ParseId(id), purpose, Caller.From(http.User), ct)))
             .RequireAuthorization(Policies.Scope(Scopes.ParticipantRead))
             .WithName("GetParticipant")
             .WithSummary("Read a participant (BUC.4 step 8: the ID resolves everywhere)")
-            .WithDescription("A merged participant's ID keeps resolving: status is merged and mergedInto names the survivor.")
-            .ProducesProblem(400).ProducesProblem(404);
+            .WithDescription("A merged participant's ID keeps resolving: status is merged and mergedInto names the survivor. Under a grant " +
+                             "(BUC.4 step 6): with the grant's purpose (?purpose=, or the client's default) and the commercial:read scope, a grantee also gets " +
+                             "the commercial-information sections granted in information (the rest named in withheldGroups), access-logged before it is " +
+                             "answered (503 access_log.unavailable if it cannot be); without a purpose or a grant, the public fields only.")
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(503);
 
         MapStatusAction(group, "verify", StatusAction.Verify, "Confirm a provisional participant (registry operator)");
         MapStatusAction(group, "reject", StatusAction.Reject, "Reject a provisional participant (registry operator)");

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
+using FlexRegistry.AccessLog;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Persistence;
@@ -10,7 +12,8 @@ using Microsoft.EntityFrameworkCore;
 namespace FlexRegistry.Participants;
 
 /// <summary>Reading participants: one record (BUC.4 step 8: the ID resolves everywhere) and the directory (step 5).</summary>
-public sealed class ParticipantQueries(RegistryDbContext db, DirectorySearch search, IMarketMembership membership)
+public sealed class ParticipantQueries(
+    RegistryDbContext db, DirectorySearch search, IMarketMembership membership, Readers readers, AccessLogRecorder accessLog)
 {
     public const int MaxPageSize = 200;
     public const int MaxQueryLength = 200;
@@ -28,10 +31,18 @@ public sealed class ParticipantQueries(RegistryDbContext db, DirectorySearch sea
     /// <remarks>
     /// What is shown is decided by the visibility rule from the reader's relationship: the participant itself
     /// (registrant of its own record) and the registry operator see every group; others see the directory entry and an
-    /// organisation's registered office — public record, so such reads are not access-logged.
+    /// organisation's registered office — public record, so such reads are not access-logged. A reader holding a grant
+    /// from the participant and reading with its purpose sees the commercial-information sections the grant covers too, and
+    /// that read is access-logged before it is answered (<see cref="UnderGrantAsync"/>).
     /// </remarks>
-    public async Task<ParticipantResponse> GetAsync(ParticipantId id, Caller caller, CancellationToken ct)
+    public Task<ParticipantResponse> GetAsync(ParticipantId id, Caller caller, CancellationToken ct) => GetAsync(id, null, caller, ct);
+
+    /// <inheritdoc cref="GetAsync(ParticipantId, Caller, CancellationToken)"/>
+    public async Task<ParticipantResponse> GetAsync(ParticipantId id, string? purpose, Caller caller, CancellationToken ct)
     {
+        var errors = new FieldErrors();
+        var declared = Purposes.Check(purpose, caller.IsRegistryOperator, errors);
+        errors.ThrowIfAny();
         var participant = await db.Participants.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
         if (participant is null)
             throw NotFound(id);
@@ -45,7 +56,53 @@ public sealed class ParticipantQueries(RegistryDbContext db, DirectorySearch sea
         var history = groups.Contains(Verification)
             ? await db.ParticipantStatusChanges.AsNoTracking().Where(s => s.ParticipantId == id).OrderBy(s => s.Id).ToListAsync(ct)
             : null;
-        return ToResponse(participant, history, groups);
+        var response = ToResponse(participant, history, groups);
+        var granted = await UnderGrantAsync([id], declared, caller, ct);
+        return granted.TryGetValue(id, out var more) ? response with { Information = more.Information, WithheldGroups = more.Withheld } : response;
+    }
+
+    /// <summary>Commercial information shown under a grant: the sections granted, and the others' codes.</summary>
+    private sealed record Granted(CommercialInformationRequest Information, IReadOnlyList<string> Withheld);
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// "More under a grant" (BUC.4 step 6) for the participants of one read: of each of <paramref name="ids"/> that granted the
+    /// reader commercial-information sections for the read's purpose (declared, or its API client's default), the sections
+    /// the visibility rule then shows. All of them are access-logged as one read before anything is returned: if the log
+    /// cannot be written, the read answers 503 and returns nothing. No purpose, no grant, or a token without
+    /// <c>commercial:read</c>: nothing more, and no refusal. The participant itself and the registry operator read commercial
+    /// information at its own endpoint (<see cref="SubmitCommercialInformation"/>), not here.
+    /// </summary>
+    private async Task<Dictionary<ParticipantId, Granted>> UnderGrantAsync(IReadOnlyCollection<ParticipantId> ids, string? declared, Caller caller,
+        CancellationToken ct)
+    {
+        var shown = new Dictionary<ParticipantId, Granted>();
+        if (ids.Count == 0 || caller.IsRegistryOperator || !caller.Scopes.Contains(Scopes.CommercialRead))
+            return shown;
+        if (await readers.ResolveWithPurposeAsync(caller, declared, ct) is not { } reader)
+            return shown;
+        var grantors = CommercialSections.GrantorsForPurpose(reader);
+        var wanted = ids.Where(grantors.Contains).ToList();
+        if (wanted.Count == 0)
+            return shown;
+        var stored = await db.CommercialInformation.AsNoTracking().Where(c => wanted.Contains(c.ParticipantId))
+            .Select(c => new { c.ParticipantId, c.DocumentJson }).ToListAsync(ct);
+        var records = new List<ReadRecord>(stored.Count);
+        foreach (var document in stored)
+        {
+            var sections = CommercialSections.Readable(reader, document.ParticipantId, out _);
+            if (sections.IsEmpty)
+                continue;
+            var info = JsonSerializer.Deserialize<CommercialInformationRequest>(document.DocumentJson, Json)!;
+            shown[document.ParticipantId] = new Granted(CommercialSections.Redact(info, sections), CommercialSections.Withheld(sections));
+            records.Add(new ReadRecord(document.ParticipantId.Value, sections, [document.ParticipantId]));
+        }
+        // Recorded before anything is returned: if the read cannot be logged, the caller gets nothing.
+        if (records.Count > 0)
+            await accessLog.RecordAsync(new AccessRead(reader.ParticipantId, caller.Actor, caller.ClientId, reader.Purpose!,
+                AccessActions.CommercialInformationRead, VisibilityRule.Participant, records), ct);
+        return shown;
     }
 
     private static readonly FieldGroup RegisteredOffice = VisibilityRule.Group(VisibilityRule.Participant, "registered-office");
@@ -53,13 +110,15 @@ public sealed class ParticipantQueries(RegistryDbContext db, DirectorySearch sea
     private static readonly FieldGroup Verification = VisibilityRule.Group(VisibilityRule.Participant, "verification");
 
     /// <summary>The directory's filters (all optional); see <see cref="SearchAsync"/>.</summary>
-    public sealed record DirectoryQuery(string? Query, string? Role, string? Status, string? Area, string? Market, string? Cursor, int? Limit);
+    public sealed record DirectoryQuery(string? Query, string? Role, string? Status, string? Area, string? Market, string? Cursor, int? Limit,
+        string? Purpose = null);
 
     /// <summary>
     /// The directory (BUC.4 step 5). A participant ID or EIC finds exactly that participant; anything else is a name,
     /// matched tolerant of typos and legal suffixes and ranked best first (<see cref="DirectorySearch"/>); a company number
     /// also finds its company. Without a query the directory lists by name. Filters: role, status, area served (GSP group)
-    /// and market (operated, or onboarded to). Every entry shows public fields only.
+    /// and market (operated, or onboarded to). Every entry shows public fields, and the commercial-information sections its
+    /// participant granted the reader for the read's purpose (<see cref="UnderGrantAsync"/>, one access-log entry per page).
     /// </summary>
     public async Task<Page<DirectoryEntry>> SearchAsync(DirectoryQuery request, Caller caller, CancellationToken ct)
     {
@@ -87,6 +146,7 @@ public sealed class ParticipantQueries(RegistryDbContext db, DirectorySearch sea
             errors.Add("market", "field.invalid", "market is a market ID (GET /api/v1/markets).");
         if (query is { Length: > MaxQueryLength })
             errors.Add("query", "field.too_long", $"query is at most {MaxQueryLength} characters.");
+        var declared = Purposes.Check(request.Purpose, caller.IsRegistryOperator, errors);
         var key = string.IsNullOrWhiteSpace(query) ? "" : OrganisationName.SearchKey(query);
         var ranked = key.Length > 0 && !IsIdentifier(query!);
         Cursor? after = null;
@@ -113,9 +173,18 @@ public sealed class ParticipantQueries(RegistryDbContext db, DirectorySearch sea
         if (marketMembers is not null)
             q = q.Where(p => marketMembers.Contains(p.Id));
 
-        return ranked
+        var page = ranked
             ? await RankedPageAsync(q, query!, key, after, size, ct)
             : await ListedPageAsync(IdentifierFilter(q, query), after, size, ct);
+        var granted = await UnderGrantAsync([.. page.Items.Select(i => ParticipantId.Parse(i.ParticipantId))], declared, caller, ct);
+        return granted.Count == 0
+            ? page
+            : page with
+            {
+                Items = [.. page.Items.Select(i => granted.TryGetValue(ParticipantId.Parse(i.ParticipantId), out var more)
+                    ? i with { Information = more.Information, WithheldGroups = more.Withheld }
+                    : i)],
+            };
     }
 
     /// <summary>A participant ID or an EIC: an exact lookup, not a name.</summary>
@@ -152,7 +221,11 @@ public sealed class ParticipantQueries(RegistryDbContext db, DirectorySearch sea
                     || (h.SearchName == a.Name && string.CompareOrdinal(h.Id.Value, a.Id) > 0))));
         var window = rest.Take(size + 1).ToList();
         var ids = window.Take(size).Select(h => h.Id).ToList();
-        var rows = (await db.Participants.AsNoTracking().Where(p => ids.Contains(p.Id)).ToListAsync(ct)).ToDictionary(p => p.Id);
+        // Only the directory entry's columns of the page's rows.
+        var rows = (await db.Participants.AsNoTracking().Where(p => ids.Contains(p.Id))
+            .Select(p => new DirectoryRow(p.Id, p.LegalName, p.Status, p.CompanyNumber, p.EicCode, p.Roles, p.RegisteredAddress.Town,
+                p.RegisteredAddress.Postcode, p.MergedInto))
+            .ToListAsync(ct)).ToDictionary(p => p.Id);
         var items = window.Take(size).Where(h => rows.ContainsKey(h.Id)).Select(h => ToDirectoryEntry(rows[h.Id]) with { Score = h.Score }).ToList();
         var last = window.Count > size ? window[size - 1] : null;
         return new Page<DirectoryEntry>(items, last is null ? null : EncodeCursor(new Cursor(true, last.Score, last.SearchName, last.Id.Value)));

@@ -101,20 +101,11 @@ public sealed class SubmitCommercialInformation(
         var declared = Purposes.Check(purpose, caller.IsRegistryOperator, errors);
         errors.ThrowIfAny();
         var reader = await readers.ResolveAsync(caller, declared, ct);
-        GroupSet grantedForPurpose = GroupSet.None, grantedAny = GroupSet.None;
-        foreach (var grant in reader.Grants.Where(g => g.Grantor == id && !g.IsAssetGrant))
-        {
-            var covered = DataParts.Covers(VisibilityRule.Participant, grant.Part);
-            grantedAny = grantedAny.Union(covered);
-            if (grant.Purpose == reader.Purpose)
-                grantedForPurpose = grantedForPurpose.Union(covered);
-        }
-        var relations = reader.RoleRelations | (grantedAny.IsEmpty ? Relation.None : Relation.Grantee);
-        var sections = VisibilityRule.Visible(VisibilityRule.Participant, relations, reader.HasPurpose ? grantedForPurpose : GroupSet.None).Intersect(Sections);
+        var sections = CommercialSections.Readable(reader, id, out var grantedAny);
         var stored = await db.CommercialInformation.AsNoTracking().FirstOrDefaultAsync(c => c.ParticipantId == id, ct);
         if (sections.IsEmpty || !reader.HasPurpose)
         {
-            if (stored is not null && !reader.HasPurpose && !VisibilityRule.Visible(VisibilityRule.Participant, relations, grantedAny).Intersect(Sections).IsEmpty)
+            if (stored is not null && !reader.HasPurpose && !grantedAny.IsEmpty)
                 throw new DomainRuleException(Purposes.Required, $"Reading {id}'s commercial information needs a purpose: add ?purpose= (the one your grant names).");
             throw ParticipantQueries.NotFound(id);
         }
@@ -122,11 +113,11 @@ public sealed class SubmitCommercialInformation(
             throw caller.IsRegistryOperator
                 ? new DomainRuleException(CommonErrors.NotFound, $"{id} has not submitted commercial information yet.")
                 : ParticipantQueries.NotFound(id);
-        var info = Redact(JsonSerializer.Deserialize<CommercialInformationRequest>(stored.DocumentJson, Json)!, sections);
+        var info = CommercialSections.Redact(JsonSerializer.Deserialize<CommercialInformationRequest>(stored.DocumentJson, Json)!, sections);
         // Recorded before anything is returned: if the read cannot be logged, the caller gets nothing.
         await accessLog.RecordAsync(new AccessRead(reader.ParticipantId, caller.Actor, caller.ClientId, reader.Purpose!, AccessActions.CommercialInformationRead,
             VisibilityRule.Participant, [new ReadRecord(id.Value, sections, [id])]), ct);
-        var withheld = Sections.Except(sections).Codes(VisibilityRule.Participant);
+        var withheld = CommercialSections.Withheld(sections);
         return (new CommercialInformationResponse(id.Value, info, stored.UpdatedAt, caller.IsRegistryOperator ? stored.UpdatedBy : null,
             caller.IsRegistryOperator ? await RequirementsAsync(info, id, ct) : [], withheld), stored.Version);
     }
@@ -136,26 +127,6 @@ public sealed class SubmitCommercialInformation(
         var participant = await db.Participants.AsNoTracking().FirstAsync(p => p.Id == id, ct);
         return CommercialRequirements.Check(info, participant.Roles, Today()).Results;
     }
-
-    /// <summary>The commercial-information sections of the visibility rule.</summary>
-    private static readonly GroupSet Sections = VisibilityRule.ParticipantGroups
-        .Where(g => g.Code.StartsWith(DataParts.CommercialInformation + ".", StringComparison.Ordinal))
-        .Aggregate(GroupSet.None, (set, g) => set.With(g));
-
-    private static readonly FieldGroup TradingNames = VisibilityRule.Group(VisibilityRule.Participant, "commercial-information.trading-names");
-    private static readonly FieldGroup Contacts = VisibilityRule.Group(VisibilityRule.Participant, "commercial-information.contacts");
-    private static readonly FieldGroup BankDetails = VisibilityRule.Group(VisibilityRule.Participant, "commercial-information.bank-details");
-    private static readonly FieldGroup Insurance = VisibilityRule.Group(VisibilityRule.Participant, "commercial-information.insurance");
-    private static readonly FieldGroup IcoRegistration = VisibilityRule.Group(VisibilityRule.Participant, "commercial-information.ico-registration");
-
-    private static CommercialInformationRequest Redact(CommercialInformationRequest info, GroupSet sections) => new()
-    {
-        TradingNames = sections.Contains(TradingNames) ? info.TradingNames : null,
-        Contacts = sections.Contains(Contacts) ? info.Contacts : null,
-        BankDetails = sections.Contains(BankDetails) ? info.BankDetails : null,
-        Insurance = sections.Contains(Insurance) ? info.Insurance : null,
-        IcoRegistrationNumber = sections.Contains(IcoRegistration) ? info.IcoRegistrationNumber : null,
-    };
 
     /// <summary>Only the participant and the registry operator may change it; to anyone else it does not exist.</summary>
     private async Task<Participant> LoadAsync(ParticipantId id, Caller caller, CancellationToken ct)

@@ -79,6 +79,17 @@ public sealed class Readers(RegistryDbContext db, IMemoryCache cache, TimeProvid
         return new Reader(caller, purpose, declaredPurpose is not null, await GrantsHeldAsync(caller, ct));
     }
 
+    /// <summary>
+    /// The reader when the read has a purpose (declared, or the client's default); null, without reading its grants, when it
+    /// has none: for reads that show nothing more than public data without one (the participant directory).
+    /// </summary>
+    public async Task<Reader?> ResolveWithPurposeAsync(Caller caller, string? declaredPurpose, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var purpose = declaredPurpose ?? await DefaultPurposeAsync(caller, ct);
+        return purpose is null ? null : new Reader(caller, purpose, declaredPurpose is not null, await GrantsHeldAsync(caller, ct));
+    }
+
     private async Task<string?> DefaultPurposeAsync(Caller caller, CancellationToken ct)
     {
         if (caller.IsRegistryOperator)

@@ -155,7 +155,7 @@ public abstract class VisibilityMatrixTests(RegistryApp app)
                 ("search", "asset", r => Fields(SearchHitAsync(r, assetId)), null, false),
                 ("export NDJSON", "asset", r => Fields(ExportRowAsync(r, assetId, "ndjson")), null, false),
                 ("export CSV", "asset", r => Fields(ExportRowAsync(r, assetId, "csv")), null, false),
-                ("GET participant", "participant", r => Fields(GetAsync(r, $"/api/v1/participants/{aId}")), null, false),
+                ("GET participant", "participant", r => Fields(GetAsync(r, $"/api/v1/participants/{aId}?purpose={Purpose}")), null, false),
                 ("commercial information", "participant", r => Fields(GetAsync(r, $"/api/v1/participants/{aId}/commercial-information?purpose={Purpose}")),
                     table.Groups("participant").Where(f => f.Code.StartsWith("commercial-information.", StringComparison.Ordinal)).Select(f => f.Code).ToHashSet(), false),
             };
