@@ -12,8 +12,8 @@
 #      work alone in one read batch and one write batch, raw ADO.NET, so the summary can say how much of the gap any
 #      design keeping history, event and audit in the change's transaction must leave;
 #   2. GET /api/v1/assets/{id}/history?limit=1000 of the asset with BENCH_VERSIONS versions (all of them in one page) and
-#      GET /api/v1/assets/{id}?asOf=… of it at instants spread over its life (up to BENCH_VERSIONS-1 changes rolled
-#      back): saturation, then p99 at half of it.
+#      GET /api/v1/assets/{id}?asOf=… of it at instants spread over its life (each a roll-back of at most 16 changes from
+#      the nearest checkpoint after the instant, or from the current version in its last 15): saturation, then p99 at half.
 #   Beside the PATCH's p99 at half saturation the summary prints the bare UPDATE's (and, on PostgreSQL, the floor's) p99 at
 #   that same open-loop rate, so the 5 ms goal can be judged against what a bare write gets at that rate on this machine.
 # Goals (docs/benchmarks.md): PATCH saturation >= 0.5 x the bare UPDATE; PATCH p99 at half saturation <= 5 ms on
@@ -70,9 +70,10 @@ for provider in ${BENCH_PROVIDERS:-postgres sqlite}; do
             floor_p99=$(sed -n 's/.*RESULT .*p99_ms=\([0-9.]*\).*/\1/p' "$BENCH_WORK/bare-change-rate.txt")
         fi
         for target in history as-of; do
-            echo "## $target of the $VERSIONS-version asset: saturation, then p99 at half of it"
+            echo "## $target of the $VERSIONS-version asset: saturation, then p99 at half of it (closed loop from $(date -u +%T))"
             bench lifecycle "${run[@]}" --target "$target" --concurrency "$CONCURRENCY" --warmup "$WARMUP" | tee "$BENCH_WORK/$target.txt"
             sat=$(sed -n "s/.*RESULT target=$target mode=saturate rate= ok_per_s=\([0-9]*\).*/\1/p" "$BENCH_WORK/$target.txt")
+            echo "open loop from $(date -u +%T)"
             bench lifecycle "${run[@]}" --target "$target" --rate $((sat / 2 > 0 ? sat / 2 : 1)) --warmup 3 | tee "$BENCH_WORK/$target-rate.txt"
         done
         history_sat=$(sed -n 's/.*RESULT target=history mode=saturate rate= ok_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/history.txt")

@@ -16,7 +16,8 @@ namespace FlexRegistry.Bench;
 /// current ETag is read once, then taken from each 200's ETag header), <c>bare-update</c> (the bench's bare minimal-API
 /// endpoint doing one single-row UPDATE by primary key), <c>history</c> (GET /api/v1/assets/{id}/history?limit=1000 of
 /// the asset with 1,000 versions: every version in one page) and <c>as-of</c> (GET /api/v1/assets/{id}?asOf=… of that
-/// asset at instants spread over its life: the roll-back of up to 999 changes), closed loop or open loop at --rate.
+/// asset at instants spread over its life: each the roll-back of at most 16 changes from a checkpoint, or from the current
+/// version), closed loop or open loop at --rate.
 /// </summary>
 public static class LifecycleBench
 {

@@ -494,17 +494,19 @@ public sealed partial class Asset : EventSource
 
     /// <summary>
     /// Ends a change begun with <paramref name="before"/> = <see cref="Snapshot"/>: the next version number and ETag, and the
-    /// history row of the fields that changed (taken by the use case with <see cref="TakeChanges"/>).
+    /// history row of the fields that changed (taken by the use case with <see cref="TakeChanges"/>); every
+    /// <see cref="AssetChange.CheckpointInterval"/>-th row also keeps the whole state before the change, its checkpoint.
     /// </summary>
     private void Commit(JsonNode?[] before, string action, AssetActor by, string? reason, DateTimeOffset now)
     {
         var changes = Diff(before, Snapshot());
+        var checkpoint = AssetChange.KeepsCheckpoint(VersionNumber + 1) ? Checkpoint(before) : null;
         // Whole milliseconds, as both databases keep them: the instant answered now is the one history and as-of reads find.
         now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
         VersionNumber++;
         Version = Guid.NewGuid();
         UpdatedAt = now;
-        _changes.Add(AssetChange.Record(Id, VersionNumber, now, action, by, reason, changes));
+        _changes.Add(AssetChange.Record(Id, VersionNumber, now, action, by, reason, changes, checkpoint));
     }
 }
 

@@ -43,11 +43,18 @@ public sealed record FieldChange(string Field, JsonNode? Old, JsonNode? New);
 /// One version of an asset after its first: what changed, when, by whom, from which source and why. Exactly one row
 /// per change (the registration, version 1, is the asset row itself), keyed by asset and version number, so the
 /// database itself refuses two changes claiming the same version: a lost update cannot be written even if the
-/// optimistic check were bypassed. Rows are append-only; an as-of read undoes the newer ones from the current state.
+/// optimistic check were bypassed. Rows are append-only; an as-of read undoes the newer ones, starting from the nearest
+/// <see cref="Checkpoint"/> after the version it wants (or from the current state when there is none).
 /// </summary>
 public sealed class AssetChange
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// Every <see cref="CheckpointInterval"/>-th change (versions 16, 32, …) also keeps the asset's full versioned state
+    /// before it: an as-of read then undoes at most this many changes, however far back it reads (AssetHistory.AsOfAsync).
+    /// </summary>
+    public const int CheckpointInterval = 16;
 
     private AssetChange() { }
 
@@ -79,7 +86,19 @@ public sealed class AssetChange
     /// <summary>The changed fields, old and new values, as a JSON array of <c>{"field", "old", "new"}</c> objects (a value absent from an object reads as JSON null).</summary>
     public string ChangesJson { get; private set; } = "[]";
 
-    internal static AssetChange Record(AssetId asset, long version, DateTimeOffset at, string action, AssetActor by, string? reason, IReadOnlyList<FieldChange> changes)
+    /// <summary>
+    /// On every <see cref="CheckpointInterval"/>-th version only (null otherwise, and on changes written before checkpoints
+    /// existed): the asset's whole versioned state before this change, that is version <see cref="Version"/> − 1, as a JSON
+    /// object of field path → value (each value written as <see cref="ChangesJson"/> writes an old value). It is the
+    /// <c>old</c> of every versioned field at once, so a roll-back that reaches this row need read no further.
+    /// </summary>
+    public string? Checkpoint { get; private set; }
+
+    /// <summary>Whether the change making <paramref name="version"/> keeps a <see cref="Checkpoint"/> (never version 1, the registration).</summary>
+    internal static bool KeepsCheckpoint(long version) => version % CheckpointInterval == 0;
+
+    internal static AssetChange Record(AssetId asset, long version, DateTimeOffset at, string action, AssetActor by, string? reason,
+        IReadOnlyList<FieldChange> changes, JsonObject? checkpoint)
     {
         var array = new JsonArray();
         foreach (var change in changes)
@@ -97,6 +116,7 @@ public sealed class AssetChange
             Roles = string.Join(' ', AssetRoleCodes.Codes(by.Roles)),
             Reason = reason,
             ChangesJson = array.ToJsonString(Json),
+            Checkpoint = checkpoint?.ToJsonString(Json),
         };
     }
 }

@@ -11,8 +11,9 @@ namespace FlexRegistry.Assets;
 /// <summary>
 /// BUC.2 step 7, full history and "as of" reads. Every version of an asset is kept: version 1 is its registration (the
 /// asset row itself), each later one an <see cref="AssetChange"/> (who, when, which fields old → new, from which
-/// source). The history lists them; an as-of read takes the asset as it is and undoes, newest first, every change made
-/// after the instant asked for. Both read through the same rule as the asset itself: what a reader may not see of the
+/// source). The history lists them; an as-of read undoes, newest first, the changes made after the instant asked for, from
+/// the nearest checkpoint after it (every <see cref="AssetChange.CheckpointInterval"/>-th change keeps the whole state
+/// before it), or from the asset as it is when no checkpoint follows: at most that many changes, however far back. Both read through the same rule as the asset itself: what a reader may not see of the
 /// asset today it cannot read through its history either — the as-of representation withholds the groups the asset's
 /// does, and a history entry lists only the changed fields of the groups the reader sees (the page names the others).
 /// </summary>
@@ -69,15 +70,19 @@ public sealed class AssetHistory(RegistryDbContext db, AssetPartyRoles roles, Ti
         if (at < asset.RegisteredAt)
             throw AsOfInvalid("asset.as_of_before_registration", $"Asset {id} was registered at {asset.RegisteredAt:O}; asOf is before that.");
 
-        // One query: the version current at the instant (the newest change made at or before it; 1, the registration,
-        // when there is none) and every change after it up to the version read, newest first, only the columns the
-        // roll-back needs. The version's own change, when it is one, comes last and gives the version's time.
+        // One query: the version current at the instant (the newest change made at or before it; 1, the registration, when
+        // there is none), and the changes after it up to the first that keeps a checkpoint (the state before it: see
+        // AssetChange.Checkpoint), at most CheckpointInterval of them; up to the version read when none does (the last
+        // changes, or an asset changed before checkpoints were kept). Newest first, only the columns the roll-back needs.
+        // The version's own change, when it is one, comes last and gives the version's time.
         var current = asset.VersionNumber;
-        var rows = await db.AssetChanges.AsNoTracking()
-            .Where(c => c.AssetId == id && c.Version <= current
-                && c.Version >= (db.AssetChanges.Where(v => v.AssetId == id && v.At <= at).Max(v => (long?)v.Version) ?? 1))
+        var ofAsset = db.AssetChanges.AsNoTracking().Where(c => c.AssetId == id && c.Version <= current);
+        var rows = await ofAsset
+            .Where(c => c.Version >= (ofAsset.Where(v => v.At <= at).Max(v => (long?)v.Version) ?? 1)
+                && c.Version <= (ofAsset.Where(k => k.Checkpoint != null && k.Version > (ofAsset.Where(v => v.At <= at).Max(v => (long?)v.Version) ?? 1))
+                    .Min(k => (long?)k.Version) ?? current))
             .OrderByDescending(c => c.Version)
-            .Select(c => new RecordedChange(c.Version, c.At, c.ChangesJson))
+            .Select(c => new RecordedChange(c.Version, c.At, c.ChangesJson, c.Checkpoint))
             .ToListAsync(ct);
         // Every change after the version was made after the instant, so the oldest row is the version's own exactly when it
         // was made at or before it.

@@ -104,14 +104,27 @@ public sealed partial class Asset
         return changes;
     }
 
+    /// <summary>The whole versioned state <paramref name="state"/> (a <see cref="Snapshot"/>) as a checkpoint: field path → value.</summary>
+    private static JsonObject Checkpoint(JsonNode?[] state)
+    {
+        var checkpoint = new JsonObject();
+        for (var i = 0; i < Versioned.Length; i++)
+            checkpoint[Versioned[i].Path] = state[i]?.DeepClone();
+        return checkpoint;
+    }
+
     /// <summary>
     /// Turns this (detached, never saved) instance back into the version before <paramref name="newerFirst"/>: each change,
-    /// newest first, is undone by restoring its fields' old values. The caller passes every change newer than the version
-    /// it wants, in descending version order.
+    /// newest first, is undone by restoring its fields' old values. The caller passes, in descending version order, every
+    /// change newer than the version it wants, either up to the current version (this instance's) or up to a change
+    /// keeping a <see cref="AssetChange.Checkpoint"/>, the state before it, which then stands in for everything newer.
     /// </summary>
     internal void RollBack(IReadOnlyList<RecordedChange> newerFirst)
     {
         ArgumentNullException.ThrowIfNull(newerFirst);
+        // From a checkpoint, the roll-back starts at the version its change made: undoing that change gives the checkpoint.
+        if (newerFirst.Count > 0 && newerFirst[0].Checkpoint is not null)
+            VersionNumber = newerFirst[0].Version;
         foreach (var change in newerFirst)
         {
             if (change.Version != VersionNumber)
@@ -119,11 +132,22 @@ public sealed partial class Asset
             VersionNumber--;
         }
         // Undoing newest first leaves each field at the old value of the oldest change that touched it, so the changes are
-        // read oldest first and each field's first old value kept (as JSON text) and restored once: an as-of read far back
-        // undoes hundreds of changes; once every versioned field has its value, the newer changes cannot alter it.
+        // read oldest first and each field's first old value kept (as JSON text) and restored once; once every versioned
+        // field has its value, the newer changes cannot alter it. A checkpoint holds the old value of every field at once:
+        // reading reaches no further (a field a checkpoint lacks, one versioned only since, keeps its current value).
         var oldest = new Dictionary<string, string?>(StringComparer.Ordinal);
         for (var i = newerFirst.Count - 1; i >= 0 && oldest.Count < Versioned.Length; i--)
         {
+            if (newerFirst[i].Checkpoint is { } checkpoint)
+            {
+                using var state = JsonDocument.Parse(checkpoint);
+                foreach (var field in state.RootElement.EnumerateObject())
+                {
+                    if (Paths.Contains(field.Name))
+                        oldest.TryAdd(field.Name, field.Value.ValueKind != JsonValueKind.Null ? field.Value.GetRawText() : null);
+                }
+                break;
+            }
             using var changes = JsonDocument.Parse(newerFirst[i].ChangesJson);
             foreach (var item in changes.RootElement.EnumerateArray())
             {
@@ -146,5 +170,8 @@ public sealed partial class Asset
     internal void AsOfVersionTime(DateTimeOffset? changedAt) => UpdatedAt = changedAt ?? RegisteredAt;
 }
 
-/// <summary>What an as-of read needs of a stored change: its version, its moment and its changed fields (see <see cref="AssetChange.ChangesJson"/>).</summary>
-internal sealed record RecordedChange(long Version, DateTimeOffset At, string ChangesJson);
+/// <summary>
+/// What an as-of read needs of a stored change: its version, its moment, its changed fields (see
+/// <see cref="AssetChange.ChangesJson"/>) and the state before it when it keeps one (<see cref="AssetChange.Checkpoint"/>).
+/// </summary>
+internal sealed record RecordedChange(long Version, DateTimeOffset At, string ChangesJson, string? Checkpoint = null);
