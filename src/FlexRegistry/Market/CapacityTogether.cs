@@ -72,6 +72,7 @@ public static class CapacityTogether
         // occurrences count as many times as that weekday recurs in the run, the last of them a whole number of weeks later.
         var breaks = Breakpoints(list, involved, products, firstDay, lastDay);
         var today = new List<(int I, int J, DateTimeOffset S, DateTimeOffset E)>();
+        var points = new List<DateTimeOffset>();
         for (var b = 0; b + 1 < breaks.Count; b++)
         {
             var (from, to) = (breaks[b], breaks[b + 1]);
@@ -128,7 +129,12 @@ public static class CapacityTogether
                 Record(i, j, s, e);
                 return;
             }
-            var points = new SortedSet<DateTimeOffset> { s, e };
+            // The distinct instants in [s, e] at which a third commitment starts or stops applying, in order (one
+            // list reused for every sweep of the run: this is the detection's innermost loop).
+            var bounds = points;
+            bounds.Clear();
+            bounds.Add(s);
+            bounds.Add(e);
             for (var k = 0; k < n; k++)
             {
                 if (!split[i, k] || !split[j, k])
@@ -136,20 +142,19 @@ public static class CapacityTogether
                 foreach (var (ks, ke) in active[k])
                 {
                     if (ks > s && ks < e)
-                        points.Add(ks);
+                        Insert(bounds, ks);
                     if (ke > s && ke < e)
-                        points.Add(ke);
+                        Insert(bounds, ke);
                 }
             }
             DateTimeOffset? runStart = null, runEnd = null;
-            var bounds = points.ToList();
             for (var p = 0; p + 1 < bounds.Count; p++)
             {
                 var (from, to) = (bounds[p], bounds[p + 1]);
                 var sum = kw[i] + kw[j];
                 for (var k = 0; k < n; k++)
                 {
-                    if (split[i, k] && split[j, k] && active[k].Any(x => x.S <= from && to <= x.E))
+                    if (split[i, k] && split[j, k] && Covers(active[k], from, to))
                         sum += kw[k];
                 }
                 if (sum > capacity + tolerance)
@@ -187,6 +192,27 @@ public static class CapacityTogether
         }
 
         void Record(int i, int j, DateTimeOffset s, DateTimeOffset e) => today.Add((i, j, s, e));
+
+        // Into the ordered list, unless an equal instant is there already (the first one kept, as a sorted set would).
+        static void Insert(List<DateTimeOffset> ordered, DateTimeOffset instant)
+        {
+            var at = ordered.Count;
+            while (at > 0 && ordered[at - 1] > instant)
+                at--;
+            if (at > 0 && ordered[at - 1] == instant)
+                return;
+            ordered.Insert(at, instant);
+        }
+
+        static bool Covers(List<(DateTimeOffset S, DateTimeOffset E)> windows, DateTimeOffset from, DateTimeOffset to)
+        {
+            foreach (var (ws, we) in windows)
+            {
+                if (ws <= from && to <= we)
+                    return true;
+            }
+            return false;
+        }
     }
 
     /// <summary>
