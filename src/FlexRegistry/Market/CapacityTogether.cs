@@ -35,20 +35,36 @@ public static class CapacityTogether
                     && StackingRules.Between(products[list[i].Product].Template, products[list[j].Product].Template) == StackingRule.StackableIfCapacitySplit;
         }
 
-        // A pair can only break the rule if its shares and every share that could join them exceed the capacity: the
-        // others are expanded only for such pairs, and only over the days they span.
+        // Two commitments can apply at one moment only if their periods overlap and their products' windows can meet (a
+        // common weekday, a common month, overlapping times of day: the pre-check the candidate query makes).
+        var meet = new bool[n, n];
+        for (var i = 0; i < n; i++)
+        {
+            var (ci, pi) = (list[i], products[list[i].Product]);
+            for (var j = 0; j < n; j++)
+            {
+                var (cj, pj) = (list[j], products[list[j].Product]);
+                meet[i, j] = split[i, j] && ci.Start < cj.End && cj.Start < ci.End
+                    && (pi.DayMask & pj.DayMask) != 0 && (pi.MonthMask & pj.MonthMask) != 0
+                    && pi.EarliestStartMinute < pj.LatestEndMinute && pj.EarliestStartMinute < pi.LatestEndMinute;
+            }
+        }
+
+        // A pair can only break the rule if its shares and every share that could join them (one that can apply with
+        // both) exceed the capacity: the others are expanded only for such pairs, and only over the days they span; an
+        // asset with no such pair is not expanded at all.
         var viable = new bool[n, n];
         var involved = new bool[n];
         for (var i = 0; i < n; i++)
         {
             for (var j = i + 1; j < n; j++)
             {
-                if (!split[i, j])
+                if (!meet[i, j])
                     continue;
                 var most = kw[i] + kw[j];
                 for (var k = 0; k < n; k++)
                 {
-                    if (split[i, k] && split[j, k])
+                    if (meet[i, k] && meet[j, k])
                         most += kw[k];
                 }
                 if (most <= capacity + tolerance)
@@ -56,7 +72,7 @@ public static class CapacityTogether
                 viable[i, j] = true;
                 involved[i] = involved[j] = true;
                 for (var k = 0; k < n; k++)
-                    involved[k] |= split[i, k] && split[j, k];
+                    involved[k] |= meet[i, k] && meet[j, k];
             }
         }
         if (!involved.Contains(true))
