@@ -35,20 +35,36 @@ public static class CapacityTogether
                     && StackingRules.Between(products[list[i].Product].Template, products[list[j].Product].Template) == StackingRule.StackableIfCapacitySplit;
         }
 
-        // A pair can only break the rule if its shares and every share that could join them exceed the capacity: the
-        // others are expanded only for such pairs, and only over the days they span.
+        // Two commitments can apply at one moment only if their periods overlap and their products' windows can meet (a
+        // common weekday, a common month, overlapping times of day: the pre-check the candidate query makes).
+        var meet = new bool[n, n];
+        for (var i = 0; i < n; i++)
+        {
+            var (ci, pi) = (list[i], products[list[i].Product]);
+            for (var j = 0; j < n; j++)
+            {
+                var (cj, pj) = (list[j], products[list[j].Product]);
+                meet[i, j] = split[i, j] && ci.Start < cj.End && cj.Start < ci.End
+                    && (pi.DayMask & pj.DayMask) != 0 && (pi.MonthMask & pj.MonthMask) != 0
+                    && pi.EarliestStartMinute < pj.LatestEndMinute && pj.EarliestStartMinute < pi.LatestEndMinute;
+            }
+        }
+
+        // A pair can only break the rule if its shares and every share that could join them (one that can apply with
+        // both) exceed the capacity: the others are expanded only for such pairs, and only over the days they span; an
+        // asset with no such pair is not expanded at all.
         var viable = new bool[n, n];
         var involved = new bool[n];
         for (var i = 0; i < n; i++)
         {
             for (var j = i + 1; j < n; j++)
             {
-                if (!split[i, j])
+                if (!meet[i, j])
                     continue;
                 var most = kw[i] + kw[j];
                 for (var k = 0; k < n; k++)
                 {
-                    if (split[i, k] && split[j, k])
+                    if (meet[i, k] && meet[j, k])
                         most += kw[k];
                 }
                 if (most <= capacity + tolerance)
@@ -56,7 +72,7 @@ public static class CapacityTogether
                 viable[i, j] = true;
                 involved[i] = involved[j] = true;
                 for (var k = 0; k < n; k++)
-                    involved[k] |= split[i, k] && split[j, k];
+                    involved[k] |= meet[i, k] && meet[j, k];
             }
         }
         if (!involved.Contains(true))
@@ -72,6 +88,7 @@ public static class CapacityTogether
         // occurrences count as many times as that weekday recurs in the run, the last of them a whole number of weeks later.
         var breaks = Breakpoints(list, involved, products, firstDay, lastDay);
         var today = new List<(int I, int J, DateTimeOffset S, DateTimeOffset E)>();
+        var points = new List<DateTimeOffset>();
         for (var b = 0; b + 1 < breaks.Count; b++)
         {
             var (from, to) = (breaks[b], breaks[b + 1]);
@@ -128,7 +145,12 @@ public static class CapacityTogether
                 Record(i, j, s, e);
                 return;
             }
-            var points = new SortedSet<DateTimeOffset> { s, e };
+            // The distinct instants in [s, e] at which a third commitment starts or stops applying, in order (one
+            // list reused for every sweep of the run: this is the detection's innermost loop).
+            var bounds = points;
+            bounds.Clear();
+            bounds.Add(s);
+            bounds.Add(e);
             for (var k = 0; k < n; k++)
             {
                 if (!split[i, k] || !split[j, k])
@@ -136,20 +158,19 @@ public static class CapacityTogether
                 foreach (var (ks, ke) in active[k])
                 {
                     if (ks > s && ks < e)
-                        points.Add(ks);
+                        Insert(bounds, ks);
                     if (ke > s && ke < e)
-                        points.Add(ke);
+                        Insert(bounds, ke);
                 }
             }
             DateTimeOffset? runStart = null, runEnd = null;
-            var bounds = points.ToList();
             for (var p = 0; p + 1 < bounds.Count; p++)
             {
                 var (from, to) = (bounds[p], bounds[p + 1]);
                 var sum = kw[i] + kw[j];
                 for (var k = 0; k < n; k++)
                 {
-                    if (split[i, k] && split[j, k] && active[k].Any(x => x.S <= from && to <= x.E))
+                    if (split[i, k] && split[j, k] && Covers(active[k], from, to))
                         sum += kw[k];
                 }
                 if (sum > capacity + tolerance)
@@ -187,6 +208,27 @@ public static class CapacityTogether
         }
 
         void Record(int i, int j, DateTimeOffset s, DateTimeOffset e) => today.Add((i, j, s, e));
+
+        // Into the ordered list, unless an equal instant is there already (the first one kept, as a sorted set would).
+        static void Insert(List<DateTimeOffset> ordered, DateTimeOffset instant)
+        {
+            var at = ordered.Count;
+            while (at > 0 && ordered[at - 1] > instant)
+                at--;
+            if (at > 0 && ordered[at - 1] == instant)
+                return;
+            ordered.Insert(at, instant);
+        }
+
+        static bool Covers(List<(DateTimeOffset S, DateTimeOffset E)> windows, DateTimeOffset from, DateTimeOffset to)
+        {
+            foreach (var (ws, we) in windows)
+            {
+                if (ws <= from && to <= we)
+                    return true;
+            }
+            return false;
+        }
     }
 
     /// <summary>

@@ -267,72 +267,99 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
     /// those with a known capacity and at least three commitments whose shares add up to more than it (with two, or
     /// with less committed, the pairwise rule is the whole rule), each with every commitment it has.
     /// </summary>
+    /// <remarks>
+    /// For a contract, portfolio or asset, one query reads every commitment of the scope's assets and the selection is
+    /// made here: grouping on the database and then reading the chosen assets' commitments again, in chunks, cost a
+    /// second pass over the same rows and a round trip per chunk (issue 18's new-contract detection). For a product or
+    /// the whole register, where few of the many assets qualify, the database selects them first.
+    /// </remarks>
     private async Task<Dictionary<AssetId, List<Commitment>>> CommittedTogetherAsync(ConflictScope scope, CancellationToken ct)
     {
         var (first, firstMembers, _) = Scoped(scope);
-        var commitments = Commitments();
         var inScope = (
             from c1 in first
             join m1 in firstMembers on c1.PortfolioId equals m1.PortfolioId
             where c1.From < c1.To && m1.From < c1.To && (m1.To == null || (m1.From < m1.To && c1.From < m1.To))
             select m1.AssetId).Distinct();
-        var candidates = await (
-                from m in db.PortfolioMembers
-                join c in commitments on m.PortfolioId equals c.PortfolioId
-                join a in db.Assets on m.AssetId equals a.Id
-                where inScope.Contains(m.AssetId) && a.RatedCapacityKw != null
-                      && c.From < c.To && m.From < c.To && (m.To == null || (m.From < m.To && c.From < m.To))
-                select new
-                {
-                    m.AssetId,
-                    Capacity = a.RatedCapacityKw!.Value,
-                    Kw = (m.CapacityKw ?? a.RatedCapacityKw!.Value) < c.ContractedCapacityKw ? (m.CapacityKw ?? a.RatedCapacityKw!.Value) : c.ContractedCapacityKw,
-                })
-            .GroupBy(x => x.AssetId)
-            .Where(g => g.Count() >= 3 && g.Sum(x => x.Kw) > g.Max(x => x.Capacity) + CapacityTolerance)
-            .Select(g => g.Key)
-            .ToListAsync(ct);
-        return await CommitmentsOfAsync(candidates, ct);
+        if (scope.Kind is ConflictScope.AllKind or ConflictScope.ProductKind)
+        {
+            // A scope of most of the register: the database picks the assets, so that only theirs are read.
+            var commitments = Commitments();
+            var candidates = await (
+                    from m in db.PortfolioMembers
+                    join c in commitments on m.PortfolioId equals c.PortfolioId
+                    join a in db.Assets on m.AssetId equals a.Id
+                    where inScope.Contains(m.AssetId) && a.RatedCapacityKw != null
+                          && c.From < c.To && m.From < c.To && (m.To == null || (m.From < m.To && c.From < m.To))
+                    select new
+                    {
+                        m.AssetId,
+                        Capacity = a.RatedCapacityKw!.Value,
+                        Kw = (m.CapacityKw ?? a.RatedCapacityKw!.Value) < c.ContractedCapacityKw ? (m.CapacityKw ?? a.RatedCapacityKw!.Value) : c.ContractedCapacityKw,
+                    })
+                .GroupBy(x => x.AssetId)
+                .Where(g => g.Count() >= 3 && g.Sum(x => x.Kw) > g.Max(x => x.Capacity) + CapacityTolerance)
+                .Select(g => g.Key)
+                .ToListAsync(ct);
+            return await CommitmentsOfAsync(candidates, ct);
+        }
+        var together = await CommitmentsOfAsync(db.Assets.Where(a => inScope.Contains(a.Id) && a.RatedCapacityKw != null), ct);
+        foreach (var (asset, list) in together)
+        {
+            var capacity = list[0].AssetCapacityKw!.Value;
+            if (!(list.Count >= 3 && list.Sum(c => Math.Min(c.MemberKw ?? capacity, c.ContractedKw)) > capacity + CapacityTolerance))
+                together.Remove(asset);
+        }
+        return together;
     }
 
     /// <summary>Every commitment (active or terminated contract, a membership overlapping it) of each of <paramref name="assets"/>.</summary>
     private async Task<Dictionary<AssetId, List<Commitment>>> CommitmentsOfAsync(IReadOnlyCollection<AssetId> assets, CancellationToken ct)
     {
-        var commitments = Commitments();
         var together = new Dictionary<AssetId, List<Commitment>>();
         foreach (var chunk in assets.Chunk(500))
         {
             var ids = chunk.ToList();
-            var rows = await (
-                    from m in db.PortfolioMembers
-                    join c in commitments on m.PortfolioId equals c.PortfolioId
-                    join a in db.Assets on m.AssetId equals a.Id
-                    where ids.Contains(m.AssetId) && c.From < c.To && m.From < c.To && (m.To == null || (m.From < m.To && c.From < m.To))
-                    select new
-                    {
-                        a.Id,
-                        a.RatedCapacityKw,
-                        a.Parties,
-                        C = c.Id,
-                        c.ProductId,
-                        c.PortfolioId,
-                        c.SellerId,
-                        c.BuyerId,
-                        c.ContractedCapacityKw,
-                        CF = c.From,
-                        CT = c.To,
-                        MK = m.CapacityKw,
-                        MF = m.From,
-                        MT = m.To,
-                    })
-                .AsNoTracking().ToListAsync(ct);
-            foreach (var r in rows)
-            {
-                if (!together.TryGetValue(r.Id, out var list))
-                    together[r.Id] = list = [];
-                list.Add(new Commitment(r.Id, r.RatedCapacityKw, r.Parties, r.C, r.ProductId, r.PortfolioId, r.SellerId, r.BuyerId, r.ContractedCapacityKw,
-                    r.CF, r.CT, r.MK, r.MF, r.MT));
-            }
+            foreach (var (asset, list) in await CommitmentsOfAsync(db.Assets.Where(a => ids.Contains(a.Id)), ct))
+                together[asset] = list;
+        }
+        return together;
+    }
+
+    /// <summary>Every commitment (active or terminated contract, a membership overlapping it) of each of <paramref name="assets"/>, in one query.</summary>
+    private async Task<Dictionary<AssetId, List<Commitment>>> CommitmentsOfAsync(IQueryable<Asset> assets, CancellationToken ct)
+    {
+        var commitments = Commitments();
+        var together = new Dictionary<AssetId, List<Commitment>>();
+        var rows = await (
+                from m in db.PortfolioMembers
+                join c in commitments on m.PortfolioId equals c.PortfolioId
+                join a in assets on m.AssetId equals a.Id
+                where c.From < c.To && m.From < c.To && (m.To == null || (m.From < m.To && c.From < m.To))
+                select new
+                {
+                    a.Id,
+                    a.RatedCapacityKw,
+                    a.Parties,
+                    C = c.Id,
+                    c.ProductId,
+                    c.PortfolioId,
+                    c.SellerId,
+                    c.BuyerId,
+                    c.ContractedCapacityKw,
+                    CF = c.From,
+                    CT = c.To,
+                    MK = m.CapacityKw,
+                    MF = m.From,
+                    MT = m.To,
+                })
+            .AsNoTracking().ToListAsync(ct);
+        foreach (var r in rows)
+        {
+            if (!together.TryGetValue(r.Id, out var list))
+                together[r.Id] = list = [];
+            list.Add(new Commitment(r.Id, r.RatedCapacityKw, r.Parties, r.C, r.ProductId, r.PortfolioId, r.SellerId, r.BuyerId, r.ContractedCapacityKw,
+                r.CF, r.CT, r.MK, r.MF, r.MT));
         }
         return together;
     }
