@@ -103,11 +103,23 @@ bench_wait_ready() {
 
 bench() { dotnet "$BENCH_DLL" "$@"; }
 
+# bench_commit: BENCH_COMMIT if set; else the checkout's commit (and whether it has uncommitted changes) when BENCH_ROOT
+# is the top of a git work tree; else "unknown" (a `git archive` extract has no repository, or sits inside another one).
+bench_commit() {
+    if [[ -n ${BENCH_COMMIT:-} ]]; then
+        echo "$BENCH_COMMIT"
+    elif [[ $(git -C "$BENCH_ROOT" rev-parse --show-toplevel 2>/dev/null) == "$(cd "$BENCH_ROOT" && pwd -P)" ]]; then
+        echo "$(git -C "$BENCH_ROOT" rev-parse --short HEAD)$(git -C "$BENCH_ROOT" diff --quiet || echo ' (uncommitted changes)')"
+    else
+        echo unknown
+    fi
+}
+
 # bench_header: what, when, where, which commit (first lines of every results file).
 bench_header() {
     echo "# $1"
     echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    echo "commit: $(git -C "$BENCH_ROOT" rev-parse --short HEAD)$(git -C "$BENCH_ROOT" diff --quiet || echo ' (uncommitted changes)')"
+    echo "commit: $(bench_commit)"
     echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
     echo "dotnet: $(dotnet --version)"
 }

@@ -4,6 +4,8 @@ using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using FlexRegistry.Client;
 using FlexRegistry.Client.Contracts;
+using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace FlexRegistry.Bench;
 
@@ -13,6 +15,8 @@ namespace FlexRegistry.Bench;
 /// public groups, so the search pages run over the whole register) and signs in the way people do: an invitation
 /// accepted in the page with a local account, the session cookie kept. Each page is driven closed loop at low
 /// concurrency (latency ≈ server time, not queueing); the figure is p99 and its ratio to the bare page's p99.
+/// A second person, of the organisation that registered the loaded assets (invited by the registry operator), views the
+/// dashboard and the search page too: their chart counts every loaded asset (the shared count of <c>AssetsByArea</c>).
 /// </summary>
 public static partial class PagesBench
 {
@@ -22,31 +26,35 @@ public static partial class PagesBench
         var warmup = TimeSpan.FromSeconds(args.Number("warmup", 5));
         var concurrency = args.Count("concurrency", 4);
         var ids = await ReadsBench.SampleIdsAsync(args.Require("provider"), args.Require("connection"), args.Count("ids", 10_000));
-        var cookies = new CookieContainer();
-        using var http = new HttpClient(new SocketsHttpHandler { CookieContainer = cookies, AllowAutoRedirect = false, MaxConnectionsPerServer = 64 })
-        {
-            BaseAddress = new Uri(args.Require("url")),
-            Timeout = TimeSpan.FromSeconds(60),
-        };
-        await SignInAsync(http, args.Require("operator-secret"));
+        var url = new Uri(args.Require("url"));
+        var operatorSecret = args.Require("operator-secret");
+        using var http = WebClient(url);
+        var (registration, token) = await Registry.VerifiedSystemOperatorAsync(http, operatorSecret);
+        await SignInAsync(http, registration.ParticipantId, token, "dso.example");
+        // The registrant of the loaded assets: its people see all of them (the registry operator may invite them).
+        using var registrantHttp = WebClient(url);
+        var registrant = await RegistrantOfAsync(args.Require("provider"), args.Require("connection"), ids[0]);
+        await SignInAsync(registrantHttp, registrant, await Registry.TokenAsync(http, "registry-operator", operatorSecret), "flex.example");
 
-        (string Name, Func<long, string> Path)[] pages =
+        (string Name, HttpClient Client, Func<long, string> Path)[] pages =
         [
-            ("dashboard", _ => "dashboard"),
-            ("asset-search", i => $"assets?purpose=procurement&dnoArea={10 + (i % 14)}"),
-            ("asset", i => $"assets/{ids[i % ids.Length]}?purpose=procurement"),
-            ("directory", _ => "directory"),
-            ("products", _ => "products"),
-            ("conflicts", _ => "conflicts"),
-            ("access-log", _ => "organisation/access-log"),
+            ("dashboard", http, _ => "dashboard"),
+            ("asset-search", http, i => $"assets?purpose=procurement&dnoArea={10 + (i % 14)}"),
+            ("asset", http, i => $"assets/{ids[i % ids.Length]}?purpose=procurement"),
+            ("directory", http, _ => "directory"),
+            ("products", http, _ => "products"),
+            ("conflicts", http, _ => "conflicts"),
+            ("access-log", http, _ => "organisation/access-log"),
+            ("registrant-dashboard", registrantHttp, _ => "dashboard"),
+            ("registrant-asset-search", registrantHttp, i => $"assets?dnoArea={10 + (i % 14)}"),
         ];
         using var bareHttp = Registry.Http(new Uri(args.Require("bare-url")));
         var bare = await LoadGenerator.SaturateAsync(bareHttp, _ => new HttpRequestMessage(HttpMethod.Get, "bare/page"), concurrency, duration, warmup);
         Report("bare-page", bare, null);
         var failed = false;
-        foreach (var (name, path) in pages)
+        foreach (var (name, client, path) in pages)
         {
-            var result = await LoadGenerator.SaturateAsync(http, i => new HttpRequestMessage(HttpMethod.Get, path(i)), concurrency, duration, warmup);
+            var result = await LoadGenerator.SaturateAsync(client, i => new HttpRequestMessage(HttpMethod.Get, path(i)), concurrency, duration, warmup);
             Report(name, result, bare.Latencies.Percentile(99));
             failed |= result.Errors > 0 || result.Conflicts > 0;
         }
@@ -61,12 +69,42 @@ public static partial class PagesBench
             $"RESULT target={target} ok_per_s={result.OkPerSecond:F0} p50_ms={result.Latencies.Percentile(50):F2} p99_ms={p99:F2} errors={result.Errors + result.Conflicts}{(bareP99 is { } b ? $" ratio_to_bare_p99={p99 / b:F1}" : "")}"));
     }
 
-    /// <summary>A system operator's person: invited over the API, the invitation accepted in the page (antiforgery token and all).</summary>
-    private static async Task SignInAsync(HttpClient http, string operatorSecret)
+    /// <summary>A client keeping one person's session cookie, following no redirects.</summary>
+    private static HttpClient WebClient(Uri url) =>
+        new(new SocketsHttpHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false, MaxConnectionsPerServer = 64 })
+        {
+            BaseAddress = url,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+
+    /// <summary>The participant that registered the asset (the loader registered them all).</summary>
+    private static async Task<string> RegistrantOfAsync(string provider, string connection, string assetId)
     {
-        var (registration, token) = await Registry.VerifiedSystemOperatorAsync(http, operatorSecret);
-        var email = $"bench.person.{Guid.NewGuid():N}"[..24] + "@dso.example";
-        using var invite = new HttpRequestMessage(HttpMethod.Post, $"api/v1/participants/{registration.ParticipantId}/users")
+        const string Sql = "SELECT \"RegistrantId\" FROM assets WHERE \"Id\" = @id";
+        if (provider == "postgres")
+        {
+            await using var source = NpgsqlDataSource.Create(connection);
+            await using var command = source.CreateCommand(Sql);
+            command.Parameters.AddWithValue("id", assetId);
+            return (string)(await command.ExecuteScalarAsync())!;
+        }
+        await using var db = new SqliteConnection(connection);
+        await db.OpenAsync();
+        await using var query = db.CreateCommand();
+        query.CommandText = Sql;
+        query.Parameters.AddWithValue("@id", assetId);
+        return (string)(await query.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>
+    /// A person of <paramref name="participantId"/> with assets:read and participants:read: invited over the API with
+    /// <paramref name="token"/> (the organisation's or the registry operator's), the invitation accepted in the page
+    /// (antiforgery token and all); <paramref name="http"/> then holds the session cookie.
+    /// </summary>
+    private static async Task SignInAsync(HttpClient http, string participantId, string token, string emailDomain)
+    {
+        var email = $"bench.person.{Guid.NewGuid():N}"[..24] + "@" + emailDomain;
+        using var invite = new HttpRequestMessage(HttpMethod.Post, $"api/v1/participants/{participantId}/users")
         {
             Content = JsonContent.Create(new InviteUserRequest { Email = email, Name = "Bench Person", Permissions = ["participants:read", "assets:read"] },
                 options: FlexRegistryClient.Json),

@@ -118,6 +118,8 @@ public static class RegistryComposition
         services.AddScoped<AssetRelations>();
         services.AddScoped<AssetVisibility>();
         services.AddScoped<AssetQueries>();
+        services.AddSingleton(configuration.GetSection("AssetsByArea").Get<AssetsByAreaOptions>() ?? new AssetsByAreaOptions());
+        services.AddSingleton<AssetsByArea>();
         services.AddSingleton(configuration.GetSection("AssetExport").Get<ExportOptions>() ?? new ExportOptions());
         services.AddScoped<ExportAssets>();
         services.AddSingleton(configuration.GetSection("AssetAccess").Get<AssetAccessOptions>() ?? new AssetAccessOptions());

@@ -109,13 +109,19 @@ public sealed class AssetQueries(RegistryDbContext db, Readers readers, AssetVis
     /// status) index alone, the few assets with several parties by a partial index, attachments and operator claims
     /// from the participant's own rows. The registry operator's count reads the (area, type, status) index alone.
     /// </remarks>
-    public async Task<IReadOnlyList<AreaCount>> CountByAreaAsync(Caller caller, CancellationToken ct)
+    public Task<IReadOnlyList<AreaCount>> CountByAreaAsync(Caller caller, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(caller);
+        return CountByAreaAsync(caller.IsRegistryOperator ? null : caller.ParticipantId, ct);
+    }
+
+    /// <summary>As <see cref="CountByAreaAsync(Caller, CancellationToken)"/>: the assets <paramref name="party"/> is a party to, or (null) all.</summary>
+    public async Task<IReadOnlyList<AreaCount>> CountByAreaAsync(ParticipantId? party, CancellationToken ct)
+    {
         var assets = db.Assets.AsNoTracking().Where(a => a.Status != AssetStatus.Merged);
-        IReadOnlyList<Expression<Func<Asset, bool>>> parts = caller.IsRegistryOperator
-            ? [a => true]
-            : relations.HoldingParts(caller.ParticipantId, Relations.Parties);
+        IReadOnlyList<Expression<Func<Asset, bool>>> parts = party is { } participant
+            ? relations.HoldingParts(participant, Relations.Parties)
+            : [a => true];
         var counts = new Dictionary<int, long>();
         long unknown = 0;
         foreach (var part in parts)

@@ -9,13 +9,13 @@ namespace FlexRegistry.Pages;
 
 /// <summary>The organisation's notices and tasks (BUC.4 step 7: <c>GET /api/v1/notices</c>) and its assets by area.</summary>
 [Authorize(Policy = PagePolicies.Participant)]
-public sealed class DashboardModel(Notices notices, ParticipantQueries participants, AssetQueries assets) : RegistryPage
+public sealed class DashboardModel(Notices notices, ParticipantQueries participants, AssetsByArea assetsByArea) : RegistryPage
 {
     public override string Title => "Dashboard";
 
     public IReadOnlyList<NoticeResponse> Notices { get; private set; } = [];
     public ParticipantResponse? Organisation { get; private set; }
-    public IReadOnlyList<AreaCount>? Areas { get; private set; }
+    public AreaCounts? Areas { get; private set; }
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -24,7 +24,7 @@ public sealed class DashboardModel(Notices notices, ParticipantQueries participa
         if (caller.Scopes.Contains(Scopes.ParticipantRead))
             Notices = await notices.ListAsync(caller, ct);
         if (caller.Scopes.Contains(Scopes.AssetsRead))
-            Areas = await assets.CountByAreaAsync(caller, ct);
+            Areas = await assetsByArea.CountAsync(caller, ct);
     }
 
     /// <summary>The page that resolves a notice (the notice names its API resource).</summary>

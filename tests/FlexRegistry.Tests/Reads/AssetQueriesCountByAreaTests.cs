@@ -15,7 +15,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FlexRegistry.Tests.Reads;
 
 /// <summary>
-/// The assets-by-area chart of the dashboard and the search page (<see cref="AssetQueries.CountByAreaAsync"/>) counts by
+/// The assets-by-area chart of the dashboard and the search page (<see cref="AssetQueries.CountByAreaAsync(Caller, CancellationToken)"/>) counts by
 /// index-usable parts of the visibility rule. Its numbers must be exactly those of a direct count, for every kind of
 /// reader: built through the API (registrations, an attached installer, current, future and ended operator claims, a
 /// reviewed merge across registrants, a decommissioning), then compared with the relationships the visibility rule

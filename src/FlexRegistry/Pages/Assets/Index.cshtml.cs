@@ -14,7 +14,7 @@ namespace FlexRegistry.Pages.Assets;
 /// of your assets by area.
 /// </summary>
 [Authorize(Policy = PagePolicies.AssetsRead)]
-public sealed class AssetSearchModel(AssetQueries assets) : RegistryPage
+public sealed class AssetSearchModel(AssetQueries assets, AssetsByArea assetsByArea) : RegistryPage
 {
     public override string Title => "Assets";
 
@@ -27,7 +27,7 @@ public sealed class AssetSearchModel(AssetQueries assets) : RegistryPage
     [BindProperty(SupportsGet = true, Name = "cursor")] public string? Cursor { get; set; }
 
     public Page<AssetSummary>? Results { get; private set; }
-    public IReadOnlyList<AreaCount>? Areas { get; private set; }
+    public AreaCounts? Areas { get; private set; }
     public bool CanRegister => Caller.Scopes.Contains(Scopes.AssetsWrite);
     public bool CanImport => Caller.Scopes.Contains(Scopes.AssetsImport);
 
@@ -62,7 +62,7 @@ public sealed class AssetSearchModel(AssetQueries assets) : RegistryPage
         if (await RunAsync(async () => Results = await assets.SearchAsync(search, Caller, ct)) is { } failed)
             return failed;
         if (Cursor is null)
-            Areas = await assets.CountByAreaAsync(Caller, ct);
+            Areas = await assetsByArea.CountAsync(Caller, ct);
         return Page();
     }
 }
