@@ -48,11 +48,12 @@ public sealed class AssetsByArea(IServiceScopeFactory scopes, AssetsByAreaOption
         ArgumentNullException.ThrowIfNull(caller);
         var scope = new Scope(caller.IsRegistryOperator ? null : caller.ParticipantId);
         var now = time.GetUtcNow();
-        if (_shared.TryGetValue(scope, out var shared) && now - shared.Counted.At < options.MaxAge)
+        if (_shared.TryGetValue(scope, out var shared) && shared.Counted is var held && now - held.At < options.MaxAge)
         {
-            if (now - shared.Counted.At >= options.RefreshAfter)
+            // This view gets the figure it found, even if the recount it starts finishes before the page is drawn.
+            if (now - held.At >= options.RefreshAfter)
                 shared.StartRefresh(this, scope);
-            return new AreaCounts(shared.Counted.Areas, shared.Counted.At);
+            return new AreaCounts(held.Areas, held.At);
         }
         var counted = await CountNowAsync(scope, ct);
         if (counted.Total < options.CacheFrom)
