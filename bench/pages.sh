@@ -3,12 +3,14 @@
 # beside a bare static page of a rendered page's size served by the bench's bare host in the same run.
 #   0. load: BENCH_ASSETS synthetic assets through the register's own bulk path (as reads.sh: POST /api/v1/asset-imports);
 #   1. a system operator's person signs in as people do (an invitation accepted in the page, a local account), and a
-#      person of the registrant of the loaded assets (invited by the registry operator);
+#      person of the registrant of the loaded assets (invited by the registry operator), and a person of the registry operator;
 #   2. each page closed loop at BENCH_CONCURRENCY (default 4: latency ~ server time, not queueing) for BENCH_DURATION s:
 #      dashboard, asset search by DNO area (purpose procurement, logged), one asset (logged), directory, products,
 #      conflicts, access log; then the registrant's dashboard and asset search (its chart counts every loaded asset:
-#      the shared count; AssetsByArea__CacheFrom=1000000000 in the environment turns sharing off for an A/B); the bare
-#      page first.
+#      the shared count; AssetsByArea__CacheFrom=1000000000 in the environment turns sharing off for an A/B); then a
+#      person of the registry operator (every permission; its authenticator code entered as an app computes it): its
+#      dashboard (the whole register's shared count), asset search by area (purpose registry-administration, logged),
+#      the participants queue, the audit log and the duplicates queue; the bare page first.
 # The results header names the commit: BENCH_COMMIT if set, else the checkout's, else "unknown" (a `git archive` extract).
 # Scale knobs: BENCH_ASSETS (default 100000; the goal's scale is 1000000), BENCH_DURATION (s, default 15),
 # BENCH_CONCURRENCY (default 4), BENCH_WARMUP (s, default 5), BENCH_PROVIDERS (default "postgres sqlite").

@@ -17,6 +17,8 @@ namespace FlexRegistry.Bench;
 /// concurrency (latency ≈ server time, not queueing); the figure is p99 and its ratio to the bare page's p99.
 /// A second person, of the organisation that registered the loaded assets (invited by the registry operator), views the
 /// dashboard and the search page too: their chart counts every loaded asset (the shared count of <c>AssetsByArea</c>).
+/// A third, of the registry operator (its accounts need an authenticator code), views its dashboard (the whole
+/// register), the asset search, and its work queues: participants, the audit log, duplicates.
 /// </summary>
 public static partial class PagesBench
 {
@@ -30,11 +32,15 @@ public static partial class PagesBench
         var operatorSecret = args.Require("operator-secret");
         using var http = WebClient(url);
         var (registration, token) = await Registry.VerifiedSystemOperatorAsync(http, operatorSecret);
-        await SignInAsync(http, registration.ParticipantId, token, "dso.example");
+        await SignInAsync(http, registration.ParticipantId, token, "dso.example", ReaderPermissions);
         // The registrant of the loaded assets: its people see all of them (the registry operator may invite them).
         using var registrantHttp = WebClient(url);
         var registrant = await RegistrantOfAsync(args.Require("provider"), args.Require("connection"), ids[0]);
-        await SignInAsync(registrantHttp, registrant, await Registry.TokenAsync(http, "registry-operator", operatorSecret), "flex.example");
+        var operatorToken = await Registry.TokenAsync(http, "registry-operator", operatorSecret);
+        await SignInAsync(registrantHttp, registrant, operatorToken, "flex.example", ReaderPermissions);
+        // A person of the registry operator: every permission, and the authenticator code its accounts need.
+        using var operatorHttp = WebClient(url);
+        await SignInAsOperatorAsync(operatorHttp, operatorToken);
 
         (string Name, HttpClient Client, Func<long, string> Path)[] pages =
         [
@@ -47,6 +53,11 @@ public static partial class PagesBench
             ("access-log", http, _ => "organisation/access-log"),
             ("registrant-dashboard", registrantHttp, _ => "dashboard"),
             ("registrant-asset-search", registrantHttp, i => $"assets?dnoArea={10 + (i % 14)}"),
+            ("operator-dashboard", operatorHttp, _ => "dashboard"),
+            ("operator-asset-search", operatorHttp, i => $"assets?purpose=registry-administration&dnoArea={10 + (i % 14)}"),
+            ("operator-participants", operatorHttp, _ => "operator/participants"),
+            ("operator-audit", operatorHttp, _ => "operator/audit"),
+            ("operator-duplicates", operatorHttp, _ => "duplicates"),
         ];
         using var bareHttp = Registry.Http(new Uri(args.Require("bare-url")));
         var bare = await LoadGenerator.SaturateAsync(bareHttp, _ => new HttpRequestMessage(HttpMethod.Get, "bare/page"), concurrency, duration, warmup);
@@ -96,17 +107,54 @@ public static partial class PagesBench
         return (string)(await query.ExecuteScalarAsync())!;
     }
 
+    private static readonly string[] ReaderPermissions = ["participants:read", "assets:read"];
+
     /// <summary>
-    /// A person of <paramref name="participantId"/> with assets:read and participants:read: invited over the API with
+    /// A person of the registry operator (the participant of <paramref name="operatorToken"/>) with every permission, on an
+    /// email domain the operator approves for itself, signed in with a local account and its authenticator set up (a code
+    /// computed from the key the page shows, as an app does); <paramref name="http"/> then holds the session cookie.
+    /// </summary>
+    private static async Task SignInAsOperatorAsync(HttpClient http, string operatorToken)
+    {
+        var operatorId = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(operatorToken).GetClaim("participant_id").Value;
+        var domain = $"ops{Guid.NewGuid():N}"[..9] + ".example";
+        using var approve = new HttpRequestMessage(HttpMethod.Post, $"api/v1/participants/{operatorId}/email-domains")
+        {
+            Content = JsonContent.Create(new ApproveEmailDomainRequest { Domain = domain }, options: FlexRegistryClient.Json),
+        };
+        approve.Headers.Authorization = new AuthenticationHeaderValue("Bearer", operatorToken);
+        using (var approved = await http.SendAsync(approve))
+        {
+            if (!approved.IsSuccessStatusCode)
+                throw new InvalidOperationException($"approving {domain} failed: {(int)approved.StatusCode} {await approved.Content.ReadAsStringAsync()}");
+        }
+        await SignInAsync(http, operatorId, operatorToken, domain, [.. FlexRegistry.Auth.Scopes.All]);
+        var setup = await http.GetStringAsync("account/two-factor");
+        var key = AuthenticatorKey().Match(setup) is { Success: true } k ? WebUtility.HtmlDecode(k.Groups[1].Value)
+            : throw new InvalidOperationException("The two-factor page shows no authenticator key.");
+        using var confirmed = await http.PostAsync("account/two-factor", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["code"] = FlexRegistry.Tests.Infrastructure.Totp.Code(key),
+            ["__RequestVerificationToken"] = AntiforgeryOf(setup),
+        }));
+        if (confirmed.StatusCode != HttpStatusCode.Redirect)
+            throw new InvalidOperationException($"the authenticator code was refused: {(int)confirmed.StatusCode}");
+        using var queue = await http.GetAsync("operator/participants");
+        if (queue.StatusCode != HttpStatusCode.OK)
+            throw new InvalidOperationException($"the registry operator's person cannot open its queue: {(int)queue.StatusCode}");
+    }
+
+    /// <summary>
+    /// A person of <paramref name="participantId"/> with <paramref name="permissions"/>: invited over the API with
     /// <paramref name="token"/> (the organisation's or the registry operator's), the invitation accepted in the page
     /// (antiforgery token and all); <paramref name="http"/> then holds the session cookie.
     /// </summary>
-    private static async Task SignInAsync(HttpClient http, string participantId, string token, string emailDomain)
+    private static async Task SignInAsync(HttpClient http, string participantId, string token, string emailDomain, string[] permissions)
     {
         var email = $"bench.person.{Guid.NewGuid():N}"[..24] + "@" + emailDomain;
         using var invite = new HttpRequestMessage(HttpMethod.Post, $"api/v1/participants/{participantId}/users")
         {
-            Content = JsonContent.Create(new InviteUserRequest { Email = email, Name = "Bench Person", Permissions = ["participants:read", "assets:read"] },
+            Content = JsonContent.Create(new InviteUserRequest { Email = email, Name = "Bench Person", Permissions = permissions },
                 options: FlexRegistryClient.Json),
         };
         invite.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -116,8 +164,7 @@ public static partial class PagesBench
         var invitation = (await invited.Content.ReadFromJsonAsync<InviteUserResponse>(FlexRegistryClient.Json))!;
         var acceptPath = $"account/accept?token={Uri.EscapeDataString(invitation.InvitationToken)}";
         var form = await http.GetStringAsync(acceptPath);
-        var antiforgery = Antiforgery().Match(form) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups[1].Value)
-            : throw new InvalidOperationException("The invitation page has no antiforgery token.");
+        var antiforgery = AntiforgeryOf(form);
         const string Password = "bench password that is long enough";
         using var accepted = await http.PostAsync("account/accept", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -133,6 +180,13 @@ public static partial class PagesBench
             throw new InvalidOperationException($"the signed-in person's dashboard answered {(int)dashboard.StatusCode}");
     }
 
+    private static string AntiforgeryOf(string form) =>
+        Antiforgery().Match(form) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups[1].Value)
+            : throw new InvalidOperationException("The page has no antiforgery token.");
+
     [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]
     private static partial Regex Antiforgery();
+
+    [GeneratedRegex("id=\"authenticator-key\">([^<]+)<")]
+    private static partial Regex AuthenticatorKey();
 }
