@@ -16,6 +16,7 @@
 # through the API takes a while (see docs/benchmarks.md). Run on a quiet machine for figures that mean anything.
 # Scale knobs: BENCH_ASSETS (default 100000), BENCH_SQLITE_ASSETS (default BENCH_ASSETS), BENCH_DURATION (s, default 15),
 # BENCH_CONCURRENCY (default 32), BENCH_WARMUP (s, default 10), BENCH_PROVIDERS (default "postgres sqlite").
+# BENCH_READS_ONLY=lookup runs steps 0 and 1 only (no search, no export): for A/B runs of the lookup alone.
 # A database loaded beforehand (e.g. by an earlier run with BENCH_KEEP_WORK=1, or the load step run by hand) can be
 # measured again without loading: BENCH_PG_CONNECTION / BENCH_SQLITE_CONNECTION name it and BENCH_SKIP_LOAD=1 skips step 0.
 # Output: bench/results/reads-<provider>.txt
@@ -81,6 +82,7 @@ for provider in ${BENCH_PROVIDERS:-postgres sqlite}; do
             floor_p99=$(sed -n 's/.*RESULT .*p99_ms=\([0-9.]*\).*/\1/p' "$BENCH_WORK/floor-rate.txt")
             bare_p99=$(sed -n 's/.*RESULT .*p99_ms=\([0-9.]*\).*/\1/p' "$BENCH_WORK/bare-rate.txt")
         fi
+        if [[ ${BENCH_READS_ONLY:-} != lookup ]]; then
         echo "## area + type search, 100 rows: saturation, then p99 at half of it"
         bench reads "${common[@]}" --target search --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" | tee "$BENCH_WORK/search.txt" || echo "bench: that target failed (exit $?); the run goes on"
         search_sat=$(sed -n 's/.*RESULT target=search mode=saturate rate= ok_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/search.txt")
@@ -96,6 +98,7 @@ for provider in ${BENCH_PROVIDERS:-postgres sqlite}; do
             bench reads "${common[@]}" --target raw-export | tee "$BENCH_WORK/raw-export.txt" || echo "bench: that target failed (exit $?); the run goes on"
             floor_export=$(sed -n 's/.*RESULT target=raw-export .*rows_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/raw-export.txt")
         fi
+        fi
         echo "## summary"
         echo "lookup saturation: $get_sat/s; bare: $bare_sat/s; ratio: $(awk "BEGIN{printf \"%.2f\", $get_sat/$bare_sat}") (goal >= 0.50)"
         echo "lookup p99 at $((get_sat / 2))/s: ${get_p99} ms (goal <= 5 ms)"
@@ -103,9 +106,11 @@ for provider in ${BENCH_PROVIDERS:-postgres sqlite}; do
             echo "floor: reads + access-log write $floor_sat/s ($(awk "BEGIN{printf \"%.2f\", $floor_sat/$bare_sat}") x bare), reads alone $reads_sat/s ($(awk "BEGIN{printf \"%.2f\", $reads_sat/$bare_sat}") x bare); lookup / floor: $(awk "BEGIN{printf \"%.2f\", $get_sat/$floor_sat}")"
             echo "p99 at $((get_sat / 2))/s: floor ${floor_p99} ms, bare GET ${bare_p99} ms"
         fi
+        if [[ ${BENCH_READS_ONLY:-} != lookup ]]; then
         echo "search saturation: $search_sat/s; p99 at half: ${search_p99} ms (goal <= 50 ms)"
         echo "export: $exported rows/s (goal >= 100000); raw read: $raw rows/s; ratio: $(awk "BEGIN{printf \"%.2f\", $exported/$raw}")"
         [[ -n $floor_export ]] && echo "export floor (raw read + JSON + every row logged by COPY, no HTTP): $floor_export rows/s; export / floor: $(awk "BEGIN{printf \"%.2f\", $exported/$floor_export}")"
+        fi
         bench_stop_app
         bench_stop_app
     } > >(tee "$out") 2>&1

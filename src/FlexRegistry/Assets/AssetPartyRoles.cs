@@ -100,18 +100,13 @@ public sealed class AssetPartyRoles
 /// </summary>
 public sealed class AssetPartyRelationships(RegistryDbContext db) : IAssetRelationshipSource
 {
-    public async Task AddPartiesAsync(IReadOnlyList<Asset> assets, DateTimeOffset at, AssetPartyMap parties, CancellationToken ct)
+    public IQueryable<AssetRelationRow>? Parties(IReadOnlyList<Asset> assets, DateTimeOffset at, AssetPartyMap parties)
     {
         ArgumentNullException.ThrowIfNull(assets);
-        ArgumentNullException.ThrowIfNull(parties);
-        if (assets.Count == 0)
-            return;
         var ids = assets.Select(a => a.Id).Distinct().ToList();
-        var rows = await db.AssetParties.AsNoTracking()
+        return db.AssetParties.AsNoTracking()
             .Where(p => ids.Contains(p.AssetId) && p.Status == AssetPartyStatus.Active)
-            .Select(p => new { p.AssetId, p.ParticipantId }).ToListAsync(ct);
-        foreach (var row in rows)
-            parties.Add(row.AssetId, row.ParticipantId, Relation.Owner);
+            .Select(p => new AssetRelationRow { AssetId = p.AssetId, ParticipantId = p.ParticipantId, Relation = Relation.Owner });
     }
 
     public Expression<Func<Asset, bool>>? Holding(ParticipantId participant, Relation relations, DateTimeOffset at)

@@ -13,18 +13,14 @@ namespace FlexRegistry.Market;
 /// </summary>
 public sealed class OperatorClaimRelationships(RegistryDbContext db) : IAssetRelationshipSource
 {
-    public async Task AddPartiesAsync(IReadOnlyList<Asset> assets, DateTimeOffset at, AssetPartyMap parties, CancellationToken ct)
+    public IQueryable<AssetRelationRow>? Parties(IReadOnlyList<Asset> assets, DateTimeOffset at, AssetPartyMap parties)
     {
         ArgumentNullException.ThrowIfNull(assets);
-        ArgumentNullException.ThrowIfNull(parties);
-        if (assets.Count == 0)
-            return;
         var ids = assets.Select(a => a.Id).ToList();
-        var operators = await db.OperatorClaims.AsNoTracking()
+        // One row per claim in force (several service classes give several): the map merges them.
+        return db.OperatorClaims.AsNoTracking()
             .Where(c => ids.Contains(c.AssetId) && c.From <= at && (c.To == null || c.To > at))
-            .Select(c => new { c.AssetId, c.OperatorId }).Distinct().ToListAsync(ct);
-        foreach (var o in operators)
-            parties.Add(o.AssetId, o.OperatorId, Relation.OperatingFsp);
+            .Select(c => new AssetRelationRow { AssetId = c.AssetId, ParticipantId = c.OperatorId, Relation = Relation.OperatingFsp });
     }
 
     public Expression<Func<Asset, bool>>? Holding(ParticipantId participant, Relation relations, DateTimeOffset at)
