@@ -49,10 +49,16 @@ public readonly record struct AssetId : IParsable<AssetId>, IComparable<AssetId>
         var body = upper.AsSpan(Prefix.Length + 3, BodyLength);
         foreach (var c in body)
         {
-            if (!CheckCharacter.BodyAlphabet.Contains(c, StringComparison.Ordinal))
+            if (!CheckCharacter.IsBodyCharacter(c))
                 return false;
         }
-        if (!CheckCharacter.IsValid(string.Concat("FRA", typeCode, upper.AsSpan(Prefix.Length + 3))))
+        // The check covers FRA, the type code, the body and the check character: assembled on the stack, as every ID the
+        // database returns is parsed again.
+        Span<char> checkedText = stackalloc char[3 + 2 + BodyLength + 1];
+        "FRA".CopyTo(checkedText);
+        typeCode.CopyTo(checkedText[3..]);
+        upper.AsSpan(Prefix.Length + 3).CopyTo(checkedText[5..]);
+        if (!CheckCharacter.IsValid(checkedText))
             return false;
         result = new AssetId(upper);
         return true;

@@ -58,9 +58,10 @@ public sealed record Commitment(
 }
 
 /// <summary>
-/// The conflict register's detection. A set-based query finds, for the scope, every pair of commitments of one asset
-/// whose contract and membership periods overlap and whose products' window masks intersect (weekdays, months, times
-/// of day); each candidate is then checked exactly — the stacking rule of the two templates, the windows expanded day
+/// The conflict register's detection. The candidates are, for the scope, every pair of commitments of one asset whose
+/// contract and membership periods overlap and whose products' window masks intersect (weekdays, months, times of day):
+/// selected in memory from the scope's assets' commitments, read once, for a contract, portfolio or asset; by one
+/// set-based query for a product or the whole register. Each candidate is then checked exactly — the stacking rule of the two templates, the windows expanded day
 /// by day in GB time over the common period (cached per product pair and period), and for capacity-split pairs the
 /// committed capacities against the asset's — for an asset with three or more commitments over its capacity, over all
 /// of them at each moment instead (<see cref="CapacityTogether"/>). The result is reconciled with the register: new conflicts are recorded
@@ -98,11 +99,33 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
     public async Task<IReadOnlyList<FoundConflict>> FindAsync(ConflictScope scope, CancellationToken ct) => (await FindWithAsync(scope, ct)).Found;
 
     /// <summary>The conflicts the scope holds, and the assets whose capacity was judged over all their commitments together.</summary>
+    /// <remarks>
+    /// For a contract, portfolio or asset, every commitment of the scope's assets is read once, and both the candidate
+    /// pairs and the assets judged together are derived from those rows in memory: the candidate query and the
+    /// commitments read went over the same rows twice (issue 18's new-contract detection). For a product or the whole
+    /// register, whose assets are most of the register, the database does the selecting (<see cref="CandidatePairsAsync"/>,
+    /// <see cref="CommittedTogetherAsync"/>), so that only the few candidates are read.
+    /// </remarks>
     private async Task<(IReadOnlyList<FoundConflict> Found, IReadOnlyCollection<AssetId> Together)> FindWithAsync(ConflictScope scope, CancellationToken ct)
     {
-        var pairs = await CandidatePairsAsync(scope, ct);
-        var together = await CommittedTogetherAsync(scope, ct);
-        return (await EvaluateAsync(pairs, ct, together: together), together.Keys);
+        if (scope.Kind is ConflictScope.AllKind or ConflictScope.ProductKind)
+        {
+            var candidates = await CandidatePairsAsync(scope, ct);
+            var selected = await CommittedTogetherAsync(scope, ct);
+            return (await EvaluateAsync(candidates, ct, together: selected), selected.Keys);
+        }
+        var inScope = AssetsOf(scope);
+        var commitments = await CommitmentsOfAsync(db.Assets.Where(a => inScope.Contains(a.Id)), ct);
+        var products = await ProductsAsync(commitments.Values.SelectMany(l => l.Select(c => c.Product)), ct);
+        var together = new Dictionary<AssetId, List<Commitment>>();
+        foreach (var (asset, list) in commitments)
+        {
+            if (list[0].AssetCapacityKw is { } capacity && list.Count >= 3
+                && list.Sum(c => Math.Min(c.MemberKw ?? capacity, c.ContractedKw)) > capacity + CapacityTolerance)
+                together[asset] = list;
+        }
+        var pairs = PairsOf(scope, commitments, products);
+        return (await EvaluateAsync(pairs, ct, together: together, loaded: products), together.Keys);
     }
 
     /// <summary>
@@ -273,44 +296,91 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
     /// second pass over the same rows and a round trip per chunk (issue 18's new-contract detection). For a product or
     /// the whole register, where few of the many assets qualify, the database selects them first.
     /// </remarks>
+    /// <remarks>
+    /// Used for a product or the whole register, where few of the many assets qualify: the database selects them first,
+    /// so that only theirs are read. (A contract, portfolio or asset reads all its assets' commitments anyway: see
+    /// <see cref="FindWithAsync"/>.)
+    /// </remarks>
     private async Task<Dictionary<AssetId, List<Commitment>>> CommittedTogetherAsync(ConflictScope scope, CancellationToken ct)
     {
+        var commitments = Commitments();
+        var inScope = AssetsOf(scope);
+        var candidates = await (
+                from m in db.PortfolioMembers
+                join c in commitments on m.PortfolioId equals c.PortfolioId
+                join a in db.Assets on m.AssetId equals a.Id
+                where inScope.Contains(m.AssetId) && a.RatedCapacityKw != null
+                      && c.From < c.To && m.From < c.To && (m.To == null || (m.From < m.To && c.From < m.To))
+                select new
+                {
+                    m.AssetId,
+                    Capacity = a.RatedCapacityKw!.Value,
+                    Kw = (m.CapacityKw ?? a.RatedCapacityKw!.Value) < c.ContractedCapacityKw ? (m.CapacityKw ?? a.RatedCapacityKw!.Value) : c.ContractedCapacityKw,
+                })
+            .GroupBy(x => x.AssetId)
+            .Where(g => g.Count() >= 3 && g.Sum(x => x.Kw) > g.Max(x => x.Capacity) + CapacityTolerance)
+            .Select(g => g.Key)
+            .ToListAsync(ct);
+        return await CommitmentsOfAsync(candidates, ct);
+    }
+
+    /// <summary>The assets with a commitment on the scope's side: those its conflicts can be about.</summary>
+    private IQueryable<AssetId> AssetsOf(ConflictScope scope)
+    {
         var (first, firstMembers, _) = Scoped(scope);
-        var inScope = (
+        return (
             from c1 in first
             join m1 in firstMembers on c1.PortfolioId equals m1.PortfolioId
             where c1.From < c1.To && m1.From < c1.To && (m1.To == null || (m1.From < m1.To && c1.From < m1.To))
             select m1.AssetId).Distinct();
-        if (scope.Kind is ConflictScope.AllKind or ConflictScope.ProductKind)
+    }
+
+    /// <summary>
+    /// The candidate pairs of a contract, portfolio or asset, from all the commitments of its assets: the predicates of
+    /// <see cref="CandidatePairsAsync"/>'s query, applied in memory to the rows already read. The first side is one of
+    /// the scope's own commitments; a pair of two of them (both of an asset's, two contracts of one portfolio) is taken
+    /// once, not once from each side, which would count its overlap twice.
+    /// </summary>
+    private static List<(Commitment, Commitment)> PairsOf(ConflictScope scope, Dictionary<AssetId, List<Commitment>> commitments,
+        Dictionary<ProductId, Product> products)
+    {
+        Func<Commitment, bool> own = _ => true;
+        if (scope.Kind == ConflictScope.ContractKind)
         {
-            // A scope of most of the register: the database picks the assets, so that only theirs are read.
-            var commitments = Commitments();
-            var candidates = await (
-                    from m in db.PortfolioMembers
-                    join c in commitments on m.PortfolioId equals c.PortfolioId
-                    join a in db.Assets on m.AssetId equals a.Id
-                    where inScope.Contains(m.AssetId) && a.RatedCapacityKw != null
-                          && c.From < c.To && m.From < c.To && (m.To == null || (m.From < m.To && c.From < m.To))
-                    select new
-                    {
-                        m.AssetId,
-                        Capacity = a.RatedCapacityKw!.Value,
-                        Kw = (m.CapacityKw ?? a.RatedCapacityKw!.Value) < c.ContractedCapacityKw ? (m.CapacityKw ?? a.RatedCapacityKw!.Value) : c.ContractedCapacityKw,
-                    })
-                .GroupBy(x => x.AssetId)
-                .Where(g => g.Count() >= 3 && g.Sum(x => x.Kw) > g.Max(x => x.Capacity) + CapacityTolerance)
-                .Select(g => g.Key)
-                .ToListAsync(ct);
-            return await CommitmentsOfAsync(candidates, ct);
+            var contract = new ContractId(Guid.Parse(scope.Id!));
+            own = c => c.Contract == contract;
         }
-        var together = await CommitmentsOfAsync(db.Assets.Where(a => inScope.Contains(a.Id) && a.RatedCapacityKw != null), ct);
-        foreach (var (asset, list) in together)
+        else if (scope.Kind == ConflictScope.PortfolioKind)
         {
-            var capacity = list[0].AssetCapacityKw!.Value;
-            if (!(list.Count >= 3 && list.Sum(c => Math.Min(c.MemberKw ?? capacity, c.ContractedKw)) > capacity + CapacityTolerance))
-                together.Remove(asset);
+            var portfolio = AssetId.Parse(scope.Id!);
+            own = c => c.Portfolio == portfolio;
         }
-        return together;
+        var pairs = new List<(Commitment, Commitment)>();
+        foreach (var list in commitments.Values)
+        {
+            foreach (var x in list)
+            {
+                if (!own(x) || !products.TryGetValue(x.Product, out var px))
+                    continue;
+                foreach (var y in list)
+                {
+                    if (y.Contract == x.Contract || (own(y) && x.Contract.CompareTo(y.Contract) > 0) || !products.TryGetValue(y.Product, out var py))
+                        continue;
+                    // Both commitments apply at a common moment; the products' windows can meet; a rule can break (as in the query).
+                    if (!(x.Start < y.End && y.Start < x.End)
+                        || (px.DayMask & py.DayMask) == 0 || (px.MonthMask & py.MonthMask) == 0
+                        || px.EarliestStartMinute >= py.LatestEndMinute || py.EarliestStartMinute >= px.LatestEndMinute)
+                        continue;
+                    var rule = StackingRules.Between(px.Template, py.Template);
+                    if (rule == StackingRule.Stackable
+                        || (rule != StackingRule.NotStackable
+                            && !(x.AssetCapacityKw is { } capacity && x.CommittedKw!.Value + y.CommittedKw!.Value > capacity + CapacityTolerance)))
+                        continue;
+                    pairs.Add((x, y));
+                }
+            }
+        }
+        return pairs;
     }
 
     /// <summary>Every commitment (active or terminated contract, a membership overlapping it) of each of <paramref name="assets"/>.</summary>
@@ -401,6 +471,7 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
     {
         var commitments = Commitments();
         var (first, firstMembers, unordered) = Scoped(scope);
+        ProductId? product = scope.Kind == ConflictScope.ProductKind ? new ProductId(Guid.Parse(scope.Id!)) : null;
         var stackable = StackingRules.Pairs(StackingRule.Stackable);
         var notStackable = StackingRules.Pairs(StackingRule.NotStackable);
         var query =
@@ -459,8 +530,8 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
         var pairs = new List<(Commitment, Commitment)>();
         await foreach (var r in query.AsNoTracking().AsAsyncEnumerable().WithCancellation(ct))
         {
-            // Where both contracts are in the scope the pair comes twice, once from each side: keep one.
-            if (unordered && r.C1.CompareTo(r.C2) > 0)
+            // Where both contracts are in the scope (two of a product's) the pair comes twice, once from each side: keep one.
+            if ((unordered || r.P2 == product) && r.C1.CompareTo(r.C2) > 0)
                 continue;
             pairs.Add((
                 new Commitment(r.Id, r.RatedCapacityKw, r.Parties, r.C1, r.P1, r.F1, r.S1, r.B1, r.K1, r.CF1, r.CT1, r.MK1, r.MF1, r.MT1),
@@ -475,17 +546,11 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
     /// each moment (<see cref="CapacityTogether"/>), instead of pair by pair.
     /// </remarks>
     private async Task<IReadOnlyList<FoundConflict>> EvaluateAsync(IReadOnlyList<(Commitment X, Commitment Y)> pairs, CancellationToken ct, Product? known = null,
-        IReadOnlyDictionary<AssetId, List<Commitment>>? together = null)
+        IReadOnlyDictionary<AssetId, List<Commitment>>? together = null, Dictionary<ProductId, Product>? loaded = null)
     {
-        var productIds = pairs.SelectMany(p => new[] { p.X.Product, p.Y.Product })
+        var products = loaded ?? await ProductsAsync(pairs.SelectMany(p => new[] { p.X.Product, p.Y.Product })
             .Concat(together?.Values.SelectMany(l => l.Select(c => c.Product)) ?? [])
-            .Distinct().Where(id => known is null || id != known.Id).ToList();
-        var products = new Dictionary<ProductId, Product>();
-        foreach (var chunk in productIds.Chunk(500))
-        {
-            foreach (var p in await db.Products.AsNoTracking().Where(p => chunk.Contains(p.Id)).ToListAsync(ct))
-                products[p.Id] = p;
-        }
+            .Where(id => known is null || id != known.Id), ct);
         if (known is not null)
             products[known.Id] = known;
 
@@ -527,18 +592,38 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
 
         void Add(Commitment a, Commitment b, string wire, WindowOverlap overlap)
         {
-            var parties = new SortedSet<string>(StringComparer.Ordinal) { a.Seller.Value, a.Buyer.Value, b.Seller.Value, b.Buyer.Value };
-            parties.UnionWith(a.AssetParties.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            // The parties in ordinal order, each once (sorted in a list: a sorted set per conflict cost more than the rest of Add).
+            var all = new List<string>(8) { a.Seller.Value, a.Buyer.Value, b.Seller.Value, b.Buyer.Value };
+            all.AddRange(a.AssetParties.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            all.Sort(StringComparer.Ordinal);
+            var parties = new List<string>(all.Count);
+            foreach (var party in all)
+            {
+                if (parties.Count == 0 || !string.Equals(parties[^1], party, StringComparison.Ordinal))
+                    parties.Add(party);
+            }
             var conflict = new FoundConflict(a.AssetId, wire,
                 new ConflictSideData(a.Contract, a.Product, a.Portfolio, a.Seller, a.Buyer, a.CommittedKw),
                 new ConflictSideData(b.Contract, b.Product, b.Portfolio, b.Seller, b.Buyer, b.CommittedKw),
-                overlap, a.AssetCapacityKw, [.. parties]);
+                overlap, a.AssetCapacityKw, parties);
             var id = (a.AssetId, a.Contract, b.Contract);
             found[id] = found.TryGetValue(id, out var earlier) ? Merge(earlier, conflict) : conflict;
         }
     }
 
     private const string CapacityExceeded = "capacity-exceeded";
+
+    /// <summary>The products named, read in chunks.</summary>
+    private async Task<Dictionary<ProductId, Product>> ProductsAsync(IEnumerable<ProductId> ids, CancellationToken ct)
+    {
+        var products = new Dictionary<ProductId, Product>();
+        foreach (var chunk in ids.Distinct().Chunk(500))
+        {
+            foreach (var p in await db.Products.AsNoTracking().Where(p => chunk.Contains(p.Id)).ToListAsync(ct))
+                products[p.Id] = p;
+        }
+        return products;
+    }
 
     private static FoundConflict Merge(FoundConflict x, FoundConflict y)
     {

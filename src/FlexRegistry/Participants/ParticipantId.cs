@@ -39,10 +39,14 @@ public readonly record struct ParticipantId : IParsable<ParticipantId>, ICompara
         var body = upper.AsSpan(Prefix.Length, BodyLength);
         foreach (var c in body)
         {
-            if (!CheckCharacter.BodyAlphabet.Contains(c, StringComparison.Ordinal))
+            if (!CheckCharacter.IsBodyCharacter(c))
                 return false;
         }
-        if (!CheckCharacter.IsValid(string.Concat("FRP", upper.AsSpan(Prefix.Length))))
+        // The check covers FRP, the body and the check character (assembled on the stack: see AssetId.TryParse).
+        Span<char> checkedText = stackalloc char[3 + BodyLength + 1];
+        "FRP".CopyTo(checkedText);
+        upper.AsSpan(Prefix.Length).CopyTo(checkedText[3..]);
+        if (!CheckCharacter.IsValid(checkedText))
             return false;
         result = new ParticipantId(upper);
         return true;

@@ -15,13 +15,28 @@ public static class CheckCharacter
     /// <summary>Crockford's base 32: no I, L, O or U, so IDs read aloud or written by hand are not misread.</summary>
     public const string BodyAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
+    /// <summary>
+    /// Each character's value in <see cref="Alphabet"/> (-1 when absent), and whether it is in <see cref="BodyAlphabet"/>:
+    /// every ID read from the database is parsed, so the lookups are a table, not a search of the alphabet.
+    /// </summary>
+    private static readonly sbyte[] Values = Table(c => (sbyte)Alphabet.IndexOf(c, StringComparison.Ordinal));
+
+    private static readonly sbyte[] InBody = Table(c => (sbyte)(BodyAlphabet.Contains(c, StringComparison.Ordinal) ? 1 : 0));
+
+    private static sbyte[] Table(Func<char, sbyte> of) => [.. Enumerable.Range(0, 128).Select(c => of((char)c))];
+
+    private static int ValueOf(char c) => c < 128 ? Values[c] : -1;
+
+    /// <summary>Whether <paramref name="c"/> is one of <see cref="BodyAlphabet"/>'s characters.</summary>
+    public static bool IsBodyCharacter(char c) => c < 128 && InBody[c] == 1;
+
     /// <summary>The check character for <paramref name="body"/>, or false when its value would be 36 (not issuable).</summary>
     public static bool TryCompute(ReadOnlySpan<char> body, out char check)
     {
         var sum = 0;
         for (var i = 0; i < body.Length; i++)
         {
-            var value = Alphabet.IndexOf(body[i], StringComparison.Ordinal);
+            var value = ValueOf(body[i]);
             if (value < 0)
                 throw new ArgumentException($"'{body[i]}' is not in the check alphabet.", nameof(body));
             sum += value * (body.Length + 1 - i);
@@ -44,7 +59,7 @@ public static class CheckCharacter
     {
         foreach (var c in s)
         {
-            if (Alphabet.IndexOf(c, StringComparison.Ordinal) < 0)
+            if (ValueOf(c) < 0)
                 return false;
         }
         return true;

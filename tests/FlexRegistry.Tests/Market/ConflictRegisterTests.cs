@@ -210,6 +210,55 @@ public abstract class ConflictRegisterTests(RegistryApp app)
     }
 
     [Fact]
+    public async Task Detection_OverEachContractPortfolioProductAndTheAsset_AgreesWithAFullScan_AndCountsAPairInOnePortfolioOnce()
+    {
+        // Asset-1 (7.4 kW) under four active contracts and a proposal. Contract-1 (DSO Secure, Portfolio-1) is not stackable
+        // with Contract-2 (NESO Quick Reserve, Portfolio-2) nor with Contract-3 (Balancing Mechanism, also Portfolio-2), and
+        // those two are not stackable with each other; Contract-4 (DFS, weekend mornings, Portfolio-1) meets none of their
+        // windows; together the shares exceed the asset (5 + 5 + 1 + 1 kW), so its capacity is judged over all of them.
+        // The proposal is nobody's commitment yet.
+        using var s = await SeedAsync("dso-secure", MarketTestData.WinterPeak, "neso-quick-reserve", MarketTestData.EveningAllYear,
+            membersFrom: FromTomorrow);
+        var product3 = await s.So2.DefineProductAsync("balancing-mechanism", MarketTestData.EveningAllYear);
+        var product4 = await s.So1.DefineProductAsync("demand-flexibility-service", MarketTestData.WeekendMornings);
+        var c1 = await MarketTestData.ContractAsync(s.Fsp1, s.So1, s.Portfolio1, s.Product1, 5m);
+        var c2 = await MarketTestData.ContractAsync(s.Fsp2, s.So2, s.Portfolio2, s.Product2, 5m);
+        var c3 = await MarketTestData.ContractAsync(s.Fsp2, s.So2, s.Portfolio2, product3, 1m);
+        var c4 = await MarketTestData.ContractAsync(s.Fsp1, s.So1, s.Portfolio1, product4, 1m);
+        Assert.Empty(c4.Conflicts);
+        var proposal = await s.Fsp1.ProposeAsync(MarketTestData.Contract(s.Portfolio1, s.Product2, 5m));
+        Assert.NotEmpty(proposal.Conflicts);
+
+        using var op = await app.OperatorAsync();
+        async Task<List<(string Pair, string Rule, int Occurrences)>> RegisterAsync() =>
+            [.. (await op.ConflictsAsync($"?asset={s.Asset1}"))
+                .Select(c => (string.Join(' ', new[] { c.A.ContractId!, c.B.ContractId! }.Order(StringComparer.Ordinal)), c.Rule, c.Overlap.Occurrences))
+                .Order()];
+        var recorded = await RegisterAsync();
+        string Pair(ContractWithConflictsResponse x, ContractWithConflictsResponse y) =>
+            string.Join(' ', new[] { x.Contract.ContractId, y.Contract.ContractId }.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { Pair(c1, c2), Pair(c1, c3), Pair(c2, c3) }.Order(StringComparer.Ordinal), recorded.Select(r => r.Pair).Order(StringComparer.Ordinal));
+        Assert.All(recorded, r => Assert.Equal("not-stackable", r.Rule));
+
+        // Every scope finds what the contracts' own runs recorded: nothing new, nothing cleared, no count changed (a pair of
+        // Portfolio-2's two contracts is one pair for Portfolio-2's run too, not one from each side).
+        foreach (var request in new[]
+                 {
+                     new DetectConflictsRequest { PortfolioId = s.Portfolio2 }, new DetectConflictsRequest { PortfolioId = s.Portfolio1 },
+                     new DetectConflictsRequest { ContractId = c1.Contract.ContractId }, new DetectConflictsRequest { ContractId = c2.Contract.ContractId },
+                     new DetectConflictsRequest { ContractId = c3.Contract.ContractId }, new DetectConflictsRequest { ContractId = c4.Contract.ContractId },
+                     new DetectConflictsRequest { ProductId = s.Product1 }, new DetectConflictsRequest { ProductId = s.Product2 },
+                     new DetectConflictsRequest { ProductId = product3 }, new DetectConflictsRequest { AssetId = s.Asset1 }, new DetectConflictsRequest(),
+                 })
+        {
+            using var detect = await op.PostAsJsonAsync("/api/v1/conflicts/detect", request);
+            var result = await detect.Read<DetectConflictsResponse>();
+            Assert.Equal((0, 0), (result.Detected, result.Cleared));
+            Assert.Equal(recorded, await RegisterAsync());
+        }
+    }
+
+    [Fact]
     public async Task CapacitySplit_ThreeContractsThatFitPairByPair_ThePreviewAndTheEligibilityCheck_ReportTheSummedExcess()
     {
         // Asset-1 is rated 7.4 kW with two 3 kW contracts (6 kW: they fit). A third 3 kW proposal fits with each of them
