@@ -291,12 +291,6 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
     /// with less committed, the pairwise rule is the whole rule), each with every commitment it has.
     /// </summary>
     /// <remarks>
-    /// For a contract, portfolio or asset, one query reads every commitment of the scope's assets and the selection is
-    /// made here: grouping on the database and then reading the chosen assets' commitments again, in chunks, cost a
-    /// second pass over the same rows and a round trip per chunk (issue 18's new-contract detection). For a product or
-    /// the whole register, where few of the many assets qualify, the database selects them first.
-    /// </remarks>
-    /// <remarks>
     /// Used for a product or the whole register, where few of the many assets qualify: the database selects them first,
     /// so that only theirs are read. (A contract, portfolio or asset reads all its assets' commitments anyway: see
     /// <see cref="FindWithAsync"/>.)
