@@ -11,8 +11,7 @@ namespace FlexRegistry.Bench;
 /// Benchmark (directory, issue 19): typo-tolerant directory search and the public catalogue over many participants.
 /// <c>directory</c> first registers and verifies one participant through the API (the template row), then copies it
 /// <c>--participants</c> times straight into the participants table with generated GB-energy-style names (new IDs, the
-/// register's own normalised and search names, no company number; on PostgreSQL the names' words added to the directory's
-/// dictionary as registration adds them), and drives one target: <c>search</c>
+/// register's own normalised and search names, no company number), and drives one target: <c>search</c>
 /// (GET /api/v1/participants?query=NAME-WITH-A-TYPO&amp;limit=10 by a participant), <c>bare-name</c> (the bench's bare
 /// minimal-API endpoint: one exact lookup by normalised name on the same table), or <c>catalogue</c>/<c>catalogue-csv</c>
 /// (one streamed GET of the public catalogue, timed to the last byte).
@@ -159,14 +158,8 @@ public static class DirectoryBench
                 command.Parameters.Add(new NpgsqlParameter { Value = values });
             await command.ExecuteNonQueryAsync();
         }
-        // The directory search's dictionary of name words (Participants/DirectoryWord), which registration keeps; absent
-        // before migration DirectoryWords, so that a checkout before it can still be measured.
-        await using (var words = new NpgsqlCommand(
-            "DO $$ BEGIN IF to_regclass('directory_words') IS NOT NULL THEN INSERT INTO directory_words (\"Word\") " +
-            "SELECT DISTINCT w FROM participants, unnest(string_to_array(\"SearchName\", ' ')) AS w ON CONFLICT DO NOTHING; END IF; END $$", db, tx))
-            await words.ExecuteNonQueryAsync();
         await tx.CommitAsync();
-        await using var analyze = new NpgsqlCommand("ANALYZE", db);
+        await using var analyze = new NpgsqlCommand("ANALYZE participants", db);
         await analyze.ExecuteNonQueryAsync();
     }
 

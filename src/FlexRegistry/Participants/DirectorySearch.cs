@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using FlexRegistry.Persistence;
 using FlexRegistry.Shared.Matching;
 using Microsoft.EntityFrameworkCore;
@@ -9,9 +7,9 @@ namespace FlexRegistry.Participants;
 /// <summary>
 /// Typo-tolerant name search of the directory (BUC.4 step 5): one interface, a candidate read per provider, one ranking.
 /// <list type="bullet">
-/// <item>PostgreSQL: a word-level index. The query's words are looked up in a dictionary of the names' words
-/// (<see cref="DirectoryWord"/>, trigram index), then the participants holding enough of the words found are read through a
-/// GIN index on the words of <see cref="Participant.SearchName"/>; at most <see cref="MaxScored"/> of them are ranked.</item>
+/// <item>PostgreSQL: the pg_trgm GIN index on <see cref="Participant.SearchName"/> finds names trigram-similar to the query
+/// (<c>%</c>, similarity ≥ 0.45) or holding a word-similar extent (<c>&lt;%</c>, word similarity ≥ 0.6), each condition an
+/// index scan of its own; the best <see cref="MaxCandidates"/> by word similarity are ranked.</item>
 /// <item>SQLite: no trigram index, so the filtered rows' (ID, search name) pairs are read in one bounded scan and every one is
 /// scored in process: linear in the directory's size (see docs/directory.md for what that costs).</item>
 /// </list>
@@ -47,150 +45,36 @@ public sealed class DirectorySearch(RegistryDbContext db)
 
     private sealed record Candidate(ParticipantId Id, string SearchName);
 
-    /// <summary>How many candidates a PostgreSQL search scores at most (a one-word query for a common word finds more).</summary>
-    public const int MaxScored = 5000;
-
     /// <summary>
-    /// PostgreSQL's candidates, through a word-level index in two steps, each an index scan.
-    /// <list type="number">
-    /// <item>The dictionary (<see cref="DirectoryWord"/>, trigram GIN index): for each query word, the words that
-    /// <see cref="WordScore"/> would accept — itself, longer words it begins (as typed so far), and words trigram-similar to
-    /// it (<c>%</c>, similarity ≥ 0.3, a session setting) within two letters of its length — plus two adjacent query words
-    /// written as one ("Lime Jump" → <c>limejump</c>) and the two halves of a query word ("ScottishPower" →
-    /// <c>scottish</c>, <c>power</c>).</item>
-    /// <item>The participants whose search-name words (GIN index on <c>string_to_array("SearchName", ' ')</c>) hold a
-    /// found word for enough query words to reach <see cref="MinScore"/>: a name's score is at most the share of the
-    /// query's letters in words it matches, so the words it may lack weigh at most a fifth of the query's letters. The
-    /// condition is an OR, over the largest sets of query words a name may lack, of an AND of array overlaps.</item>
-    /// </list>
+    /// PostgreSQL's candidates: two conditions the GIN trigram index answers on its own, as a UNION of two index scans: the
+    /// query found within the name (<c>key &lt;% name</c>, word similarity ≥ 0.6) or the whole name similar to the query
+    /// (<c>name % key</c>, similarity ≥ 0.45: a name with words the query did not type, such as
+    /// "Octopus Energy Services" for "Ocotpus Energy", or written as one word, "Limejump" for "Lime Jump"); the best
+    /// <see cref="MaxCandidates"/> by word similarity, then similarity, then ID, are ranked.
     /// </summary>
     /// <remarks>
-    /// Until 2026-12-07 (issue 19, h19-search) the candidates were the names trigram-similar to the whole query, through a
-    /// GIN trigram index on <c>SearchName</c>: common words ("energy", "services") share their trigrams with thousands of
-    /// names, all rechecked per search (at 100,000 names: saturation 33 searches/s, p99 205 ms at half of it). A name found
-    /// only by comparing the keys with their spaces removed (<see cref="Score"/>'s last rule) is not found here.
+    /// Before, the two conditions were one OR with pg_trgm's default similarity 0.3: the planner read the whole table
+    /// (EXPLAIN ANALYZE at 100,000 names: a parallel sequential scan, 2.2 s, machine loaded) and 0.3 let in every name
+    /// sharing a common word (1,435 rows for a four-word query).
     /// </remarks>
-    private async Task<List<Candidate>> PostgresCandidatesAsync(IQueryable<Participant> rows, string key, CancellationToken ct)
+    private static async Task<List<Candidate>> PostgresCandidatesAsync(IQueryable<Participant> rows, string key, CancellationToken ct)
     {
-        var words = key.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var units = words.Distinct(StringComparer.Ordinal).ToList();
-        var found = await DictionaryWordsAsync(words, units, ct);
-
-        // Per query word: the dictionary words that match it alone, and the pairs of words that together are it.
-        var total = (double)words.Sum(w => w.Length);
-        var conditions = new List<(int Weight, string[] Alternatives, List<string[]> Pairs)>(units.Count);
-        foreach (var unit in units)
-        {
-            var alternatives = found.Where(f => WordScore(unit, f) > 0).ToList();
-            for (var i = 0; i + 1 < words.Length; i++)
-            {
-                if ((words[i] == unit || words[i + 1] == unit) && found.Contains(words[i] + words[i + 1]))
-                    alternatives.Add(words[i] + words[i + 1]);
-            }
-            var pairs = Enumerable.Range(1, Math.Max(0, unit.Length - 1))
-                .Where(k => found.Contains(unit[..k]) && found.Contains(unit[k..]))
-                .Select(k => new[] { unit[..k], unit[k..] }).ToList();
-            conditions.Add((unit.Length * words.Count(w => w == unit), [.. alternatives.Distinct(StringComparer.Ordinal)], pairs));
-        }
-        // The letters a name may lack and still score MinScore.
-        var budget = total * (1 - MinScore) + 1e-9;
-        var unmatchable = conditions.Where(c => c.Alternatives.Length == 0 && c.Pairs.Count == 0).ToList();
-        budget -= unmatchable.Sum(c => c.Weight);
-        if (budget < 0)
-            return [];
-        var required = conditions.Except(unmatchable).OrderByDescending(c => c.Weight).ToList();
-        var lackable = LargestSetsWithin(required.ConvertAll(c => c.Weight), budget);
-
-        var sql = new StringBuilder("SELECT * FROM participants WHERE ");
-        var parameters = new List<object>();
-        string Parameter(object value)
-        {
-            parameters.Add(value);
-            return "{" + (parameters.Count - 1).ToString(CultureInfo.InvariantCulture) + "}";
-        }
-        var terms = new List<string>();
-        // The same array expression as the index, so that PostgreSQL uses it.
-        const string Words = "string_to_array(\"SearchName\", ' ')";
-        var unitSql = required.ConvertAll(c => "(" + string.Join(" OR ",
-            (c.Alternatives.Length > 0 ? [$"{Words} && {Parameter(c.Alternatives)}"] : Array.Empty<string>())
-            .Concat(c.Pairs.Select(p => $"{Words} @> {Parameter(p)}"))) + ")");
-        foreach (var lacking in lackable)
-            terms.Add(string.Join(" AND ", unitSql.Where((_, i) => !lacking.Contains(i))));
-        sql.Append(string.Join(" OR ", terms.Distinct(StringComparer.Ordinal).Select(t => "(" + t + ")")));
-
-#pragma warning disable EF1002 // Built from constants and numbered placeholders only; every value is a parameter.
-        var matching = db.Participants.FromSqlRaw(sql.ToString(), [.. parameters]).Select(p => p.Id);
-#pragma warning restore EF1002
-        var candidates = rows.Where(p => matching.Contains(p.Id));
-        var all = await candidates.Select(p => new Candidate(p.Id, p.SearchName)).Take(MaxScored + 1).ToListAsync(ct);
-        // Rarely more (a common word alone): then the shortest names, which lose least for words the query did not ask for.
-        if (all.Count > MaxScored)
-            all = await candidates.OrderBy(p => p.SearchName.Length).ThenBy(p => p.Id).Select(p => new Candidate(p.Id, p.SearchName)).Take(MaxScored).ToListAsync(ct);
-        return all;
-    }
-
-    /// <summary>
-    /// The dictionary words that may match a query word: in one statement, the query words themselves, adjacent pairs written
-    /// as one, the halves of each word, longer words each begins, and words trigram-similar to each word without a digit
-    /// (<see cref="WordScore"/> never takes a number for a typo).
-    /// </summary>
-    private async Task<HashSet<string>> DictionaryWordsAsync(string[] words, List<string> units, CancellationToken ct)
-    {
-        var exact = new HashSet<string>(units, StringComparer.Ordinal);
-        for (var i = 0; i + 1 < words.Length; i++)
-            exact.Add(words[i] + words[i + 1]);
-        foreach (var unit in units)
-        {
-            for (var k = 1; k < unit.Length; k++)
-            {
-                exact.Add(unit[..k]);
-                exact.Add(unit[k..]);
-            }
-        }
-        var sql = new StringBuilder("SELECT \"Word\" AS \"Value\" FROM directory_words WHERE \"Word\" = ANY({0})");
-        var parameters = new List<object> { exact.ToArray() };
-        foreach (var unit in units.Where(u => u.Length >= 3))
-        {
-            parameters.Add(unit + "%");
-            sql.Append(CultureInfo.InvariantCulture, $" OR \"Word\" LIKE {{{parameters.Count - 1}}}");
-            if (unit.Any(char.IsAsciiDigit))
-                continue;
-            parameters.Add(unit);
-            sql.Append(CultureInfo.InvariantCulture,
-                $" OR (\"Word\" % {{{parameters.Count - 1}}} AND length(\"Word\") BETWEEN {unit.Length - 2} AND {unit.Length + 2})");
-        }
-        sql.Append(" LIMIT 10000");
-#pragma warning disable EF1002 // Built from constants, numbered placeholders and integers only; every word is a parameter.
-        var found = await db.Database.SqlQueryRaw<string>(sql.ToString(), [.. parameters]).ToListAsync(ct);
-#pragma warning restore EF1002
-        return found.ToHashSet(StringComparer.Ordinal);
-    }
-
-    /// <summary>
-    /// The sets of indexes of <paramref name="weights"/> whose weights sum to at most <paramref name="budget"/> and that no
-    /// other such set contains (the empty set when no weight fits). Found depth first, including before excluding, so a set's
-    /// supersets come before it. At most 65 sets: a query of very many short words may lose a match beyond that.
-    /// </summary>
-    private static List<HashSet<int>> LargestSetsWithin(List<int> weights, double budget)
-    {
-        var sets = new List<HashSet<int>>();
-        void Grow(int from, HashSet<int> current, double left)
-        {
-            var grown = false;
-            for (var i = from; i < weights.Count && sets.Count <= 64; i++)
-            {
-                if (weights[i] > left)
-                    continue;
-                current.Add(i);
-                Grow(i + 1, current, left - weights[i]);
-                current.Remove(i);
-                grown = true;
-            }
-            if (!grown && !sets.Any(s => current.IsSubsetOf(s)))
-                sets.Add([.. current]);
-        }
-        Grow(0, [], budget);
-        return sets;
+        // The thresholds of % and <% are session settings made when the connection opens (Persistence/DatabaseSetup
+        // TrigramThresholds), so the search is one statement: no transaction, no SET LOCAL round trips.
+        var found = rows.Where(p => EF.Functions.TrigramsAreWordSimilar(key, p.SearchName)).Select(p => new { p.Id, p.SearchName })
+            .Union(rows.Where(p => EF.Functions.TrigramsAreSimilar(p.SearchName, key)).Select(p => new { p.Id, p.SearchName }));
+        // Usually every candidate fits: then which are the best does not matter and the database need not compute two
+        // similarities per candidate to sort them (a third of its time for a thousand candidates). Only an overflow is
+        // read again, best first.
+        var all = await found.Take(MaxCandidates + 1).ToListAsync(ct);
+        if (all.Count > MaxCandidates)
+            all = await found
+                .OrderByDescending(c => EF.Functions.TrigramsWordSimilarity(key, c.SearchName))
+                .ThenByDescending(c => EF.Functions.TrigramsSimilarity(c.SearchName, key))
+                .ThenBy(c => c.Id)
+                .Take(MaxCandidates)
+                .ToListAsync(ct);
+        return all.ConvertAll(c => new Candidate(c.Id, c.SearchName));
     }
 
     /// <summary>
@@ -253,7 +137,7 @@ public sealed class DirectorySearch(RegistryDbContext db)
         }
     }
 
-    internal static double WordScore(string word, string nameWord)
+    private static double WordScore(string word, string nameWord)
     {
         if (word == nameWord)
             return 1;

@@ -64,9 +64,6 @@ public sealed class RegisterParticipant(
                         secret is null ? ["name", "permissions", "jwks"] : ["name", "permissions"]));
                 await db.SaveChangesAsync(ct);
                 await FlagNearDuplicatesAsync(participant, now, ct);
-                // Last of the registration's locks (see DirectoryWord.AddAsync); only PostgreSQL keeps the dictionary.
-                if (db.Database.IsNpgsql())
-                    await DirectoryWord.AddAsync(db, participant.SearchName, ct);
                 await applications.CreateAsync(credential, ct);
                 await journal.CommitAsync(transaction, ct);
             });

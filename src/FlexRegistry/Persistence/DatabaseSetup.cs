@@ -99,8 +99,8 @@ public static class DatabaseSetup
         return services;
     }
 
-    /// <summary>Session setting of pg_trgm for the directory search: a dictionary word is similar to a query word at ≥ 0.3.</summary>
-    public const string TrigramThresholds = "-c pg_trgm.similarity_threshold=0.3";
+    /// <summary>Session settings of pg_trgm for the directory search: whole-name similarity ≥ 0.45, word similarity ≥ 0.6.</summary>
+    public const string TrigramThresholds = "-c pg_trgm.similarity_threshold=0.45 -c pg_trgm.word_similarity_threshold=0.6";
 
     /// <summary>
     /// The options are the same for every unit of work, so they are built once rather than per request scope (EF's

@@ -32,18 +32,10 @@ public sealed class PostgresRegistryDbContext(DbContextOptions<PostgresRegistryD
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
-        // The directory's typo-tolerant name search (Participants/DirectorySearch): a dictionary of the search names' words
-        // with a trigram GIN index, to look mistyped words up in. The participants holding the words found are read through
-        // a GIN index on the words of the search name, string_to_array("SearchName", ' '), an expression index the model
-        // cannot express: created by migration DirectoryWords.
+        // The directory's typo-tolerant name search (Participants/DirectorySearch): trigram similarity over a GIN index.
         modelBuilder.HasPostgresExtension("pg_trgm");
-        modelBuilder.Entity<Participants.DirectoryWord>(w =>
-        {
-            w.ToTable("directory_words");
-            w.HasKey(x => x.Word);
-            w.Property(x => x.Word).HasMaxLength(300);
-            w.HasIndex(x => x.Word).HasMethod("gin").HasOperators("gin_trgm_ops").HasDatabaseName("ix_directory_words_word_trgm");
-        });
+        modelBuilder.Entity<Participants.Participant>().HasIndex(p => p.SearchName)
+            .HasMethod("gin").HasOperators("gin_trgm_ops").HasDatabaseName("ix_participants_search_name_trgm");
     }
 }
 

@@ -2322,23 +2322,6 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                     b.ToTable("data_sharing_grant_assets", (string)null);
                 });
 
-            modelBuilder.Entity("FlexRegistry.Participants.DirectoryWord", b =>
-                {
-                    b.Property<string>("Word")
-                        .HasMaxLength(300)
-                        .HasColumnType("character varying(300)");
-
-                    b.HasKey("Word");
-
-                    b.HasIndex("Word")
-                        .HasDatabaseName("ix_directory_words_word_trgm");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Word"), "gin");
-                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Word"), new[] { "gin_trgm_ops" });
-
-                    b.ToTable("directory_words", (string)null);
-                });
-
             modelBuilder.Entity("FlexRegistry.Participants.MarketInterest", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2541,6 +2524,12 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                         .HasFilter("\"Status\" <> 'Rejected'");
 
                     b.HasIndex("NormalisedName");
+
+                    b.HasIndex("SearchName")
+                        .HasDatabaseName("ix_participants_search_name_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchName"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("SearchName"), new[] { "gin_trgm_ops" });
 
                     b.HasIndex("VatNumber")
                         .IsUnique()
