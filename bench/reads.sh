@@ -11,21 +11,17 @@
 #   2. area + type search returning 100 rows (logged): saturation, then p99 at half of it;
 #   3. export: one streamed NDJSON export of every asset (logged in chunks), rows/s, beside a raw forward-only read of
 #      the same rows straight from the database (its ceiling on this machine) and, on PostgreSQL, the export's floor
-#      (raw-export: the same rows read, written as JSON and logged per chunk of 5,000 as the service logs it, one entry
-#      with its records packed, no service), and the same floor logging one record row per asset as before the packed
-#      form (raw-export-rows), for comparison.
+#      (raw-export: the same rows read, written as JSON and logged by COPY per chunk of 5,000, no service).
 # The issue's scale is BENCH_ASSETS=10000000 on PostgreSQL and 1000000 on SQLite (BENCH_SQLITE_ASSETS); loading 10M
 # through the API takes a while (see docs/benchmarks.md). Run on a quiet machine for figures that mean anything.
 # Scale knobs: BENCH_ASSETS (default 100000), BENCH_SQLITE_ASSETS (default BENCH_ASSETS), BENCH_DURATION (s, default 15),
 # BENCH_CONCURRENCY (default 32), BENCH_WARMUP (s, default 10), BENCH_PROVIDERS (default "postgres sqlite").
+# BENCH_READS_ONLY=lookup runs steps 0 and 1 only (no search, no export): for A/B runs of the lookup alone.
 # A database loaded beforehand (e.g. by an earlier run with BENCH_KEEP_WORK=1, or the load step run by hand) can be
 # measured again without loading: BENCH_PG_CONNECTION / BENCH_SQLITE_CONNECTION name it and BENCH_SKIP_LOAD=1 skips step 0.
-# BENCH_READS_PARTS (default "lookup search export") runs only the named parts of steps 1-3, e.g. "export" after a
-# change to the export alone (the summary leaves out what was not run).
 # Output: bench/results/reads-<provider>.txt
 source "$(dirname "$0")/common.sh"
 N=${BENCH_ASSETS:-100000}
-PARTS=" ${BENCH_READS_PARTS:-lookup search export} "
 DURATION=${BENCH_DURATION:-15}
 CONCURRENCY=${BENCH_CONCURRENCY:-32}
 WARMUP=${BENCH_WARMUP:-10}
@@ -65,8 +61,6 @@ for provider in ${BENCH_PROVIDERS:-postgres sqlite}; do
             bench reads-load --url "$APP_URL" --files "$(bench_files "$count")"
         fi
         bench_start_bare "$provider" "$cs"
-        get_sat="" bare_sat="" get_p99="" floor_sat="" reads_sat="" floor_p99="" bare_p99="" search_sat="" search_p99="" raw="" exported="" floor_export="" floor_rows=""
-        if [[ $PARTS == *" lookup "* ]]; then
         echo "## lookup by ID: saturation (closed loop, $CONCURRENCY connections, ${DURATION}s after ${WARMUP}s warm-up)"
         bench reads "${common[@]}" --target get --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" | tee "$BENCH_WORK/get.txt" || echo "bench: that target failed (exit $?); the run goes on"
         bench reads "${common[@]}" --target bare-get --bare-url "http://127.0.0.1:$BARE_PORT/" --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" | tee "$BENCH_WORK/bare-get.txt" || echo "bench: that target failed (exit $?); the run goes on"
@@ -75,6 +69,7 @@ for provider in ${BENCH_PROVIDERS:-postgres sqlite}; do
         echo "## lookup by ID at half saturation ($((get_sat / 2)) req/s, open loop)"
         bench reads "${common[@]}" --target get --rate $((get_sat / 2)) --duration "$DURATION" --warmup 3 | tee "$BENCH_WORK/get-rate.txt" || echo "bench: that target failed (exit $?); the run goes on"
         get_p99=$(sed -n 's/.*RESULT .*p99_ms=\([0-9.]*\).*/\1/p' "$BENCH_WORK/get-rate.txt")
+        floor_sat="" reads_sat="" floor_p99="" bare_p99=""
         if [[ $provider == postgres ]]; then
             echo "## the lookup's floor (bench/FlexRegistry.Bench/BareLookup.cs): its reads and its access-log write in raw SQL, no service"
             bench reads "${common[@]}" --target bare-lookup --bare-url "http://127.0.0.1:$BARE_PORT/" --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" | tee "$BENCH_WORK/floor.txt" || echo "bench: that target failed (exit $?); the run goes on"
@@ -87,38 +82,35 @@ for provider in ${BENCH_PROVIDERS:-postgres sqlite}; do
             floor_p99=$(sed -n 's/.*RESULT .*p99_ms=\([0-9.]*\).*/\1/p' "$BENCH_WORK/floor-rate.txt")
             bare_p99=$(sed -n 's/.*RESULT .*p99_ms=\([0-9.]*\).*/\1/p' "$BENCH_WORK/bare-rate.txt")
         fi
-        fi
-        if [[ $PARTS == *" search "* ]]; then
+        if [[ ${BENCH_READS_ONLY:-} != lookup ]]; then
         echo "## area + type search, 100 rows: saturation, then p99 at half of it"
         bench reads "${common[@]}" --target search --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" | tee "$BENCH_WORK/search.txt" || echo "bench: that target failed (exit $?); the run goes on"
         search_sat=$(sed -n 's/.*RESULT target=search mode=saturate rate= ok_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/search.txt")
         bench reads "${common[@]}" --target search --rate $((search_sat / 2 > 0 ? search_sat / 2 : 1)) --duration "$DURATION" --warmup 3 | tee "$BENCH_WORK/search-rate.txt" || echo "bench: that target failed (exit $?); the run goes on"
         search_p99=$(sed -n 's/.*RESULT .*p99_ms=\([0-9.]*\).*/\1/p' "$BENCH_WORK/search-rate.txt")
-        fi
-        if [[ $PARTS == *" export "* ]]; then
         echo "## export of every asset (NDJSON), and the raw forward-only read of the same rows"
         bench reads "${common[@]}" --target raw-read | tee "$BENCH_WORK/raw.txt" || echo "bench: that target failed (exit $?); the run goes on"
         bench reads "${common[@]}" --target export | tee "$BENCH_WORK/export.txt" || echo "bench: that target failed (exit $?); the run goes on"
         raw=$(sed -n 's/.*RESULT target=raw-read .*rows_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/raw.txt")
         exported=$(sed -n 's/.*RESULT target=export .*rows_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/export.txt")
+        floor_export=""
         if [[ $provider == postgres ]]; then
             bench reads "${common[@]}" --target raw-export | tee "$BENCH_WORK/raw-export.txt" || echo "bench: that target failed (exit $?); the run goes on"
             floor_export=$(sed -n 's/.*RESULT target=raw-export .*rows_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/raw-export.txt")
-            bench reads "${common[@]}" --target raw-export-rows | tee "$BENCH_WORK/raw-export-rows.txt" || echo "bench: that target failed (exit $?); the run goes on"
-            floor_rows=$(sed -n 's/.*RESULT target=raw-export-rows .*rows_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/raw-export-rows.txt")
         fi
         fi
         echo "## summary"
-        [[ -n $get_sat ]] && echo "lookup saturation: $get_sat/s; bare: $bare_sat/s; ratio: $(awk "BEGIN{printf \"%.2f\", $get_sat/$bare_sat}") (goal >= 0.50)"
-        [[ -n $get_sat ]] && echo "lookup p99 at $((get_sat / 2))/s: ${get_p99} ms (goal <= 5 ms)"
+        echo "lookup saturation: $get_sat/s; bare: $bare_sat/s; ratio: $(awk "BEGIN{printf \"%.2f\", $get_sat/$bare_sat}") (goal >= 0.50)"
+        echo "lookup p99 at $((get_sat / 2))/s: ${get_p99} ms (goal <= 5 ms)"
         if [[ -n $floor_sat ]]; then
             echo "floor: reads + access-log write $floor_sat/s ($(awk "BEGIN{printf \"%.2f\", $floor_sat/$bare_sat}") x bare), reads alone $reads_sat/s ($(awk "BEGIN{printf \"%.2f\", $reads_sat/$bare_sat}") x bare); lookup / floor: $(awk "BEGIN{printf \"%.2f\", $get_sat/$floor_sat}")"
             echo "p99 at $((get_sat / 2))/s: floor ${floor_p99} ms, bare GET ${bare_p99} ms"
         fi
-        [[ -n $search_sat ]] && echo "search saturation: $search_sat/s; p99 at half: ${search_p99} ms (goal <= 50 ms)"
-        [[ -n $exported ]] && echo "export: $exported rows/s (goal >= 100000); raw read: $raw rows/s; ratio: $(awk "BEGIN{printf \"%.2f\", $exported/$raw}")"
-        [[ -n $floor_export ]] && echo "export floor (raw read + JSON + each chunk logged as one entry with its records packed, no HTTP): $floor_export rows/s; export / floor: $(awk "BEGIN{printf \"%.2f\", $exported/$floor_export}")"
-        [[ -n $floor_rows ]] && echo "the same floor logging one record row per asset by COPY (the design before the packed form): $floor_rows rows/s; packed / per-row floor: $(awk "BEGIN{printf \"%.2f\", $floor_export/$floor_rows}")"
+        if [[ ${BENCH_READS_ONLY:-} != lookup ]]; then
+        echo "search saturation: $search_sat/s; p99 at half: ${search_p99} ms (goal <= 50 ms)"
+        echo "export: $exported rows/s (goal >= 100000); raw read: $raw rows/s; ratio: $(awk "BEGIN{printf \"%.2f\", $exported/$raw}")"
+        [[ -n $floor_export ]] && echo "export floor (raw read + JSON + every row logged by COPY, no HTTP): $floor_export rows/s; export / floor: $(awk "BEGIN{printf \"%.2f\", $exported/$floor_export}")"
+        fi
         bench_stop_app
         bench_stop_app
     } > >(tee "$out") 2>&1

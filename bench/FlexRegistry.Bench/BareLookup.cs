@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using FlexRegistry.AccessLog;
 using Npgsql;
 
 namespace FlexRegistry.Bench;
@@ -10,9 +9,9 @@ namespace FlexRegistry.Bench;
 /// database work every correct lookup must do, and nothing else, in the fewest round trips the database allows. First
 /// one batch of reads: the asset row, the grants the reader holds, the asset's active parties and its current
 /// operators (the visibility rule needs all three). Then one batch of writes, which PostgreSQL runs as one implicit
-/// transaction, committed before the answer (fail closed): the access-log entry with its packed record, its subjects,
-/// and its audit record (into empty copies of <c>access_log_entries</c>, <c>access_log_subjects</c> and
-/// <c>audit_records</c>, so the register's sequencers and access log do not see them). Raw prepared ADO.NET, no
+/// transaction, committed before the answer (fail closed): the access-log entry, its record and its subjects, and its
+/// audit record (into empty copies of <c>access_log_entries</c>, <c>access_log_records</c>, <c>access_log_subjects</c>
+/// and <c>audit_records</c>, so the register's sequencers and access log do not see them). Raw prepared ADO.NET, no
 /// authentication, no purpose check, no EF Core, no group commit. <c>GET /bare/lookup-reads/{id}</c> is the read batch
 /// alone: no lookup that applies the rule can be cheaper, logged or not. Each one's saturation divided by the bare
 /// one-row GET's (<c>GET /bare/assets/by-id/{id}</c>) bounds what any design can reach against the 0.5 × goal.
@@ -26,6 +25,7 @@ internal static class BareLookup
         await using (var setup = source.CreateCommand(
             "DROP TABLE IF EXISTS bench_access_log_entries, bench_access_log_records, bench_access_log_subjects; " +
             "CREATE TABLE bench_access_log_entries (LIKE access_log_entries INCLUDING ALL); " +
+            "CREATE TABLE bench_access_log_records (LIKE access_log_records INCLUDING ALL); " +
             "CREATE TABLE bench_access_log_subjects (LIKE access_log_subjects INCLUDING ALL); " +
             "CREATE TABLE IF NOT EXISTS bench_audit (LIKE audit_records INCLUDING ALL)"))
             await setup.ExecuteNonQueryAsync();
@@ -44,13 +44,14 @@ internal static class BareLookup
             const string groups = "identity,technical,coarse-location";
             var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{now:O}|{Reader}|{id}|{groups}")));
             await using var writes = new NpgsqlBatch(connection);
-            // The entry's ID comes from the database and the subjects refer to it: one statement each, through a CTE, so
-            // the whole log write is still one round trip. The record is packed into the entry, as the service does.
+            // The entry's ID comes from the database and the record and subjects refer to it: one statement each, through
+            // a CTE, so the whole log write is still one round trip.
             writes.BatchCommands.Add(BareRegister.Command(
-                "WITH e AS (INSERT INTO bench_access_log_entries (\"At\", \"ReaderId\", \"ReaderActor\", \"Purpose\", \"Action\", \"Resource\", \"FieldGroups\", \"Records\", \"Digest\", \"PackedRecords\") " +
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9) RETURNING \"Id\") " +
+                "WITH e AS (INSERT INTO bench_access_log_entries (\"At\", \"ReaderId\", \"ReaderActor\", \"Purpose\", \"Action\", \"Resource\", \"FieldGroups\", \"Records\", \"Digest\") " +
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8) RETURNING \"Id\"), " +
+                "r AS (INSERT INTO bench_access_log_records (\"AssetId\", \"EntryId\", \"Groups\") SELECT $9, \"Id\", 7 FROM e) " +
                 "INSERT INTO bench_access_log_subjects (\"ParticipantId\", \"EntryId\", \"Records\") SELECT p, \"Id\", 1 FROM e, unnest($10::text[]) AS p",
-                [now, Reader, "client:bench", "procurement", "asset.read", "asset", groups, digest, PackedRecordList.Pack([(id, 7)]), read.Parties]));
+                [now, Reader, "client:bench", "procurement", "asset.read", "asset", groups, digest, id, read.Parties]));
             writes.BatchCommands.Add(BareRegister.Command($"INSERT INTO bench_audit ({BareRegister.AuditColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 ["access.asset.read", "bench-client", Reader, groups, now, "succeeded", id, "asset", read.Parties[0]]));
             await writes.ExecuteNonQueryAsync(ct);

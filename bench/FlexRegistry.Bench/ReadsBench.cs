@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using FlexRegistry.AccessLog;
 using FlexRegistry.Client;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -48,8 +47,8 @@ public static class ReadsBench
         var ids = await SampleIdsAsync(args.Require("provider"), args.Require("connection"), args.Count("ids", 100_000));
         if (target == "raw-read")
             return await RawReadAsync(args.Require("provider"), args.Require("connection"));
-        if (target is "raw-export" or "raw-export-rows")
-            return await RawExportAsync(args.Require("connection"), perRow: target == "raw-export-rows");
+        if (target == "raw-export")
+            return await RawExportAsync(args.Require("connection"));
 
         HttpClient http;
         Func<long, HttpRequestMessage> request;
@@ -75,7 +74,7 @@ public static class ReadsBench
                 "get" => i => Get($"api/v1/assets/{ids[i % ids.Length]}?purpose=procurement", bearer),
                 // Area + type, 100 rows: the 14 DNO areas × 4 types in turn.
                 "search" => i => Get($"api/v1/assets?purpose=procurement&dnoArea={10 + (i % 14)}&type={Types[(i / 14) % Types.Length]}&limit=100", bearer),
-                _ => throw new ArgumentException("--target is get, bare-get, bare-lookup, bare-lookup-reads, search, export, raw-read, raw-export or raw-export-rows"),
+                _ => throw new ArgumentException("--target is get, bare-get, bare-lookup, bare-lookup-reads, search, export, raw-read or raw-export"),
             };
         }
         var result = rate is { } fixedRate
@@ -152,23 +151,17 @@ public static class ReadsBench
     /// <summary>
     /// The floor of an export on PostgreSQL (no service, no HTTP): the same rows in the same order, every column read and
     /// written as one JSON line (Utf8JsonWriter into a null stream), each chunk of 5,000 logged as a logged export must
-    /// before it goes out (one access-log entry carrying its 5,000 records packed as the service packs them, and its
-    /// subject, committed, into empty copies of the access-log tables), the log of one chunk committing while the next
-    /// is read, as the service does. Its rows/s is the most an export that logs every row can reach here.
-    /// With <paramref name="perRow"/> (target <c>raw-export-rows</c>) the chunk is logged as it was before the packed
-    /// form (issue 16): the entry, then one record row per asset by binary COPY into a table shaped like the former
-    /// <c>access_log_records</c> (its key and its entry index), to compare the two designs in one run.
+    /// before it goes out (one access-log entry and its 5,000 records, by binary COPY, committed, into empty copies of the
+    /// access-log tables), the log of one chunk committing while the next is read, as the service does. Its rows/s is the
+    /// most an export that logs every row can reach here.
     /// </summary>
-    private static async Task<int> RawExportAsync(string connection, bool perRow)
+    private static async Task<int> RawExportAsync(string connection)
     {
         const int Chunk = 5000;
         await using var source = NpgsqlDataSource.Create(connection);
         await using (var setup = source.CreateCommand(
             "CREATE TABLE IF NOT EXISTS bench_access_log_entries (LIKE access_log_entries INCLUDING ALL); " +
-            "CREATE TABLE IF NOT EXISTS bench_access_log_subjects (LIKE access_log_subjects INCLUDING ALL); " +
-            "CREATE TABLE IF NOT EXISTS bench_access_log_records (\"AssetId\" varchar(20) NOT NULL, \"EntryId\" bigint NOT NULL, \"Groups\" integer NOT NULL, " +
-            "PRIMARY KEY (\"AssetId\", \"EntryId\")); " +
-            "CREATE INDEX IF NOT EXISTS bench_access_log_records_entry ON bench_access_log_records (\"EntryId\")"))
+            "CREATE TABLE IF NOT EXISTS bench_access_log_records (LIKE access_log_records INCLUDING ALL)"))
             await setup.ExecuteNonQueryAsync();
         await using var log = await source.OpenConnectionAsync();
         var clock = Stopwatch.StartNew();
@@ -211,7 +204,7 @@ public static class ReadsBench
                     // The chunk's log commits while the next chunk is read, as the service's export does.
                     if (logging is not null)
                         await logging;
-                    logging = LogChunkAsync(log, chunk, perRow);
+                    logging = LogChunkAsync(log, chunk);
                     chunk = new List<string>(Chunk);
                 }
             }
@@ -219,44 +212,30 @@ public static class ReadsBench
         if (logging is not null)
             await logging;
         if (chunk.Count > 0)
-            await LogChunkAsync(log, chunk, perRow);
+            await LogChunkAsync(log, chunk);
         var seconds = clock.Elapsed.TotalSeconds;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT target={(perRow ? "raw-export-rows" : "raw-export")} rows={rows} seconds={seconds:F2} rows_per_s={rows / seconds:F0}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT target=raw-export rows={rows} seconds={seconds:F2} rows_per_s={rows / seconds:F0}"));
         return 0;
 
-        static async Task LogChunkAsync(NpgsqlConnection connection, List<string> ids, bool perRow)
+        static async Task LogChunkAsync(NpgsqlConnection connection, List<string> ids)
         {
             await using var transaction = await connection.BeginTransactionAsync();
-            if (perRow)
-            {
-                await using var head = new NpgsqlCommand(
-                    "INSERT INTO bench_access_log_entries (\"At\", \"ReaderId\", \"ReaderActor\", \"Purpose\", \"Action\", \"Resource\", \"FieldGroups\", \"Records\", \"Digest\") " +
-                    "VALUES (now(), 'FRP-BENCHREADER00', 'client:bench', 'procurement', 'asset.export', 'asset', 'identity,technical,coarse-location', $1, '') RETURNING \"Id\"", connection, transaction);
-                head.Parameters.Add(new NpgsqlParameter { Value = ids.Count });
-                var entryId = (long)(await head.ExecuteScalarAsync())!;
-                await using (var copy = await connection.BeginBinaryImportAsync("COPY bench_access_log_records (\"AssetId\", \"EntryId\", \"Groups\") FROM STDIN (FORMAT BINARY)"))
-                {
-                    foreach (var id in ids)
-                    {
-                        await copy.StartRowAsync();
-                        await copy.WriteAsync(id);
-                        await copy.WriteAsync(entryId);
-                        await copy.WriteAsync(7);
-                    }
-                    await copy.CompleteAsync();
-                }
-                await transaction.CommitAsync();
-                return;
-            }
-            // The records packed as the service packs them (sorted, one line each), then the entry and its one subject.
-            var packed = PackedRecordList.Pack([.. ids.Select(id => (id, 7))]);
             await using var entry = new NpgsqlCommand(
-                "WITH e AS (INSERT INTO bench_access_log_entries (\"At\", \"ReaderId\", \"ReaderActor\", \"Purpose\", \"Action\", \"Resource\", \"FieldGroups\", \"Records\", \"Digest\", \"PackedRecords\") " +
-                "VALUES (now(), 'FRP-BENCHREADER00', 'client:bench', 'procurement', 'asset.export', 'asset', 'identity,technical,coarse-location', $1, '', $2) RETURNING \"Id\") " +
-                "INSERT INTO bench_access_log_subjects (\"ParticipantId\", \"EntryId\", \"Records\") SELECT 'FRP-BENCHOWNER000', \"Id\", $1 FROM e", connection, transaction);
+                "INSERT INTO bench_access_log_entries (\"At\", \"ReaderId\", \"ReaderActor\", \"Purpose\", \"Action\", \"Resource\", \"FieldGroups\", \"Records\", \"Digest\") " +
+                "VALUES (now(), 'FRP-BENCHREADER00', 'client:bench', 'procurement', 'asset.export', 'asset', 'identity,technical,coarse-location', $1, '') RETURNING \"Id\"", connection, transaction);
             entry.Parameters.Add(new NpgsqlParameter { Value = ids.Count });
-            entry.Parameters.Add(new NpgsqlParameter { Value = packed });
-            await entry.ExecuteNonQueryAsync();
+            var entryId = (long)(await entry.ExecuteScalarAsync())!;
+            await using (var copy = await connection.BeginBinaryImportAsync("COPY bench_access_log_records (\"AssetId\", \"EntryId\", \"Groups\") FROM STDIN (FORMAT BINARY)"))
+            {
+                foreach (var id in ids)
+                {
+                    await copy.StartRowAsync();
+                    await copy.WriteAsync(id);
+                    await copy.WriteAsync(entryId);
+                    await copy.WriteAsync(7);
+                }
+                await copy.CompleteAsync();
+            }
             await transaction.CommitAsync();
         }
     }

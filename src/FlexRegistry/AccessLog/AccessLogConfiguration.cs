@@ -16,10 +16,19 @@ internal sealed class AccessLogEntryConfiguration : IEntityTypeConfiguration<Acc
         e.Property(x => x.Resource).HasMaxLength(16);
         e.Property(x => x.FieldGroups).HasMaxLength(500);
         e.Property(x => x.Digest).HasMaxLength(64);
-        // Unbounded text: an export chunk packs 5,000 records (about 120 kB; PostgreSQL compresses it out of line).
-        e.Property(x => x.PackedRecords);
         // The reader filter, and the 6a publisher's "this reader's reads in this window".
         e.HasIndex(x => new { x.ReaderId, x.At });
+    }
+}
+
+internal sealed class AccessLogRecordConfiguration : IEntityTypeConfiguration<AccessLogRecord>
+{
+    public void Configure(EntityTypeBuilder<AccessLogRecord> r)
+    {
+        r.ToTable("access_log_records");
+        // An asset's log is read by asset, newest entry first: the key is that order.
+        r.HasKey(x => new { x.AssetId, x.EntryId });
+        r.HasIndex(x => x.EntryId);
     }
 }
 
@@ -28,8 +37,6 @@ internal sealed class AccessLogSubjectConfiguration : IEntityTypeConfiguration<A
     public void Configure(EntityTypeBuilder<AccessLogSubject> s)
     {
         s.ToTable("access_log_subjects");
-        // Also how an asset's reads are found: the entries concerning its registrant (a subject of every read of it,
-        // and never changing), newest first, narrowed by the entry's packed records.
         s.HasKey(x => new { x.ParticipantId, x.EntryId });
         s.HasIndex(x => x.EntryId);
     }

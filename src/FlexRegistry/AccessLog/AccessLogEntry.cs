@@ -11,8 +11,8 @@ namespace FlexRegistry.AccessLog;
 /// <summary>
 /// One read of other participants' data: who read (participant, and the client or user acting for it), when, for which
 /// purpose, what kind of read (by ID, search, export, commercial information), which records with which field groups
-/// (<see cref="PackedRecords"/>) and whose data they were (<see cref="AccessLogSubject"/>). A search page or an
-/// export chunk is one entry covering every record it returned, in one row. <see cref="Digest"/> is SHA-256 over the entry and
+/// (<see cref="AccessLogRecord"/>) and whose data they were (<see cref="AccessLogSubject"/>). A search page or an
+/// export chunk is one entry covering every record it returned. <see cref="Digest"/> is SHA-256 over the entry and
 /// its records; the same digest is in the entry's audit record, whose place in the audit chain makes the entry
 /// tamper-evident (see <see cref="AccessLogVerification"/>).
 /// </summary>
@@ -39,12 +39,6 @@ public sealed class AccessLogEntry
     public string FieldGroups { get; private set; } = "";
     public int Records { get; private set; }
 
-    /// <summary>
-    /// The assets read and the field groups returned of each, packed into one column (<see cref="PackedRecordList"/>);
-    /// empty for a read of participant data (its one record is its <see cref="AccessLogSubject"/>).
-    /// </summary>
-    public string PackedRecords { get; private set; } = "";
-
     /// <summary>Lower-case hex SHA-256 of <see cref="Canonical"/>.</summary>
     public string Digest { get; private set; } = "";
 
@@ -64,9 +58,9 @@ public sealed class AccessLogEntry
             FieldGroups = string.Join(',', union.Codes(read.Resource)),
             Records = read.Records.Count,
         };
-        var records = read.Resource == VisibilityRule.Asset ? read.Records.Select(r => (r.ResourceId, r.Groups.Bits)).ToList() : [];
-        entry.PackedRecords = PackedRecordList.Pack(records);
-        entry.Digest = entry.ComputeDigest(records, Subjects(read).Select(s => (s.Key.Value, s.Value)));
+        entry.Digest = entry.ComputeDigest(
+            read.Resource == VisibilityRule.Asset ? read.Records.Select(r => (r.ResourceId, r.Groups.Bits)) : [],
+            Subjects(read).Select(s => (s.Key.Value, s.Value)));
         return entry;
     }
 
@@ -135,52 +129,23 @@ public sealed class AccessLogEntry
 }
 
 /// <summary>
-/// The records of an entry in one column: for each asset read, in ordinal ID order, <c>\n</c> + asset ID + <c> </c> + the
-/// field groups returned of it (the bits of <see cref="GroupSet"/>, in decimal). One row per read instead of one per
-/// asset is what lets an export log 5,000 rows with one insert (issue 16). Text rather than a binary form so that
-/// both databases can find an asset in it (<see cref="Needle"/>: <c>strpos</c> on PostgreSQL, <c>instr</c> on SQLite)
-/// and build it from rows in SQL (the migration from the per-asset table); PostgreSQL compresses it (TOAST).
-/// An asset ID holds neither a space nor a line break, so the needle matches exactly one record, never a prefix.
+/// One asset an entry returned, with the field groups it returned of it (bits of <see cref="GroupSet"/>). A read of
+/// participant data has no rows here: its one record is the participant, its <see cref="AccessLogSubject"/>.
 /// </summary>
-public static class PackedRecordList
+public sealed class AccessLogRecord
 {
-    public static string Pack(IReadOnlyCollection<(string ResourceId, int Groups)> records)
+    private AccessLogRecord() { }
+
+    internal AccessLogRecord(long entryId, AssetId assetId, int groups)
     {
-        ArgumentNullException.ThrowIfNull(records);
-        if (records.Count == 0)
-            return "";
-        var text = new System.Text.StringBuilder(records.Count * 24);
-        foreach (var (id, groups) in records.OrderBy(r => r.ResourceId, StringComparer.Ordinal))
-            text.Append('\n').Append(id).Append(' ').Append(groups.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return text.ToString();
+        EntryId = entryId;
+        AssetId = assetId;
+        Groups = groups;
     }
 
-    public static IEnumerable<(string ResourceId, int Groups)> Unpack(string packed)
-    {
-        ArgumentNullException.ThrowIfNull(packed);
-        foreach (var line in packed.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var space = line.LastIndexOf(' ');
-            yield return (line[..space], int.Parse(line.AsSpan(space + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture));
-        }
-    }
-
-    /// <summary>What <see cref="AccessLogEntry.PackedRecords"/> contains exactly when the entry read the asset.</summary>
-    public static string Needle(AssetId asset) => "\n" + asset.Value + " ";
-
-    /// <summary>The field groups an entry returned of the asset, read from its packed records (0 if it did not read it).</summary>
-    public static int GroupsOf(string packed, AssetId asset)
-    {
-        ArgumentNullException.ThrowIfNull(packed);
-        var needle = Needle(asset);
-        var at = packed.IndexOf(needle, StringComparison.Ordinal);
-        if (at < 0)
-            return 0;
-        var from = at + needle.Length;
-        var end = packed.IndexOf('\n', from);
-        return int.Parse(packed.AsSpan(from, (end < 0 ? packed.Length : end) - from), System.Globalization.NumberStyles.None,
-            System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public AssetId AssetId { get; private set; }
+    public long EntryId { get; private set; }
+    public int Groups { get; private set; }
 }
 
 /// <summary>A participant whose data an entry returned (an asset's party, or the participant whose information was read), and how many records.</summary>

@@ -45,19 +45,20 @@ public sealed class AccessLogQueries(RegistryDbContext db, Readers readers, Asse
         if (!views[0].Groups.Contains(AssetGroups.AccessLog))
             throw new DomainRuleException(AssetErrors.NotFound, $"No asset {id} is visible to you.");
 
-        // Every read of the asset has its registrant among its subjects (a party of it, from registration on), so its
-        // reads are the registrant's entries, newest first, whose packed records hold the asset; the groups read of it
-        // are cut out of the packed records by the database, so the records themselves do not travel.
-        var registrant = asset.RegistrantId;
-        var needle = PackedRecordList.Needle(id);
-        var q = Filtered(db.AccessLogEntries.AsNoTracking(), reader, from, to, purpose, before)
-            .Join(db.AccessLogSubjects.AsNoTracking().Where(s => s.ParticipantId == registrant), e => e.Id, s => s.EntryId, (e, s) => e)
-            .Where(e => e.Resource == VisibilityRule.Asset && e.PackedRecords.Contains(needle));
-        var rows = await q.OrderByDescending(e => e.Id).Take(size + 1)
-            .Select(e => new Listed(e.Id, e.At, e.ReaderId, e.ReaderActor, e.Purpose, e.Action, e.Resource, e.FieldGroups, e.Records, e.Digest, 1,
-                e.PackedRecords.Substring(e.PackedRecords.IndexOf(needle) + needle.Length, 4)))
-            .ToListAsync(ct);
-        return Paged(rows.Select(x => ToResponse(x, new GroupSet(GroupBits(x.AssetGroups!)).Codes(VisibilityRule.Asset))).ToList(), size);
+        var q = db.AccessLogRecords.AsNoTracking().Where(r => r.AssetId == id)
+            .Join(db.AccessLogEntries.AsNoTracking(), r => r.EntryId, e => e.Id, (r, e) => new { e, r.Groups });
+        if (reader is { } who)
+            q = q.Where(x => x.e.ReaderId == who);
+        if (from is { } f)
+            q = q.Where(x => x.e.At >= f);
+        if (to is { } t)
+            q = q.Where(x => x.e.At < t);
+        if (purpose is not null)
+            q = q.Where(x => x.e.Purpose == purpose);
+        if (before is { } b)
+            q = q.Where(x => x.e.Id < b);
+        var rows = await q.OrderByDescending(x => x.e.Id).Take(size + 1).ToListAsync(ct);
+        return Paged(rows.Select(x => ToResponse(x.e, new GroupSet(x.Groups).Codes(VisibilityRule.Asset), 1)).ToList(), size);
     }
 
     public async Task<Page<AccessLogEntryResponse>> ForParticipantAsync(ParticipantId id, AccessLogFilter filter, Caller caller, CancellationToken ct)
@@ -65,28 +66,27 @@ public sealed class AccessLogQueries(RegistryDbContext db, Readers readers, Asse
         var (reader, from, to, purpose, before, size) = Check(filter);
         if (!caller.CanAdminister(id) || !await db.Participants.AnyAsync(p => p.Id == id, ct))
             throw ParticipantQueries.NotFound(id);
-        var q = Filtered(db.AccessLogEntries.AsNoTracking(), reader, from, to, purpose, before)
-            .Join(db.AccessLogSubjects.AsNoTracking().Where(s => s.ParticipantId == id), e => e.Id, s => s.EntryId, (e, s) => new { e, s.Records });
-        var rows = await q.OrderByDescending(x => x.e.Id).Take(size + 1)
-            .Select(x => new Listed(x.e.Id, x.e.At, x.e.ReaderId, x.e.ReaderActor, x.e.Purpose, x.e.Action, x.e.Resource, x.e.FieldGroups, x.e.Records,
-                x.e.Digest, x.Records, null))
-            .ToListAsync(ct);
-        return Paged(rows.Select(x => ToResponse(x, Groups(x.FieldGroups))).ToList(), size);
+        var q = db.AccessLogSubjects.AsNoTracking().Where(s => s.ParticipantId == id)
+            .Join(db.AccessLogEntries.AsNoTracking(), s => s.EntryId, e => e.Id, (s, e) => new { e, s.Records });
+        if (reader is { } who)
+            q = q.Where(x => x.e.ReaderId == who);
+        if (from is { } f)
+            q = q.Where(x => x.e.At >= f);
+        if (to is { } t)
+            q = q.Where(x => x.e.At < t);
+        if (purpose is not null)
+            q = q.Where(x => x.e.Purpose == purpose);
+        if (before is { } b)
+            q = q.Where(x => x.e.Id < b);
+        var rows = await q.OrderByDescending(x => x.e.Id).Take(size + 1).ToListAsync(ct);
+        return Paged(rows.Select(x => ToResponse(x.e, Groups(x.e), x.Records)).ToList(), size);
     }
 
     /// <summary>The whole log: the registry operator's (the endpoint's policy).</summary>
     public async Task<Page<AccessLogEntryResponse>> AllAsync(AccessLogFilter filter, Caller caller, CancellationToken ct)
     {
         var (reader, from, to, purpose, before, size) = Check(filter);
-        var rows = await Filtered(db.AccessLogEntries.AsNoTracking(), reader, from, to, purpose, before).OrderByDescending(e => e.Id).Take(size + 1)
-            .Select(e => new Listed(e.Id, e.At, e.ReaderId, e.ReaderActor, e.Purpose, e.Action, e.Resource, e.FieldGroups, e.Records, e.Digest, e.Records, null))
-            .ToListAsync(ct);
-        return Paged(rows.Select(x => ToResponse(x, Groups(x.FieldGroups))).ToList(), size);
-    }
-
-    private static IQueryable<AccessLogEntry> Filtered(IQueryable<AccessLogEntry> q, ParticipantId? reader, DateTimeOffset? from, DateTimeOffset? to,
-        string? purpose, long? before)
-    {
+        var q = db.AccessLogEntries.AsNoTracking();
         if (reader is { } who)
             q = q.Where(e => e.ReaderId == who);
         if (from is { } f)
@@ -97,18 +97,8 @@ public sealed class AccessLogQueries(RegistryDbContext db, Readers readers, Asse
             q = q.Where(e => e.Purpose == purpose);
         if (before is { } b)
             q = q.Where(e => e.Id < b);
-        return q;
-    }
-
-    /// <summary>An entry as listed, without its packed records; <see cref="AssetGroups"/> is the start of the one record asked for.</summary>
-    private sealed record Listed(long Id, DateTimeOffset At, ParticipantId ReaderId, string ReaderActor, string Purpose, string Action, string Resource,
-        string FieldGroups, int Records, string Digest, int Concerned, string? AssetGroups);
-
-    /// <summary>The decimal group bits at the start of <paramref name="text"/>, up to the next record.</summary>
-    private static int GroupBits(string text)
-    {
-        var end = text.IndexOf('\n', StringComparison.Ordinal);
-        return int.Parse(end < 0 ? text : text[..end], NumberStyles.None, CultureInfo.InvariantCulture);
+        var rows = await q.OrderByDescending(e => e.Id).Take(size + 1).ToListAsync(ct);
+        return Paged(rows.Select(e => ToResponse(e, Groups(e), e.Records)).ToList(), size);
     }
 
     private static (ParticipantId? Reader, DateTimeOffset? From, DateTimeOffset? To, string? Purpose, long? Before, int Size) Check(AccessLogFilter filter)
@@ -150,13 +140,13 @@ public sealed class AccessLogQueries(RegistryDbContext db, Readers readers, Asse
         return null;
     }
 
-    private static string[] Groups(string fieldGroups) => fieldGroups.Split(',', StringSplitOptions.RemoveEmptyEntries);
+    private static string[] Groups(AccessLogEntry e) => e.FieldGroups.Split(',', StringSplitOptions.RemoveEmptyEntries);
 
     private static Page<AccessLogEntryResponse> Paged(List<AccessLogEntryResponse> rows, int size) =>
         new([.. rows.Take(size)], rows.Count > size ? rows[size - 1].EntryId : null);
 
-    private static AccessLogEntryResponse ToResponse(Listed e, IReadOnlyList<string> groups) => new(
-        e.Id.ToString(CultureInfo.InvariantCulture), e.At, e.ReaderId.Value, e.ReaderActor, e.Purpose, e.Action, e.Resource, groups, e.Records, e.Concerned, e.Digest);
+    private static AccessLogEntryResponse ToResponse(AccessLogEntry e, IReadOnlyList<string> groups, int concerned) => new(
+        e.Id.ToString(CultureInfo.InvariantCulture), e.At, e.ReaderId.Value, e.ReaderActor, e.Purpose, e.Action, e.Resource, groups, e.Records, concerned, e.Digest);
 }
 
 /// <summary>
@@ -167,8 +157,7 @@ public sealed class AccessLogQueries(RegistryDbContext db, Readers readers, Asse
 /// </summary>
 public sealed class AccessLogVerification(RegistryDbContext db)
 {
-    /// <summary>Entries per round trip: an export chunk's packed records are about 120 kB.</summary>
-    private const int Batch = 100;
+    private const int Batch = 500;
 
     public async Task<AccessLogVerificationResponse> VerifyAsync(CancellationToken ct)
     {
@@ -181,6 +170,8 @@ public sealed class AccessLogVerification(RegistryDbContext db)
                 break;
             var first = entries[0].Id;
             var last = entries[^1].Id;
+            var records = (await db.AccessLogRecords.AsNoTracking().Where(r => r.EntryId >= first && r.EntryId <= last).ToListAsync(ct))
+                .ToLookup(r => r.EntryId);
             var subjects = (await db.AccessLogSubjects.AsNoTracking().Where(s => s.EntryId >= first && s.EntryId <= last).ToListAsync(ct))
                 .ToLookup(s => s.EntryId);
             var ids = entries.Select(e => e.Id.ToString(CultureInfo.InvariantCulture)).ToList();
@@ -190,15 +181,9 @@ public sealed class AccessLogVerification(RegistryDbContext db)
             foreach (var entry in entries)
             {
                 var id = entry.Id.ToString(CultureInfo.InvariantCulture);
-                string digest;
-                try
-                {
-                    digest = entry.ComputeDigest(PackedRecordList.Unpack(entry.PackedRecords), subjects[entry.Id].Select(s => (s.ParticipantId.Value, s.Records)));
-                }
-                catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
-                {
-                    return Broken(checkedEntries, id, "The entry's packed records were changed: they cannot be read.");
-                }
+                var digest = entry.ComputeDigest(
+                    records[entry.Id].Select(r => (r.AssetId.Value, r.Groups)),
+                    subjects[entry.Id].Select(s => (s.ParticipantId.Value, s.Records)));
                 if (digest != entry.Digest)
                     return Broken(checkedEntries, id, "The entry, its records or its subjects were changed: they do not match the entry's digest.");
                 if (!audited.TryGetValue(id, out var fields))

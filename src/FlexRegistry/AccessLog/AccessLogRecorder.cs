@@ -1,6 +1,8 @@
 using System.Threading.Channels;
+using FlexRegistry.Assets;
 using FlexRegistry.Persistence;
 using FlexRegistry.Shared;
+using FlexRegistry.Visibility;
 
 namespace FlexRegistry.AccessLog;
 
@@ -96,7 +98,7 @@ public sealed class AccessLogRecorder(IServiceScopeFactory scopes, TimeProvider 
     }
 
     /// <summary>
-    /// Writes the entries with their packed records (their IDs come back from the database), then their subjects in bulk, their
+    /// Writes the entries (their IDs come back from the database), then their records and subjects in bulk, their
     /// audit records (one per entry, handed to the journal: a leaf of the audit log covering the entry's records through its
     /// digest) and the 6a counters, and commits: all or nothing.
     /// </summary>
@@ -111,15 +113,19 @@ public sealed class AccessLogRecorder(IServiceScopeFactory scopes, TimeProvider 
         db.AccessLogEntries.AddRange(entries);
         await db.SaveChangesAsync(ct);
 
+        var records = new List<AccessLogRecord>();
         var subjects = new List<AccessLogSubject>();
         for (var i = 0; i < reads.Count; i++)
         {
             var (entry, read) = (entries[i], reads[i]);
+            if (read.Resource == VisibilityRule.Asset)
+                records.AddRange(read.Records.Select(r => new AccessLogRecord(entry.Id, AssetId.Parse(r.ResourceId), r.Groups.Bits)));
             var entrySubjects = AccessLogEntry.Subjects(read);
             subjects.AddRange(entrySubjects.Select(s => new AccessLogSubject(entry.Id, s.Key, s.Value)));
             journal.Append(entry.ToAudit(read.ReaderClientId, entrySubjects.Count == 1 ? entrySubjects.Keys.First() : null));
         }
         var bulk = BulkWriter.For(db);
+        await bulk.InsertAsync(db, records, ct);
         await bulk.InsertAsync(db, subjects, ct);
         await notifications.CountAsync([.. entries.Zip(reads)], ct);
         await journal.CommitAsync(transaction, ct);

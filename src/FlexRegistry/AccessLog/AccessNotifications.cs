@@ -194,17 +194,10 @@ public sealed class AccessNotifications(RegistryDbContext db, Journal journal, A
         var subjects = assetReads.SelectMany(l => l.Read.Records.SelectMany(r => r.Subjects)).Distinct().ToList();
         var all = await db.AccessNotificationSettings.AsNoTracking()
             .Where(s => subjects.Contains(s.ParticipantId) && s.AllAssets).Select(s => s.ParticipantId).ToListAsync(ct);
-        // Most readers' subjects named no assets: asked first, so that an export chunk does not send its 5,000 IDs for nothing.
-        var naming = await db.AccessNotificationAssets.AsNoTracking()
-            .Where(n => subjects.Contains(n.ParticipantId)).Select(n => n.ParticipantId).Distinct().ToListAsync(ct);
-        var named = new HashSet<(ParticipantId, string)>();
-        if (naming.Count > 0)
-        {
-            var assetIds = assetReads.SelectMany(l => l.Read.Records.Select(r => AssetId.Parse(r.ResourceId))).Distinct().ToList();
-            named = (await db.AccessNotificationAssets.AsNoTracking()
-                    .Where(n => naming.Contains(n.ParticipantId) && assetIds.Contains(n.AssetId)).ToListAsync(ct))
-                .Select(n => (n.ParticipantId, n.AssetId.Value)).ToHashSet();
-        }
+        var assetIds = assetReads.SelectMany(l => l.Read.Records.Select(r => AssetId.Parse(r.ResourceId))).Distinct().ToList();
+        var named = (await db.AccessNotificationAssets.AsNoTracking()
+                .Where(n => subjects.Contains(n.ParticipantId) && assetIds.Contains(n.AssetId)).ToListAsync(ct))
+            .Select(n => (n.ParticipantId, n.AssetId.Value)).ToHashSet();
         if (all.Count == 0 && named.Count == 0)
             return;
         var allSet = all.ToHashSet();
@@ -285,22 +278,14 @@ public sealed class AccessNotifications(RegistryDbContext db, Journal journal, A
         var to = w.LastAt;
         var holding = relations.Holding(participant, Relations.Parties);
         var allAssets = await db.AccessNotificationSettings.AnyAsync(s => s.ParticipantId == participant && s.AllAssets, ct);
-        // The reader's entries in the window that concerned the participant, then the assets in their packed records
-        // that are the participant's (and opted in, unless it opted in for all).
-        var packed = await db.AccessLogEntries.AsNoTracking()
-            .Where(e => e.ReaderId == reader && e.At >= from && e.At <= to && e.Resource == VisibilityRule.Asset)
-            .Join(db.AccessLogSubjects.AsNoTracking().Where(s => s.ParticipantId == participant), e => e.Id, s => s.EntryId, (e, s) => e.PackedRecords)
-            .ToListAsync(ct);
-        var candidates = packed.SelectMany(p => PackedRecordList.Unpack(p).Select(r => r.ResourceId)).Distinct().Select(AssetId.Parse).ToList();
-        HashSet<AssetId>? optedIn = allAssets ? null :
-            (await db.AccessNotificationAssets.AsNoTracking().Where(n => n.ParticipantId == participant).Select(n => n.AssetId).ToListAsync(ct)).ToHashSet();
-        if (optedIn is not null)
-            candidates = [.. candidates.Where(optedIn.Contains)];
-        var read = new List<AssetId>();
-        foreach (var part in candidates.Chunk(5000))
-            read.AddRange(await db.Assets.AsNoTracking().Where(holding).Where(a => part.Contains(a.Id)).Select(a => a.Id).ToListAsync(ct));
-        var sample = read.Select(a => a.Value).Order(StringComparer.Ordinal).Take(MaxAssetIdsInEvent).Select(AssetId.Parse).ToList();
-        var count = read.Count;
+        var read = db.AccessLogEntries.Where(e => e.ReaderId == reader && e.At >= from && e.At <= to && e.Resource == VisibilityRule.Asset)
+            .Join(db.AccessLogRecords, e => e.Id, r => r.EntryId, (e, r) => r.AssetId)
+            .Where(id => db.Assets.Where(holding).Any(a => a.Id == id));
+        if (!allAssets)
+            read = read.Where(id => db.AccessNotificationAssets.Any(n => n.ParticipantId == participant && n.AssetId == id));
+        var distinct = read.Distinct();
+        var sample = await distinct.OrderBy(id => id).Take(MaxAssetIdsInEvent).ToListAsync(ct);
+        var count = sample.Count < MaxAssetIdsInEvent ? sample.Count : await distinct.CountAsync(ct);
         return (sample, count);
     }
 }

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using FlexRegistry.AccessLog;
 using FlexRegistry.Assets;
 using FlexRegistry.Audit;
 using FlexRegistry.Auth;
@@ -7,7 +6,6 @@ using FlexRegistry.Client.Contracts;
 using FlexRegistry.Participants;
 using FlexRegistry.Persistence;
 using FlexRegistry.Shared;
-using FlexRegistry.Visibility;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlexRegistry.Market;
@@ -88,13 +86,8 @@ public sealed class OwnerView(RegistryDbContext db, Journal journal, TimeProvide
         var conflicts = await db.Conflicts.AsNoTracking().Where(c => c.AssetId == id && c.Status != ConflictStatus.Cleared)
             .OrderByDescending(c => c.DetectedAt).Take(100).ToListAsync(ct);
         // Who read the asset's data: the access log (issue 16), per reader — how often, first and last.
-        // Its reads are the entries concerning its registrant whose packed records hold it (AccessLogQueries.ForAssetAsync).
-        var needle = PackedRecordList.Needle(id);
-        var registrant = asset.RegistrantId;
-        var readers = await db.AccessLogSubjects.AsNoTracking().Where(s => s.ParticipantId == registrant)
-            .Join(db.AccessLogEntries.AsNoTracking(), s => s.EntryId, e => e.Id, (s, e) => e)
-            .Where(e => e.Resource == VisibilityRule.Asset && e.PackedRecords.Contains(needle))
-            .Select(e => new { e.ReaderId, e.Id })
+        var readers = await db.AccessLogRecords.AsNoTracking().Where(r => r.AssetId == id)
+            .Join(db.AccessLogEntries.AsNoTracking(), r => r.EntryId, e => e.Id, (r, e) => new { e.ReaderId, e.Id })
             .GroupBy(x => x.ReaderId).Select(g => new { ReaderId = g.Key, Count = g.Count(), First = g.Min(x => x.Id), Last = g.Max(x => x.Id) })
             .OrderByDescending(g => g.Last).Take(100).ToListAsync(ct);
         var ends = readers.SelectMany(r => new[] { r.First, r.Last }).Distinct().ToList();

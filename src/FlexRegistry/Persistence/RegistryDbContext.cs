@@ -45,6 +45,7 @@ public abstract class RegistryDbContext(DbContextOptions options) : DbContext(op
     public DbSet<AssetChange> AssetChanges => Set<AssetChange>();
     public DbSet<AssetParty> AssetParties => Set<AssetParty>();
     public DbSet<AccessLogEntry> AccessLogEntries => Set<AccessLogEntry>();
+    public DbSet<AccessLogRecord> AccessLogRecords => Set<AccessLogRecord>();
     public DbSet<AccessLogSubject> AccessLogSubjects => Set<AccessLogSubject>();
     public DbSet<AccessNotificationSetting> AccessNotificationSettings => Set<AccessNotificationSetting>();
     public DbSet<AccessNotificationAsset> AccessNotificationAssets => Set<AccessNotificationAsset>();

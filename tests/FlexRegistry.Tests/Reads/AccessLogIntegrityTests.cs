@@ -1,8 +1,6 @@
 using System.Data.Common;
 using System.Net;
 using System.Net.Http.Json;
-using FlexRegistry.AccessLog;
-using FlexRegistry.Assets;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Participants;
 using FlexRegistry.Persistence;
@@ -120,13 +118,9 @@ public abstract class AccessLogIntegrityTests(RegistryApp app)
             var (read, search) = (entries[1].EntryId, entries[0].EntryId);
 
             // A record's field groups widened after the fact (hiding that the address was read, or claiming it was).
-            var packed = (await SnapshotAsync(long.Parse(read, System.Globalization.CultureInfo.InvariantCulture))).Entry.PackedRecords;
-            await app.ExecuteSqlAsync($"UPDATE access_log_entries SET \"PackedRecords\" = '\n{assetId} 255' WHERE \"Id\" = {read}");
+            await app.ExecuteSqlAsync($"UPDATE access_log_records SET \"Groups\" = 255 WHERE \"EntryId\" = {read}");
             await AssertValidAsync(op, false, read);
-            // Unreadable packed records are reported, not a failure of the check.
-            await app.ExecuteSqlAsync($"UPDATE access_log_entries SET \"PackedRecords\" = 'garbage' WHERE \"Id\" = {read}");
-            await AssertValidAsync(op, false, read);
-            await app.ExecuteSqlAsync($"UPDATE access_log_entries SET \"PackedRecords\" = '{packed}' WHERE \"Id\" = {read}");
+            await app.ExecuteSqlAsync($"UPDATE access_log_records SET \"Groups\" = 7 WHERE \"EntryId\" = {read}");
             await AssertValidAsync(op, true);
 
             // The purpose rewritten.
@@ -139,14 +133,9 @@ public abstract class AccessLogIntegrityTests(RegistryApp app)
             await (await mo.GetAsync($"/api/v1/assets?purpose=procurement&operator={fspId}")).Read<Page<AssetSummary>>();
             var twoRecords = (await fsp.AccessLogAsync($"/api/v1/assets/{other}/access-log"))[0].EntryId;
             var kept = await SnapshotAsync(long.Parse(twoRecords, System.Globalization.CultureInfo.InvariantCulture));
-            var twoPacked = kept.Entry.PackedRecords;
-            var start = twoPacked.IndexOf(PackedRecordList.Needle(AssetId.Parse(other)), StringComparison.Ordinal);
-            Assert.True(start >= 0, twoPacked);
-            var end = twoPacked.IndexOf('\n', start + 1);
-            var withoutOther = end < 0 ? twoPacked[..start] : twoPacked.Remove(start, end - start);
-            Assert.Equal(1, withoutOther.Count(c => c == '\n'));
-            await app.ExecuteSqlAsync($"UPDATE access_log_entries SET \"PackedRecords\" = '{withoutOther}' WHERE \"Id\" = {twoRecords}");
+            await app.ExecuteSqlAsync($"DELETE FROM access_log_records WHERE \"EntryId\" = {twoRecords} AND \"AssetId\" = '{other}'");
             await AssertValidAsync(op, false, twoRecords);
+            await app.ExecuteSqlAsync($"DELETE FROM access_log_records WHERE \"EntryId\" = {twoRecords}");
             await app.ExecuteSqlAsync($"DELETE FROM access_log_subjects WHERE \"EntryId\" = {twoRecords}");
             await app.ExecuteSqlAsync($"DELETE FROM access_log_entries WHERE \"Id\" = {twoRecords}");
             var deleted = await AssertValidAsync(op, false);
@@ -205,19 +194,21 @@ public abstract class AccessLogIntegrityTests(RegistryApp app)
     }
 
     /// <summary>An entry with its records and subjects, as stored.</summary>
-    private async Task<(AccessLog.AccessLogEntry Entry, List<AccessLog.AccessLogSubject> Subjects)> SnapshotAsync(long id)
+    private async Task<(AccessLog.AccessLogEntry Entry, List<AccessLog.AccessLogRecord> Records, List<AccessLog.AccessLogSubject> Subjects)> SnapshotAsync(long id)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
         return (await db.AccessLogEntries.AsNoTracking().SingleAsync(e => e.Id == id),
+            await db.AccessLogRecords.AsNoTracking().Where(r => r.EntryId == id).ToListAsync(),
             await db.AccessLogSubjects.AsNoTracking().Where(r => r.EntryId == id).ToListAsync());
     }
 
-    private async Task RestoreAsync((AccessLog.AccessLogEntry Entry, List<AccessLog.AccessLogSubject> Subjects) kept)
+    private async Task RestoreAsync((AccessLog.AccessLogEntry Entry, List<AccessLog.AccessLogRecord> Records, List<AccessLog.AccessLogSubject> Subjects) kept)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
         db.AccessLogEntries.Add(kept.Entry);
+        db.AccessLogRecords.AddRange(kept.Records);
         db.AccessLogSubjects.AddRange(kept.Subjects);
         await db.SaveChangesAsync();
     }

@@ -50,10 +50,6 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
-                    b.Property<string>("PackedRecords")
-                        .IsRequired()
-                        .HasColumnType("text");
-
                     b.Property<string>("Purpose")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -82,6 +78,25 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                     b.HasIndex("ReaderId", "At");
 
                     b.ToTable("access_log_entries", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.AccessLog.AccessLogRecord", b =>
+                {
+                    b.Property<string>("AssetId")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Groups")
+                        .HasColumnType("integer");
+
+                    b.HasKey("AssetId", "EntryId");
+
+                    b.HasIndex("EntryId");
+
+                    b.ToTable("access_log_records", (string)null);
                 });
 
             modelBuilder.Entity("FlexRegistry.AccessLog.AccessLogSubject", b =>

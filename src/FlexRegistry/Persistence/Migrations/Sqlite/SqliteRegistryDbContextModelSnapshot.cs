@@ -42,10 +42,6 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("PackedRecords")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("Purpose")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -74,6 +70,25 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
                     b.HasIndex("ReaderId", "At");
 
                     b.ToTable("access_log_entries", (string)null);
+                });
+
+            modelBuilder.Entity("FlexRegistry.AccessLog.AccessLogRecord", b =>
+                {
+                    b.Property<string>("AssetId")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Groups")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AssetId", "EntryId");
+
+                    b.HasIndex("EntryId");
+
+                    b.ToTable("access_log_records", (string)null);
                 });
 
             modelBuilder.Entity("FlexRegistry.AccessLog.AccessLogSubject", b =>
