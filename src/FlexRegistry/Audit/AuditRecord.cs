@@ -58,7 +58,10 @@ public sealed class AuditRecord
         Outcome = entry.Outcome,
     };
 
-    public IReadOnlyList<string> FieldList => Fields.Length == 0 ? [] : Fields.Split(',');
+    public IReadOnlyList<string> FieldList => FieldListOf(Fields);
+
+    /// <summary>The field names of a stored <see cref="Fields"/> value.</summary>
+    public static IReadOnlyList<string> FieldListOf(string fields) => fields.Length == 0 ? [] : fields.Split(',');
 
     /// <summary>Every resource the record covers: one, or a batch record's many.</summary>
     public IReadOnlyList<string> ResourceIdList => ResourceIds is null ? [ResourceId] : ResourceIds.Split(' ', StringSplitOptions.RemoveEmptyEntries);

@@ -88,6 +88,24 @@ public static class WebSessions
         return person with { Api = api };
     }
 
+    /// <summary>
+    /// A person of the registry operator with every permission, signed in with a password and their authenticator set
+    /// up (registry-operator pages need the second factor).
+    /// </summary>
+    public static async Task<WebPerson> RegistryOperatorPersonAsync(this RegistryApp app)
+    {
+        var op = await app.OperatorAsync();
+        var token = await app.TokenAsync(FlexRegistry.Auth.ApiClient.BootstrapClientId, RegistryApp.OperatorSecret);
+        var operatorId = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token).GetClaim("participant_id").Value;
+        var domain = "ops" + Guid.NewGuid().ToString("N")[..6] + ".example";
+        (await op.PostAsJsonAsync($"/api/v1/participants/{operatorId}/email-domains", new ApproveEmailDomainRequest { Domain = domain })).EnsureSuccessStatusCode();
+        var person = await op.InviteAndAcceptAsync(app, operatorId, "olivia@" + domain, [.. FlexRegistry.Auth.Scopes.All]);
+        var key = Parser.ParseDocument(await person.Web.HtmlAsync("/account/two-factor")).QuerySelector("#authenticator-key")!.TextContent;
+        using var set = await person.Web.SubmitAsync("/account/two-factor", [new("code", Totp.Code(key))]);
+        Assert.True(set.StatusCode == HttpStatusCode.Redirect, $"setting up the authenticator answered {(int)set.StatusCode}");
+        return person with { Api = op };
+    }
+
     /// <summary>Invites <paramref name="email"/> through the API and accepts in the web pages with a local account.</summary>
     public static async Task<WebPerson> InviteAndAcceptAsync(this HttpClient api, WebApplicationFactory<Program> app, string participantId, string email, string[]? permissions = null)
     {

@@ -4,6 +4,7 @@ using FlexRegistry.Assets;
 using FlexRegistry.Auth;
 using FlexRegistry.Participants;
 using FlexRegistry.Persistence;
+using FlexRegistry.Shared;
 using FlexRegistry.Tests.Assets;
 using FlexRegistry.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
@@ -202,7 +203,36 @@ public sealed class DashboardAreaCountPostgresApp : PostgresApp, DashboardAreaCo
     }
 }
 
-public sealed class DashboardAreaCountTests_Sqlite(DashboardAreaCountSqliteApp app) : DashboardAreaCountTests(app), IClassFixture<DashboardAreaCountSqliteApp>;
+public sealed class DashboardAreaCountTests_Sqlite(DashboardAreaCountSqliteApp app) : DashboardAreaCountTests(app), IClassFixture<DashboardAreaCountSqliteApp>
+{
+    /// <summary>
+    /// The search pages' search by area (every type) pages in ID order from the (area, ID) index (migration
+    /// <c>AssetAreaIdIndex</c>): without it SQLite read and sorted every asset of the area for each page, hundreds of ms
+    /// at 100,000 assets and linear in the area (docs/benchmarks.md, pages). The query is the search's own, as EF sends it.
+    /// </summary>
+    [Fact]
+    public async Task AreaSearch_PagesInIdOrder_WithoutSortingTheArea()
+    {
+        using var person = await app.Registry.ActivePersonAsync("fsp");
+        await AssetApi.RegisterAsync(person.Api, TestData.Chargepoint());
+        await using var scope = app.Registry.Services.CreateAsyncScope();
+        var queries = scope.ServiceProvider.GetRequiredService<AssetQueries>();
+        var systemOperator = new Caller(ParticipantId.Parse(person.ParticipantId), "test", new HashSet<string> { ParticipantRole.SystemOperator },
+            new HashSet<string> { Scopes.AssetsRead });
+        var (query, _, _) = await queries.PrepareAsync(new AssetSearch(DnoArea: "12", Purpose: "procurement"), systemOperator, new FieldErrors(),
+            TestContext.Current.CancellationToken);
+        await using var command = query.OrderBy(a => a.Id).Take(101).CreateDbCommand();
+        await command.Connection!.OpenAsync(TestContext.Current.CancellationToken);
+        command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken))
+            while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+                plan.Add(reader.GetString(3));
+
+        Assert.Contains(plan, step => step.Contains("USING INDEX IX_assets_DnoDistributorId_Id", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE FOR ORDER BY", StringComparison.Ordinal));
+    }
+}
 
 public sealed class DashboardAreaCountTests_Postgres(DashboardAreaCountPostgresApp app) : DashboardAreaCountTests(app), IClassFixture<DashboardAreaCountPostgresApp>
 {

@@ -15,11 +15,11 @@ public sealed class OperatorAuditModel(AuditQueries audit) : RegistryPage
     [BindProperty(SupportsGet = true, Name = "resource")] public string? Resource { get; set; }
     [BindProperty(SupportsGet = true, Name = "cursor")] public string? Cursor { get; set; }
 
-    public Page<AuditRecordResponse> Records { get; private set; } = new([], null);
+    public Page<AuditRecordSummary> Records { get; private set; } = new([], null);
     public AuditVerificationResponse? Verification { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) =>
-        await RunAsync(async () => Records = await audit.ListAsync(string.IsNullOrWhiteSpace(Resource) ? null : Resource.Trim(), Cursor, 100, Caller, ct)) ?? Page();
+        await RunAsync(async () => Records = await audit.ListSummariesAsync(string.IsNullOrWhiteSpace(Resource) ? null : Resource.Trim(), Cursor, 100, Caller, ct)) ?? Page();
 
     public async Task<IActionResult> OnPostVerifyAsync(CancellationToken ct)
     {

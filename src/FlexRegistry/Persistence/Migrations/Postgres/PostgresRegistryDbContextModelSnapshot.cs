@@ -471,6 +471,8 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
 
                     b.HasIndex("SerialKey");
 
+                    b.HasIndex("DnoDistributorId", "Id");
+
                     b.HasIndex("ImportId", "ImportRow")
                         .HasFilter("\"ImportId\" IS NOT NULL");
 

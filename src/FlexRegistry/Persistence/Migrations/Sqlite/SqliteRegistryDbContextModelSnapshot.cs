@@ -461,6 +461,8 @@ namespace FlexRegistry.Persistence.Migrations.Sqlite
 
                     b.HasIndex("SerialKey");
 
+                    b.HasIndex("DnoDistributorId", "Id");
+
                     b.HasIndex("ImportId", "ImportRow")
                         .HasFilter("\"ImportId\" IS NOT NULL");
 
