@@ -669,13 +669,14 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
         var known = await InScope(scope).AsNoTracking().ToListAsync(ct);
         if (scope.Kind != ConflictScope.AllKind && together.Count > 0)
         {
+            // The capacity entries of the assets judged together, in one read: those of all the scope's assets (the
+            // assets judged together are among them), the others' left out here, so that no entry of an asset judged
+            // pair by pair is cleared. A round trip per chunk of IDs cost more than reading the few extra entries.
+            var judged = together.ToHashSet();
+            var assets = AssetsOf(scope);
             var have = known.Select(c => c.Id).ToHashSet();
-            foreach (var chunk in together.Chunk(500))
-            {
-                var ids = chunk.ToList();
-                known.AddRange((await db.Conflicts.AsNoTracking().Where(c => ids.Contains(c.AssetId) && c.Rule == CapacityExceeded).ToListAsync(ct))
-                    .Where(c => have.Add(c.Id)));
-            }
+            known.AddRange((await db.Conflicts.AsNoTracking().Where(c => c.Rule == CapacityExceeded && assets.Contains(c.AssetId)).ToListAsync(ct))
+                .Where(c => judged.Contains(c.AssetId) && have.Add(c.Id)));
         }
         var byKey = known.ToDictionary(c => (c.AssetId, c.ContractA, c.ContractB));
         var foundKeys = new HashSet<(AssetId, ContractId, ContractId)>();
