@@ -11,7 +11,8 @@
 #   2. area + type search returning 100 rows (logged): saturation, then p99 at half of it;
 #   3. export: one streamed NDJSON export of every asset (logged in chunks), rows/s, beside a raw forward-only read of
 #      the same rows straight from the database (its ceiling on this machine) and, on PostgreSQL, the export's floor
-#      (raw-export: the same rows read, written as JSON and logged by COPY per chunk of 5,000, no service).
+#      (raw-export: the same rows read, written as JSON the way the export writes its rows — Utf8JsonWriter into a
+#      buffer, typed values, no string per row — and logged by COPY per chunk of 5,000, no service).
 # The scale is BENCH_ASSETS=10000000 on PostgreSQL and 1000000 on SQLite (BENCH_SQLITE_ASSETS); loading 10M
 # through the API takes a while (see docs/benchmarks.md). Run on a quiet machine for figures that mean anything.
 # Scale knobs: BENCH_ASSETS (default 100000), BENCH_SQLITE_ASSETS (default BENCH_ASSETS), BENCH_DURATION (s, default 15),
