@@ -11,12 +11,14 @@
 #   2. area + type search returning 100 rows (logged): saturation, then p99 at half of it;
 #   3. export: one streamed NDJSON export of every asset (logged in chunks), rows/s, beside a raw forward-only read of
 #      the same rows straight from the database (its ceiling on this machine) and, on PostgreSQL, the export's floor
-#      (raw-export: the same rows read, written as JSON and logged by COPY per chunk of 5,000, no service).
+#      (raw-export: the same rows read, written as JSON the way the export writes its rows — Utf8JsonWriter into a
+#      buffer, typed values, no string per row — and logged by COPY per chunk of 5,000, no service).
 # The issue's scale is BENCH_ASSETS=10000000 on PostgreSQL and 1000000 on SQLite (BENCH_SQLITE_ASSETS); loading 10M
 # through the API takes a while (see docs/benchmarks.md). Run on a quiet machine for figures that mean anything.
 # Scale knobs: BENCH_ASSETS (default 100000), BENCH_SQLITE_ASSETS (default BENCH_ASSETS), BENCH_DURATION (s, default 15),
 # BENCH_CONCURRENCY (default 32), BENCH_WARMUP (s, default 10), BENCH_PROVIDERS (default "postgres sqlite").
-# BENCH_READS_ONLY=lookup runs steps 0 and 1 only (no search, no export): for A/B runs of the lookup alone.
+# BENCH_READS_ONLY=lookup runs steps 0 and 1 only (no search, no export): for A/B runs of the lookup alone;
+# BENCH_READS_ONLY=export runs steps 0 and 3 only (no lookup, no search): for A/B runs of the export alone.
 # A database loaded beforehand (e.g. by an earlier run with BENCH_KEEP_WORK=1, or the load step run by hand) can be
 # measured again without loading: BENCH_PG_CONNECTION / BENCH_SQLITE_CONNECTION name it and BENCH_SKIP_LOAD=1 skips step 0.
 # Output: bench/results/reads-<provider>.txt
@@ -61,6 +63,8 @@ for provider in ${BENCH_PROVIDERS:-postgres sqlite}; do
             bench reads-load --url "$APP_URL" --files "$(bench_files "$count")"
         fi
         bench_start_bare "$provider" "$cs"
+        get_sat="" bare_sat="" get_p99="" floor_sat="" reads_sat="" floor_p99="" bare_p99=""
+        if [[ ${BENCH_READS_ONLY:-} != export ]]; then
         echo "## lookup by ID: saturation (closed loop, $CONCURRENCY connections, ${DURATION}s after ${WARMUP}s warm-up)"
         bench reads "${common[@]}" --target get --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" | tee "$BENCH_WORK/get.txt" || echo "bench: that target failed (exit $?); the run goes on"
         bench reads "${common[@]}" --target bare-get --bare-url "http://127.0.0.1:$BARE_PORT/" --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" | tee "$BENCH_WORK/bare-get.txt" || echo "bench: that target failed (exit $?); the run goes on"
@@ -69,7 +73,6 @@ for provider in ${BENCH_PROVIDERS:-postgres sqlite}; do
         echo "## lookup by ID at half saturation ($((get_sat / 2)) req/s, open loop)"
         bench reads "${common[@]}" --target get --rate $((get_sat / 2)) --duration "$DURATION" --warmup 3 | tee "$BENCH_WORK/get-rate.txt" || echo "bench: that target failed (exit $?); the run goes on"
         get_p99=$(sed -n 's/.*RESULT .*p99_ms=\([0-9.]*\).*/\1/p' "$BENCH_WORK/get-rate.txt")
-        floor_sat="" reads_sat="" floor_p99="" bare_p99=""
         if [[ $provider == postgres ]]; then
             echo "## the lookup's floor (bench/FlexRegistry.Bench/BareLookup.cs): its reads and its access-log write in raw SQL, no service"
             bench reads "${common[@]}" --target bare-lookup --bare-url "http://127.0.0.1:$BARE_PORT/" --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" | tee "$BENCH_WORK/floor.txt" || echo "bench: that target failed (exit $?); the run goes on"
@@ -82,12 +85,16 @@ for provider in ${BENCH_PROVIDERS:-postgres sqlite}; do
             floor_p99=$(sed -n 's/.*RESULT .*p99_ms=\([0-9.]*\).*/\1/p' "$BENCH_WORK/floor-rate.txt")
             bare_p99=$(sed -n 's/.*RESULT .*p99_ms=\([0-9.]*\).*/\1/p' "$BENCH_WORK/bare-rate.txt")
         fi
+        fi
+        search_sat="" search_p99=""
         if [[ ${BENCH_READS_ONLY:-} != lookup ]]; then
+        if [[ ${BENCH_READS_ONLY:-} != export ]]; then
         echo "## area + type search, 100 rows: saturation, then p99 at half of it"
         bench reads "${common[@]}" --target search --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" | tee "$BENCH_WORK/search.txt" || echo "bench: that target failed (exit $?); the run goes on"
         search_sat=$(sed -n 's/.*RESULT target=search mode=saturate rate= ok_per_s=\([0-9]*\).*/\1/p' "$BENCH_WORK/search.txt")
         bench reads "${common[@]}" --target search --rate $((search_sat / 2 > 0 ? search_sat / 2 : 1)) --duration "$DURATION" --warmup 3 | tee "$BENCH_WORK/search-rate.txt" || echo "bench: that target failed (exit $?); the run goes on"
         search_p99=$(sed -n 's/.*RESULT .*p99_ms=\([0-9.]*\).*/\1/p' "$BENCH_WORK/search-rate.txt")
+        fi
         echo "## export of every asset (NDJSON), and the raw forward-only read of the same rows"
         bench reads "${common[@]}" --target raw-read | tee "$BENCH_WORK/raw.txt" || echo "bench: that target failed (exit $?); the run goes on"
         bench reads "${common[@]}" --target export | tee "$BENCH_WORK/export.txt" || echo "bench: that target failed (exit $?); the run goes on"
@@ -100,14 +107,16 @@ for provider in ${BENCH_PROVIDERS:-postgres sqlite}; do
         fi
         fi
         echo "## summary"
+        if [[ ${BENCH_READS_ONLY:-} != export ]]; then
         echo "lookup saturation: $get_sat/s; bare: $bare_sat/s; ratio: $(awk "BEGIN{printf \"%.2f\", $get_sat/$bare_sat}") (goal >= 0.50)"
         echo "lookup p99 at $((get_sat / 2))/s: ${get_p99} ms (goal <= 5 ms)"
         if [[ -n $floor_sat ]]; then
             echo "floor: reads + access-log write $floor_sat/s ($(awk "BEGIN{printf \"%.2f\", $floor_sat/$bare_sat}") x bare), reads alone $reads_sat/s ($(awk "BEGIN{printf \"%.2f\", $reads_sat/$bare_sat}") x bare); lookup / floor: $(awk "BEGIN{printf \"%.2f\", $get_sat/$floor_sat}")"
             echo "p99 at $((get_sat / 2))/s: floor ${floor_p99} ms, bare GET ${bare_p99} ms"
         fi
+        fi
         if [[ ${BENCH_READS_ONLY:-} != lookup ]]; then
-        echo "search saturation: $search_sat/s; p99 at half: ${search_p99} ms (goal <= 50 ms)"
+        [[ -n $search_sat ]] && echo "search saturation: $search_sat/s; p99 at half: ${search_p99} ms (goal <= 50 ms)"
         echo "export: $exported rows/s (goal >= 100000); raw read: $raw rows/s; ratio: $(awk "BEGIN{printf \"%.2f\", $exported/$raw}")"
         [[ -n $floor_export ]] && echo "export floor (raw read + JSON + every row logged by COPY, no HTTP): $floor_export rows/s; export / floor: $(awk "BEGIN{printf \"%.2f\", $exported/$floor_export}")"
         fi

@@ -1,10 +1,9 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
+using System.Buffers;
 using FlexRegistry.AccessLog;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
 using FlexRegistry.Shared;
+using FlexRegistry.Visibility;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.EntityFrameworkCore;
 
@@ -47,7 +46,8 @@ public sealed class ExportOptions
 /// <summary>The streamed export (see <see cref="ExportAssets"/>).</summary>
 public sealed class AssetExportResult(AssetSearch search, string format, Caller caller, int chunkSize) : IResult, IEndpointMetadataProvider
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>Rows are written into a buffer of their own and handed to the response about this many bytes at a time.</summary>
+    private const int WriteBytes = 64 * 1024;
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -64,12 +64,15 @@ public sealed class AssetExportResult(AssetSearch search, string format, Caller 
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = format == ExportAssets.Csv ? "text/csv; charset=utf-8" : "application/x-ndjson";
         response.Headers.ContentDisposition = $"attachment; filename=\"assets.{format}\"";
-        // Made at the first write, so that a read refused before anything is sent leaves the response untouched (a problem).
-        StreamWriter? output = null;
+        // Nothing reaches the response before the first chunk's log has committed, so that a read refused before then
+        // leaves it untouched (a problem). Rows go as UTF-8 straight from the assets (AssetExportFormat), no DTO per row.
+        var rows = AssetExportFormat.For(format);
+        var buffer = new ArrayBufferWriter<byte>(2 * WriteBytes);
+        var started = false;
         try
         {
             Task? logging = null;
-            List<AssetResponse>? waiting = null;
+            List<(Asset, GroupSet)>? waiting = null;
             var chunk = new List<Asset>(chunkSize);
             await foreach (var asset in query.OrderBy(a => a.Id).AsAsyncEnumerable().WithCancellation(ct))
             {
@@ -93,23 +96,18 @@ public sealed class AssetExportResult(AssetSearch search, string format, Caller 
             // Rows already sent were logged; the rest must not go out. Cut the response off so the client sees it is incomplete.
             httpContext.Abort();
         }
-        finally
-        {
-            if (output is not null && response.HasStarted)
-                await output.DisposeAsync();
-        }
 
         // One chunk's log commit runs while the next chunk is read: a chunk is written once its own log has committed.
-        async Task<(Task, List<AssetResponse>)> NextAsync(List<Asset> assets, Task? previousLog, List<AssetResponse>? previousRows)
+        async Task<(Task, List<(Asset, GroupSet)>)> NextAsync(List<Asset> assets, Task? previousLog, List<(Asset, GroupSet)>? previousRows)
         {
             var (views, parties) = await visibility.ViewAsync(assets, reader, ct);
-            var rows = new List<AssetResponse>(assets.Count);
+            var shown = new List<(Asset, GroupSet)>(assets.Count);
             var read = new List<ReadRecord>();
             for (var i = 0; i < assets.Count; i++)
             {
                 if (!AssetQueries.Shows(views[i], filterGroups))
                     continue;
-                rows.Add(AssetVisibility.ToResponse(assets[i], views[i].Groups));
+                shown.Add((assets[i], views[i].Groups));
                 if (!views[i].IsParty)
                     read.Add(new ReadRecord(assets[i].Id.Value, views[i].Groups, parties.PartiesOf(assets[i].Id)));
             }
@@ -119,28 +117,32 @@ public sealed class AssetExportResult(AssetSearch search, string format, Caller 
                 await previousLog;
                 await WriteAsync(previousRows!);
             }
-            return (log, rows);
+            return (log, shown);
         }
 
-        async Task WriteAsync(List<AssetResponse> rows)
+        async Task WriteAsync(List<(Asset, GroupSet)> chunk)
         {
-            if (output is null)
+            if (!started)
             {
-                output = new StreamWriter(response.BodyWriter.AsStream(leaveOpen: true), new UTF8Encoding(false), 64 * 1024);
-                if (format == ExportAssets.Csv)
-                    await output.WriteLineAsync(CsvColumns.Header);
+                started = true;
+                rows.WriteHeader(buffer);
             }
-            foreach (var row in rows)
+            foreach (var (asset, groups) in chunk)
             {
-                if (format == ExportAssets.Csv)
-                    await output.WriteLineAsync(CsvColumns.Line(row));
-                else
-                {
-                    await output.WriteAsync(JsonSerializer.Serialize(row, Json));
-                    await output.WriteAsync('\n');
-                }
+                rows.Write(buffer, asset, groups);
+                if (buffer.WrittenCount >= WriteBytes)
+                    await SendAsync();
             }
-            await output.FlushAsync(ct);
+            await SendAsync();
+        }
+
+        async Task SendAsync()
+        {
+            if (buffer.WrittenCount > 0)
+                await response.BodyWriter.WriteAsync(buffer.WrittenMemory, ct);
+            else
+                await response.BodyWriter.FlushAsync(ct);
+            buffer.ResetWrittenCount();
         }
     }
 
@@ -154,92 +156,23 @@ public sealed class AssetExportResult(AssetSearch search, string format, Caller 
 /// <summary>
 /// The CSV form of <see cref="AssetResponse"/>: one column per leaf JSON path (the paths the visibility rule publishes),
 /// lists joined with <c>;</c>. A withheld field is an empty cell; <c>withheldGroups</c> names the groups.
+/// <see cref="CsvExportFormat"/> writes the cells in this order.
 /// </summary>
 public static class CsvColumns
 {
     private static readonly string[] ProvenanceGroups = ["identity", "technical", "location", "consent"];
 
-    private static readonly (string Name, Func<AssetResponse, object?> Value)[] Columns =
+    public static IReadOnlyList<string> Names { get; } =
     [
-        ("assetId", r => r.AssetId),
-        ("type", r => r.Type),
-        ("status", r => r.Status),
-        ("dataStatus", r => r.DataStatus),
-        ("manufacturer", r => r.Manufacturer),
-        ("model", r => r.Model),
-        ("registrantId", r => r.RegistrantId),
-        ("mergedInto", r => r.MergedInto),
-        ("registeredAt", r => r.RegisteredAt),
-        ("updatedAt", r => r.UpdatedAt),
-        ("importCapacityKw", r => r.ImportCapacityKw),
-        ("exportCapacityKw", r => r.ExportCapacityKw),
-        ("storageCapacityKwh", r => r.StorageCapacityKwh),
-        ("connectionVoltageKv", r => r.ConnectionVoltageKv),
-        ("commissioningDate", r => r.CommissioningDate),
-        ("marketQualifications", r => r.MarketQualifications is null ? null : string.Join(';', r.MarketQualifications)),
-        ("fastTracked", r => r.FastTracked),
-        .. ProvenanceGroups.SelectMany(g => new (string, Func<AssetResponse, object?>)[]
-        {
-            ($"provenance.{g}.declaredBy", r => r.Provenance?.GetValueOrDefault(g)?.DeclaredBy),
-            ($"provenance.{g}.confirmedBy", r => r.Provenance?.GetValueOrDefault(g)?.ConfirmedBy),
-            ($"provenance.{g}.confirmedAt", r => r.Provenance?.GetValueOrDefault(g)?.ConfirmedAt),
-            ($"provenance.{g}.state", r => r.Provenance?.GetValueOrDefault(g)?.State),
-        }),
-        ("postcodeDistrict", r => r.PostcodeDistrict),
-        ("dnoArea", r => r.DnoArea),
-        ("gspGroup", r => r.GspGroup),
-        ("approximateLocation.latitude", r => r.ApproximateLocation?.Latitude),
-        ("approximateLocation.longitude", r => r.ApproximateLocation?.Longitude),
-        ("address.line1", r => r.Address?.Line1),
-        ("address.town", r => r.Address?.Town),
-        ("address.postcode", r => r.Address?.Postcode),
-        ("location.latitude", r => r.Location?.Latitude),
-        ("location.longitude", r => r.Location?.Longitude),
-        ("mpan", r => r.Mpan),
-        ("exportMpan", r => r.ExportMpan),
-        ("serialNumber", r => r.SerialNumber),
-        ("ownerConsent.reference", r => r.OwnerConsent?.Reference),
-        ("ownerConsent.method", r => r.OwnerConsent?.Method),
-        ("ownerConsent.date", r => r.OwnerConsent?.Date),
-        ("confirmationNote", r => r.ConfirmationNote),
-        ("withheldGroups", r => r.WithheldGroups is null ? null : string.Join(';', r.WithheldGroups)),
+        "assetId", "type", "status", "dataStatus", "manufacturer", "model", "registrantId", "mergedInto", "registeredAt", "updatedAt",
+        "importCapacityKw", "exportCapacityKw", "storageCapacityKwh", "connectionVoltageKv", "commissioningDate", "marketQualifications",
+        "fastTracked",
+        .. ProvenanceGroups.SelectMany(g => new[] { $"provenance.{g}.declaredBy", $"provenance.{g}.confirmedBy", $"provenance.{g}.confirmedAt", $"provenance.{g}.state" }),
+        "postcodeDistrict", "dnoArea", "gspGroup", "approximateLocation.latitude", "approximateLocation.longitude",
+        "address.line1", "address.town", "address.postcode", "location.latitude", "location.longitude",
+        "mpan", "exportMpan", "serialNumber", "ownerConsent.reference", "ownerConsent.method", "ownerConsent.date",
+        "confirmationNote", "withheldGroups",
     ];
 
-    public static IReadOnlyList<string> Names { get; } = [.. Columns.Select(c => c.Name)];
-
     public static string Header { get; } = string.Join(',', Names);
-
-    public static string Line(AssetResponse row)
-    {
-        ArgumentNullException.ThrowIfNull(row);
-        var line = new StringBuilder(512);
-        for (var i = 0; i < Columns.Length; i++)
-        {
-            if (i > 0)
-                line.Append(',');
-            Append(line, Columns[i].Value(row));
-        }
-        return line.ToString();
-    }
-
-    private static void Append(StringBuilder line, object? value)
-    {
-        var text = value switch
-        {
-            null => null,
-            string s => s,
-            bool b => b ? "true" : "false",
-            DateTimeOffset t => t.ToString("O", CultureInfo.InvariantCulture),
-            DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-            _ => value.ToString(),
-        };
-        if (text is null)
-            return;
-        // RFC 4180 quoting.
-        if (text.AsSpan().IndexOfAny(",\"\r\n") >= 0)
-            line.Append('"').Append(text.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
-        else
-            line.Append(text);
-    }
 }
