@@ -89,10 +89,11 @@ public static class WebSessions
     }
 
     /// <summary>
-    /// A person of the registry operator with every permission, signed in with a password and their authenticator set
-    /// up (registry-operator pages need the second factor).
+    /// A person of the registry operator with every permission, invited on an approved email domain and signed in with
+    /// a password alone: no authenticator yet, so registry-operator pages still refuse them. <see cref="WebPerson.Api"/>
+    /// is the registry operator's API client.
     /// </summary>
-    public static async Task<WebPerson> RegistryOperatorPersonAsync(this RegistryApp app)
+    public static async Task<WebPerson> RegistryOperatorInviteeAsync(this RegistryApp app)
     {
         var op = await app.OperatorAsync();
         var token = await app.TokenAsync(FlexRegistry.Auth.ApiClient.BootstrapClientId, RegistryApp.OperatorSecret);
@@ -100,10 +101,20 @@ public static class WebSessions
         var domain = "ops" + Guid.NewGuid().ToString("N")[..6] + ".example";
         (await op.PostAsJsonAsync($"/api/v1/participants/{operatorId}/email-domains", new ApproveEmailDomainRequest { Domain = domain })).EnsureSuccessStatusCode();
         var person = await op.InviteAndAcceptAsync(app, operatorId, "olivia@" + domain, [.. FlexRegistry.Auth.Scopes.All]);
+        return person with { Api = op };
+    }
+
+    /// <summary>
+    /// A person of the registry operator with every permission, signed in with a password and their authenticator set
+    /// up (registry-operator pages need the second factor).
+    /// </summary>
+    public static async Task<WebPerson> RegistryOperatorPersonAsync(this RegistryApp app)
+    {
+        var person = await app.RegistryOperatorInviteeAsync();
         var key = Parser.ParseDocument(await person.Web.HtmlAsync("/account/two-factor")).QuerySelector("#authenticator-key")!.TextContent;
         using var set = await person.Web.SubmitAsync("/account/two-factor", [new("code", Totp.Code(key))]);
         Assert.True(set.StatusCode == HttpStatusCode.Redirect, $"setting up the authenticator answered {(int)set.StatusCode}");
-        return person with { Api = op };
+        return person;
     }
 
     /// <summary>Invites <paramref name="email"/> through the API and accepts in the web pages with a local account.</summary>
