@@ -687,13 +687,16 @@ public sealed class ConflictDetection(RegistryDbContext db, Journal journal, Tim
         var known = await InScope(scope).AsNoTracking().ToListAsync(ct);
         if (scope.Kind != ConflictScope.AllKind && together.Count > 0)
         {
-            // The capacity entries of the assets judged together, in one round trip: their IDs as one array parameter
-            // (PostgreSQL = ANY, SQLite json_each), not one query per 500 IDs as separate parameters (EF's default),
-            // which at a 10k-asset portfolio was 20 round trips, each planned anew.
-            var ids = together.ToList();
+            // The capacity entries of the assets judged together, in one round trip: those of the scope's assets (which
+            // hold every asset judged together), by the scope's own assets query, kept here for the assets judged together.
+            // Not by their IDs: as one array parameter (`= ANY`), PostgreSQL estimates the match element by element against
+            // the column's statistics, and 10,000 IDs cost more to plan than to run (50-90 ms planning, 40 ms running at
+            // 200k, loaded; the semi-join 6-10 ms planning); as EF's default, one query per 500 IDs, 20 round trips.
+            var inScope = await AssetsOfAsync(scope, ct);
+            var judged = together.ToHashSet();
             var have = known.Select(c => c.Id).ToHashSet();
-            known.AddRange((await db.Conflicts.AsNoTracking().Where(c => EF.Parameter(ids).Contains(c.AssetId) && c.Rule == CapacityExceeded).ToListAsync(ct))
-                .Where(c => have.Add(c.Id)));
+            known.AddRange((await db.Conflicts.AsNoTracking().Where(c => c.Rule == CapacityExceeded && inScope.Contains(c.AssetId)).ToListAsync(ct))
+                .Where(c => judged.Contains(c.AssetId) && have.Add(c.Id)));
         }
         var byKey = known.ToDictionary(c => (c.AssetId, c.ContractA, c.ContractB));
         var foundKeys = new HashSet<(AssetId, ContractId, ContractId)>();
