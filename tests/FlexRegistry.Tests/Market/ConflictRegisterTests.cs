@@ -195,11 +195,15 @@ public abstract class ConflictRegisterTests(RegistryApp app)
             Assert.InRange(start.DayOfWeek, DayOfWeek.Monday, DayOfWeek.Friday);
         });
 
-        // Detection over the asset, over each portfolio and a full scan agree with what the contracts' runs recorded.
+        // Detection over the asset, over each portfolio, over each contract and a full scan agree with what the contracts'
+        // runs recorded: each contract's run finds the pair of the other two as well (the asset is judged over all three)
+        // and must read that entry as known, not record it again.
         foreach (var request in new[]
                  {
                      new DetectConflictsRequest { AssetId = s.Asset1 }, new DetectConflictsRequest { PortfolioId = s.Portfolio1 },
-                     new DetectConflictsRequest { PortfolioId = s.Portfolio2 }, new DetectConflictsRequest(),
+                     new DetectConflictsRequest { PortfolioId = s.Portfolio2 }, new DetectConflictsRequest { ContractId = c1.Contract.ContractId },
+                     new DetectConflictsRequest { ContractId = c2.Contract.ContractId }, new DetectConflictsRequest { ContractId = c3.Contract.ContractId },
+                     new DetectConflictsRequest(),
                  })
         {
             using var detect = await op.PostAsJsonAsync("/api/v1/conflicts/detect", request);
