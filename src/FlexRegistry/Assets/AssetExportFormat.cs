@@ -8,7 +8,7 @@ using FlexRegistry.Visibility;
 namespace FlexRegistry.Assets;
 
 /// <summary>
-/// One exported row as UTF-8, written straight from the asset into a buffer: the bytes are exactly those of the asset's
+/// One exported row as UTF-8, written straight from the row the export read (<see cref="AssetExportRow"/>) into a buffer: the bytes are exactly those of the asset's
 /// <see cref="AssetVisibility.ToResponse"/> serialised as the export did before (NDJSON: System.Text.Json web defaults;
 /// CSV: <see cref="CsvColumns"/>), without the response record, its provenance dictionary, or a string per row. The
 /// visibility rule has already decided which groups the row shows (<see cref="GroupSet"/>); here each group is a bit test.
@@ -22,7 +22,7 @@ public abstract class AssetExportFormat
     public abstract void WriteHeader(IBufferWriter<byte> output);
 
     /// <summary>One row, with its line end, showing only <paramref name="groups"/>.</summary>
-    public abstract void Write(IBufferWriter<byte> output, Asset asset, GroupSet groups);
+    public abstract void Write(IBufferWriter<byte> output, AssetExportRow asset, GroupSet groups);
 
     /// <summary>The groups of a row, tested once per row.</summary>
     private protected readonly record struct Shown(bool Identity, bool Technical, bool Coarse, bool Address, bool Identifiers, bool Consent, bool Registration)
@@ -45,7 +45,7 @@ public abstract class AssetExportFormat
 
     private protected static readonly string[] ProvenanceKeys = ["identity", "technical", "location", "consent"];
 
-    private protected static Provenance ProvenanceOf(Asset a, int i) => i switch
+    private protected static Provenance ProvenanceOf(AssetExportRow a, int i) => i switch
     {
         0 => a.IdentityProvenance,
         1 => a.TechnicalProvenance,
@@ -85,7 +85,7 @@ internal sealed class NdjsonExportFormat : AssetExportFormat
     {
     }
 
-    public override void Write(IBufferWriter<byte> output, Asset a, GroupSet groups)
+    public override void Write(IBufferWriter<byte> output, AssetExportRow a, GroupSet groups)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(a);
@@ -264,7 +264,7 @@ internal sealed class CsvExportFormat : AssetExportFormat
         Raw(output, NewLine);
     }
 
-    public override void Write(IBufferWriter<byte> output, Asset a, GroupSet groups)
+    public override void Write(IBufferWriter<byte> output, AssetExportRow a, GroupSet groups)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(a);

@@ -100,7 +100,7 @@ public sealed class AssetPartyRoles
 /// </summary>
 public sealed class AssetPartyRelationships(RegistryDbContext db) : IAssetRelationshipSource
 {
-    public IQueryable<AssetRelationRow>? Parties(IReadOnlyList<Asset> assets, DateTimeOffset at, AssetPartyMap parties)
+    public IQueryable<AssetRelationRow>? Parties(IReadOnlyList<AssetRef> assets, DateTimeOffset at, AssetPartyMap parties)
     {
         ArgumentNullException.ThrowIfNull(assets);
         var ids = assets.Select(a => a.Id).Distinct().ToList();

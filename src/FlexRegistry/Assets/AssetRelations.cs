@@ -17,10 +17,10 @@ public interface IAssetRelationshipSource
     /// <summary>
     /// The participants holding this source's relationships to <paramref name="assets"/> at <paramref name="at"/>: those the
     /// asset rows name are added to <paramref name="parties"/> at once; those stored in other tables are returned as a query
-    /// (null when there are none), which <see cref="AssetRelations.PartiesAsync"/> runs together with every other source's
+    /// (null when there are none), which <see cref="AssetRelations.PartiesAsync(IReadOnlyList{AssetRef}, CancellationToken)"/> runs together with every other source's
     /// as one statement (UNION ALL): one round trip per read whatever the number of sources.
     /// </summary>
-    IQueryable<AssetRelationRow>? Parties(IReadOnlyList<Asset> assets, DateTimeOffset at, AssetPartyMap parties);
+    IQueryable<AssetRelationRow>? Parties(IReadOnlyList<AssetRef> assets, DateTimeOffset at, AssetPartyMap parties);
 
     /// <summary>
     /// The assets on which <paramref name="participant"/> holds one of <paramref name="relations"/> at <paramref name="at"/>,
@@ -36,6 +36,19 @@ public interface IAssetRelationshipSource
     /// </summary>
     IReadOnlyList<Expression<Func<Asset, bool>>> HoldingParts(ParticipantId participant, Relation relations, DateTimeOffset at) =>
         Holding(participant, relations, at) is { } predicate ? [predicate] : [];
+}
+
+/// <summary>
+/// What relationship sources read of an asset: its ID and the participants its row names (<see cref="Asset.Parties"/>).
+/// Reads that never build the <see cref="Asset"/> (the export's rows) resolve relationships from these alone.
+/// </summary>
+public readonly record struct AssetRef(AssetId Id, string Parties)
+{
+    public static AssetRef Of(Asset asset)
+    {
+        ArgumentNullException.ThrowIfNull(asset);
+        return new(asset.Id, asset.Parties);
+    }
 }
 
 /// <summary>One relationship a participant holds to an asset, as a relationship source's query returns it.</summary>
@@ -54,6 +67,9 @@ public sealed class AssetPartyMap
 {
     private readonly Dictionary<AssetId, Dictionary<ParticipantId, Relation>> _map = [];
 
+    // Most assets have one party: their lists are shared, not built per asset (an export asks for every row's).
+    private readonly Dictionary<ParticipantId, ParticipantId[]> _single = [];
+
     public void Add(AssetId asset, ParticipantId participant, Relation relation)
     {
         if (!_map.TryGetValue(asset, out var parties))
@@ -65,8 +81,19 @@ public sealed class AssetPartyMap
         _map.TryGetValue(asset, out var parties) ? parties.GetValueOrDefault(participant) : Relation.None;
 
     /// <summary>Every participant related to the asset, in ID order.</summary>
-    public IReadOnlyList<ParticipantId> PartiesOf(AssetId asset) =>
-        _map.TryGetValue(asset, out var parties) ? [.. parties.Keys.OrderBy(p => p.Value, StringComparer.Ordinal)] : [];
+    public IReadOnlyList<ParticipantId> PartiesOf(AssetId asset)
+    {
+        if (!_map.TryGetValue(asset, out var parties))
+            return [];
+        if (parties.Count == 1)
+        {
+            var only = parties.Keys.First();
+            if (!_single.TryGetValue(only, out var list))
+                _single[only] = list = [only];
+            return list;
+        }
+        return [.. parties.Keys.OrderBy(p => p.Value, StringComparer.Ordinal)];
+    }
 }
 
 /// <summary>
@@ -80,14 +107,18 @@ public sealed class AssetPartyMap
 /// </remarks>
 public sealed class RegistrantRelationships : IAssetRelationshipSource
 {
-    public IQueryable<AssetRelationRow>? Parties(IReadOnlyList<Asset> assets, DateTimeOffset at, AssetPartyMap parties)
+    public IQueryable<AssetRelationRow>? Parties(IReadOnlyList<AssetRef> assets, DateTimeOffset at, AssetPartyMap parties)
     {
         ArgumentNullException.ThrowIfNull(assets);
         ArgumentNullException.ThrowIfNull(parties);
+        // Many assets name the same parties (one registrant's thousands): each distinct list is split and parsed once.
+        var parsed = new Dictionary<string, ParticipantId[]>(StringComparer.Ordinal);
         foreach (var asset in assets)
         {
-            foreach (var party in asset.PartyList)
-                parties.Add(asset.Id, ParticipantId.Parse(party), Relation.Registrant);
+            if (!parsed.TryGetValue(asset.Parties, out var ids))
+                parsed[asset.Parties] = ids = [.. asset.Parties.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(ParticipantId.Parse)];
+            foreach (var party in ids)
+                parties.Add(asset.Id, party, Relation.Registrant);
         }
         return null;
     }
@@ -119,7 +150,14 @@ public sealed class AssetRelations(IEnumerable<IAssetRelationshipSource> sources
     /// statement: a lookup by ID costs one round trip for all of them, not one per source (each round trip is a send and
     /// a wake-up on both sides, which at saturation cost more than the queries themselves).
     /// </summary>
-    public async Task<AssetPartyMap> PartiesAsync(IReadOnlyList<Asset> assets, CancellationToken ct)
+    public Task<AssetPartyMap> PartiesAsync(IReadOnlyList<Asset> assets, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(assets);
+        return PartiesAsync([.. assets.Select(AssetRef.Of)], ct);
+    }
+
+    /// <inheritdoc cref="PartiesAsync(IReadOnlyList{Asset}, CancellationToken)"/>
+    public async Task<AssetPartyMap> PartiesAsync(IReadOnlyList<AssetRef> assets, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(assets);
         var map = new AssetPartyMap();

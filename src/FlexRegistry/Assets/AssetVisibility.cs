@@ -40,14 +40,35 @@ public static class AssetGroups
 /// </summary>
 public sealed class AssetVisibility(AssetRelations relations)
 {
-    public async Task<(AssetView[] Views, AssetPartyMap Parties)> ViewAsync(IReadOnlyList<Asset> assets, Reader reader, CancellationToken ct)
+    public Task<(AssetView[] Views, AssetPartyMap Parties)> ViewAsync(IReadOnlyList<Asset> assets, Reader reader, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(assets);
+        return ViewAsync([.. assets.Select(AssetRef.Of)], reader, ct);
+    }
+
+    /// <inheritdoc cref="ViewAsync(IReadOnlyList{Asset}, Reader, CancellationToken)"/>
+    public async Task<(AssetView[] Views, AssetPartyMap Parties)> ViewAsync(IReadOnlyList<AssetRef> assets, Reader reader, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(assets);
         ArgumentNullException.ThrowIfNull(reader);
         var parties = await relations.PartiesAsync(assets, ct);
         var views = new AssetView[assets.Count];
+        // Without asset grants a view depends on nothing but the reader's own relationships to the asset (usually none:
+        // a market operator's export), so it is decided once per distinct set of them, not once per asset.
+        Dictionary<Relation, AssetView>? decided = reader.Grants.Any(g => g.IsAssetGrant) ? null : [];
         for (var i = 0; i < assets.Count; i++)
-            views[i] = View(assets[i].Id, parties, reader);
+        {
+            var id = assets[i].Id;
+            if (decided is null)
+            {
+                views[i] = View(id, parties, reader);
+                continue;
+            }
+            var own = parties.RelationsOf(id, reader.ParticipantId);
+            if (!decided.TryGetValue(own, out var view))
+                decided[own] = view = View(id, parties, reader);
+            views[i] = view;
+        }
         return (views, parties);
     }
 

@@ -65,22 +65,23 @@ public sealed class AssetExportResult(AssetSearch search, string format, Caller 
         response.ContentType = format == ExportAssets.Csv ? "text/csv; charset=utf-8" : "application/x-ndjson";
         response.Headers.ContentDisposition = $"attachment; filename=\"assets.{format}\"";
         // Nothing reaches the response before the first chunk's log has committed, so that a read refused before then
-        // leaves it untouched (a problem). Rows go as UTF-8 straight from the assets (AssetExportFormat), no DTO per row.
+        // leaves it untouched (a problem). Rows are read by projection (AssetExportRow: no aggregate per row) and go as
+        // UTF-8 straight from them (AssetExportFormat), no DTO per row.
         var rows = AssetExportFormat.For(format);
         var buffer = new ArrayBufferWriter<byte>(2 * WriteBytes);
         var started = false;
         try
         {
             Task? logging = null;
-            List<(Asset, GroupSet)>? waiting = null;
-            var chunk = new List<Asset>(chunkSize);
-            await foreach (var asset in query.OrderBy(a => a.Id).AsAsyncEnumerable().WithCancellation(ct))
+            List<(AssetExportRow, GroupSet)>? waiting = null;
+            var chunk = new List<AssetExportRow>(chunkSize);
+            await foreach (var row in query.OrderBy(a => a.Id).Select(AssetExportRow.Projection).AsAsyncEnumerable().WithCancellation(ct))
             {
-                chunk.Add(asset);
+                chunk.Add(row);
                 if (chunk.Count < chunkSize)
                     continue;
                 (logging, waiting) = await NextAsync(chunk, logging, waiting);
-                chunk = new List<Asset>(chunkSize);
+                chunk = new List<AssetExportRow>(chunkSize);
             }
             if (chunk.Count > 0)
                 (logging, waiting) = await NextAsync(chunk, logging, waiting);
@@ -98,10 +99,10 @@ public sealed class AssetExportResult(AssetSearch search, string format, Caller 
         }
 
         // One chunk's log commit runs while the next chunk is read: a chunk is written once its own log has committed.
-        async Task<(Task, List<(Asset, GroupSet)>)> NextAsync(List<Asset> assets, Task? previousLog, List<(Asset, GroupSet)>? previousRows)
+        async Task<(Task, List<(AssetExportRow, GroupSet)>)> NextAsync(List<AssetExportRow> assets, Task? previousLog, List<(AssetExportRow, GroupSet)>? previousRows)
         {
-            var (views, parties) = await visibility.ViewAsync(assets, reader, ct);
-            var shown = new List<(Asset, GroupSet)>(assets.Count);
+            var (views, parties) = await visibility.ViewAsync([.. assets.Select(a => a.Ref)], reader, ct);
+            var shown = new List<(AssetExportRow, GroupSet)>(assets.Count);
             var read = new List<ReadRecord>();
             for (var i = 0; i < assets.Count; i++)
             {
@@ -120,7 +121,7 @@ public sealed class AssetExportResult(AssetSearch search, string format, Caller 
             return (log, shown);
         }
 
-        async Task WriteAsync(List<(Asset, GroupSet)> chunk)
+        async Task WriteAsync(List<(AssetExportRow, GroupSet)> chunk)
         {
             if (!started)
             {

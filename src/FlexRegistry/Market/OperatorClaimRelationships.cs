@@ -13,7 +13,7 @@ namespace FlexRegistry.Market;
 /// </summary>
 public sealed class OperatorClaimRelationships(RegistryDbContext db) : IAssetRelationshipSource
 {
-    public IQueryable<AssetRelationRow>? Parties(IReadOnlyList<Asset> assets, DateTimeOffset at, AssetPartyMap parties)
+    public IQueryable<AssetRelationRow>? Parties(IReadOnlyList<AssetRef> assets, DateTimeOffset at, AssetPartyMap parties)
     {
         ArgumentNullException.ThrowIfNull(assets);
         var ids = assets.Select(a => a.Id).ToList();

@@ -19,7 +19,7 @@ namespace FlexRegistry.Tests.Reads;
 /// index-usable parts of the visibility rule. Its numbers must be exactly those of a direct count, for every kind of
 /// reader: built through the API (registrations, an attached installer, current, future and ended operator claims, a
 /// reviewed merge across registrants, a decommissioning), then compared with the relationships the visibility rule
-/// reads asset by asset (<see cref="AssetRelations.PartiesAsync"/>) and with the one-predicate count it replaced.
+/// reads asset by asset (<see cref="AssetRelations.PartiesAsync(IReadOnlyList{Asset}, CancellationToken)"/>) and with the one-predicate count it replaced.
 /// </summary>
 public abstract class AssetQueriesCountByAreaTests(RegistryApp app)
 {

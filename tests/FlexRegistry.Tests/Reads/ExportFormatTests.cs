@@ -10,7 +10,7 @@ using FlexRegistry.Visibility;
 namespace FlexRegistry.Tests.Reads;
 
 /// <summary>
-/// The export writes rows straight from the assets (<see cref="AssetExportFormat"/>); its bytes must be exactly what the
+/// The export writes rows straight from what it reads of the assets (<see cref="AssetExportRow"/>, <see cref="AssetExportFormat"/>); its bytes must be exactly what the
 /// export wrote before, when each row became an <see cref="AssetResponse"/> serialised by System.Text.Json (NDJSON) or by
 /// the column table kept below (CSV) — for every combination of shown field groups, nulls, escapes and non-ASCII text.
 /// </summary>
@@ -61,7 +61,7 @@ public sealed class ExportFormatTests
             var expected = new StringBuilder();
             foreach (var asset in Assets())
             {
-                format.Write(buffer, asset, everything);
+                format.Write(buffer, AssetExportRow.From(asset), everything);
                 expected.Append(Written(AssetExportFormat.For(name), asset, everything));
             }
             Assert.Equal(expected.ToString(), Encoding.UTF8.GetString(buffer.WrittenSpan));
@@ -71,7 +71,7 @@ public sealed class ExportFormatTests
     private static string Written(AssetExportFormat format, Asset asset, GroupSet groups)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        format.Write(buffer, asset, groups);
+        format.Write(buffer, AssetExportRow.From(asset), groups);
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
