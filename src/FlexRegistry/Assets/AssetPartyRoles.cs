@@ -16,6 +16,9 @@ public interface IAssetOperators
 {
     /// <summary>The participants holding a current operator claim on the asset, for any service class.</summary>
     Task<IReadOnlyList<ParticipantId>> OperatorsOfAsync(AssetId asset, DateTimeOffset at, CancellationToken ct);
+
+    /// <summary>The same as a query (a participant may appear more than once), for a caller that reads it with others in one statement.</summary>
+    IQueryable<ParticipantId> Operating(AssetId asset, DateTimeOffset at);
 }
 
 /// <summary>
@@ -81,11 +84,15 @@ public sealed class AssetPartyRoles
     {
         if (_read.TryGetValue(assetId, out var known))
             return known;
-        var attached = await _db.AssetParties.AsNoTracking()
+        // Attachments and operators in one statement (UNION ALL), one round trip: every change of an asset asks for both.
+        var rows = await _db.AssetParties.AsNoTracking()
             .Where(p => p.AssetId == assetId && p.Status == AssetPartyStatus.Active)
-            .Select(p => new { p.ParticipantId, p.Role }).ToListAsync(ct);
-        var operating = await _operators.OperatorsOfAsync(assetId, _time.GetUtcNow(), ct);
-        return _read[assetId] = new Relationships([.. attached.Select(a => (a.ParticipantId, a.Role))], operating);
+            .Select(p => new { p.ParticipantId, p.Role, Operating = false })
+            .Concat(_operators.Operating(assetId, _time.GetUtcNow()).Select(o => new { ParticipantId = o, Role = "", Operating = true }))
+            .ToListAsync(ct);
+        return _read[assetId] = new Relationships(
+            [.. rows.Where(r => !r.Operating).Select(r => (r.ParticipantId, r.Role))],
+            [.. rows.Where(r => r.Operating).Select(r => r.ParticipantId).Distinct()]);
     }
 
     /// <summary>The active owners of the asset (at most one: the database keeps it so).</summary>

@@ -11,8 +11,11 @@ namespace FlexRegistry.Market;
 /// </summary>
 public sealed class OperatorClaimOperators(RegistryDbContext db) : IAssetOperators
 {
-    public async Task<IReadOnlyList<ParticipantId>> OperatorsOfAsync(AssetId asset, DateTimeOffset at, CancellationToken ct) =>
-        await db.OperatorClaims.AsNoTracking()
+    public IQueryable<ParticipantId> Operating(AssetId asset, DateTimeOffset at) =>
+        db.OperatorClaims.AsNoTracking()
             .Where(c => c.AssetId == asset && c.From <= at && (c.To == null || c.To > at))
-            .Select(c => c.OperatorId).Distinct().ToListAsync(ct);
+            .Select(c => c.OperatorId);
+
+    public async Task<IReadOnlyList<ParticipantId>> OperatorsOfAsync(AssetId asset, DateTimeOffset at, CancellationToken ct) =>
+        await Operating(asset, at).Distinct().ToListAsync(ct);
 }
