@@ -128,7 +128,10 @@ public sealed partial class Asset : EventSource
 
     public bool FastTracked => _marketQualifications.Count > 0;
 
-    public IReadOnlyList<string> PartyList => Parties.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    public IReadOnlyList<string> PartyList => PartyListOf(Parties);
+
+    /// <summary>The participant IDs a <see cref="Parties"/> value names, in stored order.</summary>
+    public static string[] PartyListOf(string parties) => parties.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>The length of <see cref="Parties"/> holding one participant (participant IDs have a fixed length).</summary>
     public const int SinglePartyLength = ParticipantId.Length + 2;

@@ -116,7 +116,7 @@ public sealed class RegistrantRelationships : IAssetRelationshipSource
         foreach (var asset in assets)
         {
             if (!parsed.TryGetValue(asset.Parties, out var ids))
-                parsed[asset.Parties] = ids = [.. asset.Parties.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(ParticipantId.Parse)];
+                parsed[asset.Parties] = ids = [.. Asset.PartyListOf(asset.Parties).Select(ParticipantId.Parse)];
             foreach (var party in ids)
                 parties.Add(asset.Id, party, Relation.Registrant);
         }
