@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Shared by the bench/*.sh scripts (sourced): build once in Release, start a throwaway PostgreSQL cluster, start the
 # real register (Release build of src/FlexRegistry) on PostgreSQL or SQLite, stop everything on exit.
+# BENCH_APP_ENV: extra environment for the register's process only, e.g. to see what the JIT still compiles under load:
+#   BENCH_APP_ENV="DOTNET_JitStdOutFile=/tmp/jit.txt DOTNET_JitDisasmSummary=1" bench/lifecycle.sh
 set -euo pipefail
 BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH_WORK=${BENCH_WORK:-$(mktemp -d /tmp/flexreg-bench.XXXXXX)}
@@ -72,7 +74,7 @@ bench_start_app() {
         Registry__OperatorClientSecret=$OPERATOR_SECRET RateLimits__Enabled=false \
         Webhooks__AllowPrivateNetworks=true Webhooks__PollInterval=00:00:00.050 \
         Logging__LogLevel__Default=Warning \
-        exec dotnet "$APP_DLL" --urls "http://127.0.0.1:$APP_PORT" >"$dir/app.log" 2>&1) &
+        exec env ${BENCH_APP_ENV:-} dotnet "$APP_DLL" --urls "http://127.0.0.1:$APP_PORT" >"$dir/app.log" 2>&1) &
     _bench_pids+=($!)
     bench_wait_ready "${APP_URL}health/ready"
 }
