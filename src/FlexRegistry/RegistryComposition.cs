@@ -146,6 +146,7 @@ public static class RegistryComposition
                 resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(10);
             });
         services.AddScoped<IAssetDataSource>(sp => sp.GetRequiredService<OemCloudDataSource>());
+        services.AddScoped<TrustedSources>();
         var imports = configuration.GetSection("Imports").Get<AssetImportOptions>() ?? new AssetImportOptions();
         services.AddSingleton(imports);
         services.AddSingleton<AssetImportSignal>();

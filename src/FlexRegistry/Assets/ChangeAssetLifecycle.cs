@@ -17,7 +17,7 @@ namespace FlexRegistry.Assets;
 /// Each needs If-Match, like any change (<see cref="AssetWrites.ConflictRule"/>).
 /// </summary>
 public sealed class ChangeAssetLifecycle(RegistryDbContext db, Journal journal, AssetWrites writes, AssetPartyRoles roles, IAssetDecommissioning decommissioning,
-    ICapacityRechecks capacities, AssetConfirmationQueue confirmations, TimeProvider time)
+    ICapacityRechecks capacities, AssetConfirmationQueue confirmations, TrustedSources sources, TimeProvider time)
 {
     public async Task<(AssetResponse Response, Guid Version)> ChangeOwnerAsync(AssetId id, ChangeOwnerRequest body, IfMatch? ifMatch, Caller caller, CancellationToken ct)
     {
@@ -86,7 +86,10 @@ public sealed class ChangeAssetLifecycle(RegistryDbContext db, Journal journal, 
         if (data.Mpan == asset.Mpan && data.ExportMpan == asset.ExportMpan)
             throw new RequestValidationException([new FieldError("mpan", "asset.meter_point_unchanged", $"Asset {id} is already at this meter point.")], AssetErrors.LifecycleInvalid);
 
-        asset.MoveMeterPoint(data, AssetWrites.Actor(caller, held), body.Reason, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        asset.MoveMeterPoint(data, AssetWrites.Actor(caller, held), body.Reason, now);
+        // Changed declared data awaits a trusted source again; with none covering the asset it is settled in this change.
+        var confirmable = sources.AwaitConfirmation(asset, now);
         try
         {
             await writes.SaveAsync(asset, held, AuditEntry.By(caller, "asset.move_meter_point", "asset", id.Value, asset.RegistrantId.Value, "mpan", "exportMpan", "reason"), ct);
@@ -96,7 +99,8 @@ public sealed class ChangeAssetLifecycle(RegistryDbContext db, Journal journal, 
             // The exact meter key moved with the asset and another asset already holds it: the database said no.
             throw await writes.DuplicateAsync(asset, ct);
         }
-        confirmations.Wake();
+        if (confirmable)
+            confirmations.Wake();
         return (AssetWrites.Represent(asset, held), asset.Version);
     }
 
@@ -122,17 +126,20 @@ public sealed class ChangeAssetLifecycle(RegistryDbContext db, Journal journal, 
         }, writes.Today()).ThrowIfInvalid();
 
         var capacity = asset.RatedCapacityKw;
-        asset.Upgrade(data, AssetWrites.Actor(caller, held), body.Reason!.Trim(), time.GetUtcNow());
+        var now = time.GetUtcNow();
+        asset.Upgrade(data, AssetWrites.Actor(caller, held), body.Reason!.Trim(), now);
         if (!asset.HasPendingChanges)
             throw new RequestValidationException([new FieldError("importCapacityKw", "asset.upgrade_unchanged", "The upgrade gives the values the asset already has.")],
                 AssetErrors.LifecycleInvalid);
+        var confirmable = sources.AwaitConfirmation(asset, now);
         // A changed capacity owes the asset a conflict re-check, committed with the upgrade and run right after it.
         if (asset.RatedCapacityKw != capacity)
             capacities.Queue(id);
         await writes.SaveAsync(asset, held, AuditEntry.By(caller, "asset.upgrade", "asset", id.Value, asset.RegistrantId.Value,
             "importCapacityKw", "exportCapacityKw", "storageCapacityKwh", "connectionVoltageKv", "reason"), ct);
         await capacities.CommittedAsync(ct);
-        confirmations.Wake();
+        if (confirmable)
+            confirmations.Wake();
         return (AssetWrites.Represent(asset, held), asset.Version);
     }
 

@@ -21,7 +21,7 @@ namespace FlexRegistry.Assets;
 /// possible one with a case for review. The registrant becomes the asset's first party.
 /// </summary>
 public sealed class RegisterAsset(RegistryDbContext db, Journal journal, AssetMatching matching, AssetConfirmationQueue confirmations,
-    IEnumerable<IAssetDataSource> sources, TimeProvider time, ILogger<RegisterAsset> logger)
+    TrustedSources sources, TimeProvider time, ILogger<RegisterAsset> logger)
 {
     private const string Operation = "POST /api/v1/assets";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -49,9 +49,8 @@ public sealed class RegisterAsset(RegistryDbContext db, Journal journal, AssetMa
         var data = validation.ThrowIfInvalid();
         var now = time.GetUtcNow();
         var asset = Asset.Register(data, caller.ParticipantId, now);
-        // No trusted source covers it: settled now, exactly as the confirmation worker would settle it right after the
-        // commit, rather than leaving the worker a read and an UPDATE per registration.
-        var confirmable = !AssetConfirmationWorker.SettleIfNoSourceCovers(asset, sources, now);
+        // No trusted source covers it: settled in this write (TrustedSources), not left to the confirmation worker.
+        var confirmable = sources.AwaitConfirmation(asset, now);
 
         // No look-up first: the unique indexes on the exact keys decide (one round trip fewer for every new asset), and
         // a duplicate is answered from the violation below, exactly as when two registrations race.

@@ -21,7 +21,7 @@ namespace FlexRegistry.Assets;
 /// published rules as a registration. A change is one new version: its history row, its events and its audit record
 /// are written with it.
 /// </summary>
-public sealed class UpdateAsset(AssetWrites writes, IOptions<JsonOptions> jsonOptions, AssetConfirmationQueue confirmations, ICapacityRechecks capacities,
+public sealed class UpdateAsset(AssetWrites writes, IOptions<JsonOptions> jsonOptions, AssetConfirmationQueue confirmations, TrustedSources sources, ICapacityRechecks capacities,
     TimeProvider time)
 {
     public const string MediaType = Shared.MergePatch.MediaType;
@@ -81,9 +81,12 @@ public sealed class UpdateAsset(AssetWrites writes, IOptions<JsonOptions> jsonOp
 
         var data = AssetValidation.Validate(request, writes.Today()).ThrowIfInvalid();
         var capacity = asset.RatedCapacityKw;
-        asset.Update(data, AssetWrites.Actor(caller, held), time.GetUtcNow());
+        var now = time.GetUtcNow();
+        asset.Update(data, AssetWrites.Actor(caller, held), now);
         if (!asset.HasPendingChanges)
             return (AssetWrites.Represent(asset, held), asset.Version);
+        // Changed declared data awaits a trusted source again; with none covering the asset it is settled in this change.
+        var confirmable = sources.AwaitConfirmation(asset, now);
         // A changed capacity owes the asset a conflict re-check, committed with the change and run right after it.
         if (asset.RatedCapacityKw != capacity)
             capacities.Queue(id);
@@ -96,7 +99,7 @@ public sealed class UpdateAsset(AssetWrites writes, IOptions<JsonOptions> jsonOp
             throw await writes.DuplicateAsync(asset, ct);
         }
         await capacities.CommittedAsync(ct);
-        if (asset.ConfirmationDueAt is not null)
+        if (confirmable)
             confirmations.Wake();
         return (AssetWrites.Represent(asset, held), asset.Version);
     }

@@ -30,26 +30,12 @@ internal sealed class AssetConfirmationWorker(
     TimeProvider time,
     ILogger<AssetConfirmationWorker> logger) : DueWorkWorker(queue, options.PollInterval, logger)
 {
-    internal const string NoSourceNote = "No trusted source covers this asset; the data stays provisional (declared).";
-
-    /// <summary>
-    /// Settles an asset no trusted source covers, as a pass of this worker would (its data stays as declared), so that
-    /// registrations and imports do not leave the worker a read and an UPDATE per such asset. True when it settled it.
-    /// </summary>
-    internal static bool SettleIfNoSourceCovers(Asset asset, IEnumerable<IAssetDataSource> sources, DateTimeOffset now)
-    {
-        if (sources.Any(s => s.AppliesTo(asset)))
-            return false;
-        asset.StopConfirming(NoSourceNote, now);
-        return true;
-    }
-
     internal override async Task<int> RunOnceAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
         var journal = scope.ServiceProvider.GetRequiredService<Journal>();
-        var sources = scope.ServiceProvider.GetServices<IAssetDataSource>().ToList();
+        var sources = scope.ServiceProvider.GetRequiredService<TrustedSources>();
         var now = time.GetUtcNow();
         var due = await db.Assets
             .Where(a => a.ConfirmationDueAt != null && a.ConfirmationDueAt <= now)
@@ -59,11 +45,11 @@ internal sealed class AssetConfirmationWorker(
 
         foreach (var asset in due)
         {
-            var source = sources.FirstOrDefault(s => s.AppliesTo(asset));
+            var source = sources.For(asset);
             if (asset.Status == AssetStatus.Merged)
                 asset.StopConfirming("Merged into another asset.", now);
             else if (source is null)
-                asset.StopConfirming(NoSourceNote, now);
+                asset.StopConfirming(TrustedSources.NoSourceNote, now);
             else
                 Apply(asset, source.Source, await source.LookUpAsync(asset, ct), now);
             // A source's verdict (confirmed or mismatch) changes the asset's data status and provenance: recorded in the

@@ -26,7 +26,7 @@ namespace FlexRegistry.Assets.Imports;
 /// cases go in between two batches. The import completes only once every row is committed and swept.
 /// </summary>
 public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, AssetImportOptions options, AssetConfirmationQueue confirmations,
-    IEnumerable<IAssetDataSource> sources, AssetImportSignal signal, IServiceScopeFactory scopes, RegistryMetrics metrics, TimeProvider time,
+    TrustedSources sources, AssetImportSignal signal, IServiceScopeFactory scopes, RegistryMetrics metrics, TimeProvider time,
     ILogger<AssetImportProcessor> logger)
 {
     private const int MaxFailures = 5;
@@ -127,7 +127,7 @@ public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, 
     /// within the batch. Pure with respect to the register, so it may run ahead, on its own connection, while the
     /// previous batch is written (<see cref="AssetImportSignal"/> holds it until the batch's turn comes).
     /// </summary>
-    private async Task<PreparedBatch> PrepareAsync(RegistryDbContext context, IReadOnlyList<IAssetDataSource> confirmable, AssetImport import,
+    private async Task<PreparedBatch> PrepareAsync(RegistryDbContext context, TrustedSources trusted, AssetImport import,
         int from, CancellationToken ct)
     {
         // Rows are numbered 1..RowsReceived as staged, so a batch is a bounded range of the key. The bound matters: with
@@ -144,7 +144,7 @@ public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, 
         // An asset no trusted source covers is settled now, as the confirmation worker would settle it right after the
         // commit, so that a large import does not leave one UPDATE per asset behind it for the worker.
         foreach (var plan in plans.Where(p => p.Asset is not null))
-            AssetConfirmationWorker.SettleIfNoSourceCovers(plan.Asset!, confirmable, now);
+            trusted.AwaitConfirmation(plan.Asset!, now);
 
         // Exact duplicates within the batch collapse onto the first row holding the key.
         var firstByKey = new Dictionary<string, Plan>(StringComparer.Ordinal);
@@ -194,14 +194,13 @@ public sealed class AssetImportProcessor(RegistryDbContext db, Journal journal, 
     private async Task ProcessBatchAsync(AssetImport import, CancellationToken ct)
     {
         var from = import.RowsProcessed;
-        var confirmable = sources.ToList();
         var batch = signal.TakeAhead(import.Id, from) is { } ahead ? await FinishAsync(ahead) : null;
-        batch ??= await PrepareAsync(db, confirmable, import, from, ct);
+        batch ??= await PrepareAsync(db, sources, import, from, ct);
         var (last, plans, now) = (batch.Last, batch.Plans, batch.Now);
         // The next batch is read and validated while this one is written.
         if (last < import.RowsReceived)
             signal.SetAhead(import.Id, last, InScopeAsync(services => PrepareAsync(services.GetRequiredService<RegistryDbContext>(),
-                [.. services.GetServices<IAssetDataSource>()], import, last, ct), ct));
+                services.GetRequiredService<TrustedSources>(), import, last, ct), ct));
         var candidates = plans.Where(p => p.Asset is not null && p.DuplicateOf is null).ToList();
 
         var writer = BulkWriter.For(db);
