@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
-using System.Threading.Channels;
 using FlexRegistry.AccessLog;
 using FlexRegistry.Auth;
 using FlexRegistry.Client.Contracts;
@@ -13,8 +11,7 @@ namespace FlexRegistry.Assets;
 
 /// <summary>
 /// BUC.2 step 6 at procurement scale: a search streamed as CSV or NDJSON, under the same visibility rule and the same
-/// access logging as the search itself. Rows come from one forward-only query in ID order, read ahead by a task of its
-/// own while the chunks before them are decided, logged and written; every
+/// access logging as the search itself. Rows come from one forward-only query in ID order; every
 /// <see cref="ExportOptions.ChunkSize"/> rows are logged as one access-log entry (a batch record) and only then written to the
 /// response, so no row leaves before its read is recorded. If logging fails mid-export, the response is cut off
 /// (the client sees an incomplete transfer, never unlogged rows).
@@ -49,11 +46,8 @@ public sealed class ExportOptions
 /// <summary>The streamed export (see <see cref="ExportAssets"/>).</summary>
 public sealed class AssetExportResult(AssetSearch search, string format, Caller caller, int chunkSize) : IResult, IEndpointMetadataProvider
 {
-    /// <summary>Rows are written into the response's buffer and flushed to the client about this many bytes at a time.</summary>
+    /// <summary>Rows are written into a buffer of their own and handed to the response about this many bytes at a time.</summary>
     private const int WriteBytes = 64 * 1024;
-
-    /// <summary>Chunks read ahead of the one being decided, logged and written (each held in memory meanwhile).</summary>
-    private const int ReadAhead = 1;
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -72,24 +66,25 @@ public sealed class AssetExportResult(AssetSearch search, string format, Caller 
         response.Headers.ContentDisposition = $"attachment; filename=\"assets.{format}\"";
         // Nothing reaches the response before the first chunk's log has committed, so that a read refused before then
         // leaves it untouched (a problem). Rows are read by projection (AssetExportRow: no aggregate per row) and go as
-        // UTF-8 straight from them (AssetExportFormat) into the response's own buffer, no DTO per row.
+        // UTF-8 straight from them (AssetExportFormat), no DTO per row.
         var rows = AssetExportFormat.For(format);
-        var body = new Counting(response.BodyWriter);
+        var buffer = new ArrayBufferWriter<byte>(2 * WriteBytes);
         var started = false;
-        // Rows are read ahead by a task of their own (on the scope's connection) while the chunks before them are decided,
-        // logged and written here, so that reading and writing overlap. It is stopped and awaited before the scope (its
-        // connection) goes, whatever happens here.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var chunks = Channel.CreateBounded<List<AssetExportRow>>(new BoundedChannelOptions(ReadAhead) { SingleReader = true, SingleWriter = true });
-        var reading = Task.Run(() => ReadAsync(query.OrderBy(a => a.Id).Select(AssetExportRow.Projection), chunks.Writer, chunkSize, stop.Token), stop.Token);
         try
         {
             Task? logging = null;
             List<(AssetExportRow, GroupSet)>? waiting = null;
-            await foreach (var chunk in chunks.Reader.ReadAllAsync(ct))
+            var chunk = new List<AssetExportRow>(chunkSize);
+            await foreach (var row in query.OrderBy(a => a.Id).Select(AssetExportRow.Projection).AsAsyncEnumerable().WithCancellation(ct))
+            {
+                chunk.Add(row);
+                if (chunk.Count < chunkSize)
+                    continue;
                 (logging, waiting) = await NextAsync(chunk, logging, waiting);
-            // The reader's failure ends the channel too: the rows after it were never read, so the export is incomplete.
-            await reading;
+                chunk = new List<AssetExportRow>(chunkSize);
+            }
+            if (chunk.Count > 0)
+                (logging, waiting) = await NextAsync(chunk, logging, waiting);
             if (logging is not null)
             {
                 await logging;
@@ -101,11 +96,6 @@ public sealed class AssetExportResult(AssetSearch search, string format, Caller 
         {
             // Rows already sent were logged; the rest must not go out. Cut the response off so the client sees it is incomplete.
             httpContext.Abort();
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         // One chunk's log commit runs while the next chunk is read: a chunk is written once its own log has committed.
@@ -131,66 +121,29 @@ public sealed class AssetExportResult(AssetSearch search, string format, Caller 
             return (log, shown);
         }
 
-        // Straight into the response's buffer (the pipe's own memory), flushed to the client every WriteBytes.
         async Task WriteAsync(List<(AssetExportRow, GroupSet)> chunk)
         {
             if (!started)
             {
                 started = true;
-                rows.WriteHeader(body);
+                rows.WriteHeader(buffer);
             }
             foreach (var (asset, groups) in chunk)
             {
-                rows.Write(body, asset, groups);
-                if (body.Unflushed >= WriteBytes)
-                    await body.FlushAsync(ct);
+                rows.Write(buffer, asset, groups);
+                if (buffer.WrittenCount >= WriteBytes)
+                    await SendAsync();
             }
-            await body.FlushAsync(ct);
-        }
-    }
-
-    /// <summary>The response's writer, counting what is written since the last flush (not every server's pipe can tell).</summary>
-    private sealed class Counting(PipeWriter pipe) : IBufferWriter<byte>
-    {
-        public long Unflushed { get; private set; }
-
-        public void Advance(int count)
-        {
-            pipe.Advance(count);
-            Unflushed += count;
+            await SendAsync();
         }
 
-        public Memory<byte> GetMemory(int sizeHint = 0) => pipe.GetMemory(sizeHint);
-
-        public Span<byte> GetSpan(int sizeHint = 0) => pipe.GetSpan(sizeHint);
-
-        public async Task FlushAsync(CancellationToken ct)
+        async Task SendAsync()
         {
-            Unflushed = 0;
-            await pipe.FlushAsync(ct);
-        }
-    }
-
-    /// <summary>Reads the rows in chunks for <see cref="ExecuteAsync"/>; the channel is completed however the reading ends.</summary>
-    private static async Task ReadAsync(IQueryable<AssetExportRow> rows, ChannelWriter<List<AssetExportRow>> chunks, int chunkSize, CancellationToken ct)
-    {
-        try
-        {
-            var chunk = new List<AssetExportRow>(chunkSize);
-            await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(ct))
-            {
-                chunk.Add(row);
-                if (chunk.Count < chunkSize)
-                    continue;
-                await chunks.WriteAsync(chunk, ct);
-                chunk = new List<AssetExportRow>(chunkSize);
-            }
-            if (chunk.Count > 0)
-                await chunks.WriteAsync(chunk, ct);
-        }
-        finally
-        {
-            chunks.TryComplete();
+            if (buffer.WrittenCount > 0)
+                await response.BodyWriter.WriteAsync(buffer.WrittenMemory, ct);
+            else
+                await response.BodyWriter.FlushAsync(ct);
+            buffer.ResetWrittenCount();
         }
     }
 
