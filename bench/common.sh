@@ -20,7 +20,10 @@ _bench_pids=()
 # shellcheck source=../scripts/pg-throwaway.sh
 source "$BENCH_ROOT/scripts/pg-throwaway.sh"
 
+# BENCH_SKIP_BUILD=1: use the Release build already there (e.g. built once for two runs: every commit changes the
+# assemblies' informational version, so a build after a commit recompiles every project).
 bench_build() {
+    [[ -z ${BENCH_SKIP_BUILD:-} ]] || return 0
     (cd "$BENCH_ROOT" && dotnet build FlexRegistry.slnx -c Release -v q -nologo | grep -E "error|Warn" || true)
 }
 

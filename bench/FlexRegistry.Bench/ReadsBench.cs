@@ -14,9 +14,9 @@ namespace FlexRegistry.Bench;
 /// at most a million rows; <c>reads</c> drives one target: <c>get</c> (GET /api/v1/assets/{id}?purpose=procurement by a
 /// market operator: rule, grants, purpose and a logged read), <c>bare-get</c> (the bench's bare minimal-API endpoint
 /// doing the same one-row query by ID), <c>bare-lookup</c> and <c>bare-lookup-reads</c> (the lookup's floor, with and
-/// without its access-log write: <see cref="BareLookup"/>), <c>search</c> (area + type, 100 rows, logged), <c>export</c> (one streamed
-/// NDJSON export of every asset, logged; with <c>raw-read</c>, the same rows read forward-only straight from the database
-/// as its ceiling).
+/// without its access-log write: <see cref="BareLookup"/>), <c>search</c> (area + type, 100 rows, logged), <c>export</c> (streamed
+/// NDJSON exports of every asset, logged: a cold one, untimed warm-ups, then timed rounds; with <c>raw-read</c>, the same
+/// rows read forward-only straight from the database as its ceiling, and <c>raw-export</c>, its floor, timed the same way).
 /// </summary>
 public static class ReadsBench
 {
@@ -47,10 +47,13 @@ public static class ReadsBench
         var concurrency = args.Count("concurrency", 32);
         var rate = args.Get("rate") is { } r ? double.Parse(r, CultureInfo.InvariantCulture) : (double?)null;
         var ids = await SampleIdsAsync(args.Require("provider"), args.Require("connection"), args.Count("ids", 100_000));
+        // The process doing the work whose CPU a round reports: the service for the export (--app-pid), this one for the raw targets.
+        var worker = target is "raw-read" or "raw-export" ? Environment.ProcessId : args.Get("app-pid") is { } pid ? int.Parse(pid, CultureInfo.InvariantCulture) : (int?)null;
+        var rounds = new Rounds(args.Count("export-warmup", 3), args.Count("export-rounds", 3), worker);
         if (target == "raw-read")
-            return await RawReadAsync(args.Require("provider"), args.Require("connection"));
+            return await RawReadAsync(args.Require("provider"), args.Require("connection"), rounds);
         if (target == "raw-export")
-            return await RawExportAsync(args.Require("connection"));
+            return await RawExportAsync(args.Require("connection"), rounds);
 
         HttpClient http;
         Func<long, HttpRequestMessage> request;
@@ -70,7 +73,7 @@ public static class ReadsBench
             http = Registry.Http(new Uri(args.Require("url")));
             var bearer = Registry.Bearer((await Registry.VerifiedSystemOperatorAsync(http, args.Require("operator-secret"))).Token);
             if (target == "export")
-                return await ExportAsync(http, bearer);
+                return await ExportAsync(http, bearer, rounds);
             request = target switch
             {
                 "get" => i => Get($"api/v1/assets/{ids[i % ids.Length]}?purpose=procurement", bearer),
@@ -101,42 +104,107 @@ public static class ReadsBench
         return message;
     }
 
-    /// <summary>One export of every asset, streamed and counted line by line as it arrives.</summary>
-    private static async Task<int> ExportAsync(HttpClient http, System.Net.Http.Headers.AuthenticationHeaderValue bearer)
+    /// <summary>
+    /// How the one-shot targets (export, raw-read, raw-export) are timed. The first round is the cold one (the first after
+    /// the process started: tiered JIT still compiling the path, the database's cache cold) and is reported as such;
+    /// then <see cref="Warmup"/> untimed rounds; then <see cref="Timed"/> timed rounds, reported one by one and as their
+    /// median (the steady state: a register runs for weeks, its export path long compiled). With <see cref="AppPid"/> (the
+    /// process doing the work, on this machine: the service, or the bench itself for the raw targets) each round also
+    /// reports the CPU seconds it spent (<c>app_cpu_s</c>): on a shared machine that separates two builds where wall-clock
+    /// rates follow the machine's load.
+    /// </summary>
+    private sealed record Rounds(int Warmup, int Timed, int? AppPid)
     {
-        var clock = Stopwatch.StartNew();
-        using var response = await http.SendAsync(Get("api/v1/assets/export?purpose=procurement&format=ndjson", bearer), HttpCompletionOption.ResponseHeadersRead);
-        response.EnsureSuccessStatusCode();
-        await using var body = await response.Content.ReadAsStreamAsync();
-        var buffer = new byte[1 << 16];
-        long rows = 0, bytes = 0;
-        int read;
-        while ((read = await body.ReadAsync(buffer)) > 0)
+        public async Task<int> RunAsync(string target, Func<Task<(long Rows, long Bytes)>> round)
         {
-            bytes += read;
-            rows += buffer.AsSpan(0, read).Count((byte)'\n');
+            var (cold, coldRows, coldBytes, coldCpu) = await TimeAsync(round);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"RESULT target={target}-cold rows={coldRows} bytes={coldBytes} seconds={cold:F2} rows_per_s={coldRows / cold:F0}{Cpu(coldCpu)}"));
+            for (var i = 1; i <= Warmup; i++)
+            {
+                var (seconds, rows, _, cpu) = await TimeAsync(round);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{target} warm-up {i}/{Warmup} (not counted): {rows / seconds:F0} rows/s{Cpu(cpu)}"));
+            }
+            var rates = new List<double>();
+            var cpus = new List<double>();
+            long lastRows = 0, lastBytes = 0;
+            for (var i = 1; i <= Math.Max(1, Timed); i++)
+            {
+                var (seconds, rows, bytes, cpu) = await TimeAsync(round);
+                rates.Add(rows / seconds);
+                if (cpu is { } c)
+                    cpus.Add(c);
+                (lastRows, lastBytes) = (rows, bytes);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{target} round {i}: {rows} rows in {seconds:F2}s, {rows / seconds:F0} rows/s{Cpu(cpu)}"));
+            }
+            rates.Sort();
+            cpus.Sort();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"RESULT target={target} rows={lastRows} bytes={lastBytes} warmup_rounds={Warmup} rounds={rates.Count} rows_per_s={rates[rates.Count / 2]:F0} min={rates[0]:F0} max={rates[^1]:F0}{Cpu(cpus.Count > 0 ? cpus[cpus.Count / 2] : null)}"));
+            return 0;
         }
-        var seconds = clock.Elapsed.TotalSeconds;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT target=export rows={rows} bytes={bytes} seconds={seconds:F2} rows_per_s={rows / seconds:F0}"));
-        return 0;
+
+        private static string Cpu(double? seconds) => seconds is { } s ? string.Create(CultureInfo.InvariantCulture, $" app_cpu_s={s:F2}") : "";
+
+        private async Task<(double Seconds, long Rows, long Bytes, double? AppCpu)> TimeAsync(Func<Task<(long Rows, long Bytes)>> round)
+        {
+            var cpu = AppCpuSeconds();
+            var clock = Stopwatch.StartNew();
+            var (rows, bytes) = await round();
+            var seconds = clock.Elapsed.TotalSeconds;
+            return (seconds, rows, bytes, AppCpuSeconds() - cpu);
+        }
+
+        /// <summary>utime + stime of the service's process (every thread), from /proc; null without a PID or off Linux.</summary>
+        private double? AppCpuSeconds()
+        {
+            if (AppPid is not { } pid || !File.Exists($"/proc/{pid}/stat"))
+                return null;
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // Fields after the command name (which may hold spaces, so parse from its closing parenthesis): utime is field 14, stime 15.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
     }
 
+    /// <summary>Exports of every asset (<see cref="Rounds"/>), each streamed and counted line by line as it arrives.</summary>
+    private static Task<int> ExportAsync(HttpClient http, System.Net.Http.Headers.AuthenticationHeaderValue bearer, Rounds rounds) =>
+        rounds.RunAsync("export", async () =>
+        {
+            using var response = await http.SendAsync(Get("api/v1/assets/export?purpose=procurement&format=ndjson", bearer), HttpCompletionOption.ResponseHeadersRead);
+            response.EnsureSuccessStatusCode();
+            await using var body = await response.Content.ReadAsStreamAsync();
+            var buffer = new byte[1 << 16];
+            long rows = 0, bytes = 0;
+            int read;
+            while ((read = await body.ReadAsync(buffer)) > 0)
+            {
+                bytes += read;
+                rows += buffer.AsSpan(0, read).Count((byte)'\n');
+            }
+            return (rows, bytes);
+        });
+
     /// <summary>The ceiling of an export on this database: the same rows, in the same order, read forward-only and not even parsed.</summary>
-    private static async Task<int> RawReadAsync(string provider, string connection)
+    private static async Task<int> RawReadAsync(string provider, string connection, Rounds rounds)
     {
-        var clock = Stopwatch.StartNew();
-        long rows = 0;
         const string Sql = "SELECT * FROM assets ORDER BY \"Id\"";
         if (provider == "postgres")
         {
             await using var source = NpgsqlDataSource.Create(connection);
-            await using var command = source.CreateCommand(Sql);
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-                rows++;
+            return await rounds.RunAsync("raw-read", async () =>
+            {
+                long rows = 0;
+                await using var command = source.CreateCommand(Sql);
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                    rows++;
+                return (rows, 0L);
+            });
         }
-        else
+        return await rounds.RunAsync("raw-read", async () =>
         {
+            long rows = 0;
             await using var db = new SqliteConnection(connection);
             await db.OpenAsync();
             await using var command = db.CreateCommand();
@@ -144,10 +212,8 @@ public static class ReadsBench
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
                 rows++;
-        }
-        var seconds = clock.Elapsed.TotalSeconds;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT target=raw-read rows={rows} seconds={seconds:F2} rows_per_s={rows / seconds:F0}"));
-        return 0;
+            return (rows, 0L);
+        });
     }
 
     /// <summary>The columns the service's export reads (its projection, AssetExportRow), in its order.</summary>
@@ -169,17 +235,21 @@ public static class ReadsBench
     /// access-log tables), the log of one chunk committing while the next is read, as the service does. Its rows/s is the
     /// most an export that logs every row can reach here.
     /// </summary>
-    private static async Task<int> RawExportAsync(string connection)
+    private static async Task<int> RawExportAsync(string connection, Rounds rounds)
     {
-        const int Chunk = 5000;
         await using var source = NpgsqlDataSource.Create(connection);
         await using (var setup = source.CreateCommand(
             "CREATE TABLE IF NOT EXISTS bench_access_log_entries (LIKE access_log_entries INCLUDING ALL); " +
             "CREATE TABLE IF NOT EXISTS bench_access_log_records (LIKE access_log_records INCLUDING ALL)"))
             await setup.ExecuteNonQueryAsync();
         await using var log = await source.OpenConnectionAsync();
-        var clock = Stopwatch.StartNew();
-        long rows = 0;
+        return await rounds.RunAsync("raw-export", () => RawExportRoundAsync(source, log));
+    }
+
+    private static async Task<(long Rows, long Bytes)> RawExportRoundAsync(NpgsqlDataSource source, NpgsqlConnection log)
+    {
+        const int Chunk = 5000;
+        long rows = 0, bytes = 0;
         var chunk = new List<string>(Chunk);
         Task? logging = null;
         // Written as the service's export writes (AssetExportFormat): a reused Utf8JsonWriter without validation, names
@@ -233,6 +303,7 @@ public static class ReadsBench
                 buffer.Advance(1);
                 if (buffer.WrittenCount >= 64 * 1024)
                 {
+                    bytes += buffer.WrittenCount;
                     await Stream.Null.WriteAsync(buffer.WrittenMemory);
                     buffer.ResetWrittenCount();
                 }
@@ -252,9 +323,7 @@ public static class ReadsBench
             await logging;
         if (chunk.Count > 0)
             await LogChunkAsync(log, chunk);
-        var seconds = clock.Elapsed.TotalSeconds;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT target=raw-export rows={rows} seconds={seconds:F2} rows_per_s={rows / seconds:F0}"));
-        return 0;
+        return (rows, bytes + buffer.WrittenCount);
 
         static async Task LogChunkAsync(NpgsqlConnection connection, List<string> ids)
         {
