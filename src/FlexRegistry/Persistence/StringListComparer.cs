@@ -10,7 +10,8 @@ namespace FlexRegistry.Persistence;
 /// EF's own comparer for such lists hands the element comparer to its expressions as a nested lambda, and a compiled
 /// expression tree makes a new delegate for a nested lambda (<c>DynamicMethod.CreateDelegate</c>) each time it runs:
 /// for every tracked asset, at its load (snapshot), at SaveChanges (compare) and after it (snapshot again). A PATCH
-/// profile put about 3 % of the service's sampled time there. These expressions only call static methods.
+/// profile (loaded) put about 3 % of the sampled thread time there, about 1 % of the CPU samples. These expressions
+/// only call static methods.
 /// </remarks>
 internal sealed class StringListComparer() : ValueComparer<IReadOnlyList<string>>(
     (a, b) => Same(a, b),
