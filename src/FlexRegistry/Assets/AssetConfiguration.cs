@@ -1,3 +1,4 @@
+using FlexRegistry.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -29,7 +30,7 @@ internal sealed class AssetConfiguration : IEntityTypeConfiguration<Asset>
         a.Property(x => x.ConsentMethod).HasMaxLength(200);
         a.Property(x => x.Parties).HasMaxLength(2000);
         a.Property(x => x.Version).IsConcurrencyToken();
-        a.PrimitiveCollection(x => x.MarketQualifications).HasField("_marketQualifications");
+        a.PrimitiveCollection(x => x.MarketQualifications).HasField("_marketQualifications").Metadata.SetValueComparer(StringListComparer.Instance);
         a.Ignore(x => x.AssetType);
 
         // One ID per physical asset, enforced by the database so concurrent registrations cannot slip past.

@@ -1,4 +1,5 @@
 using FlexRegistry.Participants;
+using FlexRegistry.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -16,7 +17,7 @@ internal sealed class ApiClientConfiguration : IEntityTypeConfiguration<ApiClien
         c.Property(x => x.CertificateThumbprint).HasMaxLength(43);
         c.Property(x => x.CertificateSubject).HasMaxLength(500);
         c.Ignore(x => x.IsCertificateBound);
-        c.PrimitiveCollection(x => x.Permissions).HasField("_permissions");
+        c.PrimitiveCollection(x => x.Permissions).HasField("_permissions").Metadata.SetValueComparer(StringListComparer.Instance);
         c.HasIndex(x => x.ParticipantId);
         c.HasOne<Participant>().WithMany().HasForeignKey(x => x.ParticipantId);
     }

@@ -1,3 +1,4 @@
+using FlexRegistry.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -20,7 +21,7 @@ internal sealed class ParticipantConfiguration : IEntityTypeConfiguration<Partic
         p.Property(x => x.VatNumber).HasMaxLength(14);
         p.Property(x => x.ContactEmail).HasMaxLength(254);
         p.Property(x => x.Version).IsConcurrencyToken();
-        p.PrimitiveCollection(x => x.Roles).HasField("_roles");
+        p.PrimitiveCollection(x => x.Roles).HasField("_roles").Metadata.SetValueComparer(StringListComparer.Instance);
 
         // One ID per organisation, enforced by the database so concurrent registrations cannot slip past.
         p.HasIndex(x => x.CompanyNumber).IsUnique().HasFilter(HoldsKeys).HasDatabaseName("ux_participants_company_number");

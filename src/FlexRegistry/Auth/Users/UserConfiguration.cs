@@ -19,7 +19,7 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<OrganisationU
         u.Property(x => x.IdentitySubject).HasMaxLength(200);
         u.Property(x => x.InvitationTokenHash).HasMaxLength(64);
         u.Property(x => x.Version).IsConcurrencyToken();
-        u.PrimitiveCollection(x => x.Permissions).HasField("_permissions");
+        u.PrimitiveCollection(x => x.Permissions).HasField("_permissions").Metadata.SetValueComparer(StringListComparer.Instance);
         u.HasIndex(x => x.ParticipantId);
         // One external identity is one user of the register: the database says so, so concurrent acceptances cannot both bind it.
         u.HasIndex(x => new { x.IdentityIssuer, x.IdentitySubject }).IsUnique().HasDatabaseName("ux_users_identity");
