@@ -7,9 +7,10 @@ namespace FlexRegistry.Participants;
 /// <summary>
 /// Typo-tolerant name search of the directory (BUC.4 step 5): one interface, a candidate read per provider, one ranking.
 /// <list type="bullet">
-/// <item>PostgreSQL: the pg_trgm GIN index on <see cref="Participant.SearchName"/> finds names trigram-similar to the query
-/// (<c>%</c>, similarity ≥ 0.45) or holding a word-similar extent (<c>&lt;%</c>, word similarity ≥ 0.6), each condition an
-/// index scan of its own; the best <see cref="MaxCandidates"/> by word similarity are ranked.</item>
+/// <item>PostgreSQL: a word-level query (<see cref="WordQuery"/>) over a GIN index on the words of
+/// <see cref="Participant.SearchName"/> finds the names holding words for enough of the query, ranks them in SQL by an
+/// estimate of <see cref="Score"/> and returns the best <see cref="FirstCandidates"/> (more only while a page needs
+/// them), which are then ranked exactly.</item>
 /// <item>SQLite: no trigram index, so the filtered rows' (ID, search name) pairs are read in one bounded scan and every one is
 /// scored in process: linear in the directory's size (see docs/directory.md for what that costs).</item>
 /// </list>
@@ -25,13 +26,27 @@ public sealed class DirectorySearch(RegistryDbContext db)
 
     public sealed record Hit(ParticipantId Id, string SearchName, double Score);
 
-    /// <summary>The matches of <paramref name="key"/> (a <see cref="OrganisationName.SearchKey"/>) among <paramref name="rows"/>, best first.</summary>
-    public async Task<List<Hit>> MatchAsync(IQueryable<Participant> rows, string key, CancellationToken ct)
+    /// <summary>How many candidates PostgreSQL ranks and returns at first; more (8 times, up to <see cref="MaxCandidates"/>) only while a page needs them.</summary>
+    public const int FirstCandidates = 100;
+
+    /// <summary>
+    /// The matches of <paramref name="key"/> (a <see cref="OrganisationName.SearchKey"/>) among <paramref name="rows"/>, best
+    /// first: at least <paramref name="count"/> of those <paramref name="wanted"/> (the rest of a page after its cursor) when
+    /// there are so many, at most <see cref="MaxCandidates"/>.
+    /// </summary>
+    public async Task<List<Hit>> MatchAsync(IQueryable<Participant> rows, string key, Func<Hit, bool> wanted, int count, CancellationToken ct)
     {
-        var candidates = db.Database.IsNpgsql()
-            ? await PostgresCandidatesAsync(rows, key, ct)
-            : await rows.Select(p => new Candidate(p.Id, p.SearchName)).ToListAsync(ct);
-        return Rank(key, candidates);
+        ArgumentNullException.ThrowIfNull(wanted);
+        if (!db.Database.IsNpgsql())
+            return Rank(key, await rows.Select(p => new Candidate(p.Id, p.SearchName)).ToListAsync(ct));
+        var query = await WordQuery.BuildAsync(db, key, ct);
+        for (var limit = Math.Min(Math.Max(FirstCandidates, 2 * count), MaxCandidates); ; limit = Math.Min(limit * 8, MaxCandidates))
+        {
+            var (candidates, complete) = await PostgresCandidatesAsync(rows, query, limit, ct);
+            var hits = Rank(key, candidates);
+            if (complete || limit == MaxCandidates || hits.Count(wanted) >= count)
+                return hits;
+        }
     }
 
     private static List<Hit> Rank(string key, List<Candidate> candidates) =>
@@ -46,35 +61,30 @@ public sealed class DirectorySearch(RegistryDbContext db)
     private sealed record Candidate(ParticipantId Id, string SearchName);
 
     /// <summary>
-    /// PostgreSQL's candidates: two conditions the GIN trigram index answers on its own, as a UNION of two index scans: the
-    /// query found within the name (<c>key &lt;% name</c>, word similarity ≥ 0.6) or the whole name similar to the query
-    /// (<c>name % key</c>, similarity ≥ 0.45: a name with words the query did not type, such as
-    /// "Octopus Energy Services" for "Ocotpus Energy", or written as one word, "Limejump" for "Lime Jump"); the best
-    /// <see cref="MaxCandidates"/> by word similarity, then similarity, then ID, are ranked.
+    /// PostgreSQL's candidates: the best <paramref name="limit"/> names the word query (<see cref="WordQuery"/>) matches, ranked
+    /// in SQL by its estimate of <see cref="Score"/>, then kept if <paramref name="rows"/> (the directory's filters) holds them.
+    /// <c>complete</c> when fewer than <paramref name="limit"/> matched, so none was left out.
     /// </summary>
     /// <remarks>
-    /// Before, the two conditions were one OR with pg_trgm's default similarity 0.3: the planner read the whole table
-    /// (EXPLAIN ANALYZE at 100,000 names: a parallel sequential scan, 2.2 s, machine loaded) and 0.3 let in every name
-    /// sharing a common word (1,435 rows for a four-word query).
+    /// Two statements: the ranked candidates through the GIN index on the names' words (<c>to_tsvector('simple',
+    /// "SearchName")</c>, a boolean <c>tsquery</c>), then the filters on those few IDs by primary key. The filters are not in the
+    /// first statement because they are a LINQ query and the ranking is SQL the model cannot express; when they remove
+    /// candidates a page needs, <see cref="MatchAsync"/> asks for more.
     /// </remarks>
-    private static async Task<List<Candidate>> PostgresCandidatesAsync(IQueryable<Participant> rows, string key, CancellationToken ct)
+    private async Task<(List<Candidate> Candidates, bool Complete)> PostgresCandidatesAsync(IQueryable<Participant> rows, WordQuery query, int limit,
+        CancellationToken ct)
     {
-        // The thresholds of % and <% are session settings made when the connection opens (Persistence/DatabaseSetup
-        // TrigramThresholds), so the search is one statement: no transaction, no SET LOCAL round trips.
-        var found = rows.Where(p => EF.Functions.TrigramsAreWordSimilar(key, p.SearchName)).Select(p => new { p.Id, p.SearchName })
-            .Union(rows.Where(p => EF.Functions.TrigramsAreSimilar(p.SearchName, key)).Select(p => new { p.Id, p.SearchName }));
-        // Usually every candidate fits: then which are the best does not matter and the database need not compute two
-        // similarities per candidate to sort them (a third of its time for a thousand candidates). Only an overflow is
-        // read again, best first.
-        var all = await found.Take(MaxCandidates + 1).ToListAsync(ct);
-        if (all.Count > MaxCandidates)
-            all = await found
-                .OrderByDescending(c => EF.Functions.TrigramsWordSimilarity(key, c.SearchName))
-                .ThenByDescending(c => EF.Functions.TrigramsSimilarity(c.SearchName, key))
-                .ThenBy(c => c.Id)
-                .Take(MaxCandidates)
-                .ToListAsync(ct);
-        return all.ConvertAll(c => new Candidate(c.Id, c.SearchName));
+        if (query.IsEmpty)
+            return ([], true);
+        var (sql, parameters) = query.RankedSql(limit);
+#pragma warning disable EF1002 // Built from constants and numbered placeholders only; every word and weight is a parameter.
+        var ranked = await db.Participants.FromSqlRaw(sql, [.. parameters]).AsNoTracking().Select(p => new Candidate(p.Id, p.SearchName)).ToListAsync(ct);
+#pragma warning restore EF1002
+        if (ranked.Count == 0)
+            return ([], true);
+        var ids = ranked.ConvertAll(c => c.Id);
+        var kept = (await rows.Where(p => ids.Contains(p.Id)).Select(p => p.Id).ToListAsync(ct)).ToHashSet();
+        return (ranked.FindAll(c => kept.Contains(c.Id)), ranked.Count < limit);
     }
 
     /// <summary>
@@ -137,7 +147,7 @@ public sealed class DirectorySearch(RegistryDbContext db)
         }
     }
 
-    private static double WordScore(string word, string nameWord)
+    internal static double WordScore(string word, string nameWord)
     {
         if (word == nameWord)
             return 1;

@@ -208,18 +208,19 @@ public sealed class ParticipantQueries(
     /// <summary>Name matches best first; ties by name, then ID. The cursor carries the last entry's (score, name, ID).</summary>
     private async Task<Page<DirectoryEntry>> RankedPageAsync(IQueryable<Participant> q, string query, string key, Cursor? after, int size, CancellationToken ct)
     {
-        var hits = await search.MatchAsync(q, key, ct);
+        // The entries after the cursor: the page and one more, to know whether there is a next page.
+        Func<DirectorySearch.Hit, bool> afterCursor = after is { } a
+            ? h => h.Score < a.Score
+                || (h.Score == a.Score && (string.CompareOrdinal(h.SearchName, a.Name) > 0
+                    || (h.SearchName == a.Name && string.CompareOrdinal(h.Id.Value, a.Id) > 0)))
+            : _ => true;
+        var hits = await search.MatchAsync(q, key, afterCursor, size + 1, ct);
         if (CompanyNumber.TryParse(query, out var company) && query.Any(char.IsDigit))
         {
             var byNumber = await q.Where(p => p.CompanyNumber == company.Value).Select(p => new { p.Id, p.SearchName }).ToListAsync(ct);
             hits = [.. byNumber.Select(b => new DirectorySearch.Hit(b.Id, b.SearchName, 1)), .. hits.Where(h => byNumber.All(b => b.Id != h.Id))];
         }
-        IEnumerable<DirectorySearch.Hit> rest = hits;
-        if (after is { } a)
-            rest = hits.Where(h => h.Score < a.Score
-                || (h.Score == a.Score && (string.CompareOrdinal(h.SearchName, a.Name) > 0
-                    || (h.SearchName == a.Name && string.CompareOrdinal(h.Id.Value, a.Id) > 0))));
-        var window = rest.Take(size + 1).ToList();
+        var window = hits.Where(afterCursor).Take(size + 1).ToList();
         var ids = window.Take(size).Select(h => h.Id).ToList();
         // Only the directory entry's columns of the page's rows.
         var rows = (await db.Participants.AsNoTracking().Where(p => ids.Contains(p.Id))

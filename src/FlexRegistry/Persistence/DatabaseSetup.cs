@@ -113,8 +113,12 @@ public static class DatabaseSetup
         return services;
     }
 
-    /// <summary>Session settings of pg_trgm for the directory search: whole-name similarity ≥ 0.45, word similarity ≥ 0.6.</summary>
-    public const string TrigramThresholds = "-c pg_trgm.similarity_threshold=0.45 -c pg_trgm.word_similarity_threshold=0.6";
+    /// <summary>
+    /// Session setting of pg_trgm for the directory search (Participants/WordQuery): a dictionary word is a possible typo of a
+    /// query word at trigram similarity ≥ 0.2 (one changed letter in a four-letter word shares a quarter of its trigrams;
+    /// the Jaro-Winkler rule of DirectorySearch.WordScore then decides).
+    /// </summary>
+    public const string TrigramThresholds = "-c pg_trgm.similarity_threshold=0.2";
 
     /// <summary>
     /// The options are the same for every unit of work, so they are built once rather than per request scope (EF's

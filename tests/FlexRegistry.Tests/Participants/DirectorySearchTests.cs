@@ -159,6 +159,43 @@ public abstract class DirectorySearchTests(RegistryApp app)
         }
     }
 
+    /// <summary>
+    /// On PostgreSQL the database ranks the names holding the query's words and returns only the best
+    /// <see cref="DirectorySearch.FirstCandidates"/> (Participants/WordQuery). Here more names than that share every word of the
+    /// query but its number, all of them matches (score 0.82); the one holding the number, registered last (so last in the
+    /// table and by name), must come first, and two pages of 100 must list every match.
+    /// </summary>
+    [Fact]
+    public async Task BUC4_Step5_Directory_ARareWordFindsItsNameFirst_AmongMoreNamesSharingCommonWordsThanTheDatabaseReturnsAtFirst()
+    {
+        var tag = Tag();
+        var count = DirectorySearch.FirstCandidates + 10;
+        var ids = new List<string>();
+        for (var start = 0; start < count; start += 10)
+        {
+            ids.AddRange(await Task.WhenAll(Enumerable.Range(start, Math.Min(10, count - start)).Select(async i =>
+            {
+                var (registration, client) = await app.RegisterAsync(TestData.Registration($"{tag} Energy Services {1000 + i} Ltd"));
+                client.Dispose();
+                return registration.ParticipantId;
+            })));
+        }
+        // The registry operator sees every status, so the participants need not be verified.
+        using var op = await app.OperatorAsync();
+        var query = "query=" + Uri.EscapeDataString($"{tag} energy services {1000 + count - 1}");
+        var found = await SearchAsync(op, "limit=10&" + query);
+        Assert.Equal(ids[^1], found[0].ParticipantId);
+        Assert.Equal(1, found[0].Score);
+        Assert.Equal(10, found.Count);
+        // Two pages of 100: the first needs more candidates than the database returns at first, the second the rest.
+        var first = await (await op.GetAsync("/api/v1/participants?limit=100&" + query)).Read<Page<DirectoryEntry>>();
+        Assert.NotNull(first.NextCursor);
+        var second = await (await op.GetAsync("/api/v1/participants?limit=100&" + query + "&cursor=" + first.NextCursor)).Read<Page<DirectoryEntry>>();
+        var all = first.Items.Concat(second.Items).ToList();
+        Assert.Equal(ids.Order(StringComparer.Ordinal), all.Select(e => e.ParticipantId).Where(ids.Contains).Order(StringComparer.Ordinal));
+        Assert.All(all, e => Assert.InRange(e.Score!.Value, DirectorySearch.MinScore, 1));
+    }
+
     [Fact]
     public async Task BUC4_Step5_Directory_FiltersByMarketOperatedOrJoined_AreaServed_RoleAndStatus()
     {

@@ -2543,10 +2543,10 @@ namespace FlexRegistry.Persistence.Migrations.Postgres
                     b.HasIndex("NormalisedName");
 
                     b.HasIndex("SearchName")
-                        .HasDatabaseName("ix_participants_search_name_trgm");
+                        .HasDatabaseName("ix_participants_search_words")
+                        .HasAnnotation("Npgsql:TsVectorConfig", "simple");
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchName"), "gin");
-                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("SearchName"), new[] { "gin_trgm_ops" });
 
                     b.HasIndex("VatNumber")
                         .IsUnique()
