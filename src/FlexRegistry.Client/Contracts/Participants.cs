@@ -108,8 +108,11 @@ public sealed record DirectoryEntry(
     CommercialInformationRequest? Information = null,
     IReadOnlyList<string>? WithheldGroups = null);
 
-/// <summary>A page of results; pass <see cref="NextCursor"/> back as <c>cursor</c> to continue, null when done.</summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
+/// <summary>
+/// A page of results; pass <see cref="NextCursor"/> back as <c>cursor</c> to continue, null when done. Items are bounded
+/// by the largest page size any list serves (1,000, an asset's history); each list's own <c>limit</c> says its bound.
+/// </summary>
+public sealed record Page<T>([property: MaxLength(1000)] IReadOnlyList<T> Items, string? NextCursor);
 
 /// <summary>Body of the registry operator's status actions (verify, reject, suspend, reinstate).</summary>
 public sealed record StatusActionRequest
